@@ -1,0 +1,53 @@
+"""The JSON API under /api/v1, described in OpenAPI (/api/v1/openapi.json, docs at /api/v1/docs).
+
+Each domain app exposes a ninja ``Router`` in its ``api.py``; they are mounted here.
+Errors are always JSON with a French message: 404 for unknown objects, 422 naming the field.
+"""
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+
+from repere.utils.api_errors import erreurs_validation
+
+api = NinjaAPI(
+    title="API Repère",
+    version="1",
+    description=(
+        "API publique et professionnelle de Repère : territoires, simulateur de droits, "
+        "annuaire des services d'inclusion. Toutes les réponses sont en JSON ; les erreurs "
+        "portent un message en français et, pour les erreurs de saisie (422), le chemin du champ."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc):
+    erreurs = erreurs_validation(exc.errors)
+    return api.create_response(
+        request,
+        {"detail": "Données invalides : " + "; ".join(e["message"] for e in erreurs), "erreurs": erreurs},
+        status=422,
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    message = str(exc) or "Ressource introuvable."
+    return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return api.create_response(request, {"detail": "Authentification requise."}, status=401)
+
+
+def _register_routers():
+    from repere.territoires.api import router as territoires_router
+
+    api.add_router("/territoires", territoires_router, tags=["Territoires"])
+
+
+_register_routers()

@@ -1,0 +1,18 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from repere.comptes import views
+
+app_name = "comptes"
+
+urlpatterns = [
+    path("connexion/", views.ConnexionView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.compte, name="compte"),
+    path("mot-de-passe/", views.mot_de_passe_modifier, name="mot_de_passe_modifier"),
+    path("mot-de-passe/modifie/", views.mot_de_passe_modifie, name="mot_de_passe_modifie"),
+    path("mot-de-passe-oublie/", views.mot_de_passe_oublie, name="mot_de_passe_oublie"),
+    path("mot-de-passe-oublie/envoye/", views.mot_de_passe_oublie_envoye, name="mot_de_passe_oublie_envoye"),
+    path("reinitialiser/<uidb64>/<token>/", views.mot_de_passe_reinitialiser, name="mot_de_passe_reinitialiser"),
+    path("reinitialiser/termine/", views.mot_de_passe_reinitialise, name="mot_de_passe_reinitialise"),
+]

