@@ -31,8 +31,9 @@ MESSAGES = {
     "string_pattern_mismatch": "n'a pas le format attendu",
 }
 
-# The location prefixes ninja adds ("query", "body", "path") are kept out of the field path.
-_LOCATIONS = {"query", "body", "path", "form", "header", "cookie", "payload"}
+# The location prefixes ninja adds ("query", "body", "path"), and the name under which a view receives
+# a query-parameter schema ("params"), are kept out of the field path shown to the user.
+_LOCATIONS = {"query", "body", "path", "form", "header", "cookie", "payload", "params"}
 
 
 def champ(loc) -> str:
@@ -57,6 +58,7 @@ def erreurs_validation(errors) -> list[dict]:
             text = str(ctx.get("error", err.get("msg", ""))).removeprefix("Value error, ")
         elif kind in MESSAGES:
             try:
+                ctx = {k: str(v).replace(" or ", " ou ") for k, v in ctx.items()}
                 text = MESSAGES[kind].format(**ctx)
             except (KeyError, IndexError):
                 text = MESSAGES[kind]
