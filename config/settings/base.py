@@ -116,6 +116,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "comptes/verrouille.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "repere.comptes.verrouillage.identifiant_connexion"
 AXES_VERBOSE = False  # never write e-mails of people in logs
 
 SESSION_COOKIE_HTTPONLY = True
