@@ -1,0 +1,362 @@
+"""The ONE household model of Repère (``Menage``): the contract between the simulator, the batch
+screener (depistage) and outreach (allervers).
+
+Contract
+--------
+- ``Menage`` is a pydantic v2 model, JSON-serialisable (``menage.model_dump(mode="json")``) and
+  versioned by ``version_modele`` (currently ``"1"``). Parse untrusted input with
+  ``Menage.model_validate(data)``: a ``pydantic.ValidationError`` is raised whose errors carry the
+  field path (``personnes[1].revenus[0].montant_mensuel``) and a French message; turn them into
+  ``[{"champ", "message", "code"}]`` with ``erreurs_menage(exc)`` (same format as the API's 422).
+- Amounts are euros. Monthly amounts unless the name says otherwise (``revenu_fiscal_reference_n2``
+  is yearly). Incomes are the amounts the person actually receives (net, "net social" on payslips):
+  the engine derives the taxable and gross concepts OpenFisca needs.
+- A household has 1 to 20 persons, exactly one ``demandeur``, at most one ``conjoint``; children
+  and other persons in the home are optional. Each person gives ``age`` or ``date_naissance``.
+- ``commune`` is an INSEE code checked against ``repere.territoires`` (communes and municipal
+  arrondissements) when the database is reachable.
+- ``mois`` is the month simulated (``AAAA-MM``); defaults to the current month.
+- ``prestations_recues``: benefits the household receives today, with their monthly amount. They
+  are injected as past values (never recomputed); a benefit that is not listed is taken as not
+  received in past months. Codes: see ``CODES_PRESTATIONS_RECUES``.
+- ``revenu_fiscal_reference_n2``: the RFR of year N-2 (tax notice). When unknown, the engine
+  estimates it from current incomes and says so in the result (``hypotheses``).
+
+See docs/droits-modele-menage.md for the full field list and examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+VERSION_MODELE = "1"
+MAX_PERSONNES = 20
+MAX_MONTANT_MENSUEL = 100_000.0
+MAX_LOYER = 10_000.0
+MOIS_MIN = "2025-01"
+MOIS_MAX = "2027-12"
+
+
+class Role(StrEnum):
+    DEMANDEUR = "demandeur"
+    CONJOINT = "conjoint"
+    ENFANT = "enfant"
+    AUTRE = "autre"
+
+
+class Activite(StrEnum):
+    SALARIE = "salarie"
+    INDEPENDANT = "independant"
+    CHOMEUR = "chomeur"
+    ETUDIANT = "etudiant"
+    RETRAITE = "retraite"
+    INAPTE = "inapte"  # unable to work (illness, disability)
+    AUTRE = "autre"  # at home, without activity, child
+
+
+class NiveauScolaire(StrEnum):
+    AUCUN = "aucun"  # not at school (yet)
+    MATERNELLE = "maternelle"
+    PRIMAIRE = "primaire"
+    COLLEGE = "college"
+    LYCEE = "lycee"
+    SUPERIEUR = "superieur"
+
+
+class NatureRevenu(StrEnum):
+    SALAIRE = "salaire"
+    INDEPENDANT = "independant"
+    CHOMAGE = "chomage"
+    RETRAITE = "retraite"
+    PENSION_INVALIDITE = "pension_invalidite"
+    PENSION_ALIMENTAIRE_RECUE = "pension_alimentaire_recue"
+    PENSION_ALIMENTAIRE_VERSEE = "pension_alimentaire_versee"
+    AUTRE = "autre"
+
+
+class StatutLogement(StrEnum):
+    LOCATAIRE = "locataire"
+    PROPRIETAIRE = "proprietaire"
+    ACCEDANT = "accedant"  # owner still repaying a loan
+    HEBERGE_GRATUITEMENT = "heberge_gratuitement"
+    FOYER = "foyer"  # hostel, residence (FJT, résidence sociale)
+    SANS_DOMICILE = "sans_domicile"
+
+
+# Benefits a household may declare as currently received (monthly amounts).
+CODES_PRESTATIONS_RECUES = (
+    "rsa",
+    "ppa",
+    "aide_logement",
+    "af",
+    "cf",
+    "asf",
+    "aah",
+    "aspa",
+    "ass",
+    "paje",
+    "ars",
+    "css",
+    "autre",
+)
+CodePrestationRecue = Literal[
+    "rsa", "ppa", "aide_logement", "af", "cf", "asf", "aah", "aspa", "ass", "paje", "ars", "css", "autre"
+]
+
+Montant = Annotated[float, Field(ge=0, le=MAX_MONTANT_MENSUEL)]
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_enum_values=False, str_strip_whitespace=True)
+
+
+class Revenu(_Base):
+    """One income of a person: either a stable monthly amount, or the amounts of the last 3 months."""
+
+    nature: NatureRevenu
+    montant_mensuel: Montant | None = Field(default=None, description="Montant mensuel stable, en euros")
+    montants_3_derniers_mois: list[Montant] | None = Field(
+        default=None,
+        description="Montants des 3 derniers mois, du plus récent (M-1) au plus ancien (M-3)",
+        min_length=3,
+        max_length=3,
+    )
+
+    @model_validator(mode="after")
+    def _un_seul_montant(self):
+        if self.montant_mensuel is None and self.montants_3_derniers_mois is None:
+            raise ValueError("indiquez montant_mensuel ou montants_3_derniers_mois")
+        if self.montant_mensuel is not None and self.montants_3_derniers_mois is not None:
+            raise ValueError("indiquez montant_mensuel ou montants_3_derniers_mois, pas les deux")
+        return self
+
+    def montant_du_mois(self, decalage: int) -> float:
+        """Amount for month M-``decalage`` (1 = last month). Older months: mean of the 3 known months."""
+        if self.montants_3_derniers_mois is None:
+            return float(self.montant_mensuel)
+        if 1 <= decalage <= 3:
+            return float(self.montants_3_derniers_mois[decalage - 1])
+        return sum(self.montants_3_derniers_mois) / 3
+
+    @property
+    def moyenne_mensuelle(self) -> float:
+        return self.montant_du_mois(0)
+
+
+class Personne(_Base):
+    role: Role
+    prenom: str | None = Field(default=None, max_length=60, description="Facultatif, pour l'affichage")
+    age: int | None = Field(default=None, ge=0, le=120)
+    date_naissance: dt.date | None = None
+    activite: Activite = Activite.AUTRE
+    taux_incapacite: int = Field(default=0, ge=0, le=100, description="Taux d'incapacité reconnu par la MDPH, en %")
+    restriction_emploi: bool = Field(
+        default=False, description="Restriction substantielle et durable d'accès à l'emploi (AAH, taux 50-79 %)"
+    )
+    enceinte: bool = False
+    niveau_scolaire: NiveauScolaire | None = None
+    revenus: list[Revenu] = Field(default_factory=list, max_length=20)
+
+    @field_validator("date_naissance")
+    @classmethod
+    def _date_plausible(cls, v):
+        if v is not None:
+            if v > dt.date.today() + dt.timedelta(days=1):
+                raise ValueError("la date de naissance est dans le futur")
+            if v.year < dt.date.today().year - 120:
+                raise ValueError("la date de naissance est trop ancienne (plus de 120 ans)")
+        return v
+
+    @model_validator(mode="after")
+    def _age_ou_date(self):
+        if self.age is None and self.date_naissance is None:
+            raise ValueError("indiquez l'âge ou la date de naissance")
+        age = self.age_au(dt.date.today())
+        if self.role in (Role.DEMANDEUR, Role.CONJOINT) and age < 15:
+            raise ValueError(f"un {self.role.value} doit avoir au moins 15 ans ({age} ans)")
+        if self.role == Role.ENFANT and age > 25:
+            raise ValueError(
+                f"un enfant à charge a au plus 25 ans ({age} ans) ; indiquez le rôle « autre » pour un adulte du foyer"
+            )
+        return self
+
+    def age_au(self, jour: dt.date) -> int:
+        if self.date_naissance is None:
+            return int(self.age)
+        d = self.date_naissance
+        return jour.year - d.year - ((jour.month, jour.day) < (d.month, d.day))
+
+    def naissance_estimee(self, jour: dt.date) -> dt.date:
+        """Birth date (given, or estimated mid-way so that the age holds on ``jour``)."""
+        if self.date_naissance is not None:
+            return self.date_naissance
+        annee = jour.year - int(self.age) - 1
+        # Born in the month after ``jour`` one year earlier: age is exactly ``age`` during the whole month.
+        mois = jour.month % 12 + 1
+        annee += 1 if mois == 1 else 0
+        return dt.date(annee, mois, 1)
+
+
+class Logement(_Base):
+    statut: StatutLogement
+    loyer: float = Field(
+        default=0, ge=0, le=MAX_LOYER, validate_default=True, description="Loyer mensuel hors charges (ou mensualité)"
+    )
+    charges: float = Field(default=0, ge=0, le=5_000, description="Charges locatives mensuelles")
+    colocation: bool = False
+    logement_social: bool = Field(default=False, description="HLM ou logement conventionné APL")
+    meuble: bool = False
+
+    @field_validator("loyer")
+    @classmethod
+    def _loyer_coherent(cls, loyer, info):
+        statut = info.data.get("statut")
+        if statut in (StatutLogement.LOCATAIRE, StatutLogement.FOYER) and loyer <= 0:
+            raise ValueError("indiquez le loyer mensuel (un locataire paie un loyer)")
+        if statut in (StatutLogement.HEBERGE_GRATUITEMENT, StatutLogement.SANS_DOMICILE) and loyer > 0:
+            raise ValueError("une personne hébergée gratuitement ou sans domicile ne paie pas de loyer")
+        return loyer
+
+
+class PrestationRecue(_Base):
+    code: CodePrestationRecue
+    montant_mensuel: Montant
+
+
+class Menage(_Base):
+    """A household, as described by the person or by a professional."""
+
+    version_modele: Literal["1"] = VERSION_MODELE
+    mois: str = Field(
+        default_factory=lambda: dt.date.today().strftime("%Y-%m"),
+        pattern=r"^\d{4}-(0[1-9]|1[0-2])$",
+        description="Mois simulé, AAAA-MM",
+    )
+    commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="Code INSEE de la commune de résidence")
+    logement: Logement
+    personnes: list[Personne] = Field(min_length=1, max_length=MAX_PERSONNES)
+    revenu_fiscal_reference_n2: float | None = Field(
+        default=None, ge=0, le=5_000_000, description="Revenu fiscal de référence de l'année N-2 (avis d'impôt)"
+    )
+    isolement_recent: bool = Field(
+        default=False, description="Séparation, veuvage ou abandon depuis moins de 18 mois (RSA majoré)"
+    )
+    prestations_recues: list[PrestationRecue] = Field(default_factory=list, max_length=20)
+
+    @field_validator("mois")
+    @classmethod
+    def _mois_couvert(cls, v):
+        if not (MOIS_MIN <= v <= MOIS_MAX):
+            raise ValueError(f"le mois simulé doit être compris entre {MOIS_MIN} et {MOIS_MAX}")
+        return v
+
+    @field_validator("commune")
+    @classmethod
+    def _commune_connue(cls, v):
+        codes = codes_communes()
+        if codes is not None and v not in codes:
+            raise ValueError(f"commune inconnue (code INSEE {v})")
+        return v
+
+    @field_validator("personnes")
+    @classmethod
+    def _roles(cls, personnes):
+        demandeurs = [i for i, p in enumerate(personnes) if p.role == Role.DEMANDEUR]
+        if not demandeurs:
+            raise ValueError("il faut une personne de rôle « demandeur »")
+        if len(demandeurs) > 1:
+            places = ", ".join(f"personnes[{i}]" for i in demandeurs)
+            raise ValueError(f"un seul demandeur par foyer ({len(demandeurs)} trouvés : {places})")
+        conjoints = [i for i, p in enumerate(personnes) if p.role == Role.CONJOINT]
+        if len(conjoints) > 1:
+            places = ", ".join(f"personnes[{i}]" for i in conjoints)
+            raise ValueError(f"au plus un conjoint ({len(conjoints)} trouvés : {places})")
+        return personnes
+
+    @model_validator(mode="after")
+    def _naissances(self):
+        fin_du_mois = (self.premier_jour + dt.timedelta(days=32)).replace(day=1)
+        for i, p in enumerate(self.personnes):
+            if p.date_naissance is not None and p.date_naissance >= fin_du_mois:
+                raise ValueError(f"personnes[{i}].date_naissance : la personne n'est pas née au mois simulé")
+        return self
+
+    # Convenience accessors, used by the engine and the templates.
+    @property
+    def premier_jour(self) -> dt.date:
+        annee, mois = self.mois.split("-")
+        return dt.date(int(annee), int(mois), 1)
+
+    @property
+    def demandeur(self) -> Personne:
+        return next(p for p in self.personnes if p.role == Role.DEMANDEUR)
+
+    @property
+    def conjoint(self) -> Personne | None:
+        return next((p for p in self.personnes if p.role == Role.CONJOINT), None)
+
+    @property
+    def enfants(self) -> list[Personne]:
+        return [p for p in self.personnes if p.role == Role.ENFANT]
+
+    def montant_recu(self, code: str) -> float:
+        return sum(p.montant_mensuel for p in self.prestations_recues if p.code == code)
+
+
+# --- commune check ----------------------------------------------------------------------------------
+
+_cache_communes: dict = {"codes": None, "quand": 0.0}
+_verrou = threading.Lock()
+_DUREE_CACHE = 600
+
+
+def codes_communes() -> frozenset[str] | None:
+    """INSEE codes of communes and municipal arrondissements, cached per process (10 min).
+
+    ``None`` when the territories table is unreachable or empty (no Django / no data loaded): the
+    check is then skipped rather than rejecting every household.
+    """
+    with _verrou:
+        if _cache_communes["codes"] is not None and time.monotonic() - _cache_communes["quand"] < _DUREE_CACHE:
+            return _cache_communes["codes"]
+    try:
+        from repere.territoires.models import Territoire, TypeTerritoire
+
+        codes = frozenset(
+            Territoire.objects.filter(
+                type__in=[TypeTerritoire.COMMUNE, TypeTerritoire.ARRONDISSEMENT, TypeTerritoire.COMMUNE_DELEGUEE]
+            ).values_list("code", flat=True)
+        )
+    except Exception:  # noqa: BLE001 - no Django settings / no table: skip the check
+        return None
+    if not codes:
+        return None
+    with _verrou:
+        _cache_communes.update(codes=codes, quand=time.monotonic())
+    return codes
+
+
+def vider_cache_communes() -> None:
+    with _verrou:
+        _cache_communes.update(codes=None, quand=0.0)
+
+
+def erreurs_menage(exc: ValidationError) -> list[dict]:
+    """French ``[{"champ", "message", "code"}]`` for a validation error of ``Menage``."""
+    from repere.utils.api_errors import erreurs_validation
+
+    return erreurs_validation(exc.errors())
+
+
+def valider_menage(data: dict) -> tuple[Menage | None, list[dict]]:
+    """Parse ``data``; return ``(menage, [])`` or ``(None, erreurs)``. Never raises on bad input."""
+    try:
+        return Menage.model_validate(data), []
+    except ValidationError as exc:
+        return None, erreurs_menage(exc)

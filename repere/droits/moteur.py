@@ -1,0 +1,690 @@
+"""The rights engine of Repère, on OpenFisca-France: ONE engine for the simulator, the batch
+screener (depistage) and outreach (allervers).
+
+Contract
+--------
+``simuler_lot(menages, *, prestations=None, mode="complet") -> list[ResultatSimulation]``
+    Simulates N households (``repere.droits.menage.Menage``, already validated) in one OpenFisca
+    simulation per reference month: persons and entities are numpy arrays (integer ids), inputs are
+    set per variable with ``set_input``. Results come back in the order of ``menages``.
+    Call it with chunks of a few thousand households (memory grows ~75 KB per household); the
+    engine runs ``gc.collect()`` after each chunk it builds.
+``simuler(menage, **kw) -> ResultatSimulation``  is ``simuler_lot([menage], **kw)[0]``.
+``prestations``  an iterable of codes of ``repere.droits.prestations.CODES`` to compute (default:
+    all of the mode). ``mode="rapide"`` computes the benefits flagged ``rapide`` with fewer
+    explanation intermediates (outreach pre-screen); ``"complet"`` everything.
+``prechauffer()``  builds the tax-benefit system (once per process, ~2-3 s) and runs one household,
+    so that the first real request is warm. ``version_moteur()`` gives the versions to store.
+
+A ``ResultatSimulation`` (pydantic, JSON-serialisable) holds, per benefit, a ``ResultatPrestation``:
+``code, libelle, eligible ("oui"|"non"|"incertain"), montant, periode ("mensuel"|"annuel"),
+montant_mensuel, raisons, manquant, comment_demander, recu, a_demander`` and, for the household,
+``total_mensuel``, ``hypotheses`` (estimates made, e.g. RFR estimated from current income) and
+``moteur`` (openfisca-france / openfisca-core versions, household model version).
+
+How the household is mapped (see docs/droits-modele-menage.md):
+- one ``famille`` + one ``foyer_fiscal`` + one ``menage`` per household; an "autre" person of the
+  home gets its own famille/foyer inside the same ménage; roles are the detailed ones
+  (demandeur/conjoint/enfant, declarant_principal/conjoint/personne_a_charge,
+  personne_de_reference/conjoint/enfant/autre);
+- declared net incomes are turned into the three concepts OpenFisca reads (net, taxable, gross),
+  for every month from January N-2 to M; the 3 last months are used as given, older months get
+  their mean;
+- ``departement_experimentation_rsa`` is True: RSA / prime d'activité read months M-4..M-2
+  ("solidarité à la source", general since 2025-03);
+- the RFR of N-2 and N-1 is given (declared, or estimated from current taxable income);
+- benefits received are injected for every past month (declared amount, or 0 if not received):
+  never recomputed. The current month is computed.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from importlib.metadata import version as _version
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from repere.droits import acceleration, explications
+from repere.droits.menage import (
+    VERSION_MODELE,
+    Activite,
+    Menage,
+    NatureRevenu,
+    NiveauScolaire,
+    Role,
+    StatutLogement,
+)
+from repere.droits.prestations import CODES, CODES_RAPIDES, PAR_CODE
+
+VERSION_MOTEUR = "1.0"
+Mode = Literal["complet", "rapide"]
+
+# --- income concepts ---------------------------------------------------------------------------------
+# Declared amounts are net. Taxable and gross are derived with the ratios aides-jeunes uses
+# (backend/lib/openfisca/mapping/individu/ressources.ts), consistently for every benefit.
+SALAIRE_BRUT_SUR_NET = 1 / 0.78
+SALAIRE_IMPOSABLE_SUR_NET = 1.0365
+CHOMAGE_BRUT_SUR_NET = 1 / (1 - ((0.062 + 0.005) * 0.9825 + 0.028))
+CHOMAGE_IMPOSABLE_SUR_NET = 1 + (0.024 + 0.005) * 0.9825 * CHOMAGE_BRUT_SUR_NET
+RETRAITE_BRUTE_SUR_NET = 1 / 0.926
+RETRAITE_IMPOSABLE_SUR_NET = 1 + (0.024 + 0.005) * RETRAITE_BRUTE_SUR_NET
+ABATTEMENT_FRAIS_PRO = 0.9  # 10 % deduction, to estimate the RFR from taxable income
+
+# Which OpenFisca inputs each declared nature feeds: (variable, ratio to the net amount).
+VARIABLES_REVENU: dict[NatureRevenu, tuple[tuple[str, float], ...]] = {
+    NatureRevenu.SALAIRE: (
+        ("salaire_net", 1.0),
+        ("salaire_imposable", SALAIRE_IMPOSABLE_SUR_NET),
+        ("salaire_de_base", SALAIRE_BRUT_SUR_NET),
+    ),
+    NatureRevenu.CHOMAGE: (
+        ("chomage_net", 1.0),
+        ("chomage_imposable", CHOMAGE_IMPOSABLE_SUR_NET),
+        ("chomage_brut", CHOMAGE_BRUT_SUR_NET),
+    ),
+    NatureRevenu.RETRAITE: (
+        ("retraite_nette", 1.0),
+        ("retraite_imposable", RETRAITE_IMPOSABLE_SUR_NET),
+        ("retraite_brute", RETRAITE_BRUTE_SUR_NET),
+    ),
+    NatureRevenu.PENSION_INVALIDITE: (("pensions_invalidite", 1.0),),
+    NatureRevenu.PENSION_ALIMENTAIRE_RECUE: (("pensions_alimentaires_percues", 1.0),),
+    NatureRevenu.PENSION_ALIMENTAIRE_VERSEE: (("pensions_alimentaires_versees_individu", 1.0),),
+    NatureRevenu.AUTRE: (("gains_exceptionnels", 1.0),),
+    # Self-employed income: yearly rpns_imposables (see _entrees_foyer); monthly nothing.
+    NatureRevenu.INDEPENDANT: (),
+}
+NATURES = tuple(NatureRevenu)
+# Natures that enter the taxable income (to estimate the RFR when it is not declared).
+NATURES_IMPOSABLES = {
+    NatureRevenu.SALAIRE: SALAIRE_IMPOSABLE_SUR_NET,
+    NatureRevenu.CHOMAGE: CHOMAGE_IMPOSABLE_SUR_NET,
+    NatureRevenu.RETRAITE: RETRAITE_IMPOSABLE_SUR_NET,
+    NatureRevenu.PENSION_INVALIDITE: 1.0,
+    NatureRevenu.INDEPENDANT: 1.0,
+    NatureRevenu.PENSION_ALIMENTAIRE_RECUE: 1.0,
+}
+
+ACTIVITE_OPENFISCA = {
+    Activite.SALARIE: "actif",
+    Activite.INDEPENDANT: "actif",
+    Activite.CHOMEUR: "chomeur",
+    Activite.ETUDIANT: "etudiant",
+    Activite.RETRAITE: "retraite",
+    Activite.INAPTE: "inactif",
+    Activite.AUTRE: "inactif",
+}
+SCOLARITE_OPENFISCA = {
+    None: "inconnue",
+    NiveauScolaire.AUCUN: "inconnue",
+    NiveauScolaire.MATERNELLE: "maternelle",
+    NiveauScolaire.PRIMAIRE: "primaire",
+    NiveauScolaire.COLLEGE: "college",
+    NiveauScolaire.LYCEE: "lycee",
+    NiveauScolaire.SUPERIEUR: "enseignement_superieur",
+}
+
+
+def statut_occupation(logement) -> str:
+    s = logement.statut
+    if s == StatutLogement.LOCATAIRE:
+        if logement.logement_social:
+            return "locataire_hlm"
+        return "locataire_meuble" if logement.meuble else "locataire_vide"
+    return {
+        StatutLogement.PROPRIETAIRE: "proprietaire",
+        StatutLogement.ACCEDANT: "primo_accedant",
+        StatutLogement.HEBERGE_GRATUITEMENT: "loge_gratuitement",
+        StatutLogement.FOYER: "locataire_foyer",
+        StatutLogement.SANS_DOMICILE: "sans_domicile",
+    }[s]
+
+
+# Benefits received, injected for past months: declared code -> (OpenFisca variable, entity).
+INJECTIONS_FAMILLE = {
+    "rsa": ("rsa",),
+    "ppa": ("ppa",),
+    "aide_logement": ("aide_logement", "aide_logement_montant"),
+    "af": ("af",),
+    "cf": ("cf",),
+    "asf": ("asf",),
+    "aspa": ("aspa",),
+    "paje": ("paje_base",),
+}
+INJECTIONS_INDIVIDU = {"aah": ("aah",), "ass": ("ass",)}
+# Past months of these variables are also set to 0 (never declared as received in the model).
+INJECTIONS_ZERO_FAMILLE = ("apl", "als", "alf")
+INJECTIONS_ZERO_INDIVIDU = ("asi",)
+
+
+# Foyer-fiscal monthly incomes the household model does not describe (capital income): 0.
+ZERO_FOYER_MOIS = (
+    "revenus_capitaux_prelevement_liberatoire",
+    "revenus_capitaux_prelevement_forfaitaire_unique_ir",
+    "revenus_capitaux_prelevement_bareme",
+)
+
+# --- results -------------------------------------------------------------------------------------------
+
+
+class CommentDemanderSchema(BaseModel):
+    organisme: str
+    demarche: str
+    lien: str
+    formulaire: str = ""
+    pieces: list[str] = Field(default_factory=list)
+    delai: str = ""
+
+
+class ResultatPrestation(BaseModel):
+    code: str
+    libelle: str
+    nature: Literal["nationale", "locale"] = "nationale"
+    eligible: Literal["oui", "non", "incertain"]
+    montant: float = Field(description="Montant sur la période indiquée (0 si « éligible seulement »)")
+    periode: Literal["mensuel", "annuel"]
+    montant_mensuel: float = Field(description="Équivalent mensuel (montant annuel / 12)")
+    raisons: list[str] = Field(default_factory=list, description="Pourquoi, en français simple")
+    manquant: list[str] = Field(default_factory=list, description="Ce qu'il faudrait savoir pour conclure")
+    comment_demander: CommentDemanderSchema
+    recu: float | None = Field(default=None, description="Montant mensuel déclaré comme déjà perçu")
+    a_demander: bool = Field(default=False, description="Probablement éligible et pas encore perçu")
+    organisation: str | None = Field(default=None, description="Pour une aide locale : l'organisation qui la porte")
+
+
+class ResultatSimulation(BaseModel):
+    mois: str
+    mode: Mode
+    prestations: list[ResultatPrestation]
+    total_mensuel: float = Field(description="Somme des équivalents mensuels des aides probables")
+    total_a_demander_mensuel: float = Field(description="Dont aides probables pas encore perçues")
+    hypotheses: list[str] = Field(default_factory=list)
+    moteur: dict[str, str]
+
+    def prestation(self, code: str) -> ResultatPrestation | None:
+        return next((p for p in self.prestations if p.code == code), None)
+
+
+# --- tax-benefit system, once per process ------------------------------------------------------------
+
+_etat: dict = {"tbs": None, "duree_construction": None}
+_verrou = threading.Lock()
+
+
+def systeme():
+    """The OpenFisca-France tax-benefit system, built once per process (thread-safe)."""
+    if _etat["tbs"] is None:
+        with _verrou:
+            if _etat["tbs"] is None:
+                debut = time.perf_counter()
+                from openfisca_france import FranceTaxBenefitSystem
+
+                _etat["tbs"] = FranceTaxBenefitSystem()
+                acceleration.installer()
+                _etat["duree_construction"] = time.perf_counter() - debut
+    return _etat["tbs"]
+
+
+def version_moteur() -> dict[str, str]:
+    return {
+        "openfisca_france": _version("openfisca-france"),
+        "openfisca_core": _version("openfisca-core"),
+        "moteur_repere": VERSION_MOTEUR,
+        "version_modele": VERSION_MODELE,
+    }
+
+
+def menage_exemple(mois: str | None = None) -> Menage:
+    """A lone parent with two children, working part time, tenant in Angers (also used to warm up)."""
+    data = {
+        "commune": "49007",
+        "logement": {"statut": "locataire", "loyer": 600},
+        "personnes": [
+            {
+                "role": "demandeur",
+                "age": 36,
+                "activite": "salarie",
+                "revenus": [{"nature": "salaire", "montant_mensuel": 1000}],
+            },
+            {"role": "enfant", "age": 8, "niveau_scolaire": "primaire"},
+            {"role": "enfant", "age": 4, "niveau_scolaire": "maternelle"},
+        ],
+    }
+    if mois:
+        data["mois"] = mois
+    return Menage.model_validate(data)
+
+
+def prechauffer() -> float:
+    """Build the TBS and run one household; return the seconds spent."""
+    debut = time.perf_counter()
+    systeme()
+    simuler(menage_exemple())
+    return time.perf_counter() - debut
+
+
+# --- public API ------------------------------------------------------------------------------------------
+
+
+def simuler(menage: Menage, *, prestations: Iterable[str] | None = None, mode: Mode = "complet") -> ResultatSimulation:
+    return simuler_lot([menage], prestations=prestations, mode=mode)[0]
+
+
+def simuler_lot(
+    menages: Sequence[Menage], *, prestations: Iterable[str] | None = None, mode: Mode = "complet"
+) -> list[ResultatSimulation]:
+    if mode not in ("complet", "rapide"):
+        raise ValueError(f"mode inconnu : {mode} (complet ou rapide)")
+    codes = _codes(prestations, mode)
+    resultats: list[ResultatSimulation | None] = [None] * len(menages)
+    par_mois: dict[str, list[int]] = {}
+    for i, m in enumerate(menages):
+        par_mois.setdefault(m.mois, []).append(i)
+    for indices in par_mois.values():
+        lot = [menages[i] for i in indices]
+        valeurs, contexte = calculer(lot, codes=codes, mode=mode)
+        for j, i in enumerate(indices):
+            resultats[i] = explications.resultat(
+                lot[j], j, valeurs=valeurs, contexte=contexte, codes=codes, mode=mode, moteur=version_moteur()
+            )
+        if len(lot) > 1000:
+            gc.collect()
+    return resultats
+
+
+def _codes(prestations, mode) -> tuple[str, ...]:
+    base = CODES if mode == "complet" else CODES_RAPIDES
+    if prestations is None:
+        return base
+    demandes = tuple(prestations)
+    inconnus = [c for c in demandes if c not in PAR_CODE]
+    if inconnus:
+        raise ValueError(f"prestation inconnue : {', '.join(inconnus)} (connues : {', '.join(CODES)})")
+    return tuple(c for c in base if c in demandes) or demandes
+
+
+# --- building the simulation ------------------------------------------------------------------------------
+
+
+class Structure:
+    """Arrays describing N households as OpenFisca entities (integer ids, detailed roles)."""
+
+    def __init__(self, menages: Sequence[Menage]):
+        self.menages = menages
+        n = len(menages)
+        personnes = []  # (h, famille, role)
+        famille_menage = []  # famille index -> household index
+        famille_principale = np.zeros(n, dtype=np.int64)
+        for h, m in enumerate(menages):
+            f_principale = len(famille_menage)
+            famille_menage.append(h)
+            famille_principale[h] = f_principale
+            for p in m.personnes:
+                if p.role == Role.AUTRE:
+                    f = len(famille_menage)
+                    famille_menage.append(h)
+                else:
+                    f = f_principale
+                personnes.append((h, f, p))
+        self.n = n
+        self.nb_familles = len(famille_menage)
+        self.famille_menage = np.array(famille_menage, dtype=np.int64)
+        self.famille_principale = famille_principale
+        self.personnes = personnes
+        self.p_menage = np.array([h for h, _, _ in personnes], dtype=np.int64)
+        self.p_famille = np.array([f for _, f, _ in personnes], dtype=np.int64)
+        roles = [p.role for _, _, p in personnes]
+        self.role_famille = [
+            {Role.DEMANDEUR: "demandeur", Role.CONJOINT: "conjoint", Role.ENFANT: "enfant", Role.AUTRE: "demandeur"}[r]
+            for r in roles
+        ]
+        self.role_foyer = [
+            {
+                Role.DEMANDEUR: "declarant_principal",
+                Role.CONJOINT: "conjoint",
+                Role.ENFANT: "personne_a_charge",
+                Role.AUTRE: "declarant_principal",
+            }[r]
+            for r in roles
+        ]
+        self.role_menage = [
+            {
+                Role.DEMANDEUR: "personne_de_reference",
+                Role.CONJOINT: "conjoint",
+                Role.ENFANT: "enfant",
+                Role.AUTRE: "autre",
+            }[r]
+            for r in roles
+        ]
+        self.roles = np.array([r.value for r in roles])
+        # Persons of the main famille of their household (demandeur, conjoint, enfants).
+        self.p_principal = self.p_famille == famille_principale[self.p_menage]
+
+    def simulation(self, tbs):
+        from openfisca_core.simulations import SimulationBuilder
+
+        sb = SimulationBuilder()
+        sb.create_entities(tbs)
+        nb_p = len(self.personnes)
+        sb.declare_person_entity("individu", np.arange(nb_p))
+        for entite, roles in (
+            ("famille", self.role_famille),
+            ("foyer_fiscal", self.role_foyer),
+        ):
+            pop = sb.declare_entity(entite, np.arange(self.nb_familles))
+            sb.join_with_persons(pop, self.p_famille, roles)
+        pop = sb.declare_entity("menage", np.arange(self.n))
+        sb.join_with_persons(pop, self.p_menage, self.role_menage)
+        return sb.build(tbs)
+
+
+def mois_precedents(mois: str) -> tuple[list[str], list[str]]:
+    """(past months from January N-2 to M-1, years N-2 and N-1) for a reference month ``AAAA-MM``."""
+    annee, m = (int(x) for x in mois.split("-"))
+    passes = []
+    a, mm = annee - 2, 1
+    while (a, mm) < (annee, m):
+        passes.append(f"{a:04d}-{mm:02d}")
+        mm += 1
+        if mm == 13:
+            a, mm = a + 1, 1
+    return passes, [str(annee - 2), str(annee - 1)]
+
+
+def _decalage(mois_ref: str, mois: str) -> int:
+    a1, m1 = (int(x) for x in mois_ref.split("-"))
+    a2, m2 = (int(x) for x in mois.split("-"))
+    return (a1 - a2) * 12 + (m1 - m2)
+
+
+def entrees(structure: Structure, mois: str) -> tuple[dict, dict]:
+    """All inputs, as ``{(variable, period): numpy array}``, and facts used by the explanations."""
+    menages = structure.menages
+    premier_jour = menages[0].premier_jour
+    passes, annees = mois_precedents(mois)
+    tous_mois = [*passes, mois]
+    nb_p = len(structure.personnes)
+    nb_f = structure.nb_familles
+    out: dict = {}
+
+    # Persons ------------------------------------------------------------------------------------
+    naissances = np.array(
+        [np.datetime64(p.naissance_estimee(premier_jour), "D") for _, _, p in structure.personnes],
+        dtype="datetime64[D]",
+    )
+    out[("date_naissance", "ETERNITY")] = naissances
+    activite = np.array([ACTIVITE_OPENFISCA[p.activite] for _, _, p in structure.personnes])
+    scolarite = np.array([SCOLARITE_OPENFISCA[p.niveau_scolaire] for _, _, p in structure.personnes])
+    taux = np.array([p.taux_incapacite / 100 for _, _, p in structure.personnes], dtype=np.float32)
+    rsdae = np.array([p.restriction_emploi for _, _, p in structure.personnes], dtype=bool)
+    enceinte = np.array([p.enceinte for _, _, p in structure.personnes], dtype=bool)
+    handicap = taux >= 0.5
+    inapte = np.array([p.activite == Activite.INAPTE for _, _, p in structure.personnes], dtype=bool)
+
+    # Incomes: per nature, [mean, M-1, M-2, M-3] per person.
+    revenus = {nature: np.zeros((nb_p, 4), dtype=np.float64) for nature in NATURES}
+    for i, (_, _, p) in enumerate(structure.personnes):
+        for r in p.revenus:
+            tab = revenus[r.nature][i]
+            tab[0] += r.montant_du_mois(0)
+            tab[1] += r.montant_du_mois(1)
+            tab[2] += r.montant_du_mois(2)
+            tab[3] += r.montant_du_mois(3)
+
+    # Every income variable is set for every month (0 when not declared): OpenFisca would otherwise
+    # run formulas (ARE, contributions) that yield the same 0, at a high cost.
+    natures_presentes = NATURES
+    for periode in tous_mois:
+        out[("activite", periode)] = activite
+        out[("scolarite", periode)] = scolarite
+        out[("taux_incapacite", periode)] = taux
+        out[("handicap", periode)] = handicap
+        out[("aah_restriction_substantielle_durable_acces_emploi", periode)] = rsdae
+        out[("enceinte", periode)] = enceinte
+        out[("inapte_travail", periode)] = inapte
+        d = _decalage(mois, periode)
+        colonne = d if 1 <= d <= 3 else 0
+        for nature in natures_presentes:
+            montants = revenus[nature][:, colonne]
+            for variable, ratio in VARIABLES_REVENU[nature]:
+                out[(variable, periode)] = montants * ratio if ratio != 1.0 else montants
+
+    zero_ff = np.zeros(nb_f)
+    for periode in tous_mois:
+        for variable in ZERO_FOYER_MOIS:
+            out[(variable, periode)] = zero_ff
+
+    # Self-employed: yearly taxable profit for N-2 and N-1 (the RSA/PPA/AL read last year's).
+    independant = revenus[NatureRevenu.INDEPENDANT][:, 0] * 12
+    if independant.any():
+        for annee in (*annees, mois[:4]):
+            out[("rpns_imposables", annee)] = independant
+
+    # Famille -----------------------------------------------------------------------------------------
+    isolement = np.zeros(nb_f, dtype=bool)
+    isolement[structure.famille_principale] = [m.isolement_recent for m in menages]
+    vrai_f = np.ones(nb_f, dtype=bool)
+    for periode in tous_mois:
+        out[("departement_experimentation_rsa", periode)] = vrai_f
+    out[("rsa_isolement_recent", mois)] = isolement
+
+    # Benefits received: past months (declared amount, else 0); never recomputed.
+    for code, variables in INJECTIONS_FAMILLE.items():
+        montants = np.zeros(nb_f)
+        montants[structure.famille_principale] = [m.montant_recu(code) for m in menages]
+        for variable in variables:
+            for periode in passes:
+                out[(variable, periode)] = montants
+    zero_f = np.zeros(nb_f)
+    for variable in INJECTIONS_ZERO_FAMILLE:
+        for periode in passes:
+            out[(variable, periode)] = zero_f
+    zero_p = np.zeros(nb_p)
+    for variable in INJECTIONS_ZERO_INDIVIDU:
+        for periode in passes:
+            out[(variable, periode)] = zero_p
+    for code, variables in INJECTIONS_INDIVIDU.items():
+        montants = np.zeros(nb_p)
+        for h, m in enumerate(menages):
+            recu = m.montant_recu(code)
+            if recu:
+                montants[_personne_beneficiaire(structure, h, code)] = recu
+        for variable in variables:
+            for periode in passes:
+                out[(variable, periode)] = montants
+    ars = np.zeros(nb_f)
+    ars[structure.famille_principale] = [m.montant_recu("ars") for m in menages]
+    for annee in annees:
+        out[("ars", annee)] = ars
+
+    # Foyer fiscal: RFR of N-2 and N-1 (declared, else estimated from the current taxable income).
+    imposable_annuel = np.zeros(nb_p)
+    for nature, ratio in NATURES_IMPOSABLES.items():
+        imposable_annuel += revenus[nature][:, 0] * ratio * 12
+    imposable_annuel -= revenus[NatureRevenu.PENSION_ALIMENTAIRE_VERSEE][:, 0] * 12
+    rfr_estime = np.maximum(0, np.bincount(structure.p_famille, weights=imposable_annuel, minlength=nb_f))
+    rfr_estime = np.floor(rfr_estime * ABATTEMENT_FRAIS_PRO)
+    rfr = rfr_estime.copy()
+    rfr_declare = np.zeros(nb_f, dtype=bool)
+    for h, m in enumerate(menages):
+        if m.revenu_fiscal_reference_n2 is not None:
+            rfr[structure.famille_principale[h]] = m.revenu_fiscal_reference_n2
+            rfr_declare[structure.famille_principale[h]] = True
+    for annee in annees:
+        out[("rfr", annee)] = rfr
+
+    # Ménage (housing) ---------------------------------------------------------------------------------
+    depcom = np.array([m.commune for m in menages])
+    statut = np.array([statut_occupation(m.logement) for m in menages])
+    loyer = np.array([m.logement.loyer for m in menages], dtype=np.float64)
+    charges = np.array([m.logement.charges for m in menages], dtype=np.float64)
+    coloc = np.array([m.logement.colocation for m in menages], dtype=bool)
+    conventionne = np.array([m.logement.logement_social for m in menages], dtype=bool)
+    for periode in tous_mois:
+        out[("depcom", periode)] = depcom
+        out[("statut_occupation_logement", periode)] = statut
+        out[("loyer", periode)] = loyer
+        out[("charges_locatives", periode)] = charges
+        out[("coloc", periode)] = coloc
+        out[("logement_conventionne", periode)] = conventionne
+
+    faits = {"rfr": rfr, "rfr_declare": rfr_declare, "revenus": revenus}
+    return out, faits
+
+
+def _personne_beneficiaire(structure: Structure, h: int, code: str) -> int:
+    """Index of the person a received individual benefit (AAH, ASS) is attributed to."""
+    candidats = [
+        i
+        for i, (hh, _, p) in enumerate(structure.personnes)
+        if hh == h and structure.p_principal[i] and p.role in (Role.DEMANDEUR, Role.CONJOINT)
+    ]
+    for i in candidats:
+        p = structure.personnes[i][2]
+        if code == "aah" and p.taux_incapacite >= 50:
+            return i
+        if code == "ass" and p.activite == Activite.CHOMEUR:
+            return i
+    return candidats[0]
+
+
+# What each benefit code needs from OpenFisca: (variable, entity, "M" month or "A" year of M).
+SORTIES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "rsa": (("rsa", "famille", "M"), ("rsa_non_calculable", "famille", "M")),
+    "ppa": (("ppa", "famille", "M"),),
+    "aide_logement": (
+        ("aide_logement", "famille", "M"),
+        ("apl", "famille", "M"),
+        ("als", "famille", "M"),
+        ("alf", "famille", "M"),
+        ("aide_logement_non_calculable", "famille", "M"),
+    ),
+    "css_gratuite": (("cmu_c", "famille", "M"),),
+    "css_participation": (("css_participation_forfaitaire", "famille", "M"), ("cmu_c", "famille", "M")),
+    "cheque_energie": (("cheque_energie", "menage", "A"),),
+    "aah": (("aah", "individu", "M"),),
+    "af": (("af", "famille", "M"),),
+    "cf": (("cf", "famille", "M"),),
+    "asf": (("asf", "famille", "M"),),
+    "ars": (("ars_nette_crds", "famille", "A"),),
+    "aspa": (("aspa", "famille", "M"),),
+    "bourse_college": (("bourse_college", "famille", "M"),),
+    "bourse_lycee": (("bourse_lycee", "famille", "M"),),
+}
+# Intermediates read by the explanations (complete mode only; already computed as dependencies).
+INTERMEDIAIRES: dict[str, tuple[tuple[str, str, str], ...]] = {
+    "rsa": (
+        ("rsa_socle", "famille", "M"),
+        ("rsa_base_ressources", "famille", "M"),
+        ("rsa_forfait_logement", "famille", "M"),
+        ("rsa_majore_eligibilite", "famille", "M"),
+    ),
+    "ppa": (("ppa_base_ressources", "famille", "M"),),
+    "css_gratuite": (("css_cmu_base_ressources", "famille", "M"), ("cmu_c_plafond", "famille", "M")),
+    "css_participation": (("acs_plafond", "famille", "M"),),
+    "aide_logement": (("aide_logement_base_ressources", "famille", "M"),),
+}
+
+
+def pertinent(code: str, structure: Structure) -> np.ndarray:
+    """Households for which OpenFisca could give a non-zero amount (others get 0 without computing).
+
+    Only conditions OpenFisca itself applies (presence of children, age, disability rate): a skipped
+    household gets exactly what OpenFisca would have returned, 0. The benchmark checks it.
+    """
+    menages = structure.menages
+    jour = menages[0].premier_jour
+    if code in ("af", "cf", "asf", "ars"):
+        return np.array([bool(m.enfants) for m in menages])
+    if code == "bourse_college":
+        return np.array([any(e.niveau_scolaire == NiveauScolaire.COLLEGE for e in m.enfants) for m in menages])
+    if code == "bourse_lycee":
+        return np.array([any(e.niveau_scolaire == NiveauScolaire.LYCEE for e in m.enfants) for m in menages])
+    if code == "aspa":
+        return np.array(
+            [
+                any(p.age_au(jour) >= 60 for p in m.personnes if p.role in (Role.DEMANDEUR, Role.CONJOINT))
+                for m in menages
+            ]
+        )
+    if code == "aah":
+        return np.array(
+            [
+                any(p.taux_incapacite >= 50 for p in m.personnes if p.role in (Role.DEMANDEUR, Role.CONJOINT))
+                for m in menages
+            ]
+        )
+    return np.ones(len(menages), dtype=bool)
+
+
+def calculer(menages: Sequence[Menage], *, codes: Sequence[str], mode: Mode = "complet") -> tuple[dict, dict]:
+    """Run OpenFisca for ``menages`` (same month). Returns ({variable: array per household}, context)."""
+    tbs = systeme()
+    mois = menages[0].mois
+    annee = mois[:4]
+    structure = Structure(menages)
+    simulation = structure.simulation(tbs)
+    donnees, faits = entrees(structure, mois)
+    poser(simulation, donnees)
+
+    pertinence = {code: pertinent(code, structure) for code in codes}
+    a_calculer: dict[tuple[str, str, str], np.ndarray] = {}
+    for code in codes:
+        if not pertinence[code].any():
+            continue
+        sorties = SORTIES[code] + (INTERMEDIAIRES.get(code, ()) if mode == "complet" else ())
+        for s in sorties:
+            a_calculer[s] = a_calculer.get(s, np.zeros(structure.n, dtype=bool)) | pertinence[code]
+
+    valeurs: dict[str, np.ndarray] = {}
+    for (variable, entite, quand), _ in a_calculer.items():
+        periode = mois if quand == "M" else annee
+        brut = simulation.calculate(variable, periode)
+        valeurs[variable] = _par_menage(brut, entite, structure, variable)
+    contexte = {"structure": structure, "faits": faits, "pertinence": pertinence, "simulation": simulation}
+    return valeurs, contexte
+
+
+def poser(simulation, donnees: dict) -> None:
+    """Set inputs straight into the holders' cache (``set_input`` re-checks and re-divides every
+    period: 20-30 ms per household). Periods are parsed once."""
+    periodes: dict = {}
+    convertis: dict = {}
+    for (variable, periode), valeurs in donnees.items():
+        p = periodes.get(periode)
+        if p is None:
+            p = periodes[periode] = _periode(periode)
+        holder = simulation.get_holder(variable)
+        cle = (variable, id(valeurs))
+        tableau = convertis.get(cle)
+        if tableau is None:
+            tableau = convertis[cle] = holder._to_array(valeurs)
+        holder.put_in_cache(tableau, p)
+
+
+def _periode(texte: str):
+    from openfisca_core import periods
+
+    return periods.period("eternity" if texte == "ETERNITY" else texte)
+
+
+def _par_menage(valeurs: np.ndarray, entite: str, structure: Structure, variable: str) -> np.ndarray:
+    """Project an entity array on households: main famille for famille/foyer, sum over the main
+    famille's persons for individu values, the ménage itself for ménage values."""
+    if hasattr(valeurs, "decode_to_str"):  # EnumArray
+        valeurs = valeurs.decode_to_str()
+    if entite == "menage":
+        return valeurs
+    if entite in ("famille", "foyer_fiscal"):
+        return valeurs[structure.famille_principale]
+    # individu: sum over the main famille (demandeur, conjoint, children)
+    if valeurs.dtype.kind in "fi":
+        return np.bincount(
+            structure.p_menage, weights=np.where(structure.p_principal, valeurs, 0), minlength=structure.n
+        )
+    return valeurs
