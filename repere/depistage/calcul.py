@@ -1,0 +1,126 @@
+"""What runs on a computing process (local process or Dask worker): one chunk of whole households.
+
+``traiter_lot`` builds the households of the chunk with the shared model, calls the shared engine
+``repere.droits.moteur.simuler_lot`` once for the chunk, and turns each result into one output row.
+The rules are never re-implemented here: the row of a household is a pure function of the
+engine's ``ResultatSimulation`` (``ligne_resultat``), so a household screened in a batch gets
+exactly what ``simuler`` gives it alone.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+from repere.depistage.assemblage import Anomalie, MenageBrut, construire_menage
+from repere.depistage.sortie import CODES
+
+# Benefits whose "amount" is not money paid to the household (CSS with participation: what the
+# person pays). They can be flagged as probable non-take-up but do not count in the priority.
+HORS_PRIORITE = frozenset({"css_participation"})
+SEUIL_ECART = 10.0  # € per month: below, a difference between received and estimated is noise
+
+
+@dataclass
+class LotCalcule:
+    index: int
+    lignes: list[tuple] = field(default_factory=list)
+    anomalies: list[Anomalie] = field(default_factory=list)
+    menages_lus: int = 0
+    duree: float = 0.0
+    pid: int = 0
+
+
+def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
+    """One output row (``sortie.SCHEMA_PART`` order) from the engine's result for one household."""
+    motifs: list[str] = []
+    par_code = {p.code: p for p in resultat.prestations}
+    priorite = 0.0
+    nb_non_recours = 0
+    cellules: list = []
+    for code in CODES:
+        p = par_code.get(code)
+        if p is None:  # benefit not screened in this run
+            cellules += [None, None, None, None]
+            continue
+        estime = round(float(p.montant_mensuel), 2)
+        percu = round(float(p.recu or 0.0), 2)
+        ecart = round(estime - percu, 2)
+        non_recours = percu == 0 and (estime > 0 or p.eligible == "oui")
+        if non_recours:
+            nb_non_recours += 1
+            motifs.append(f"NR_{code.upper()}")
+        elif percu > 0 and estime == 0 and p.eligible == "non":
+            motifs.append(f"PERCU_NON_ESTIME_{code.upper()}")
+        elif percu > 0 and ecart > max(SEUIL_ECART, 0.1 * estime):
+            motifs.append(f"ECART_{code.upper()}")
+        if p.eligible == "incertain":
+            motifs.append(f"INCERTAIN_{code.upper()}")
+        if code not in HORS_PRIORITE and ecart > 0:
+            priorite += ecart
+        cellules += [estime, percu, ecart, non_recours]
+    if menage.revenu_fiscal_reference_n2 is None:
+        motifs.append("RFR_ESTIME")
+    return (
+        id_menage,
+        menage.commune,
+        len(menage.personnes),
+        round(priorite, 2),
+        nb_non_recours,
+        " ".join(motifs),
+        *cellules,
+    )
+
+
+def _fixer_codes_communes(codes: frozenset[str] | None) -> None:
+    """Give this process the commune codes read by the main process (a Dask worker may have no database).
+
+    ``repere.droits.menage.codes_communes`` caches the codes per process; the file was already checked
+    line by line against the same set in the reading process.
+    """
+    if codes is None:
+        return
+    from repere.droits import menage as module_menage
+
+    with module_menage._verrou:
+        module_menage._cache_communes.update(codes=codes, quand=time.monotonic())
+
+
+def traiter_lot(
+    index: int,
+    menages_bruts: list[MenageBrut],
+    anomalies_lecture: list[Anomalie],
+    *,
+    mois: str,
+    prestations: tuple[str, ...] | None,
+    mode: str,
+    codes_communes: frozenset[str] | None = None,
+) -> LotCalcule:
+    from repere.droits.moteur import simuler_lot
+
+    debut = time.perf_counter()
+    _fixer_codes_communes(codes_communes)
+    lot = LotCalcule(index=index, anomalies=list(anomalies_lecture), menages_lus=len(menages_bruts), pid=os.getpid())
+    valides = []
+    for brut in menages_bruts:
+        menage, anomalies = construire_menage(brut, mois=mois)
+        if menage is None:
+            lot.anomalies.extend(anomalies)
+        else:
+            valides.append((brut.id_menage, menage))
+    if valides:
+        resultats = simuler_lot([m for _, m in valides], prestations=prestations, mode=mode)
+        lot.lignes = [
+            ligne_resultat(ident, menage, res) for (ident, menage), res in zip(valides, resultats, strict=True)
+        ]
+    lot.duree = time.perf_counter() - debut
+    return lot
+
+
+def prechauffer_processus() -> int:
+    """Initialiser of a computing process: build the tax-benefit system once, up front."""
+    from repere.droits.moteur import systeme
+
+    systeme()
+    return os.getpid()

@@ -1,0 +1,410 @@
+"""The screening run: read the file in chunks of whole households, compute them (in this process, in
+a pool of local processes, or on a Dask cluster), persist each chunk, resume after a crash, then merge
+the chunks into one output sorted by priority, the rejected lines and the summary report.
+
+Crash safety: each computed chunk is written to ``<travail>/lot_NNNNNN.parquet`` (+ its rejected
+lines) under a temporary name then renamed, and only then recorded in ``<travail>/etat.json``
+(also replaced atomically). Chunk boundaries depend only on the file and the options, so a resumed
+run skips exactly the chunks recorded as done and recomputes the others: no household is lost or
+duplicated. Final files are published by rename; the working directory is deleted at the end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from repere.depistage import lecture, sortie
+from repere.depistage.assemblage import Anomalie, MenageBrut, grouper, mois_courant
+from repere.depistage.calcul import LotCalcule, prechauffer_processus, traiter_lot
+from repere.depistage.colonnes import reconnaitre_entetes
+from repere.depistage.rapport import Synthese, ecrire_rapport
+
+VERSION_ETAT = 1
+TAILLE_LOT_DEFAUT = 5_000
+
+
+class ErreurDepistage(Exception):
+    """The run cannot start or go on (unreadable file, bad options, resume impossible): French message."""
+
+
+@dataclass
+class Options:
+    taille_lot: int = TAILLE_LOT_DEFAUT
+    mois: str | None = None
+    prestations: tuple[str, ...] | None = None
+    mode: str = "rapide"
+    processus: int = 1  # 0: one per core
+    dask: str | None = None  # scheduler address, e.g. tcp://10.0.0.5:8786
+    reprendre: bool = False
+    garder_travail: bool = False
+
+
+@dataclass
+class Bilan:
+    menages_total: int = 0
+    menages_calcules: int = 0
+    menages_rejetes: int = 0
+    lignes_rejetees: int = 0
+    anomalies: int = 0
+    lots: int = 0
+    lots_repris: int = 0
+    duree: float = 0.0
+    non_recours: int = 0
+    montant_mensuel_en_jeu: float = 0.0
+    colonnes_ignorees: list[str] = field(default_factory=list)
+    sortie: str = ""
+    erreurs: str = ""
+    rapport: str = ""
+
+    def en_dict(self) -> dict:
+        return asdict(self)
+
+
+Progression = Callable[[str, int, int], None]  # (étape, ménages faits, ménages au total)
+
+
+def _rien(etape: str, faits: int, total: int) -> None:
+    return None
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def codes_communes_connus() -> frozenset[str] | None:
+    from repere.droits.menage import codes_communes
+
+    return codes_communes()
+
+
+def _ouvrir(entree: Path):
+    """Open the source and check its header (raises ErreurFichier)."""
+    ctx = lecture.ouvrir(entree)
+    source = ctx.__enter__()
+    positions, inconnues, erreurs = reconnaitre_entetes(source.entetes)
+    if erreurs:
+        ctx.__exit__(None, None, None)
+        raise lecture.ErreurFichier("Ligne 1 (en-tête) : " + " ; ".join(erreurs) + ".")
+    return ctx, source, positions, inconnues
+
+
+def compter_menages(entree: Path) -> int:
+    """Number of households (runs of lines with the same non-empty id); a quick first pass."""
+    ctx, source, positions, _ = _ouvrir(entree)
+    try:
+        pos = positions["id_menage"]
+        total, precedent = 0, None
+        for _numero, cellules in source.lignes():
+            ident = cellules[pos].strip() if pos < len(cellules) else ""
+            if ident and ident != precedent:
+                total += 1
+            precedent = ident or precedent
+        return total
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+def decouper(
+    flux: Iterator[MenageBrut | Anomalie], taille_lot: int
+) -> Iterator[tuple[int, list[MenageBrut], list[Anomalie]]]:
+    """Chunks of ``taille_lot`` whole households; reading anomalies go with the chunk where they occur."""
+    index, menages, anomalies = 0, [], []
+    for element in flux:
+        if isinstance(element, Anomalie):
+            anomalies.append(element)
+            continue
+        menages.append(element)
+        if len(menages) >= taille_lot:
+            yield index, menages, anomalies
+            index, menages, anomalies = index + 1, [], []
+    if menages or anomalies or index == 0:
+        yield index, menages, anomalies
+
+
+# --- checkpoint ----------------------------------------------------------------------------------
+
+
+def empreinte(entree: Path, options: Options) -> dict:
+    stat = entree.stat()
+    h = hashlib.sha256()
+    with open(entree, "rb") as f:
+        h.update(f.read(1 << 20))
+        if stat.st_size > 2 << 20:
+            f.seek(-(1 << 20), os.SEEK_END)
+            h.update(f.read(1 << 20))
+    return {
+        "version": VERSION_ETAT,
+        "taille": stat.st_size,
+        "modifie": stat.st_mtime_ns,
+        "sha256_debut_fin": h.hexdigest(),
+        "taille_lot": options.taille_lot,
+        "mois": options.mois,
+        "mode": options.mode,
+        "prestations": list(options.prestations) if options.prestations else None,
+    }
+
+
+def _ecrire_json(chemin: Path, donnees: dict) -> None:
+    tmp = chemin.with_name(chemin.name + ".partiel")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(donnees, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, chemin)
+
+
+class Etat:
+    """``etat.json`` in the working directory: the chunks done and their counts."""
+
+    def __init__(self, travail: Path, empreinte: dict):
+        self.travail = travail
+        self.chemin = travail / "etat.json"
+        self.empreinte = empreinte
+        self.lots: dict[str, dict] = {}
+        self.total_menages: int | None = None
+
+    @classmethod
+    def charger(cls, travail: Path, empreinte: dict, *, reprendre: bool) -> Etat:
+        etat = cls(travail, empreinte)
+        if reprendre and etat.chemin.exists():
+            donnees = json.loads(etat.chemin.read_text(encoding="utf-8"))
+            if donnees.get("empreinte") != empreinte:
+                raise ErreurDepistage(
+                    "Reprise impossible : le fichier ou les options ont changé depuis le début du traitement "
+                    "(relancez sans --reprendre pour tout recommencer)."
+                )
+            etat.total_menages = donnees.get("total_menages")
+            etat.lots = {
+                k: v
+                for k, v in donnees.get("lots", {}).items()
+                if (travail / _nom_part(int(k))).exists() and (travail / _nom_anomalies(int(k))).exists()
+            }
+        else:
+            if travail.exists():
+                shutil.rmtree(travail)
+            travail.mkdir(parents=True)
+            etat.sauver()
+        return etat
+
+    def sauver(self) -> None:
+        _ecrire_json(self.chemin, {"empreinte": self.empreinte, "total_menages": self.total_menages, "lots": self.lots})
+
+    def termine(self, lot: LotCalcule) -> None:
+        self.lots[str(lot.index)] = {
+            "menages_lus": lot.menages_lus,
+            "calcules": len(lot.lignes),
+            "anomalies": len(lot.anomalies),
+            "lignes_rejetees": len({a.ligne for a in lot.anomalies}),
+            "menages_rejetes": lot.menages_lus - len(lot.lignes),
+        }
+        self.sauver()
+
+
+def _nom_part(index: int) -> str:
+    return f"lot_{index:06d}.parquet"
+
+
+def _nom_anomalies(index: int) -> str:
+    return f"lot_{index:06d}.anomalies.csv"
+
+
+def enregistrer_lot(travail: Path, etat: Etat, lot: LotCalcule) -> None:
+    sortie.ecrire_part(travail / _nom_part(lot.index), lot.lignes)
+    sortie.ecrire_anomalies_part(travail / _nom_anomalies(lot.index), lot.anomalies)
+    etat.termine(lot)
+
+
+# --- executors -----------------------------------------------------------------------------------
+
+
+def _en_vol_borne(soumettre, attendre, lots, max_en_vol: int):
+    en_vol = set()
+    for lot in lots:
+        en_vol.add(soumettre(lot))
+        while len(en_vol) >= max_en_vol:
+            faits, en_vol = attendre(en_vol)
+            yield from faits
+    while en_vol:
+        faits, en_vol = attendre(en_vol)
+        yield from faits
+
+
+def executer_local(lots, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
+    if processus <= 1:
+        for index, menages, anomalies in lots:
+            yield traiter_lot(index, menages, anomalies, **kwargs)
+        return
+    import multiprocessing
+
+    contexte = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=processus, mp_context=contexte, initializer=prechauffer_processus) as pool:
+
+        def soumettre(lot):
+            index, menages, anomalies = lot
+            return pool.submit(traiter_lot, index, menages, anomalies, **kwargs)
+
+        def attendre(en_vol):
+            faits, restants = wait(en_vol, return_when=FIRST_COMPLETED)
+            return [f.result() for f in faits], restants
+
+        yield from _en_vol_borne(soumettre, attendre, lots, processus + 1)
+
+
+def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:
+    """On a Dask distributed cluster: ``adresse`` is a scheduler address or a ``distributed.Client``."""
+    from distributed import Client, as_completed
+
+    client = adresse if isinstance(adresse, Client) else Client(adresse, timeout="20s")
+    try:
+        client.run(prechauffer_processus)  # each worker builds the tax-benefit system once
+        nb_workers = max(1, len(client.scheduler_info().get("workers", {})))
+        if kwargs.get("codes_communes") is not None:
+            kwargs = {**kwargs, "codes_communes": client.scatter(kwargs["codes_communes"], broadcast=True)}
+        en_cours = as_completed()
+        jeton = os.urandom(4).hex()
+
+        def terminer_un():
+            future = next(en_cours)
+            resultat = future.result()
+            future.release()
+            return resultat
+
+        for index, menages, anomalies in lots:
+            en_cours.add(
+                client.submit(traiter_lot, index, menages, anomalies, key=f"depistage-{jeton}-{index}", **kwargs)
+            )
+            while en_cours.count() >= nb_workers + 1:
+                yield terminer_un()
+        while en_cours.count():
+            yield terminer_un()
+    finally:
+        if not isinstance(adresse, Client):
+            client.close()
+
+
+# --- the run -------------------------------------------------------------------------------------
+
+
+def chemins_par_defaut(sortie_chemin: Path) -> tuple[Path, Path]:
+    base = sortie_chemin.with_suffix("")
+    return base.with_name(base.name + "-lignes-rejetees" + sortie_chemin.suffix), sortie_chemin.with_name(
+        f".{sortie_chemin.name}.travail"
+    )
+
+
+def depister(
+    *,
+    entree: Path | str,
+    sortie_chemin: Path | str,
+    rapport: Path | str | None = None,
+    erreurs: Path | str | None = None,
+    travail: Path | str | None = None,
+    options: Options | None = None,
+    progression: Progression = _rien,
+    noms_communes: Callable[[list[str]], dict[str, str]] | None = None,
+    titre: str = "",
+) -> Bilan:
+    options = options or Options()
+    entree, sortie_chemin = Path(entree), Path(sortie_chemin)
+    sortie.format_sortie(sortie_chemin)
+    erreurs_defaut, travail_defaut = chemins_par_defaut(sortie_chemin)
+    erreurs = Path(erreurs) if erreurs else erreurs_defaut
+    travail = Path(travail) if travail else travail_defaut
+    if options.taille_lot < 1:
+        raise ErreurDepistage("La taille des lots doit être d'au moins 1 ménage.")
+    options.mois = options.mois or mois_courant()
+    if options.prestations:
+        from repere.droits.prestations import PAR_CODE
+
+        inconnues = [c for c in options.prestations if c not in PAR_CODE]
+        if inconnues:
+            raise ErreurDepistage(f"Prestation inconnue : {', '.join(inconnues)} (connues : {', '.join(PAR_CODE)}).")
+    debut = time.perf_counter()
+    bilan = Bilan(sortie=str(sortie_chemin), erreurs=str(erreurs), rapport=str(rapport or ""))
+
+    etat = Etat.charger(travail, empreinte(entree, options), reprendre=options.reprendre)
+    if etat.total_menages is None:
+        progression("comptage", 0, 0)
+        etat.total_menages = compter_menages(entree)
+        etat.sauver()
+    total = bilan.menages_total = etat.total_menages
+    codes = codes_communes_connus()
+    kwargs = {"mois": options.mois, "prestations": options.prestations, "mode": options.mode, "codes_communes": codes}
+    faits = sum(v["menages_lus"] for v in etat.lots.values())
+    bilan.lots_repris = len(etat.lots)
+    progression("calcul", faits, total)
+
+    ctx, source, positions, inconnues = _ouvrir(entree)
+    bilan.colonnes_ignorees = inconnues
+    indices: list[int] = []
+    try:
+        flux = grouper(source.lignes(), positions, codes_communes=codes)
+
+        def a_faire():
+            for index, menages, anomalies in decouper(flux, options.taille_lot):
+                indices.append(index)
+                if str(index) not in etat.lots:
+                    yield index, menages, anomalies
+
+        if options.dask:
+            executions = executer_dask(a_faire(), kwargs, options.dask)
+        else:
+            processus = options.processus or os.cpu_count() or 1
+            executions = executer_local(a_faire(), kwargs, processus)
+        for lot in executions:
+            enregistrer_lot(travail, etat, lot)
+            faits += lot.menages_lus
+            progression("calcul", faits, total)
+    except lecture.ErreurFichier:
+        raise
+    finally:
+        ctx.__exit__(None, None, None)
+
+    # Merge: every chunk of the file must be there (the ones computed now and the resumed ones).
+    manquants = [i for i in indices if str(i) not in etat.lots]
+    if manquants:
+        raise ErreurDepistage(f"{len(manquants)} lot(s) n'ont pas été calculés ; relancez avec --reprendre.")
+    progression("fusion", faits, total)
+    synthese = Synthese(codes=sortie.CODES)
+    ecrivain = sortie.ecrivain_resultats(sortie_chemin)
+    try:
+        parts = [(i, travail / _nom_part(i)) for i in indices]
+        for rang, ligne in enumerate(sortie.fusionner(parts), start=1):
+            synthese.ajouter(ligne)
+            ecrivain.ecrire((rang, *ligne))
+        ecrivain.fermer()
+    except BaseException:
+        ecrivain.abandonner()
+        raise
+    ecrivain_err = sortie.ecrivain_anomalies(erreurs)
+    try:
+        for ligne in sortie.lire_anomalies([travail / _nom_anomalies(i) for i in indices]):
+            ecrivain_err.ecrire(ligne)
+        ecrivain_err.fermer()
+    except BaseException:
+        ecrivain_err.abandonner()
+        raise
+
+    for v in etat.lots.values():
+        bilan.menages_calcules += v["calcules"]
+        bilan.anomalies += v["anomalies"]
+        bilan.lignes_rejetees += v["lignes_rejetees"]
+        bilan.menages_rejetes += v["menages_rejetes"]
+    bilan.lots = len(indices)
+    bilan.non_recours = synthese.menages_non_recours
+    bilan.montant_mensuel_en_jeu = round(synthese.montant_total, 2)
+    bilan.duree = time.perf_counter() - debut
+    if rapport:
+        noms = noms_communes(list(synthese.par_commune)) if noms_communes else {}
+        ecrire_rapport(Path(rapport), synthese=synthese, bilan=bilan, options=options, noms_communes=noms, titre=titre)
+    if not options.garder_travail:
+        shutil.rmtree(travail, ignore_errors=True)
+    progression("termine", faits, total)
+    return bilan

@@ -1,0 +1,206 @@
+"""Streaming readers for the batch file: CSV (UTF-8 or Windows-1252, ``;`` ``,`` or tab), XLSX, Parquet.
+
+Each reader yields ``(numero_de_ligne, cellules)`` where cells are strings aligned on the header; it
+never holds more than one block of the file in memory, whatever its size. Line numbers are those a
+spreadsheet shows: the header is line 1.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+FORMATS = ("csv", "xlsx", "parquet")
+_ECHANTILLON = 64 * 1024
+
+
+class ErreurFichier(Exception):
+    """The file cannot be read at all (empty, wrong format, encoding); French message."""
+
+
+def format_du_fichier(chemin: Path | str) -> str:
+    suffixe = Path(chemin).suffix.lower().lstrip(".")
+    if suffixe in ("csv", "txt", "tsv"):
+        return "csv"
+    if suffixe in ("xlsx", "xlsm"):
+        return "xlsx"
+    if suffixe in ("parquet", "pq"):
+        return "parquet"
+    if suffixe == "xls":
+        raise ErreurFichier("Le format .xls (Excel 97-2003) n'est pas lu : enregistrez le fichier en .xlsx ou en .csv.")
+    raise ErreurFichier(f"Format de fichier non reconnu (.{suffixe}) : utilisez un fichier .csv, .xlsx ou .parquet.")
+
+
+def detecter_encodage(echantillon: bytes) -> str:
+    """UTF-8 (with or without BOM) when the sample decodes as such, else Windows-1252 (Excel's "CSV")."""
+    if echantillon.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decodeur = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decodeur.decode(echantillon, final=False)  # a character cut at the end of the sample is fine
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1252"
+
+
+def detecter_separateur(premiere_ligne: str) -> str:
+    comptes = {sep: premiere_ligne.count(sep) for sep in (";", ",", "\t")}
+    separateur = max(comptes, key=comptes.get)
+    if comptes[separateur] == 0:
+        raise ErreurFichier(
+            "Ligne 1 : aucun séparateur trouvé dans l'en-tête (attendu : point-virgule, virgule ou tabulation)."
+        )
+    return separateur
+
+
+class Source:
+    """An open batch file: ``entetes`` (header cells), ``format``, ``encodage``, ``separateur``, ``lignes()``."""
+
+    def __init__(self, chemin: Path, format: str):
+        self.chemin = Path(chemin)
+        self.format = format
+        self.encodage = ""
+        self.separateur = ""
+        self.entetes: list[str] = []
+        self._lignes: Iterator[tuple[int, list[str]]] = iter(())
+
+    def lignes(self) -> Iterator[tuple[int, list[str]]]:
+        return self._lignes
+
+
+@contextmanager
+def ouvrir(chemin: Path | str):
+    """Open the file, read its header; raise ErreurFichier with a French message when unreadable."""
+    chemin = Path(chemin)
+    format = format_du_fichier(chemin)
+    if not chemin.exists():
+        raise ErreurFichier(f"Fichier introuvable : {chemin.name}")
+    if chemin.stat().st_size == 0:
+        raise ErreurFichier("Le fichier est vide.")
+    source = Source(chemin, format)
+    if format == "csv":
+        with open(chemin, "rb") as binaire:
+            echantillon = binaire.read(_ECHANTILLON)
+            binaire.seek(0)
+            source.encodage = detecter_encodage(echantillon)
+            texte = io.TextIOWrapper(binaire, encoding=source.encodage, errors="strict", newline="")
+            _ouvrir_csv(source, texte)
+            yield source
+    elif format == "xlsx":
+        classeur = _ouvrir_xlsx(source)
+        try:
+            yield source
+        finally:
+            classeur.close()
+    else:
+        _ouvrir_parquet(source)
+        yield source
+
+
+def _ouvrir_csv(source: Source, texte: io.TextIOWrapper) -> None:
+    try:
+        premiere = texte.readline()
+    except UnicodeDecodeError:
+        raise ErreurFichier(
+            "Ligne 1 : encodage illisible (enregistrez le fichier en UTF-8 ou en Windows-1252)."
+        ) from None
+    if not premiere.strip():
+        raise ErreurFichier("Le fichier est vide ou sa première ligne (l'en-tête) est vide.")
+    source.separateur = detecter_separateur(premiere)
+    source.entetes = next(csv.reader([premiere], delimiter=source.separateur))
+    source._lignes = _lignes_csv(texte, source.separateur)
+
+
+def _lignes_csv(texte, separateur: str) -> Iterator[tuple[int, list[str]]]:
+    lecteur = csv.reader(texte, delimiter=separateur, quotechar='"', strict=False)
+    ligne = 1
+    try:
+        for cellules in lecteur:
+            ligne = lecteur.line_num + 1  # the header was read before the csv reader started
+            if cellules and any(c.strip() for c in cellules):
+                yield ligne, cellules
+    except UnicodeDecodeError:
+        raise ErreurFichier(
+            f"Vers la ligne {ligne + 1} : caractères illisibles ; le fichier mélange des encodages. "
+            "Enregistrez-le en « CSV UTF-8 » depuis votre tableur."
+        ) from None
+    except csv.Error as exc:
+        raise ErreurFichier(f"Ligne {ligne + 1} : CSV mal formé ({exc}).") from None
+
+
+def _texte_cellule(valeur) -> str:
+    if valeur is None:
+        return ""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, dt.datetime):
+        return valeur.date().isoformat()
+    if isinstance(valeur, dt.date):
+        return valeur.isoformat()
+    if isinstance(valeur, float):
+        return str(int(valeur)) if valeur.is_integer() else repr(valeur)
+    return str(valeur)
+
+
+def _ouvrir_xlsx(source: Source):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        classeur = load_workbook(source.chemin, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ErreurFichier("Le fichier n'est pas un classeur .xlsx lisible.") from None
+    feuille = classeur.worksheets[0]
+    lignes = feuille.iter_rows(values_only=True)
+    entetes = next(lignes, None)
+    if entetes is None or not any(v is not None and str(v).strip() for v in entetes):
+        classeur.close()
+        raise ErreurFichier("Le fichier est vide ou sa première ligne (l'en-tête) est vide.")
+    source.entetes = [_texte_cellule(v) for v in entetes]
+
+    def generateur():
+        for numero, valeurs in enumerate(lignes, start=2):
+            cellules = [_texte_cellule(v) for v in valeurs]
+            if any(c.strip() for c in cellules):
+                yield numero, cellules
+
+    source._lignes = generateur()
+    return classeur
+
+
+def _ouvrir_parquet(source: Source) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        fichier = pq.ParquetFile(source.chemin)
+    except (pa.ArrowInvalid, OSError):
+        raise ErreurFichier("Le fichier n'est pas un fichier Parquet lisible.") from None
+    source.entetes = list(fichier.schema_arrow.names)
+    if not source.entetes:
+        raise ErreurFichier("Le fichier Parquet n'a aucune colonne.")
+
+    def en_texte(colonne):
+        if pa.types.is_boolean(colonne.type):
+            colonne = pc.if_else(colonne, "oui", "non")
+        elif pa.types.is_timestamp(colonne.type):
+            colonne = pc.cast(colonne, pa.date32())
+        return pc.fill_null(pc.cast(colonne, pa.string()), "").to_pylist()
+
+    def generateur():
+        numero = 1
+        for lot in fichier.iter_batches(batch_size=20_000):
+            colonnes = [en_texte(lot.column(i)) for i in range(lot.num_columns)]
+            for cellules in zip(*colonnes, strict=True):
+                numero += 1
+                if any(c.strip() for c in cellules):
+                    yield numero, list(cellules)
+
+    source._lignes = generateur()

@@ -1,0 +1,103 @@
+"""manage.py depister FICHIER --sortie resultats.csv: batch screening of probable non-take-up."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from repere.depistage import lecture
+from repere.depistage.execution import TAILLE_LOT_DEFAUT, ErreurDepistage, Options, depister
+from repere.depistage.selectors import noms_communes
+
+
+class Command(BaseCommand):
+    help = (
+        "Dépiste le non-recours probable sur un fichier de ménages (CSV, XLSX ou Parquet, une ligne par personne) : "
+        "résultats par ménage triés par montant mensuel en jeu, lignes rejetées et rapport de synthèse. "
+        "Code de sortie : 0 tout est calculé, 3 calculé mais des lignes sont rejetées, 1 échec (aucun résultat)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier")
+        parser.add_argument("--sortie", required=True, help="Fichier de résultats : .csv, .xlsx ou .parquet")
+        parser.add_argument("--rapport", help="Rapport de synthèse HTML (imprimable)")
+        parser.add_argument("--erreurs", help="Fichier des lignes rejetées (par défaut : <sortie>-lignes-rejetees)")
+        parser.add_argument("--reprendre", action="store_true", help="Reprendre un traitement interrompu")
+        parser.add_argument("--dask", metavar="ADRESSE", help="Adresse d'un ordonnanceur Dask (tcp://hote:8786)")
+        parser.add_argument("--processus", type=int, default=0, help="Processus de calcul locaux (0 : un par cœur)")
+        parser.add_argument("--taille-lot", type=int, default=TAILLE_LOT_DEFAUT, help="Ménages par lot")
+        parser.add_argument("--mois", help="Mois simulé AAAA-MM (par défaut le mois courant)")
+        parser.add_argument("--prestations", help="Codes séparés par des virgules (par défaut : toutes)")
+        parser.add_argument("--mode", choices=["rapide", "complet"], default="rapide")
+        parser.add_argument("--sans-barre", action="store_true", help="Pas de barre de progression")
+
+    def handle(self, *args, **o):
+        from tqdm import tqdm
+
+        options = Options(
+            taille_lot=o["taille_lot"],
+            mois=o["mois"],
+            prestations=tuple(c.strip() for c in o["prestations"].split(",") if c.strip())
+            if o["prestations"]
+            else None,
+            mode=o["mode"],
+            processus=o["processus"],
+            dask=o["dask"],
+            reprendre=o["reprendre"],
+        )
+        barre = None
+
+        def progression(etape, faits, total):
+            nonlocal barre
+            if o["sans_barre"]:
+                return
+            if etape == "calcul":
+                if barre is None:
+                    barre = tqdm(total=total, initial=faits, unit=" ménages", desc="Dépistage", smoothing=0.1)
+                barre.update(faits - barre.n)
+            elif etape == "fusion" and barre is not None:
+                barre.set_description("Tri et écriture")
+            elif etape == "termine" and barre is not None:
+                barre.close()
+
+        try:
+            bilan = depister(
+                entree=Path(o["fichier"]),
+                sortie_chemin=Path(o["sortie"]),
+                rapport=o["rapport"],
+                erreurs=o["erreurs"],
+                options=options,
+                progression=progression,
+                noms_communes=noms_communes,
+            )
+        except (lecture.ErreurFichier, ErreurDepistage, ValueError) as exc:
+            raise CommandError(f"{exc} Aucun résultat n'a été écrit.", returncode=1) from None
+        except KeyboardInterrupt:
+            raise CommandError(
+                "Interrompu. Les lots terminés sont conservés : relancez la même commande avec --reprendre.",
+                returncode=1,
+            ) from None
+        finally:
+            if barre is not None:
+                barre.close()
+        debit = bilan.menages_total / bilan.duree if bilan.duree else 0
+        if bilan.colonnes_ignorees:
+            self.stdout.write("Colonnes ignorées (non reconnues) : " + ", ".join(bilan.colonnes_ignorees))
+        message = (
+            f"{bilan.menages_calcules} ménages calculés sur {bilan.menages_total} en {bilan.duree:.1f} s "
+            f"({debit:,.0f} ménages/s) ; {bilan.non_recours} en non-recours probable, "
+            f"{bilan.montant_mensuel_en_jeu:,.0f} € par mois en jeu.".replace(",", " ")
+            + (f" Reprise : {bilan.lots_repris} lots déjà faits." if bilan.lots_repris else "")
+            + f"\nRésultats : {bilan.sortie}"
+            + (f"\nRapport : {bilan.rapport}" if bilan.rapport else "")
+        )
+        if bilan.anomalies:
+            self.stdout.write(message)
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{bilan.menages_rejetes} ménages non calculés, {bilan.lignes_rejetees} lignes signalées : "
+                    f"voir {bilan.erreurs}"
+                )
+            )
+            sys.exit(3)
+        self.stdout.write(self.style.SUCCESS(message))

@@ -1,0 +1,55 @@
+"""manage.py verifier_fichier FICHIER: check a batch screening file without computing anything."""
+
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from repere.depistage import lecture
+from repere.depistage.verification import verifier
+
+
+class Command(BaseCommand):
+    help = (
+        "Vérifie un fichier de dépistage (CSV, XLSX, Parquet) sans rien calculer : liste chaque problème "
+        "avec sa ligne et sa colonne. Code de sortie : 0 si aucun problème, 3 si des lignes sont à corriger, "
+        "1 si le fichier est illisible."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier")
+        parser.add_argument("--mois", help="Mois simulé AAAA-MM (par défaut le mois courant)")
+        parser.add_argument("--limite", type=int, default=0, help="N'afficher que les N premiers problèmes (0 : tous)")
+
+    def handle(self, *args, fichier, mois=None, limite=0, **options):
+        affiches = 0
+
+        def signaler(a):
+            nonlocal affiches
+            affiches += 1
+            if limite and affiches > limite:
+                return
+            colonne = f", colonne « {a.colonne} »" if a.colonne else ""
+            menage = f" (ménage {a.id_menage})" if a.id_menage else ""
+            self.stdout.write(f"Ligne {a.ligne}{colonne}{menage} : {a.message}")
+
+        try:
+            v = verifier(fichier, mois=mois, signaler=signaler)
+        except lecture.ErreurFichier as exc:
+            raise CommandError(str(exc), returncode=1) from None
+        details = f"format {v.format}" + (
+            f", encodage {v.encodage}, séparateur « {v.separateur} »" if v.encodage else ""
+        )
+        if v.colonnes_ignorees:
+            self.stdout.write("Colonnes ignorées (non reconnues) : " + ", ".join(v.colonnes_ignorees))
+        if limite and affiches > limite:
+            self.stdout.write(f"… et {affiches - limite} autres problèmes.")
+        bilan = (
+            f"{v.lignes} lignes, {v.menages} ménages ({details}) : {v.menages_valides} ménages valides, "
+            f"{v.menages_rejetes} à corriger, {v.anomalies} problèmes."
+        )
+        if v.anomalies:
+            self.stderr.write(self.style.WARNING(bilan))
+            sys.exit(3)
+        if v.menages == 0:
+            raise CommandError("Le fichier ne contient aucun ménage (seulement l'en-tête).", returncode=1)
+        self.stdout.write(self.style.SUCCESS(bilan + " Le fichier est prêt pour le dépistage."))

@@ -1,0 +1,189 @@
+"""Summary report of a screening: counts and amounts by benefit and by commune, with charts.
+
+A standalone, printable HTML page (inline CSS and SVG charts, no script, no external resource):
+it can be e-mailed or archived and opens offline. Aggregates only: no household appears in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from repere.droits.prestations import PAR_CODE
+
+_DEBUT_PRESTATIONS = 6  # first benefit cell in a result row (see sortie.SCHEMA_PART)
+TRANCHES = ((0, 0), (0.01, 50), (50, 100), (100, 200), (200, 500), (500, 1000), (1000, None))
+
+
+@dataclass
+class Synthese:
+    codes: tuple[str, ...]
+    menages: int = 0
+    menages_non_recours: int = 0
+    montant_total: float = 0.0
+    par_prestation: dict[str, list] = field(default_factory=dict)  # code -> [estimés > 0, NR, montant NR, perçus]
+    par_commune: dict[str, list] = field(default_factory=dict)  # code INSEE -> [ménages, ménages NR, montant]
+    tranches: list[int] = field(default_factory=lambda: [0] * len(TRANCHES))
+
+    def ajouter(self, ligne) -> None:
+        self.menages += 1
+        priorite, nb_nr = ligne[3], ligne[4]
+        commune = self.par_commune.setdefault(ligne[1], [0, 0, 0.0])
+        commune[0] += 1
+        if nb_nr:
+            self.menages_non_recours += 1
+            commune[1] += 1
+        commune[2] += priorite
+        self.montant_total += priorite
+        for i, (bas, haut) in enumerate(TRANCHES):
+            if (haut is None and priorite >= bas) or (haut is not None and bas <= priorite <= haut):
+                self.tranches[i] += 1
+                break
+        for k, code in enumerate(self.codes):
+            estime, percu, _ecart, nr = ligne[_DEBUT_PRESTATIONS + 4 * k : _DEBUT_PRESTATIONS + 4 * k + 4]
+            if estime is None:
+                continue
+            stats = self.par_prestation.setdefault(code, [0, 0, 0.0, 0])
+            if estime > 0:
+                stats[0] += 1
+            if nr:
+                stats[1] += 1
+                stats[2] += estime
+            if percu:
+                stats[3] += 1
+
+
+def _euros(x: float) -> str:
+    return f"{x:,.0f} €".replace(",", "\u202f")
+
+
+def _nombre(x: int) -> str:
+    return f"{x:,}".replace(",", "\u202f")
+
+
+def barres_svg(titre: str, donnees: list[tuple[str, float]], *, format_valeur=_nombre, couleur="#1d4e89") -> str:
+    """Horizontal bar chart as inline SVG, with a text alternative (the same figures in a table follow)."""
+    if not donnees:
+        return ""
+    largeur, hauteur_barre, marge_gauche = 720, 26, 300
+    hauteur = hauteur_barre * len(donnees) + 10
+    maximum = max(v for _, v in donnees) or 1
+    lignes = []
+    for i, (libelle, valeur) in enumerate(donnees):
+        y = 5 + i * hauteur_barre
+        w = (largeur - marge_gauche - 110) * valeur / maximum
+        lignes.append(
+            f'<text x="{marge_gauche - 8}" y="{y + 17}" text-anchor="end">{escape(libelle[:45])}</text>'
+            f'<rect x="{marge_gauche}" y="{y + 4}" width="{w:.1f}" height="{hauteur_barre - 8}" fill="{couleur}"/>'
+            f'<text x="{marge_gauche + w + 6:.1f}" y="{y + 17}">{escape(format_valeur(valeur))}</text>'
+        )
+    return (
+        f"<figure><figcaption>{escape(titre)}</figcaption>"
+        f'<svg role="img" aria-label="{escape(titre)}" viewBox="0 0 {largeur} {hauteur}" width="100%" '
+        f'font-family="sans-serif" font-size="13" fill="#1b1b1b">{"".join(lignes)}</svg></figure>'
+    )
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1b1b1b;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid #1d4e89}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3rem 0}
+.chiffres{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}.chiffres li{border:1px solid #ccc;padding:.6rem 1rem;border-radius:4px}
+.chiffres strong{display:block;font-size:1.4rem}figure{margin:1rem 0}figcaption{font-weight:bold}.discret{color:#555;font-size:.9rem}
+@media print{body{margin:0;max-width:none}h2{break-after:avoid}figure,table{break-inside:avoid}}
+"""
+
+
+def ecrire_rapport(
+    chemin: Path, *, synthese: Synthese, bilan, options, noms_communes: dict[str, str], titre: str = ""
+) -> None:
+    s = synthese
+    libelle = {c: PAR_CODE[c].libelle if c in PAR_CODE else c for c in s.codes}
+    prestations = sorted(s.par_prestation.items(), key=lambda kv: (-kv[1][2], -kv[1][1]))
+    communes = sorted(s.par_commune.items(), key=lambda kv: (-kv[1][2], kv[0]))
+
+    def nom(code):
+        return f"{noms_communes.get(code, code)} ({code})"
+
+    lignes_prestations = "".join(
+        f"<tr><th scope='row'>{escape(libelle[c])}</th><td class='n'>{_nombre(v[0])}</td><td class='n'>{_nombre(v[3])}</td>"
+        f"<td class='n'>{_nombre(v[1])}</td><td class='n'>{_euros(v[2])}</td></tr>"
+        for c, v in prestations
+    )
+    lignes_communes = "".join(
+        f"<tr><th scope='row'>{escape(nom(c))}</th><td class='n'>{_nombre(v[0])}</td><td class='n'>{_nombre(v[1])}</td>"
+        f"<td class='n'>{_euros(v[2])}</td></tr>"
+        for c, v in communes[:100]
+    )
+    libelles_tranches = [
+        "0 €" if haut == 0 else (f"plus de {bas:.0f} €" if haut is None else f"{bas:.0f} à {haut:.0f} €")
+        for bas, haut in TRANCHES
+    ]
+    lignes_tranches = "".join(
+        f"<tr><th scope='row'>{escape(t)}</th><td class='n'>{_nombre(n)}</td></tr>"
+        for t, n in zip(libelles_tranches, s.tranches, strict=True)
+    )
+    graphiques = "".join(
+        [
+            barres_svg(
+                "Ménages en non-recours probable, par prestation",
+                [(libelle[c], v[1]) for c, v in prestations if v[1]],
+            ),
+            barres_svg(
+                "Montant mensuel en jeu (non-recours probable), par prestation",
+                [(libelle[c], v[2]) for c, v in prestations if v[2]],
+                format_valeur=_euros,
+                couleur="#a33b20",
+            ),
+            barres_svg(
+                "Montant mensuel en jeu : les 15 premières communes",
+                [(nom(c), v[2]) for c, v in communes[:15] if v[2]],
+                format_valeur=_euros,
+                couleur="#2e6b30",
+            ),
+        ]
+    )
+    titre_page = titre or "Synthèse du dépistage du non-recours"
+    maintenant = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
+    html = f"""<!DOCTYPE html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(titre_page)}</title><style>{_CSS}</style></head><body>
+<header><h1>{escape(titre_page)}</h1>
+<p class="discret">Produit le {maintenant} — mois simulé {escape(options.mois)} — moteur OpenFisca-France via Repère.
+Estimations à confirmer avec les personnes : elles dépendent des données du fichier.</p></header>
+<main>
+<h2>En bref</h2>
+<ul class="chiffres">
+<li><strong>{_nombre(s.menages)}</strong> ménages calculés</li>
+<li><strong>{_nombre(s.menages_non_recours)}</strong> en non-recours probable (au moins une prestation)</li>
+<li><strong>{_euros(s.montant_total)}</strong> par mois en jeu</li>
+<li><strong>{_nombre(bilan.menages_rejetes)}</strong> ménages non calculés ({_nombre(bilan.lignes_rejetees)} lignes signalées)</li>
+</ul>
+{graphiques}
+<h2>Par prestation</h2>
+<table><caption>Ménages et montants par prestation (montants mensuels ; prestations annuelles ramenées au mois)</caption>
+<thead><tr><th scope="col">Prestation</th><th scope="col" class="n">Montant estimé &gt; 0</th><th scope="col" class="n">Déjà perçue</th>
+<th scope="col" class="n">Non-recours probable</th><th scope="col" class="n">Montant mensuel en jeu</th></tr></thead>
+<tbody>{lignes_prestations}</tbody></table>
+<h2>Par commune</h2>
+<table><caption>Ménages et montant mensuel en jeu par commune{" (les 100 premières)" if len(communes) > 100 else ""}</caption>
+<thead><tr><th scope="col">Commune</th><th scope="col" class="n">Ménages</th><th scope="col" class="n">En non-recours probable</th>
+<th scope="col" class="n">Montant mensuel en jeu</th></tr></thead><tbody>{lignes_communes}</tbody></table>
+<h2>Répartition des montants en jeu par ménage</h2>
+<table><caption>Nombre de ménages par montant mensuel en jeu</caption><thead><tr><th scope="col">Montant mensuel</th>
+<th scope="col" class="n">Ménages</th></tr></thead><tbody>{lignes_tranches}</tbody></table>
+<h2>Méthode</h2>
+<p>Chaque ménage est simulé avec le moteur de Repère (OpenFisca-France), exactement comme dans le simulateur.
+Une prestation est en <strong>non-recours probable</strong> quand son montant estimé est positif (ou le ménage éligible)
+et que rien n'est déclaré comme perçu. La <strong>priorité</strong> d'un ménage est la somme des écarts positifs
+entre montants estimés et perçus, par mois (hors participation à la complémentaire santé solidaire).</p>
+<p class="discret">Durée du calcul : {bilan.duree:.0f} s. Lignes signalées : voir le fichier des lignes rejetées.</p>
+</main></body></html>
+"""
+    tmp = chemin.with_name(f".{chemin.name}.{os.getpid()}.partiel")
+    tmp.write_text(html, encoding="utf-8")
+    os.replace(tmp, chemin)
