@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
 import holidays
-from opening_hours import OpeningHours, ParserError
+from opening_hours import OpeningHours, ParserError, State
 
 JOURS_OSM = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 JOURS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -64,7 +64,7 @@ def creneaux_semaine(expression: str) -> list[list[int]]:
     debut, fin = _SEMAINE_TYPE, _SEMAINE_TYPE + timedelta(days=7)
     resultat = []
     for a, b, etat, _ in oh.intervals(debut, fin):
-        if str(etat).endswith("OPEN"):
+        if etat == State.OPEN:
             b = b or fin
             resultat.append([int((a - debut).total_seconds() // 60), int((b - debut).total_seconds() // 60)])
     return resultat
@@ -103,7 +103,7 @@ def ouvert_le_jour(expression: str, jour: date, fermetures=()) -> bool:
         return False
     debut = datetime.combine(jour, time())
     for _a, _b, etat, _ in _analyser(expression).intervals(debut, debut + timedelta(days=1)):
-        if str(etat).endswith("OPEN"):
+        if etat == State.OPEN:
             return True
     return False
 
@@ -115,7 +115,7 @@ def plages_du_jour(expression: str, jour: date) -> list[tuple[time, time]]:
     fin = debut + timedelta(days=1)
     plages = []
     for a, b, etat, _ in _analyser(expression).intervals(debut, fin):
-        if str(etat).endswith("OPEN"):
+        if etat == State.OPEN:
             b = min(b or fin, fin)
             plages.append((a.time(), (b - timedelta(minutes=1)).time() if b == fin else b.time()))
     return plages

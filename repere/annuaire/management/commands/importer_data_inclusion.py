@@ -1,0 +1,32 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from repere.annuaire.importation import ErreurFichier, importer_data_inclusion
+
+from ._rapport import afficher
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe un export data·inclusion v1 (structures et/ou services, JSON, CSV ou Parquet). "
+        "Relancer l'import met à jour (clé : source + id) ; les lignes absentes d'une source importée "
+        "sont retirées de l'annuaire. Les lignes invalides sont rejetées et listées."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--structures", help="fichier des structures (.json, .csv, .parquet)")
+        parser.add_argument("--services", help="fichier des services (.json, .csv, .parquet)")
+        parser.add_argument("--sans-suppressions", action="store_true", help="ne retire pas les lignes absentes")
+        parser.add_argument("--rejets", help="écrit les lignes rejetées dans ce fichier CSV")
+
+    def handle(self, *args, **options):
+        if not options["structures"] and not options["services"]:
+            raise CommandError("Indiquez --structures et/ou --services.")
+        try:
+            rapport = importer_data_inclusion(
+                structures=options["structures"],
+                services=options["services"],
+                detecter_suppressions=not options["sans_suppressions"],
+            )
+        except ErreurFichier as exc:
+            raise CommandError(str(exc)) from exc
+        afficher(self, rapport, fichier_rejets=options["rejets"])

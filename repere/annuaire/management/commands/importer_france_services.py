@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from repere.annuaire.importation import ErreurFichier, importer_france_services
+
+from ._rapport import afficher
+
+
+class Command(BaseCommand):
+    help = (
+        "Importe la liste ANCT des France Services (CSV : id_fs, lib_fs, adresse, insee_com, code_postal, "
+        "latitude, longitude, mail, telephone, h_lundi … h_samedi). Idempotent ; les espaces absents du "
+        "fichier sont retirés de l'annuaire."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("fichier")
+        parser.add_argument("--rejets", help="écrit les lignes rejetées dans ce fichier CSV")
+
+    def handle(self, *args, **options):
+        try:
+            rapport = importer_france_services(options["fichier"])
+        except ErreurFichier as exc:
+            raise CommandError(str(exc)) from exc
+        afficher(self, rapport, fichier_rejets=options["rejets"])

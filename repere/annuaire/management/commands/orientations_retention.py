@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from repere.annuaire.services import anonymiser_orientations, supprimer_pieces_jointes
+
+
+class Command(BaseCommand):
+    help = (
+        "Durées de conservation des orientations : pièces jointes supprimées 6 mois après la clôture, "
+        "données personnelles anonymisées 2 ans après la clôture."
+    )
+
+    def handle(self, *args, **options):
+        pieces = supprimer_pieces_jointes()
+        anonymisees = anonymiser_orientations()
+        self.stdout.write(f"{pieces} pièce(s) jointe(s) supprimée(s), {anonymisees} orientation(s) anonymisée(s).")
