@@ -48,6 +48,10 @@ def _register_routers():
     from repere.territoires.api import router as territoires_router
 
     api.add_router("/territoires", territoires_router, tags=["Territoires"])
+    from repere.droits.api import router as droits_router
+
+    api.add_router("", droits_router, tags=["Simulateur de droits"])
+    api.add_router("/aller-vers", "repere.allervers.api.router", tags=["Aller-vers"])
 
 
 _register_routers()

@@ -1,0 +1,322 @@
+"""Reads of the outreach module: dashboards and TZNR indicators, always computed from the records
+(live tables plus the anonymised statistics tables), never typed in."""
+
+import datetime
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from repere.allervers import referentiels
+from repere.allervers.models import (
+    Campagne,
+    Contact,
+    ContactBesoin,
+    ContactDroit,
+    DroitAnonymise,
+    DroitSuivi,
+    OrientationPersonne,
+    Personne,
+    PersonneAnonymisee,
+    Rappel,
+    StatutDroit,
+)
+from repere.territoires.models import Territoire
+from repere.territoires.selectors import communes_de
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class Filtre:
+    campagnes: list[int]
+    territoire: Territoire | None = None
+    du: datetime.date | None = None
+    au: datetime.date | None = None
+    communes: list[int] | None = field(default=None, init=False)
+
+    def __post_init__(self):
+        if self.territoire is not None:
+            self.communes = list(communes_de(self.territoire).values_list("pk", flat=True))
+
+    def periode(self, champ: str) -> Q:
+        q = Q()
+        if self.du:
+            q &= Q(**{f"{champ}__gte": self.du})
+        if self.au:
+            q &= Q(**{f"{champ}__lte": self.au})
+        return q
+
+
+def _contacts(f: Filtre):
+    qs = Contact.objects.filter(campagne_id__in=f.campagnes).filter(f.periode("date"))
+    if f.communes is not None:
+        qs = qs.filter(commune_id__in=f.communes)
+    return qs
+
+
+def _sous_contacts(model, f: Filtre):
+    qs = model.objects.filter(campagne_id__in=f.campagnes)
+    if f.du or f.au or f.communes is not None:
+        qs = qs.filter(contact__in=_contacts(f).values("pk"))
+    return qs
+
+
+def _personnes(f: Filtre):
+    qs = Personne.objects.filter(campagne_id__in=f.campagnes).filter(f.periode("cree_le__date"))
+    if f.communes is not None:
+        qs = qs.filter(commune_id__in=f.communes)
+    return qs
+
+
+def _personnes_anonymisees(f: Filtre):
+    qs = PersonneAnonymisee.objects.filter(campagne_id__in=f.campagnes).filter(f.periode("cree_mois"))
+    if f.communes is not None:
+        codes = Territoire.objects.filter(pk__in=f.communes).values_list("code", flat=True)
+        qs = qs.filter(commune_code__in=list(codes))
+    return qs
+
+
+def _delais(paires) -> dict:
+    jours = [(b - a).days for a, b in paires if a and b and b >= a]
+    if not jours:
+        return {"n": 0, "mediane": None, "moyenne": None}
+    return {"n": len(jours), "mediane": statistics.median(jours), "moyenne": round(sum(jours) / len(jours), 1)}
+
+
+def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
+    """The TZNR indicators over campaigns (ids or queryset), optionally one territory and one period."""
+    f = Filtre(campagnes=[c if isinstance(c, int) else c.pk for c in campagnes], territoire=territoire, du=du, au=au)
+    contacts = _contacts(f)
+    resume = contacts.aggregate(
+        total=Count("id"),
+        suivi=Count("id", filter=Q(suivi_souhaite=True)),
+        orientes=Count("id", filter=~Q(orientation_proposee="")),
+        identifies=Count("id", filter=Q(personne__isnull=False)),
+    )
+
+    # Needs by theme (category of data·inclusion).
+    besoins = Counter()
+    for code, n in (
+        _sous_contacts(ContactBesoin, f)
+        .values_list("thematique")
+        .annotate(n=Count("id"))
+        .values_list("thematique", "n")
+    ):
+        besoins[referentiels.categorie_de(code)] += n
+    besoins_detail = [
+        {"code": c, "libelle": referentiels.libelle_thematique(c), "contacts": n} for c, n in besoins.most_common()
+    ]
+
+    # Rights spotted by the quick pre-screen.
+    reperes = [
+        {
+            "prestation": r["prestation"],
+            "libelle": r["libelle"],
+            "probables": r["probables"],
+            "possibles": r["possibles"],
+            "montant_mensuel": r["montant"] or ZERO,
+        }
+        for r in _sous_contacts(ContactDroit, f)
+        .values("prestation", "libelle")
+        .annotate(
+            probables=Count("id", filter=Q(certitude="probable")),
+            possibles=Count("id", filter=~Q(certitude="probable")),
+            montant=Sum("montant_mensuel"),
+        )
+        .order_by("-probables", "libelle")
+    ]
+
+    # Rights pipeline of identified people (live + anonymised).
+    personnes = _personnes(f)
+    anonymes = _personnes_anonymisees(f)
+    nb_personnes = personnes.count() + anonymes.count()
+    lignes = list(
+        DroitSuivi.objects.filter(personne__in=personnes.values("pk")).values_list(
+            "prestation",
+            "libelle",
+            "statut",
+            "montant_estime",
+            "montant_confirme",
+            "detecte_le",
+            "depose_le",
+            "ouvert_le",
+            "cloture_le",
+        )
+    ) + list(
+        DroitAnonymise.objects.filter(personne__in=anonymes.values("pk")).values_list(
+            "prestation",
+            "libelle",
+            "statut",
+            "montant_estime",
+            "montant_confirme",
+            "detecte_le",
+            "depose_le",
+            "ouvert_le",
+            "cloture_le",
+        )
+    )
+    par_prestation = defaultdict(
+        lambda: {
+            "detectes": 0,
+            "demarches": 0,
+            "deposes": 0,
+            "ouverts": 0,
+            "refuses": 0,
+            "abandonnes": 0,
+            "estime_mensuel": ZERO,
+            "confirme_mensuel": ZERO,
+        }
+    )
+    libelles = {}
+    for prestation, libelle, statut, estime, confirme, _d, depose, _o, _c in lignes:
+        libelles[prestation] = libelle
+        p = par_prestation[prestation]
+        p["detectes"] += 1
+        if statut != StatutDroit.DETECTE:
+            p["demarches"] += 1
+        if depose or statut in (StatutDroit.DEPOSE, StatutDroit.OUVERT, StatutDroit.REFUSE):
+            p["deposes"] += 1
+        if statut == StatutDroit.OUVERT:
+            p["ouverts"] += 1
+            p["confirme_mensuel"] += confirme or ZERO
+        elif statut == StatutDroit.REFUSE:
+            p["refuses"] += 1
+        elif statut == StatutDroit.ABANDONNE:
+            p["abandonnes"] += 1
+        p["estime_mensuel"] += estime or ZERO
+    droits = []
+    for code, p in sorted(par_prestation.items(), key=lambda kv: (-kv[1]["detectes"], libelles[kv[0]])):
+        droits.append(
+            {
+                "prestation": code,
+                "libelle": libelles[code],
+                **p,
+                "estime_annuel": p["estime_mensuel"] * 12,
+                "confirme_annuel": p["confirme_mensuel"] * 12,
+            }
+        )
+    totaux = {
+        k: sum((d[k] for d in droits), ZERO if "mensuel" in k or "annuel" in k else 0)
+        for k in (
+            "detectes",
+            "demarches",
+            "deposes",
+            "ouverts",
+            "refuses",
+            "abandonnes",
+            "estime_mensuel",
+            "confirme_mensuel",
+            "estime_annuel",
+            "confirme_annuel",
+        )
+    }
+    delais = {
+        "detection_depot": _delais((d, dep) for _p, _l, _s, _e, _c, d, dep, _o, _cl in lignes),
+        "depot_ouverture": _delais((dep, o) for _p, _l, _s, _e, _c, _d, dep, o, _cl in lignes),
+        "detection_ouverture": _delais((d, o) for _p, _l, _s, _e, _c, d, _dep, o, _cl in lignes),
+    }
+
+    # Referrals: proposed at the door, and made through the directory from a record.
+    orientations_proposees = dict(
+        contacts.exclude(orientation_proposee="").values_list("orientation_proposee").annotate(n=Count("id"))
+    )
+    libelles_orientation = dict(referentiels.ORIENTATIONS)
+    orientations = {
+        "proposees": [
+            {"code": c, "libelle": libelles_orientation.get(c, c), "contacts": n}
+            for c, n in sorted(orientations_proposees.items(), key=lambda kv: -kv[1])
+        ],
+        "annuaire": _orientations_annuaire(personnes),
+        "annuaire_anonymisees": anonymes.aggregate(n=Sum("nb_orientations"))["n"] or 0,
+    }
+    return {
+        "contacts": resume["total"],
+        "suivis_souhaites": resume["suivi"],
+        "contacts_orientes": resume["orientes"],
+        "contacts_identifies": resume["identifies"],
+        "personnes": nb_personnes,
+        "besoins": besoins_detail,
+        "reperes": reperes,
+        "droits": droits,
+        "totaux": totaux,
+        "delais": delais,
+        "orientations": orientations,
+    }
+
+
+def _orientations_annuaire(personnes) -> dict:
+    ids = list(
+        OrientationPersonne.objects.filter(personne__in=personnes.values("pk")).values_list("orientation_id", flat=True)
+    )
+    resultat = {"total": len(ids), "par_statut": []}
+    if not ids:
+        return resultat
+    from repere.allervers import annuaire
+
+    resultat["par_statut"] = annuaire.statuts_orientations(ids)
+    return resultat
+
+
+def tableau_de_bord(*, campagne: Campagne) -> dict:
+    """The campaign dashboard: indicators plus contacts per day and sector, and open follow-ups."""
+    ind = indicateurs(campagnes=[campagne.pk])
+    jours = defaultdict(Counter)
+    for jour, secteur, n in (
+        Contact.objects.filter(campagne=campagne).values_list("date", "secteur").annotate(n=Count("id")).order_by()
+    ):
+        jours[jour][secteur or "—"] += n
+    secteurs = sorted({s for c in jours.values() for s in c}, key=lambda s: (s == "—", s))
+    par_jour = [
+        {"date": j, "total": sum(c.values()), "secteurs": [c.get(s, 0) for s in secteurs]}
+        for j, c in sorted(jours.items())
+    ]
+    personnes = Personne.objects.filter(campagne=campagne)
+    suivis_ouverts = (
+        personnes.filter(droits__statut__in=[StatutDroit.DETECTE, StatutDroit.DEMARCHE, StatutDroit.DEPOSE])
+        .values("pk")
+        .distinct()
+        .count()
+    )
+    rappels = Rappel.objects.filter(personne__campagne=campagne, fait_le__isnull=True).count()
+    return {
+        **ind,
+        "par_jour": par_jour,
+        "secteurs": secteurs,
+        "suivis_ouverts": suivis_ouverts,
+        "rappels_ouverts": rappels,
+    }
+
+
+def frise(*, personne: Personne, utilisateur) -> list[dict]:
+    """The person's timeline, newest first. Private notes only for their author."""
+    evenements = []
+    for c in personne.contacts.select_related("campagne"):
+        evenements.append({"date": c.date, "type": "contact", "objet": c})
+    for e in personne.entretiens.select_related("auteur"):
+        if e.auteur_id != utilisateur.pk:
+            e.note_privee = ""
+        evenements.append({"date": e.date, "type": "entretien", "objet": e})
+    for s in personne.simulations.all():
+        evenements.append({"date": s.lancee_le.date(), "type": "simulation", "objet": s})
+    for d in personne.droits.all():
+        for champ, libelle in (
+            ("detecte_le", "Droit détecté"),
+            ("demarche_le", "Démarche engagée"),
+            ("depose_le", "Dossier déposé"),
+            ("cloture_le", None),
+        ):
+            jour = getattr(d, champ)
+            if jour:
+                evenements.append(
+                    {"date": jour, "type": "droit", "objet": d, "libelle": libelle or d.get_statut_display()}
+                )
+    for o in personne.orientations.all():
+        evenements.append({"date": o.cree_le.date(), "type": "orientation", "objet": o})
+    for consentement in personne.consentements.select_related("notice", "recueilli_par"):
+        evenements.append({"date": consentement.recueilli_le.date(), "type": "accord", "objet": consentement})
+    ordre = {"accord": 0, "contact": 1, "simulation": 2, "droit": 3, "orientation": 4, "entretien": 5}
+    evenements.sort(key=lambda e: (e["date"], ordre[e["type"]]), reverse=True)
+    return evenements

@@ -1,0 +1,576 @@
+"""Writes of the outreach module. Keyword-only arguments; business rules raise ErreurMetier (French)."""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from repere.allervers import prereperage, referentiels
+from repere.allervers.journal import instantane, journaliser_ecriture
+from repere.allervers.models import (
+    Campagne,
+    Consentement,
+    Contact,
+    ContactBesoin,
+    ContactDroit,
+    DroitSuivi,
+    Entretien,
+    Finalite,
+    MembreGroupeSuivi,
+    NoticeInformation,
+    OrientationPersonne,
+    Personne,
+    Rappel,
+    Simulation,
+    StatutDroit,
+)
+from repere.allervers.permissions import peut_saisir_dans
+from repere.organisations.models import Organisation
+from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
+from repere.territoires.models import Territoire, TypeTerritoire
+from repere.territoires.selectors import communes_de
+from repere.utils.errors import ErreurMetier
+
+CHAMPS_PERSONNE = [
+    "prenom",
+    "nom",
+    "date_naissance",
+    "telephone",
+    "email",
+    "adresse",
+    "commune",
+    "referent",
+    "menage",
+    "besoins",
+]
+
+
+# --- Campaigns -----------------------------------------------------------------------------------------
+
+
+def creer_notice(*, organisation, version, titre, texte, base_legale, en_vigueur_le=None) -> NoticeInformation:
+    if NoticeInformation.objects.filter(organisation=organisation, version=version).exists():
+        raise ErreurMetier(f"La version « {version} » de la notice existe déjà.", champ="version")
+    return NoticeInformation.objects.create(
+        organisation=organisation,
+        version=version,
+        titre=titre,
+        texte=texte,
+        base_legale=base_legale,
+        en_vigueur_le=en_vigueur_le or timezone.localdate(),
+    )
+
+
+def _valider_thematiques(codes) -> list[str]:
+    connues = referentiels.thematiques()
+    inconnues = [c for c in codes if c not in connues]
+    if inconnues:
+        raise ErreurMetier(f"Thématique inconnue : {', '.join(inconnues)}.", champ="thematiques")
+    if not codes:
+        raise ErreurMetier("Choisissez au moins une thématique de besoins.", champ="thematiques")
+    return list(dict.fromkeys(codes))
+
+
+def creer_campagne(
+    *,
+    organisation: Organisation,
+    par,
+    nom: str,
+    type: str,
+    territoires,
+    date_debut: datetime.date,
+    date_fin: datetime.date,
+    notice: NoticeInformation,
+    thematiques=None,
+    secteurs=None,
+    partenaires=(),
+    equipe=(),
+    est_demo: bool = False,
+) -> Campagne:
+    if date_fin < date_debut:
+        raise ErreurMetier("La date de fin précède la date de début.", champ="date_fin")
+    if notice.organisation_id != organisation.pk:
+        raise ErreurMetier("La notice d'information doit être celle de l'organisation porteuse.", champ="notice")
+    territoires = list(territoires)
+    if not territoires:
+        raise ErreurMetier("Indiquez au moins une commune ou un EPCI.", champ="territoires")
+    mauvais = [t for t in territoires if t.type not in (TypeTerritoire.COMMUNE, TypeTerritoire.EPCI)]
+    if mauvais:
+        raise ErreurMetier("Le territoire d'une campagne se compose de communes ou d'EPCI.", champ="territoires")
+    secteurs = [s.strip() for s in (secteurs or []) if s.strip()]
+    campagne = Campagne.objects.create(
+        organisation=organisation,
+        nom=nom,
+        type=type,
+        date_debut=date_debut,
+        date_fin=date_fin,
+        notice=notice,
+        thematiques=_valider_thematiques(list(thematiques or referentiels.THEMATIQUES_PAR_DEFAUT)),
+        secteurs=list(dict.fromkeys(secteurs)),
+        est_demo=est_demo,
+        cree_par=par,
+    )
+    campagne.territoires.set(territoires)
+    campagne.partenaires.set([p for p in partenaires if p.pk != organisation.pk])
+    organisations = {organisation.pk} | {p.pk for p in partenaires}
+    equipe = list(equipe) + ([par] if par else [])
+    for membre in equipe:
+        if not any(a_un_role(membre, o) for o in organisations):
+            raise ErreurMetier(f"{membre} n'est membre d'aucune organisation de la campagne.", champ="equipe")
+    campagne.equipe.set(equipe)
+    return campagne
+
+
+def communes_de_campagne(campagne: Campagne) -> list[Territoire]:
+    communes = {}
+    for t in campagne.territoires.all():
+        for c in communes_de(t):
+            communes[c.pk] = c
+    return sorted(communes.values(), key=lambda c: c.nom)
+
+
+# --- Contacts ------------------------------------------------------------------------------------------
+
+
+def enregistrer_contact(
+    *,
+    par,
+    campagne: Campagne,
+    cle: uuid.UUID | str | None = None,
+    date: datetime.date,
+    canal: str,
+    secteur: str = "",
+    commune_code: str = "",
+    situations=(),
+    besoins=(),
+    reponses: dict | None = None,
+    orientation_proposee: str = "",
+    suivi_souhaite: bool = False,
+) -> tuple[Contact, bool]:
+    """Record an anonymous contact. Idempotent on `cle`: a second submission with the same key
+    returns the contact already stored, with `cree=False`, and changes nothing."""
+    try:
+        cle = uuid.UUID(str(cle)) if cle else uuid.uuid4()
+    except ValueError as e:
+        raise ErreurMetier("La clé d'envoi n'est pas un identifiant valide.", champ="cle") from e
+    existant = Contact.objects.filter(cle=cle).first()
+    if existant is not None:
+        if existant.saisi_par_id != getattr(par, "pk", None):
+            raise ErreurMetier("Cette clé d'envoi appartient à un autre contact.", champ="cle")
+        return existant, False
+
+    organisation = peut_saisir_dans(par, campagne)
+    if organisation is None:
+        raise ErreurMetier("Vous ne faites pas partie de l'équipe de cette campagne.", champ="campagne")
+    aujourd_hui = timezone.localdate()
+    if date > aujourd_hui:
+        raise ErreurMetier(f"La date du contact ({date:%d/%m/%Y}) est dans le futur : corrigez-la.", champ="date")
+    if campagne.date_fin < aujourd_hui:
+        raise ErreurMetier(
+            f"La campagne « {campagne.nom} » est close depuis le {campagne.date_fin:%d/%m/%Y} : "
+            "ce contact ne peut plus y être enregistré.",
+            champ="campagne",
+        )
+    if not campagne.est_ouverte_le(date):
+        raise ErreurMetier(
+            f"La date du contact ({date:%d/%m/%Y}) est hors des dates de la campagne "
+            f"(du {campagne.date_debut:%d/%m/%Y} au {campagne.date_fin:%d/%m/%Y}).",
+            champ="date",
+        )
+    if canal not in {c for c, _ in Contact._meta.get_field("canal").choices}:
+        raise ErreurMetier("Canal inconnu.", champ="canal")
+    if secteur and secteur not in campagne.secteurs:
+        raise ErreurMetier(f"Le secteur « {secteur} » n'est pas un secteur de la campagne.", champ="secteur")
+    situations = list(dict.fromkeys(situations))
+    if set(situations) - referentiels.SITUATIONS_CODES:
+        raise ErreurMetier("Situation inconnue.", champ="situations")
+    besoins = list(dict.fromkeys(besoins))
+    hors = [b for b in besoins if b not in campagne.thematiques]
+    if hors:
+        raise ErreurMetier("Besoin hors de la liste de la campagne : " + ", ".join(hors) + ".", champ="besoins")
+    if orientation_proposee not in referentiels.ORIENTATIONS_CODES:
+        raise ErreurMetier("Orientation inconnue.", champ="orientation_proposee")
+    commune = commune_de_contact(campagne, commune_code)
+
+    resultat = None
+    if reponses:
+        valides = prereperage.valider_reponses(reponses)
+        resultat = prereperage.prereperer(valides, commune_code=commune.code if commune else "", jour=date)
+        reponses = valides.model_dump()
+
+    try:
+        with transaction.atomic():
+            contact = Contact.objects.create(
+                cle=cle,
+                campagne=campagne,
+                organisation=organisation,
+                saisi_par=par,
+                date=date,
+                commune=commune,
+                secteur=secteur,
+                canal=canal,
+                situations=situations,
+                reponses=reponses or {},
+                version_moteur=resultat["version_moteur"] if resultat else "",
+                orientation_proposee=orientation_proposee,
+                suivi_souhaite=suivi_souhaite,
+            )
+            ContactBesoin.objects.bulk_create(
+                [ContactBesoin(contact=contact, campagne=campagne, thematique=b) for b in besoins]
+            )
+            if resultat:
+                ContactDroit.objects.bulk_create(
+                    [
+                        ContactDroit(
+                            contact=contact,
+                            campagne=campagne,
+                            prestation=d["prestation"],
+                            libelle=d["libelle"],
+                            certitude=d["certitude"],
+                            montant_mensuel=d["montant_mensuel"],
+                        )
+                        for d in resultat["droits"]
+                    ]
+                )
+    except IntegrityError:
+        # Two submissions of the same key raced: the other one won, return it.
+        existant = Contact.objects.filter(cle=cle).first()
+        if existant is None:
+            raise
+        return existant, False
+    return contact, True
+
+
+def commune_de_contact(campagne: Campagne, code: str) -> Territoire | None:
+    communes = communes_de_campagne(campagne)
+    if code:
+        for c in communes:
+            if c.code == code:
+                return c
+        raise ErreurMetier(f"La commune {code} n'est pas dans le territoire de la campagne.", champ="commune")
+    return communes[0] if len(communes) == 1 else None
+
+
+# --- People ----------------------------------------------------------------------------------------------
+
+
+def _verifier_menage(menage: dict) -> dict:
+    if not menage:
+        return {}
+    from repere.allervers.simulation import valider_menage
+
+    return valider_menage(menage)
+
+
+def creer_personne(
+    *,
+    par,
+    organisation: Organisation,
+    accord: bool,
+    notice: NoticeInformation,
+    prenom: str,
+    nom: str,
+    contact: Contact | None = None,
+    campagne: Campagne | None = None,
+    date_naissance=None,
+    telephone: str = "",
+    email: str = "",
+    adresse: str = "",
+    commune: Territoire | None = None,
+    referent=None,
+    menage: dict | None = None,
+) -> Personne:
+    """Create an identified record. Only with the person's agreement, which is recorded (who, when,
+    notice version, purpose)."""
+    if not accord:
+        raise ErreurMetier(
+            "Sans l'accord de la personne, aucune fiche nominative ne peut être créée : le contact reste anonyme.",
+            champ="accord",
+        )
+    if not a_un_role(par, organisation, ROLES_DONNEES_PERSONNELLES):
+        raise ErreurMetier("Seul un professionnel de l'organisation peut créer une fiche.", champ="organisation")
+    if referent is not None and not a_un_role(referent, organisation, ROLES_DONNEES_PERSONNELLES):
+        raise ErreurMetier("Le référent doit être un professionnel de l'organisation.", champ="referent")
+    if date_naissance and date_naissance > timezone.localdate():
+        raise ErreurMetier("La date de naissance est dans le futur.", champ="date_naissance")
+    if contact is not None and contact.personne_id:
+        raise ErreurMetier("Ce contact est déjà rattaché à une fiche.", champ="contact")
+    menage = _verifier_menage(menage or {})
+    personne = Personne.objects.create(
+        organisation=organisation,
+        campagne=campagne or (contact.campagne if contact else None),
+        referent=referent or par,
+        prenom=prenom.strip(),
+        nom=nom.strip(),
+        date_naissance=date_naissance,
+        telephone=telephone,
+        email=email,
+        adresse=adresse,
+        commune=commune or (contact.commune if contact else None),
+        menage=menage,
+        besoins=list(contact.besoins.values_list("thematique", flat=True)) if contact else [],
+        derniere_interaction_le=contact.date if contact else timezone.localdate(),
+        cree_par=par,
+    )
+    Consentement.objects.create(personne=personne, finalite=Finalite.SUIVI, recueilli_par=par, notice=notice)
+    if contact is not None:
+        contact.personne = personne
+        contact.save(update_fields=["personne"])
+        for d in contact.droits.filter(certitude__in=["probable", "possible"]):
+            DroitSuivi.objects.get_or_create(
+                personne=personne,
+                prestation=d.prestation,
+                defaults={"libelle": d.libelle, "montant_estime": d.montant_mensuel, "detecte_le": contact.date},
+            )
+    journaliser_ecriture(
+        personne=personne,
+        utilisateur=par,
+        objet="fiche",
+        action="création",
+        apres=instantane(personne, CHAMPS_PERSONNE),
+    )
+    return personne
+
+
+def _toucher(personne: Personne, jour=None) -> None:
+    jour = jour or timezone.localdate()
+    Personne.objects.filter(pk=personne.pk, derniere_interaction_le__lt=jour).update(
+        derniere_interaction_le=jour, avis_retention_le=None
+    )
+
+
+def modifier_personne(*, personne: Personne, par, version: int, **champs) -> Personne:
+    """Optimistic concurrency: the edit applies only if nobody saved the record since `version` was read."""
+    inconnus = set(champs) - set(CHAMPS_PERSONNE)
+    if inconnus:
+        raise ErreurMetier(f"Champ non modifiable : {', '.join(sorted(inconnus))}.")
+    if "menage" in champs:
+        champs["menage"] = _verifier_menage(champs["menage"] or {})
+    if champs.get("date_naissance") and champs["date_naissance"] > timezone.localdate():
+        raise ErreurMetier("La date de naissance est dans le futur.", champ="date_naissance")
+    avant = instantane(personne, CHAMPS_PERSONNE)
+    n = Personne.objects.filter(pk=personne.pk, version=version).update(version=F("version") + 1, **champs)
+    if n == 0:
+        raise ErreurMetier(
+            "Cette fiche a été modifiée par quelqu'un d'autre pendant votre saisie. Vos modifications n'ont pas été "
+            "enregistrées mais sont conservées dans le formulaire : vérifiez la fiche à jour puis enregistrez à nouveau.",
+            champ="version",
+        )
+    personne.refresh_from_db()
+    journaliser_ecriture(
+        personne=personne,
+        utilisateur=par,
+        objet="fiche",
+        action="modification",
+        avant=avant,
+        apres=instantane(personne, CHAMPS_PERSONNE),
+    )
+    return personne
+
+
+def ajouter_entretien(
+    *, personne: Personne, par, organisation, date, canal, besoins=(), resume="", note_privee=""
+) -> Entretien:
+    if date > timezone.localdate():
+        raise ErreurMetier(f"La date de l'entretien ({date:%d/%m/%Y}) est dans le futur.", champ="date")
+    connues = referentiels.thematiques()
+    if any(b not in connues for b in besoins):
+        raise ErreurMetier("Besoin inconnu.", champ="besoins")
+    entretien = Entretien.objects.create(
+        personne=personne,
+        auteur=par,
+        organisation=organisation,
+        date=date,
+        canal=canal,
+        besoins=list(besoins),
+        resume=resume,
+        note_privee=note_privee,
+    )
+    nouveaux = [b for b in besoins if b not in personne.besoins]
+    if nouveaux:
+        Personne.objects.filter(pk=personne.pk).update(besoins=personne.besoins + nouveaux)
+    _toucher(personne, date)
+    journaliser_ecriture(
+        personne=personne,
+        utilisateur=par,
+        objet="entretien",
+        action="création",
+        apres={"date": date.isoformat(), "canal": canal, "besoins": list(besoins)},
+    )
+    return entretien
+
+
+def enregistrer_simulation(*, personne: Personne, par, resultat: dict) -> Simulation:
+    """Store a full simulation (with the engine version) and feed the rights pipeline."""
+    simulation = Simulation.objects.create(
+        personne=personne,
+        lancee_par=par,
+        mode=resultat.get("mode", "complet"),
+        version_moteur=resultat["version_moteur"],
+        menage=personne.menage,
+        resultats=resultat["prestations"],
+        total_mensuel=Decimal(str(resultat["total_mensuel"])).quantize(Decimal("0.01")),
+    )
+    for p in resultat["prestations"]:
+        if p["eligible"] != "oui":
+            continue
+        montant = (
+            Decimal(str(p["montant_mensuel"])).quantize(Decimal("0.01")) if p["montant_mensuel"] is not None else None
+        )
+        droit, cree = DroitSuivi.objects.get_or_create(
+            personne=personne,
+            prestation=p["code"],
+            defaults={"libelle": p["libelle"], "montant_estime": montant, "simulation": simulation},
+        )
+        if not cree and droit.statut in (StatutDroit.DETECTE, StatutDroit.DEMARCHE, StatutDroit.DEPOSE):
+            DroitSuivi.objects.filter(pk=droit.pk).update(montant_estime=montant, simulation=simulation)
+    _toucher(personne)
+    journaliser_ecriture(
+        personne=personne,
+        utilisateur=par,
+        objet="simulation",
+        action="création",
+        apres={"version_moteur": simulation.version_moteur, "total_mensuel": str(simulation.total_mensuel)},
+    )
+    return simulation
+
+
+ORDRE_STATUTS = [StatutDroit.DETECTE, StatutDroit.DEMARCHE, StatutDroit.DEPOSE]
+STATUTS_FINAUX = {StatutDroit.OUVERT, StatutDroit.REFUSE, StatutDroit.ABANDONNE}
+CHAMPS_DROIT = ["statut", "montant_confirme", "motif_refus", "demarche_le", "depose_le", "ouvert_le", "cloture_le"]
+
+
+def ajouter_droit(*, personne: Personne, par, prestation: str, libelle: str, montant_estime=None) -> DroitSuivi:
+    if DroitSuivi.objects.filter(personne=personne, prestation=prestation).exists():
+        raise ErreurMetier(f"« {libelle} » est déjà suivi pour cette personne.", champ="prestation")
+    droit = DroitSuivi.objects.create(
+        personne=personne, prestation=prestation, libelle=libelle, montant_estime=montant_estime
+    )
+    journaliser_ecriture(personne=personne, utilisateur=par, objet=f"droit {prestation}", action="création")
+    return droit
+
+
+def changer_statut_droit(
+    *,
+    droit: DroitSuivi,
+    par,
+    version: int,
+    statut: str,
+    date: datetime.date,
+    montant_confirme: Decimal | None = None,
+    motif: str = "",
+) -> DroitSuivi:
+    if statut not in StatutDroit.values:
+        raise ErreurMetier("Étape inconnue.", champ="statut")
+    if date > timezone.localdate():
+        raise ErreurMetier(f"La date ({date:%d/%m/%Y}) est dans le futur.", champ="date")
+    if date < droit.detecte_le:
+        raise ErreurMetier(
+            f"La date ({date:%d/%m/%Y}) précède la détection du droit ({droit.detecte_le:%d/%m/%Y}).", champ="date"
+        )
+    if droit.statut in STATUTS_FINAUX:
+        raise ErreurMetier("Ce droit est déjà clos : son parcours ne peut plus changer.", champ="statut")
+    if statut in ORDRE_STATUTS and ORDRE_STATUTS.index(statut) <= ORDRE_STATUTS.index(droit.statut):
+        raise ErreurMetier("Cette étape est déjà franchie.", champ="statut")
+    champs = {"statut": statut}
+    if statut == StatutDroit.DEMARCHE:
+        champs["demarche_le"] = date
+    elif statut == StatutDroit.DEPOSE:
+        champs["depose_le"] = date
+        if not droit.demarche_le:
+            champs["demarche_le"] = date
+    elif statut == StatutDroit.OUVERT:
+        if montant_confirme is None or montant_confirme < 0:
+            raise ErreurMetier("Indiquez le montant mensuel confirmé du droit ouvert.", champ="montant_confirme")
+        champs.update(ouvert_le=date, cloture_le=date, montant_confirme=montant_confirme)
+    elif statut == StatutDroit.REFUSE:
+        if not motif.strip():
+            raise ErreurMetier("Indiquez le motif du refus.", champ="motif")
+        champs.update(cloture_le=date, motif_refus=motif.strip())
+    elif statut == StatutDroit.ABANDONNE:
+        champs.update(cloture_le=date, motif_refus=motif.strip())
+    avant = instantane(droit, CHAMPS_DROIT)
+    n = DroitSuivi.objects.filter(pk=droit.pk, version=version).update(version=F("version") + 1, **champs)
+    if n == 0:
+        raise ErreurMetier(
+            "Ce droit a été mis à jour par quelqu'un d'autre pendant votre saisie : rien n'a été enregistré. "
+            "Vérifiez son étape actuelle puis recommencez.",
+            champ="version",
+        )
+    droit.refresh_from_db()
+    _toucher(droit.personne, date)
+    journaliser_ecriture(
+        personne=droit.personne,
+        utilisateur=par,
+        objet=f"droit {droit.prestation}",
+        action=f"étape : {droit.get_statut_display()}",
+        avant=avant,
+        apres=instantane(droit, CHAMPS_DROIT),
+    )
+    return droit
+
+
+def ajouter_rappel(*, personne: Personne, par, echeance: datetime.date, objet: str) -> Rappel:
+    if echeance < timezone.localdate():
+        raise ErreurMetier("La date du rappel est déjà passée.", champ="echeance")
+    rappel = Rappel.objects.create(personne=personne, auteur=par, echeance=echeance, objet=objet.strip())
+    journaliser_ecriture(personne=personne, utilisateur=par, objet="rappel", action="création")
+    return rappel
+
+
+def marquer_rappel_fait(*, rappel: Rappel, par) -> Rappel:
+    if rappel.fait_le is None:
+        rappel.fait_le = timezone.now()
+        rappel.save(update_fields=["fait_le"])
+        _toucher(rappel.personne)
+        journaliser_ecriture(personne=rappel.personne, utilisateur=par, objet="rappel", action="fait")
+    return rappel
+
+
+def partager_suivi(*, personne: Personne, par, organisation: Organisation, accord: bool, notice) -> MembreGroupeSuivi:
+    """Add an organisation to the person's follow-up group, only with the person's agreement."""
+    if not accord:
+        raise ErreurMetier(
+            "Le suivi ne peut être partagé qu'avec l'accord de la personne, recueilli et enregistré.", champ="accord"
+        )
+    if organisation.pk == personne.organisation_id:
+        raise ErreurMetier("Cette organisation suit déjà la personne.", champ="organisation")
+    existant = MembreGroupeSuivi.objects.filter(personne=personne, organisation=organisation, fin_le__isnull=True)
+    if existant.exists():
+        raise ErreurMetier(f"Le suivi est déjà partagé avec {organisation}.", champ="organisation")
+    consentement = Consentement.objects.create(
+        personne=personne, finalite=Finalite.PARTAGE, recueilli_par=par, notice=notice
+    )
+    consentement.organisations.set([organisation])
+    membre, _ = MembreGroupeSuivi.objects.update_or_create(
+        personne=personne,
+        organisation=organisation,
+        defaults={"consentement": consentement, "ajoute_par": par, "ajoute_le": timezone.now(), "fin_le": None},
+    )
+    journaliser_ecriture(
+        personne=personne, utilisateur=par, objet="groupe de suivi", action=f"partage avec {organisation}"
+    )
+    return membre
+
+
+def retirer_partage(*, membre: MembreGroupeSuivi, par) -> None:
+    maintenant = timezone.now()
+    membre.fin_le = maintenant
+    membre.save(update_fields=["fin_le"])
+    Consentement.objects.filter(pk=membre.consentement_id, retire_le__isnull=True).update(retire_le=maintenant)
+    journaliser_ecriture(
+        personne=membre.personne,
+        utilisateur=par,
+        objet="groupe de suivi",
+        action=f"fin du partage avec {membre.organisation}",
+    )
+
+
+def lier_orientation(*, personne: Personne, par, orientation_id: int) -> OrientationPersonne:
+    lien, _ = OrientationPersonne.objects.get_or_create(personne=personne, orientation_id=orientation_id)
+    _toucher(personne)
+    journaliser_ecriture(personne=personne, utilisateur=par, objet="orientation", action="création")
+    return lien
