@@ -482,6 +482,8 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, codes, mo
         total_mensuel=total,
         total_a_demander_mensuel=a_demander,
         hypotheses=hypotheses(c),
+        revenu_fiscal_reference=c.rfr,
+        revenu_fiscal_reference_estime=not c.rfr_declare,
         moteur=moteur,
     )
 

@@ -204,6 +204,8 @@ class ResultatSimulation(BaseModel):
     total_mensuel: float = Field(description="Somme des équivalents mensuels des aides probables")
     total_a_demander_mensuel: float = Field(description="Dont aides probables pas encore perçues")
     hypotheses: list[str] = Field(default_factory=list)
+    revenu_fiscal_reference: float = Field(description="RFR N-2 utilisé (déclaré ou estimé)")
+    revenu_fiscal_reference_estime: bool
     moteur: dict[str, str]
 
     def prestation(self, code: str) -> ResultatPrestation | None:

@@ -1,0 +1,84 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+MENAGE = {
+    "mois": "2026-11",
+    "commune": "49007",
+    "logement": {"statut": "locataire", "loyer": 600},
+    "personnes": [
+        {
+            "role": "demandeur",
+            "age": 36,
+            "activite": "salarie",
+            "revenus": [{"nature": "salaire", "montant_mensuel": 1000}],
+        },
+        {"role": "enfant", "age": 8, "niveau_scolaire": "primaire"},
+        {"role": "enfant", "age": 4, "niveau_scolaire": "maternelle"},
+    ],
+}
+
+
+def test_simulation_renvoie_les_prestations_triees(client):
+    r = client.post("/api/v1/simulations", MENAGE, content_type="application/json")
+    assert r.status_code == 200, r.content
+    data = r.json()
+    codes = [p["code"] for p in data["prestations"]]
+    assert {"rsa", "ppa", "aide_logement", "af", "asf", "cheque_energie", "bourse_college"} <= set(codes)
+    af = next(p for p in data["prestations"] if p["code"] == "af")
+    assert af["eligible"] == "oui" and af["montant"] == pytest.approx(153.01)
+    assert af["comment_demander"]["organisme"].startswith("CAF")
+    oui = [p["montant_mensuel"] for p in data["prestations"] if p["eligible"] == "oui"]
+    assert oui == sorted(oui, reverse=True)
+    assert data["moteur"]["openfisca_france"] == "176.1.8"
+    assert data["revenu_fiscal_reference_estime"] is True
+
+
+@pytest.mark.parametrize(
+    ("modif", "champ", "extrait"),
+    [
+        (lambda m: m["personnes"].append({"role": "demandeur", "age": 40}), "personnes", "un seul demandeur"),
+        (lambda m: m["personnes"].pop(0), "personnes", "demandeur"),
+        (lambda m: m.update(commune="99999"), "commune", "commune inconnue"),
+        (
+            lambda m: m["personnes"][0]["revenus"][0].update(montant_mensuel=-5),
+            "personnes[0].revenus[0].montant_mensuel",
+            "supérieur ou égal à 0",
+        ),
+        (lambda m: m["personnes"][0].update(age=200), "personnes[0].age", "inférieur ou égal à 120"),
+        (lambda m: m["personnes"][0].update(age="trente"), "personnes[0].age", "nombre entier"),
+        (lambda m: m["logement"].update(loyer=0), "logement.loyer", "loyer"),
+        (
+            lambda m: m.update(personnes=[{"role": "demandeur", "age": 30}] + [{"role": "enfant", "age": 3}] * 20),
+            "personnes",
+            "au plus 20",
+        ),
+        (lambda m: m["personnes"][1].update(age=40), "personnes[1]", "rôle « autre »"),
+    ],
+)
+def test_erreurs_422_nomment_le_champ(client, modif, champ, extrait):
+    import copy
+
+    m = copy.deepcopy(MENAGE)
+    modif(m)
+    r = client.post("/api/v1/simulations", m, content_type="application/json")
+    assert r.status_code == 422, r.content
+    erreurs = r.json()["erreurs"]
+    assert any(e["champ"] == champ and extrait in e["message"] for e in erreurs), erreurs
+
+
+def test_openapi_decrit_la_simulation(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/simulations" in schema["paths"]
+    assert "/api/v1/simulations/courbe" in schema["paths"]
+
+
+def test_courbe(client):
+    r = client.post("/api/v1/simulations/courbe", MENAGE, content_type="application/json")
+    assert r.status_code == 200, r.content
+    data = r.json()
+    assert data["salaires"][0] == 0 and data["salaires"][-1] == 3000
+    assert len(data["total"]) == 31
+    ppa = next(p for p in data["prestations"] if p["code"] == "ppa")
+    assert ppa["montants_mensuels"][0] == 0  # no activity income, no prime d'activité
+    assert max(ppa["montants_mensuels"]) > 0
