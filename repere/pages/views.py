@@ -46,3 +46,12 @@ def erreur_500(request):
     return _erreur(
         request, 500, "Erreur du serveur", "Une erreur inattendue s'est produite. L'équipe technique a été prévenue."
     )
+
+
+def erreur_csrf(request, reason=""):
+    return _erreur(
+        request,
+        403,
+        "Formulaire expiré",
+        "Le formulaire a expiré ou a été envoyé depuis une autre page. Rechargez la page puis renvoyez-le.",
+    )

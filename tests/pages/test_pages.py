@@ -54,3 +54,11 @@ def test_fiche_territoire(client):
         'id="contour"',
     ]:
         assert attendu in html
+
+
+def test_formulaire_sans_jeton_csrf_message_clair():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    r = client.post("/compte/connexion/", {"username": "a@exemple.fr", "password": "x"})
+    assert r.status_code == 403 and "Formulaire expiré" in r.content.decode()
