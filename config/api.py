@@ -52,6 +52,7 @@ def _register_routers():
 
     api.add_router("", droits_router, tags=["Simulateur de droits"])
     api.add_router("/aller-vers", "repere.allervers.api.router", tags=["Aller-vers"])
+    api.add_router("/annuaire", "repere.annuaire.api.router", tags=["Annuaire"])
 
 
 _register_routers()

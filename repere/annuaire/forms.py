@@ -1,0 +1,369 @@
+from datetime import datetime
+
+from django import forms
+from django.utils import timezone
+
+from repere.annuaire import horaires, taxonomies
+from repere.annuaire.models import (
+    BaseLegale,
+    Fermeture,
+    MotifRefus,
+    PreferenceContact,
+    ResultatOrientation,
+    Service,
+    StatutOrientation,
+    Structure,
+)
+from repere.annuaire.selectors import RAYON_DEFAUT_KM, RAYON_MAX_KM, Criteres
+from repere.territoires.selectors import get_commune
+
+CHOIX_RAYONS = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km"), (100, "100 km")]
+
+
+class RechercheForm(forms.Form):
+    commune_nom = forms.CharField(
+        label="Commune", required=False, help_text="Tapez le nom ou le code postal puis choisissez dans la liste."
+    )
+    commune = forms.CharField(required=False, widget=forms.HiddenInput)
+    rayon = forms.TypedChoiceField(
+        label="Distance maximale", choices=CHOIX_RAYONS, coerce=int, initial=RAYON_DEFAUT_KM, required=False
+    )
+    q = forms.CharField(label="Mots-clés", required=False, max_length=100, help_text="Nom ou description du service")
+    thematiques = forms.MultipleChoiceField(label="Thématiques", required=False)
+    publics = forms.MultipleChoiceField(
+        label="Publics", required=False, choices=taxonomies.CHOIX_PUBLICS, widget=forms.CheckboxSelectMultiple
+    )
+    frais = forms.MultipleChoiceField(
+        label="Frais", required=False, choices=taxonomies.CHOIX_FRAIS, widget=forms.CheckboxSelectMultiple
+    )
+    modes_accueil = forms.MultipleChoiceField(
+        label="Accueil", required=False, choices=taxonomies.CHOIX_MODES_ACCUEIL, widget=forms.CheckboxSelectMultiple
+    )
+    ouvert_maintenant = forms.BooleanField(label="Ouvert maintenant", required=False)
+    ouvert_le = forms.DateField(
+        label="Ouvert le", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["thematiques"].choices = [
+            ("Catégories", taxonomies.choix_categories()),
+            *taxonomies.choix_thematiques_groupees(),
+        ]
+        self.fields["thematiques"].widget.attrs["size"] = 8
+
+    def clean(self):
+        donnees = super().clean()
+        code = (donnees.get("commune") or "").strip()
+        nom = (donnees.get("commune_nom") or "").strip()
+        donnees["territoire"] = None
+        if code:
+            territoire = get_commune(code)
+            if territoire is None:
+                self.add_error("commune_nom", "Commune inconnue : choisissez-la dans la liste proposée.")
+            donnees["territoire"] = territoire
+        elif nom:
+            from repere.territoires.selectors import autocompleter
+
+            trouvees = autocompleter(q=nom, types=["commune"], limite=2)
+            if not trouvees:
+                self.add_error("commune_nom", f"Aucune commune ne correspond à « {nom} ».")
+            else:
+                donnees["territoire"] = trouvees[0]
+        return donnees
+
+    def criteres(self) -> Criteres:
+        d = self.cleaned_data
+        return Criteres(
+            commune=d.get("territoire"),
+            rayon_km=min(d.get("rayon") or RAYON_DEFAUT_KM, RAYON_MAX_KM),
+            thematiques=d.get("thematiques") or [],
+            publics=d.get("publics") or [],
+            frais=d.get("frais") or [],
+            modes_accueil=d.get("modes_accueil") or [],
+            texte=d.get("q") or "",
+            ouvert_maintenant=bool(d.get("ouvert_maintenant")),
+            ouvert_le=d.get("ouvert_le"),
+        )
+
+
+class OrientationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label="Vous orientez au nom de", queryset=None, empty_label=None)
+    prenom = forms.CharField(label="Prénom de la personne", max_length=100)
+    nom = forms.CharField(label="Nom de la personne", max_length=100)
+    telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
+    courriel = forms.EmailField(label="E-mail", required=False)
+    commune = forms.CharField(label="Commune de résidence", max_length=200, required=False)
+    preference_contact = forms.ChoiceField(
+        label="Comment la structure doit-elle contacter la personne ?",
+        choices=PreferenceContact.choices,
+        widget=forms.RadioSelect,
+    )
+    besoins = forms.CharField(
+        label="Besoins et motif de l'orientation",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Le strict nécessaire pour que la structure prépare l'accueil. Pas de donnée de santé inutile.",
+    )
+    informe_par = forms.CharField(label="Personne informée par", max_length=200)
+    informee_le = forms.DateTimeField(
+        label="Informée le",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+    )
+    version_notice = forms.CharField(
+        label="Version de la notice d'information remise", max_length=50, initial="2026-01"
+    )
+    base_legale = forms.ChoiceField(label="Base légale du traitement", choices=BaseLegale.choices)
+    engagement = forms.BooleanField(
+        label="J'ai informé la personne de cette orientation et de la transmission de ses données à la structure."
+    )
+    piece_jointe = forms.FileField(
+        label="Pièce jointe (facultatif)", required=False, help_text="PDF, PNG ou JPEG, 5 Mo au plus."
+    )
+
+    def __init__(self, *args, organisations=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        if user is not None and not self.is_bound:
+            self.initial["informe_par"] = user.get_full_name() or user.email
+            self.initial["informee_le"] = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+class ReponseForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Votre réponse",
+        choices=[("accepter", "J'accepte l'orientation"), ("refuser", "Je refuse l'orientation")],
+        widget=forms.RadioSelect,
+    )
+    motif_refus = forms.ChoiceField(label="Motif du refus", choices=[("", "—")] + MotifRefus.choices, required=False)
+    commentaire = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        d = super().clean()
+        if d.get("decision") == "refuser" and not d.get("motif_refus"):
+            self.add_error("motif_refus", "Choisissez le motif du refus.")
+        if d.get("motif_refus") == MotifRefus.AUTRE and not (d.get("commentaire") or "").strip():
+            self.add_error("commentaire", "Précisez le motif du refus.")
+        return d
+
+
+class ResultatForm(forms.Form):
+    resultat = forms.ChoiceField(
+        label="Résultat de l'orientation", choices=ResultatOrientation.choices, widget=forms.RadioSelect
+    )
+    commentaire = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def clean(self):
+        d = super().clean()
+        if d.get("resultat") == ResultatOrientation.AUTRE and not (d.get("commentaire") or "").strip():
+            self.add_error("commentaire", "Précisez le résultat.")
+        return d
+
+
+class FiltreOrientationsForm(forms.Form):
+    statut = forms.ChoiceField(label="Statut", choices=[("", "Tous")] + StatutOrientation.choices, required=False)
+    resultat = forms.ChoiceField(label="Résultat", choices=[("", "Tous")] + ResultatOrientation.choices, required=False)
+    depuis = forms.DateField(label="Envoyées depuis le", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    jusqua = forms.DateField(label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label="Service ou structure", required=False, max_length=100)
+
+
+def _liste_lignes(texte: str) -> list[str]:
+    return [ligne.strip() for ligne in (texte or "").splitlines() if ligne.strip()]
+
+
+def _valider_horaires(valeur: str) -> str:
+    try:
+        return horaires.valider(valeur)
+    except horaires.HorairesInvalides as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+class StructureForm(forms.ModelForm):
+    class Meta:
+        model = Structure
+        fields = [
+            "nom",
+            "description",
+            "siret",
+            "adresse",
+            "complement_adresse",
+            "code_postal",
+            "commune",
+            "code_insee",
+            "latitude",
+            "longitude",
+            "telephone",
+            "courriel",
+            "site_web",
+            "horaires_accueil",
+            "accessibilite_lieu",
+            "reseaux_porteurs",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 4}), "horaires_accueil": forms.TextInput()}
+        help_texts = {
+            "horaires_accueil": "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off »."
+        }
+
+    reseaux_porteurs = forms.MultipleChoiceField(
+        label="Réseaux porteurs", choices=taxonomies.CHOIX_RESEAUX_PORTEURS, required=False
+    )
+
+    def clean_horaires_accueil(self):
+        return _valider_horaires(self.cleaned_data["horaires_accueil"])
+
+    def clean_nom(self):
+        nom = self.cleaned_data["nom"].strip()
+        if len(nom) < 3:
+            raise forms.ValidationError("Le nom doit compter au moins 3 caractères.")
+        return nom
+
+
+class ServiceForm(forms.ModelForm):
+    thematiques = forms.MultipleChoiceField(label="Thématiques", required=False)
+    publics = forms.MultipleChoiceField(
+        label="Publics", choices=taxonomies.CHOIX_PUBLICS, widget=forms.CheckboxSelectMultiple
+    )
+    modes_accueil = forms.MultipleChoiceField(
+        label="Modes d'accueil", choices=taxonomies.CHOIX_MODES_ACCUEIL, widget=forms.CheckboxSelectMultiple
+    )
+    modes_mobilisation = forms.MultipleChoiceField(
+        label="Comment mobiliser le service",
+        choices=taxonomies.CHOIX_MODES_MOBILISATION,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    mobilisable_par = forms.MultipleChoiceField(
+        label="Mobilisable par",
+        choices=taxonomies.CHOIX_MOBILISABLE_PAR,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    zone_eligibilite_texte = forms.CharField(
+        label="Zone d'éligibilité",
+        required=False,
+        help_text="Codes INSEE de communes, numéros SIREN d'EPCI ou codes de départements, séparés par des "
+        "espaces ; vide ou « france » = sans restriction.",
+    )
+    langues_texte = forms.CharField(
+        label="Langues parlées", required=False, help_text="Codes séparés par des espaces : fr en ar…"
+    )
+    documents_texte = forms.CharField(
+        label="Documents à apporter",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Un par ligne.",
+    )
+
+    class Meta:
+        model = Service
+        fields = [
+            "nom",
+            "description",
+            "type",
+            "thematiques",
+            "frais",
+            "frais_precisions",
+            "publics",
+            "publics_precisions",
+            "age_min",
+            "age_max",
+            "conditions_acces",
+            "adresse",
+            "complement_adresse",
+            "code_postal",
+            "commune",
+            "code_insee",
+            "latitude",
+            "longitude",
+            "telephone",
+            "courriel",
+            "modes_accueil",
+            "modes_mobilisation",
+            "mobilisable_par",
+            "mobilisation_precisions",
+            "lien_mobilisation",
+            "horaires_accueil",
+            "accessibilite_description",
+            "statut",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "conditions_acces": forms.Textarea(attrs={"rows": 3}),
+            "horaires_accueil": forms.TextInput(),
+            "frais_precisions": forms.TextInput(),
+            "publics_precisions": forms.TextInput(),
+            "mobilisation_precisions": forms.TextInput(),
+        }
+        help_texts = {
+            "horaires_accueil": "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00; PH off ». "
+            "Vide : les horaires de la structure s'appliquent."
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["thematiques"].choices = taxonomies.choix_thematiques_groupees()
+        if self.instance.pk:
+            self.initial["thematiques"] = self.instance.toutes_thematiques
+            self.initial["zone_eligibilite_texte"] = " ".join(self.instance.zone_eligibilite or [])
+            self.initial["langues_texte"] = " ".join(self.instance.langues or [])
+            self.initial["documents_texte"] = "\n".join(self.instance.documents_a_fournir or [])
+
+    def clean_horaires_accueil(self):
+        return _valider_horaires(self.cleaned_data["horaires_accueil"])
+
+    def clean_zone_eligibilite_texte(self):
+        import re
+
+        codes = self.cleaned_data["zone_eligibilite_texte"].replace(",", " ").split()
+        for code in codes:
+            if not (code == "france" or re.fullmatch(r"\w{5}|\w{2,3}|\d{9}", code)):
+                raise forms.ValidationError(f"Code « {code} » invalide (commune, EPCI, département ou « france »).")
+        return codes
+
+    def clean(self):
+        d = super().clean()
+        if d.get("age_min") is not None and d.get("age_max") is not None and d["age_min"] > d["age_max"]:
+            self.add_error("age_max", "L'âge maximum doit être supérieur à l'âge minimum.")
+        if (d.get("latitude") is None) != (d.get("longitude") is None):
+            self.add_error("longitude", "Indiquez la latitude et la longitude, ou aucune des deux.")
+        if len((d.get("description") or "").strip()) < 5:
+            self.add_error("description", "La description doit compter au moins 5 caractères.")
+        publics = d.get("publics") or []
+        if taxonomies.TOUS_PUBLICS in publics and len(publics) > 1:
+            self.add_error("publics", "« Tous publics » ne se combine pas avec un autre public.")
+        return d
+
+    def save(self, commit=True):
+        service = super().save(commit=False)
+        codes = self.cleaned_data.get("thematiques") or []
+        service.thematiques = sorted(c for c in codes if c not in taxonomies.THEMATIQUES_LOCALES)
+        service.thematiques_locales = sorted(c for c in codes if c in taxonomies.THEMATIQUES_LOCALES)
+        service.zone_eligibilite = self.cleaned_data["zone_eligibilite_texte"]
+        service.langues = self.cleaned_data["langues_texte"].split()
+        service.documents_a_fournir = _liste_lignes(self.cleaned_data["documents_texte"])
+        return service
+
+
+class FermetureForm(forms.ModelForm):
+    class Meta:
+        model = Fermeture
+        fields = ["debut", "fin", "motif"]
+        widgets = {"debut": forms.DateInput(attrs={"type": "date"}), "fin": forms.DateInput(attrs={"type": "date"})}
+
+    def clean(self):
+        d = super().clean()
+        if d.get("debut") and d.get("fin") and d["fin"] < d["debut"]:
+            self.add_error("fin", "La date de fin précède la date de début.")
+        return d
+
+
+class ModerationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Décision", choices=[("validee", "Valider"), ("refusee", "Refuser")], widget=forms.RadioSelect
+    )
+    motif = forms.CharField(label="Motif (obligatoire en cas de refus)", required=False)
+
+
+def maintenant_local() -> datetime:
+    return timezone.localtime()

@@ -1,0 +1,537 @@
+import csv
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from repere.annuaire import horaires, selectors, services, taxonomies
+from repere.annuaire.forms import (
+    FermetureForm,
+    FiltreOrientationsForm,
+    ModerationForm,
+    OrientationForm,
+    RechercheForm,
+    ReponseForm,
+    ResultatForm,
+    ServiceForm,
+    StructureForm,
+)
+from repere.annuaire.models import Fermeture, Orientation, Service, Structure
+from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_SAISIE, organisations_de
+from repere.territoires.models import Territoire
+from repere.utils.errors import ErreurMetier
+
+PAR_PAGE = 20
+
+
+def _contours(commune: Territoire | None) -> list[dict]:
+    """GeoJSON outlines of the searched commune and its EPCI, drawn on the map (no tile server needed)."""
+    if commune is None:
+        return []
+    contours = []
+    for t, role in ((commune.epci, "epci"), (commune, "commune")):
+        if t is not None:
+            geometrie = Territoire.objects.filter(pk=t.pk).values_list("geometrie", flat=True).first()
+            if geometrie:
+                contours.append({"nom": t.nom, "role": role, "geometrie": geometrie})
+    return contours
+
+
+def recherche(request):
+    form = RechercheForm(request.GET or None)
+    resultats, page, criteres, contours = [], None, None, []
+    if form.is_bound and form.is_valid():
+        criteres = form.criteres()
+        tous = selectors.rechercher(criteres, limite=500)
+        paginator = Paginator(tous, PAR_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
+        resultats = selectors.charger_services(list(page.object_list))
+        contours = _contours(criteres.commune)
+    points = [
+        {
+            "id": r.service.pk,
+            "nom": r.service.nom,
+            "structure": r.service.structure.nom,
+            "lat": r.latitude,
+            "lon": r.longitude,
+            "url": reverse("annuaire:service", args=[r.service.pk]),
+            "distance": round(r.distance_km, 1) if r.distance_km is not None else None,
+        }
+        for r in resultats
+        if r.latitude is not None
+    ]
+    carte = {
+        "points": points,
+        "contours": contours,
+        "tuiles": getattr(settings, "REPERE_TUILES_URL", ""),
+        "attribution": getattr(settings, "REPERE_TUILES_ATTRIBUTION", ""),
+        "centre": [criteres.commune.latitude, criteres.commune.longitude]
+        if criteres and criteres.commune and criteres.commune.latitude
+        else None,
+    }
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "annuaire/recherche.html",
+        {
+            "form": form,
+            "resultats": resultats,
+            "page": page,
+            "criteres": criteres,
+            "carte": carte,
+            "params": params.urlencode(),
+            "libelle": taxonomies.libelle,
+        },
+    )
+
+
+def service(request, pk):
+    objet = selectors.service_public(pk)
+    if objet is None:
+        raise Http404("Service introuvable.")
+    aujourdhui = timezone.localdate()
+    lundi = aujourdhui - timedelta(days=aujourdhui.weekday())
+    fermetures = selectors.fermetures_a_venir(objet, aujourdhui=aujourdhui)
+    ferme_aujourdhui = any(f.debut <= aujourdhui <= f.fin for f in fermetures)
+    moment = timezone.localtime().replace(tzinfo=None)
+    ouvert = (
+        horaires.est_ouvert(objet.horaires_effectifs, moment, [(f.debut, f.fin) for f in fermetures])
+        if objet.horaires_effectifs
+        else None
+    )
+    peut_orienter = (
+        request.user.is_authenticated and organisations_de(request.user, ROLES_DONNEES_PERSONNELLES).exists()
+    )
+    return render(
+        request,
+        "annuaire/service.html",
+        {
+            "service": objet,
+            "structure": objet.structure,
+            "semaine": horaires.semaine(objet.horaires_effectifs, lundi) if objet.horaires_effectifs else [],
+            "aujourdhui": aujourdhui,
+            "fermetures": fermetures,
+            "ferme_aujourdhui": ferme_aujourdhui,
+            "ouvert": ouvert,
+            "lieux": [
+                {
+                    "lieu": lieu,
+                    "semaine": horaires.semaine(lieu.horaires_accueil, lundi) if lieu.horaires_accueil else [],
+                }
+                for lieu in objet.lieux.all()
+            ],
+            "thematiques": [taxonomies.libelle(t) for t in objet.toutes_thematiques],
+            "publics": [taxonomies.libelle(p) for p in objet.publics],
+            "modes_accueil": [taxonomies.libelle(m) for m in objet.modes_accueil],
+            "modes_mobilisation": [taxonomies.libelle(m) for m in objet.modes_mobilisation],
+            "peut_orienter": peut_orienter,
+            "peut_modifier": request.user.is_authenticated
+            and selectors.peut_modifier_structure(request.user, objet.structure),
+        },
+    )
+
+
+# -- Referrals ----------------------------------------------------------------------------------
+
+
+@login_required
+def orienter(request, pk):
+    objet = selectors.service_public(pk)
+    if objet is None:
+        raise Http404("Service introuvable.")
+    organisations = organisations_de(request.user, ROLES_DONNEES_PERSONNELLES)
+    if not organisations.exists():
+        raise Http404("Service introuvable.")
+    form = OrientationForm(request.POST or None, request.FILES or None, organisations=organisations, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            orientation = services.creer_orientation(
+                emetteur=request.user,
+                organisation_emettrice=d["organisation"],
+                service=objet,
+                personne={k: d[k] for k in ("prenom", "nom", "telephone", "courriel", "commune", "preference_contact")},
+                besoins=d["besoins"],
+                consentement={
+                    "informe_par": d["informe_par"],
+                    "le": d["informee_le"],
+                    "version_notice": d["version_notice"],
+                    "base_legale": d["base_legale"],
+                },
+                piece_jointe=d.get("piece_jointe"),
+            )
+        except ErreurMetier as exc:
+            champ = exc.champ if exc.champ in form.fields else None
+            if exc.champ == "informee_le":
+                champ = "informee_le"
+            form.add_error(champ, exc.message)
+        else:
+            messages.success(request, "L'orientation a été envoyée. La structure a été prévenue par e-mail.")
+            return redirect("annuaire:orientation", orientation.pk)
+    return render(request, "annuaire/orienter.html", {"form": form, "service": objet})
+
+
+def _contexte_orientation(orientation: Orientation, **extra) -> dict:
+    return {
+        "orientation": orientation,
+        "historique": orientation.historique.select_related("par").all(),
+        "reponse_form": ReponseForm(),
+        "resultat_form": ResultatForm(),
+        **extra,
+    }
+
+
+@login_required
+def orientation(request, pk):
+    objet = selectors.orientation_visible(request.user, pk)
+    if objet is None:
+        raise Http404("Orientation introuvable.")
+    recepteur = services.peut_repondre(request.user, objet)
+    return render(request, "annuaire/orientation.html", _contexte_orientation(objet, recepteur=recepteur))
+
+
+def _traiter_reponse(request, objet, *, par_lien: bool):
+    """POST of the answer or outcome form, from the app or the signed link. Returns an error context or None."""
+    action = request.POST.get("action")
+    if action == "reponse":
+        form = ReponseForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                services.repondre_orientation(
+                    orientation=objet,
+                    acceptee=d["decision"] == "accepter",
+                    motif_refus=d.get("motif_refus") or "",
+                    commentaire=d.get("commentaire") or "",
+                    par=request.user,
+                    par_lien=par_lien,
+                )
+                return None
+            except ErreurMetier as exc:
+                form.add_error(exc.champ if exc.champ in form.fields else None, exc.message)
+        return {"reponse_form": form}
+    if action == "resultat":
+        form = ResultatForm(request.POST)
+        if form.is_valid():
+            try:
+                services.enregistrer_resultat(
+                    orientation=objet,
+                    resultat=form.cleaned_data["resultat"],
+                    commentaire=form.cleaned_data.get("commentaire") or "",
+                    par=request.user,
+                    par_lien=par_lien,
+                )
+                return None
+            except ErreurMetier as exc:
+                form.add_error(exc.champ if exc.champ in form.fields else None, exc.message)
+        return {"resultat_form": form}
+    return {"erreur": "Action inconnue."}
+
+
+@login_required
+@require_POST
+def repondre(request, pk):
+    objet = selectors.orientation_visible(request.user, pk)
+    if objet is None or not services.peut_repondre(request.user, objet):
+        raise Http404("Orientation introuvable.")
+    erreurs = _traiter_reponse(request, objet, par_lien=False)
+    if erreurs is None:
+        messages.success(request, "Votre réponse a été enregistrée ; l'émetteur est prévenu.")
+        return redirect("annuaire:orientation", pk)
+    contexte = _contexte_orientation(objet, recepteur=True, **erreurs)
+    return render(request, "annuaire/orientation.html", contexte, status=400)
+
+
+def reponse_lien(request, pk, jeton):
+    """Answer through the signed link (no account): valid 8 days, bound to this referral."""
+    try:
+        objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
+    except ErreurMetier as exc:
+        return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
+    contexte = _contexte_orientation(objet, recepteur=True, par_lien=True, jeton=jeton)
+    if request.method == "POST":
+        erreurs = _traiter_reponse(request, objet, par_lien=True)
+        if erreurs is None:
+            objet.refresh_from_db()
+            if objet.est_ouverte:
+                messages.success(
+                    request,
+                    "Votre réponse a été enregistrée. Vous pourrez indiquer le résultat plus tard avec ce même lien.",
+                )
+                return redirect("annuaire:reponse_lien", pk, jeton)
+            return render(request, "annuaire/lien_merci.html", {"orientation": objet})
+        contexte.update(erreurs)
+        return render(request, "annuaire/orientation.html", contexte, status=400)
+    response = render(request, "annuaire/orientation.html", contexte)
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_POST
+def renouveler_lien(request, pk):
+    objet = selectors.orientation_visible(request.user, pk)
+    if objet is None or objet.organisation_emettrice_id not in set(
+        organisations_de(request.user, ROLES_DONNEES_PERSONNELLES).values_list("pk", flat=True)
+    ):
+        raise Http404("Orientation introuvable.")
+    try:
+        services.renouveler_lien(orientation=objet)
+        messages.success(request, "Un nouveau lien a été envoyé à la structure.")
+    except ErreurMetier as exc:
+        messages.error(request, exc.message)
+    return redirect("annuaire:orientation", pk)
+
+
+@login_required
+def piece_jointe(request, pk):
+    objet = selectors.orientation_visible(request.user, pk)
+    if objet is None or not objet.piece_jointe:
+        raise Http404("Pièce jointe introuvable.")
+    return _servir_piece(objet)
+
+
+def piece_jointe_lien(request, pk, jeton):
+    try:
+        objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
+    except ErreurMetier as exc:
+        return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
+    if not objet.piece_jointe:
+        raise Http404("Pièce jointe introuvable.")
+    return _servir_piece(objet)
+
+
+def _servir_piece(objet):
+    reponse = FileResponse(
+        objet.piece_jointe.open("rb"), as_attachment=True, filename=objet.piece_jointe_nom or "piece-jointe"
+    )
+    reponse["Cache-Control"] = "no-store"
+    reponse["X-Content-Type-Options"] = "nosniff"
+    return reponse
+
+
+def _tableau(request, sens: str):
+    qs = (
+        selectors.orientations_envoyees(request.user)
+        if sens == "envoyees"
+        else selectors.orientations_recues(request.user)
+    )
+    form = FiltreOrientationsForm(request.GET or None)
+    if form.is_valid():
+        qs = selectors.filtrer_orientations(qs, **form.cleaned_data)
+    return qs, form
+
+
+@login_required
+def tableau(request, sens):
+    if sens not in ("envoyees", "recues"):
+        raise Http404
+    if not organisations_de(request.user, ROLES_DONNEES_PERSONNELLES).exists():
+        raise Http404("Page introuvable.")
+    qs, form = _tableau(request, sens)
+    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "annuaire/tableau.html",
+        {"page": page, "form": form, "sens": sens, "params": params.urlencode(), "total": qs.count()},
+    )
+
+
+@login_required
+def tableau_csv(request, sens):
+    if sens not in ("envoyees", "recues"):
+        raise Http404
+    qs, _form = _tableau(request, sens)
+    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
+    reponse["Content-Disposition"] = f'attachment; filename="orientations-{sens}-{timezone.localdate():%Y-%m-%d}.csv"'
+    reponse.write("\ufeff")
+    w = csv.writer(reponse, delimiter=";")
+    w.writerow(
+        [
+            "numero",
+            "envoyee_le",
+            "organisation_emettrice",
+            "service",
+            "structure",
+            "statut",
+            "motif_refus",
+            "resultat",
+            "repondue_le",
+            "cloturee_le",
+        ]
+    )
+    for o in qs:
+        w.writerow(
+            [
+                o.pk,
+                timezone.localtime(o.cree_le).strftime("%Y-%m-%d %H:%M"),
+                o.organisation_emettrice.nom,
+                o.service.nom,
+                o.service.structure.nom,
+                o.get_statut_display(),
+                o.get_motif_refus_display() if o.motif_refus else "",
+                o.get_resultat_display() if o.resultat else "",
+                timezone.localtime(o.repondue_le).strftime("%Y-%m-%d %H:%M") if o.repondue_le else "",
+                timezone.localtime(o.cloturee_le).strftime("%Y-%m-%d %H:%M") if o.cloturee_le else "",
+            ]
+        )
+    return reponse
+
+
+# -- Structure space ----------------------------------------------------------------------------
+
+
+def _structure_modifiable(request, pk) -> Structure:
+    structure = get_object_or_404(Structure, pk=pk)
+    if not selectors.peut_modifier_structure(request.user, structure):
+        raise Http404("Structure introuvable.")
+    return structure
+
+
+@login_required
+def mes_structures(request):
+    structures = selectors.structures_de(request.user).prefetch_related("services")
+    limite = timezone.localdate() - timedelta(days=services.VERIFICATION_APRES_JOURS)
+    return render(
+        request,
+        "annuaire/mes_structures.html",
+        {
+            "structures": structures,
+            "limite": limite,
+            "a_moderer": selectors.structures_a_moderer(request.user).count(),
+            "peut_creer": organisations_de(request.user, ROLES_SAISIE).exists() or request.user.is_platform_admin,
+        },
+    )
+
+
+@login_required
+def structure_creer(request):
+    organisations = organisations_de(request.user, ROLES_SAISIE)
+    if not organisations.exists():
+        raise Http404
+    form = StructureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        structure = form.save(commit=False)
+        structure.organisation = organisations.first()
+        services.enregistrer_structure(structure=structure, par=request.user, nouvelle=True)
+        messages.success(
+            request,
+            "La structure est créée. Elle apparaîtra dans l'annuaire après validation par l'administrateur du territoire.",
+        )
+        return redirect("annuaire:structure_modifier", structure.pk)
+    return render(request, "annuaire/formulaire.html", {"form": form, "titre": "Nouvelle structure"})
+
+
+@login_required
+def structure_modifier(request, pk):
+    structure = _structure_modifiable(request, pk)
+    form = StructureForm(request.POST or None, instance=structure)
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_structure(structure=form.save(commit=False), par=request.user)
+        messages.success(request, "La structure est enregistrée.")
+        return redirect("annuaire:structure_modifier", structure.pk)
+    return render(
+        request,
+        "annuaire/structure.html",
+        {"form": form, "structure": structure, "services": structure.services.all()},
+    )
+
+
+@login_required
+def service_modifier(request, pk=None, structure_pk=None):
+    if pk:
+        objet = get_object_or_404(Service, pk=pk)
+        structure = _structure_modifiable(request, objet.structure_id)
+    else:
+        structure = _structure_modifiable(request, structure_pk)
+        objet = Service(structure=structure, date_maj=timezone.localdate())
+    form = ServiceForm(request.POST or None, instance=objet)
+    if request.method == "POST" and form.is_valid():
+        services.enregistrer_service(service=form.save(), par=request.user, verifie=bool(request.POST.get("verifie")))
+        messages.success(request, "Le service est enregistré.")
+        return redirect("annuaire:service_modifier", objet.pk)
+    return render(
+        request,
+        "annuaire/service_formulaire.html",
+        {
+            "form": form,
+            "service": objet if objet.pk else None,
+            "structure": structure,
+            "fermeture_form": FermetureForm(),
+            "fermetures": objet.fermetures.all() if objet.pk else [],
+        },
+    )
+
+
+@login_required
+@require_POST
+def service_verifie(request, pk):
+    objet = get_object_or_404(Service, pk=pk)
+    _structure_modifiable(request, objet.structure_id)
+    services.marquer_verifie(service=objet, par=request.user)
+    messages.success(request, f"« {objet.nom} » est marqué comme vérifié aujourd'hui.")
+    return redirect(request.POST.get("retour") or reverse("annuaire:mes_structures"))
+
+
+@login_required
+@require_POST
+def fermeture_ajouter(request, pk):
+    objet = get_object_or_404(Service, pk=pk)
+    _structure_modifiable(request, objet.structure_id)
+    form = FermetureForm(request.POST)
+    if form.is_valid():
+        services.ajouter_fermeture(service=objet, **form.cleaned_data)
+        messages.success(request, "La fermeture est enregistrée.")
+    else:
+        messages.error(
+            request, "Fermeture non enregistrée : " + " ".join(e for errs in form.errors.values() for e in errs)
+        )
+    return redirect("annuaire:service_modifier", pk)
+
+
+@login_required
+@require_POST
+def fermeture_supprimer(request, pk):
+    fermeture = get_object_or_404(Fermeture, pk=pk)
+    _structure_modifiable(request, fermeture.service.structure_id)
+    fermeture.delete()
+    messages.success(request, "La fermeture est supprimée.")
+    return redirect("annuaire:service_modifier", fermeture.service_id)
+
+
+@login_required
+def moderation(request):
+    structures = selectors.structures_a_moderer(request.user)
+    if not request.user.is_platform_admin and not structures.exists() and request.method == "GET":
+        return render(request, "annuaire/moderation.html", {"structures": [], "form": ModerationForm()})
+    if request.method == "POST":
+        structure = get_object_or_404(Structure, pk=request.POST.get("structure"))
+        if not selectors.peut_moderer(request.user, structure):
+            raise Http404("Structure introuvable.")
+        form = ModerationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.moderer_structure(
+                    structure=structure,
+                    decision=form.cleaned_data["decision"],
+                    motif=form.cleaned_data["motif"],
+                    par=request.user,
+                )
+                messages.success(request, f"« {structure.nom} » : décision enregistrée.")
+            except ErreurMetier as exc:
+                messages.error(request, exc.message)
+        else:
+            messages.error(request, "Choisissez une décision.")
+        return redirect("annuaire:moderation")
+    return render(request, "annuaire/moderation.html", {"structures": structures, "form": ModerationForm()})
