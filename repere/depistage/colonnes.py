@@ -366,5 +366,19 @@ LECTEURS = {
 }
 
 
+_MEMO: dict[tuple[str, str], object] = {}
+_MEMOISES = frozenset({"choix", "booleen", "commune"})  # few distinct values: read once per process
+
+
 def lire_cellule(colonne: Colonne, texte: str):
+    if colonne.type in _MEMOISES:
+        cle = (colonne.nom, texte)
+        try:
+            return _MEMO[cle]
+        except KeyError:
+            valeur = LECTEURS[colonne.type](texte, colonne)  # raises ErreurCellule: never memoised
+            if len(_MEMO) > 50_000:
+                _MEMO.clear()
+            _MEMO[cle] = valeur
+            return valeur
     return LECTEURS[colonne.type](texte, colonne)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,6 +45,18 @@ def detecter_encodage(echantillon: bytes) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         return "cp1252"
+
+
+def _encodage_du_fichier(binaire) -> str:
+    """Decide on the first block that is not plain ASCII (an Excel file may have its first accent far down)."""
+    debut = binaire.read(_ECHANTILLON)
+    if debut.startswith(codecs.BOM_UTF8) or not debut.isascii():
+        return detecter_encodage(debut)
+    while bloc := binaire.read(1 << 20):
+        if not bloc.isascii():
+            position = next(i for i, octet in enumerate(bloc) if octet >= 0x80)
+            return detecter_encodage(bloc[max(0, position - 4) : position + _ECHANTILLON])
+    return "utf-8"
 
 
 def detecter_separateur(premiere_ligne: str) -> str:
@@ -85,11 +96,9 @@ def ouvrir(chemin: Path | str):
     source = Source(chemin, format)
     if format == "csv":
         with open(chemin, "rb") as binaire:
-            echantillon = binaire.read(_ECHANTILLON)
+            source.encodage = _encodage_du_fichier(binaire)
             binaire.seek(0)
-            source.encodage = detecter_encodage(echantillon)
-            texte = io.TextIOWrapper(binaire, encoding=source.encodage, errors="strict", newline="")
-            _ouvrir_csv(source, texte)
+            _ouvrir_csv(source, binaire)
             yield source
     elif format == "xlsx":
         classeur = _ouvrir_xlsx(source)
@@ -102,9 +111,9 @@ def ouvrir(chemin: Path | str):
         yield source
 
 
-def _ouvrir_csv(source: Source, texte: io.TextIOWrapper) -> None:
+def _ouvrir_csv(source: Source, binaire) -> None:
     try:
-        premiere = texte.readline()
+        premiere = binaire.readline().decode(source.encodage)
     except UnicodeDecodeError:
         raise ErreurFichier(
             "Ligne 1 : encodage illisible (enregistrez le fichier en UTF-8 ou en Windows-1252)."
@@ -113,10 +122,23 @@ def _ouvrir_csv(source: Source, texte: io.TextIOWrapper) -> None:
         raise ErreurFichier("Le fichier est vide ou sa première ligne (l'en-tête) est vide.")
     source.separateur = detecter_separateur(premiere)
     source.entetes = next(csv.reader([premiere], delimiter=source.separateur))
-    source._lignes = _lignes_csv(texte, source.separateur)
+    encodage = "utf-8" if source.encodage == "utf-8-sig" else source.encodage
+    source._lignes = _lignes_csv(_decoder(binaire, encodage), source.separateur)
 
 
-def _lignes_csv(texte, separateur: str) -> Iterator[tuple[int, list[str]]]:
+def _decoder(binaire, encodage: str) -> Iterator[str]:
+    """Decode line by line, so that an encoding problem is reported with its exact line."""
+    for numero, brut in enumerate(binaire, start=2):
+        try:
+            yield brut.decode(encodage)
+        except UnicodeDecodeError:
+            raise ErreurFichier(
+                f"Ligne {numero} : caractères illisibles ; le fichier mélange des encodages. "
+                "Enregistrez-le en « CSV UTF-8 » (ou en Windows-1252) depuis votre tableur."
+            ) from None
+
+
+def _lignes_csv(texte: Iterator[str], separateur: str) -> Iterator[tuple[int, list[str]]]:
     lecteur = csv.reader(texte, delimiter=separateur, quotechar='"', strict=False)
     ligne = 1
     try:
@@ -124,11 +146,6 @@ def _lignes_csv(texte, separateur: str) -> Iterator[tuple[int, list[str]]]:
             ligne = lecteur.line_num + 1  # the header was read before the csv reader started
             if cellules and any(c.strip() for c in cellules):
                 yield ligne, cellules
-    except UnicodeDecodeError:
-        raise ErreurFichier(
-            f"Vers la ligne {ligne + 1} : caractères illisibles ; le fichier mélange des encodages. "
-            "Enregistrez-le en « CSV UTF-8 » depuis votre tableur."
-        ) from None
     except csv.Error as exc:
         raise ErreurFichier(f"Ligne {ligne + 1} : CSV mal formé ({exc}).") from None
 

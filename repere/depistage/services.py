@@ -1,0 +1,224 @@
+"""Write operations of the batch screening: create a job from an upload, run it, delete, purge, resume."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from repere.depistage import fichiers, lecture
+from repere.depistage.assemblage import mois_courant
+from repere.depistage.colonnes import reconnaitre_entetes
+from repere.depistage.models import Depistage, Statut
+from repere.depistage.sortie import FORMATS_SORTIE
+from repere.utils.errors import ErreurMetier
+
+# Never log file names, contents or household ids: only job numbers and counts.
+logger = logging.getLogger(__name__)
+TENTATIVES_MAX = 3
+
+
+def _verifier_entete(chemin: Path) -> None:
+    with lecture.ouvrir(chemin) as source:
+        _positions, _inconnues, erreurs = reconnaitre_entetes(source.entetes)
+        if erreurs:
+            raise ErreurMetier("Ligne 1 (en-tête) : " + " ; ".join(erreurs) + ".", champ="fichier")
+        if next(iter(source.lignes()), None) is None:
+            raise ErreurMetier("Le fichier ne contient aucune ligne de données (seulement l'en-tête).", champ="fichier")
+
+
+def creer_depistage(
+    *, organisation, user, fichier, format_sortie: str = "csv", mois: str | None = None, est_demo: bool = False
+) -> Depistage:
+    """Store the uploaded file outside public media and queue the job (after the transaction commits)."""
+    if format_sortie not in FORMATS_SORTIE:
+        raise ErreurMetier("Format de résultat inconnu (csv, xlsx ou parquet).", champ="format_sortie")
+    nom = Path(getattr(fichier, "name", "") or "fichier").name[:255]
+    try:
+        format_entree = lecture.format_du_fichier(nom)
+    except lecture.ErreurFichier as exc:
+        raise ErreurMetier(str(exc), champ="fichier") from None
+    taille = getattr(fichier, "size", 0) or 0
+    if taille == 0:
+        raise ErreurMetier("Le fichier est vide.", champ="fichier")
+    if taille > fichiers.taille_max_octets():
+        raise ErreurMetier(
+            f"Le fichier dépasse la taille maximale acceptée en ligne ({fichiers.taille_max_octets() // (1024 * 1024)} Mo). "
+            "Découpez-le, ou faites-le traiter en ligne de commande (manage.py depister), qui lit les gros fichiers en flux.",
+            champ="fichier",
+        )
+    depistage = Depistage.objects.create(
+        organisation=organisation,
+        cree_par=user,
+        nom_fichier=nom,
+        format_entree=format_entree,
+        format_sortie=format_sortie,
+        taille_octets=taille,
+        mois=mois or mois_courant(),
+        est_demo=est_demo,
+    )
+    destination = fichiers.entree(depistage)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.parent.chmod(0o700)
+    tmp = destination.with_name(destination.name + ".partiel")
+    try:
+        with open(tmp, "wb") as f:
+            for morceau in fichier.chunks() if hasattr(fichier, "chunks") else iter(lambda: fichier.read(1 << 20), b""):
+                f.write(morceau)
+        tmp.replace(destination)
+        _verifier_entete(destination)
+    except lecture.ErreurFichier as exc:
+        shutil.rmtree(destination.parent, ignore_errors=True)
+        raise ErreurMetier(str(exc), champ="fichier") from None
+    except BaseException:
+        shutil.rmtree(destination.parent, ignore_errors=True)
+        raise
+    from repere.depistage.tasks import tache_depistage
+
+    transaction.on_commit(lambda: tache_depistage(depistage.pk))
+    return depistage
+
+
+def _mettre_a_jour(depistage_id: int, **champs) -> None:
+    Depistage.objects.filter(pk=depistage_id).update(**champs)
+
+
+def executer_depistage(*, depistage_id: int) -> Depistage | None:
+    """Run (or resume) a job; called by the background worker. Progress is written to the row."""
+    from repere.depistage.execution import ErreurDepistage, Options, depister
+    from repere.depistage.selectors import noms_communes
+
+    depistage = Depistage.objects.filter(pk=depistage_id).first()
+    if depistage is None or depistage.statut not in (Statut.EN_ATTENTE, Statut.EN_COURS):
+        return depistage
+    if not fichiers.entree(depistage).exists():
+        _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message="Le fichier déposé n'existe plus.")
+        return Depistage.objects.get(pk=depistage_id)
+    reprise = fichiers.travail(depistage).exists()
+    maintenant = timezone.now()
+    _mettre_a_jour(
+        depistage_id,
+        statut=Statut.EN_COURS,
+        demarre_le=depistage.demarre_le or maintenant,
+        battement=maintenant,
+        tentatives=depistage.tentatives + 1,
+        message="Reprise après interruption." if reprise else "",
+    )
+    logger.info("dépistage %s : démarrage (reprise=%s)", depistage_id, reprise)
+    dernier = [0.0]
+
+    def progression(etape, faits, total):
+        if etape == "calcul" and time.monotonic() - dernier[0] < 1.0 and faits < total:
+            return
+        dernier[0] = time.monotonic()
+        _mettre_a_jour(depistage_id, etape=etape, menages_faits=faits, menages_total=total, battement=timezone.now())
+
+    options = Options(
+        mois=depistage.mois,
+        reprendre=reprise,
+        processus=int(getattr(settings, "DEPISTAGE_PROCESSUS", 1) or 1),
+        dask=getattr(settings, "DEPISTAGE_DASK", None) or None,
+    )
+    try:
+        bilan = depister(
+            entree=fichiers.entree(depistage),
+            sortie_chemin=fichiers.resultats(depistage),
+            rapport=fichiers.rapport(depistage),
+            erreurs=fichiers.erreurs(depistage),
+            travail=fichiers.travail(depistage),
+            options=options,
+            progression=progression,
+            noms_communes=noms_communes,
+            titre=f"Synthèse du dépistage n° {depistage_id} — {depistage.organisation.nom}",
+        )
+    except (lecture.ErreurFichier, ErreurDepistage) as exc:
+        _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message=str(exc), termine_le=timezone.now())
+        shutil.rmtree(fichiers.travail(depistage), ignore_errors=True)
+        logger.info("dépistage %s : fichier refusé", depistage_id)
+        return Depistage.objects.get(pk=depistage_id)
+    except Exception as exc:
+        _mettre_a_jour(
+            depistage_id,
+            statut=Statut.ECHOUE,
+            termine_le=timezone.now(),
+            message="Erreur interne pendant le calcul : aucun résultat n'est présenté. Relancez le dépôt ; "
+            "si l'erreur se reproduit, contactez l'équipe technique en donnant le numéro du dépistage.",
+        )
+        logger.error("dépistage %s : échec (%s)", depistage_id, type(exc).__name__)
+        return Depistage.objects.get(pk=depistage_id)
+    _mettre_a_jour(
+        depistage_id,
+        statut=Statut.TERMINE,
+        etape="termine",
+        termine_le=timezone.now(),
+        menages_total=bilan.menages_total,
+        menages_faits=bilan.menages_total,
+        menages_calcules=bilan.menages_calcules,
+        menages_rejetes=bilan.menages_rejetes,
+        lignes_rejetees=bilan.lignes_rejetees,
+        menages_non_recours=bilan.non_recours,
+        montant_mensuel_en_jeu=bilan.montant_mensuel_en_jeu,
+        message="",
+    )
+    logger.info("dépistage %s : terminé (%s ménages, %.1f s)", depistage_id, bilan.menages_total, bilan.duree)
+    return Depistage.objects.get(pk=depistage_id)
+
+
+def supprimer_depistage(*, depistage: Depistage) -> None:
+    """Delete a job and its files now (a user does not need to wait for the retention period)."""
+    shutil.rmtree(fichiers.repertoire(depistage), ignore_errors=True)
+    depistage.delete()
+
+
+def purger_depistages(*, maintenant=None) -> int:
+    """Delete the files of jobs older than the retention period; keep anonymous counts. Returns how many."""
+    maintenant = maintenant or timezone.now()
+    limite = maintenant - fichiers.duree_conservation()
+    n = 0
+    for depistage in Depistage.objects.filter(cree_le__lt=limite, supprime_le__isnull=True):
+        shutil.rmtree(fichiers.repertoire(depistage), ignore_errors=True)
+        Depistage.objects.filter(pk=depistage.pk).update(
+            statut=Statut.EXPIRE, nom_fichier="", supprime_le=maintenant, message=""
+        )
+        n += 1
+    # Folders without a job row (job deleted while a worker was writing): removed as well.
+    racine = fichiers.racine()
+    if racine.exists():
+        connus = {f"{pk:08d}" for pk in Depistage.objects.filter(supprime_le__isnull=True).values_list("pk", flat=True)}
+        for dossier in racine.iterdir():
+            if dossier.is_dir() and dossier.name not in connus:
+                age = maintenant.timestamp() - dossier.stat().st_mtime
+                if age > 3600:
+                    shutil.rmtree(dossier, ignore_errors=True)
+    return n
+
+
+def relancer_depistages_interrompus(*, delai: timedelta = timedelta(minutes=15), maintenant=None) -> list[int]:
+    """Re-queue the jobs whose worker stopped (no sign of life for ``delai``): they resume from their
+    last completed chunk. After TENTATIVES_MAX attempts a job is marked failed."""
+    from repere.depistage.tasks import tache_depistage
+
+    maintenant = maintenant or timezone.now()
+    relances = []
+    interrompus = Depistage.objects.filter(statut=Statut.EN_COURS, battement__lt=maintenant - delai)
+    for depistage in interrompus:
+        if depistage.tentatives >= TENTATIVES_MAX:
+            _mettre_a_jour(
+                depistage.pk,
+                statut=Statut.ECHOUE,
+                termine_le=maintenant,
+                message=f"Le calcul a été interrompu {depistage.tentatives} fois : abandon. Relancez le dépôt.",
+            )
+            continue
+        _mettre_a_jour(depistage.pk, battement=maintenant)
+        tache_depistage(depistage.pk)
+        relances.append(depistage.pk)
+    if relances:
+        logger.info("dépistages relancés après interruption : %s", relances)
+    return relances
