@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from repere.allervers.models import Contact
 from repere.organisations.models import Role
-from tests.conftest import apps_sauf_territoires
 from tests.allervers.factories import REPONSES, campagne
+from tests.conftest import apps_sauf_territoires
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = pytest.mark.django_db
