@@ -26,7 +26,7 @@ STRUCTURES = [
         "latitude": 47.2148,
         "longitude": -0.7286,
         "telephone": "02 41 00 00 00",
-        "courriel": "ccas-chemille@demo.repere.localhost",
+        "courriel": "ccas-chemille@demo.example.org",
         "horaires_accueil": "Mo-Fr 09:00-12:00,13:30-17:00; PH off",
         "reseaux_porteurs": ["ccas-cias"],
         "description": "Structure de démonstration : centre communal d'action sociale.",
@@ -41,7 +41,7 @@ STRUCTURES = [
         "code_insee": "49023",
         "latitude": 47.2040,
         "longitude": -0.9890,
-        "courriel": "entraide-mauges@demo.repere.localhost",
+        "courriel": "entraide-mauges@demo.example.org",
         "horaires_accueil": "Tu,Th 14:00-18:00; Sa 09:00-12:00; PH off",
         "description": "Structure de démonstration : association d'entraide des Mauges.",
     },
@@ -136,7 +136,9 @@ def charger() -> list[str]:
             k: st[k] for k in ("adresse", "code_postal", "commune", "code_insee", "latitude", "longitude") if k in st
         }
         services.append(lieu | {"courriel": st["courriel"]} | s | {"source": SOURCE, "date_maj": aujourdhui})
-    _importer_dicts(structures, services)
+    rapport_demo = _importer_dicts(structures, services)
+    if rapport_demo.rejets:
+        raise RuntimeError("Données de démonstration invalides : " + " ; ".join(rapport_demo.lignes_rejets()))
     for s in STRUCTURES:
         organisation = Organisation.objects.filter(nom=s["organisation"]).first()
         Structure.objects.filter(source=SOURCE, identifiant=s["id"]).update(organisation=organisation, est_demo=True)
