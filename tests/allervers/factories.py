@@ -25,7 +25,9 @@ def chemille():
     return Territoire.objects.get(type="commune", code="49092")
 
 
-def campagne(*, organisation=None, equipe=(), debut=None, fin=None, secteurs=("Centre", "Les Mauges"), **kw) -> Campagne:
+def campagne(
+    *, organisation=None, equipe=(), debut=None, fin=None, secteurs=("Centre", "Les Mauges"), **kw
+) -> Campagne:
     organisation = organisation or OrganisationFactory()
     pro = membre(organisation, Role.PROFESSIONNEL)
     aujourdhui = timezone.localdate()

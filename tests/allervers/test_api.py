@@ -16,8 +16,15 @@ URL = "/api/v1/aller-vers/contacts"
 
 
 def _payload(c, **kw):
-    d = {"cle": str(uuid.uuid4()), "campagne": c.pk, "date": timezone.localdate().isoformat(), "canal": "porte",
-         "secteur": "Centre", "besoins": ["logement-hebergement"], "reponses": REPONSES}
+    d = {
+        "cle": str(uuid.uuid4()),
+        "campagne": c.pk,
+        "date": timezone.localdate().isoformat(),
+        "canal": "porte",
+        "secteur": "Centre",
+        "besoins": ["logement-hebergement"],
+        "reponses": REPONSES,
+    }
     d.update(kw)
     return d
 
@@ -65,9 +72,13 @@ def test_prereperage(client):
     b = membre(org, Role.BENEVOLE)
     c = campagne(organisation=org, equipe=[b])
     client.force_login(b)
-    r = client.post("/api/v1/aller-vers/prereperage", {"campagne": c.pk, "reponses": REPONSES}, content_type="application/json")
+    r = client.post(
+        "/api/v1/aller-vers/prereperage", {"campagne": c.pk, "reponses": REPONSES}, content_type="application/json"
+    )
     assert r.status_code == 200 and r.json()["incertitude"] and r.json()["droits"]
-    r = client.post("/api/v1/aller-vers/prereperage", {"campagne": c.pk, "reponses": {"age": 3}}, content_type="application/json")
+    r = client.post(
+        "/api/v1/aller-vers/prereperage", {"campagne": c.pk, "reponses": {"age": 3}}, content_type="application/json"
+    )
     assert r.status_code == 422 and "Pré-repérage" in r.json()["detail"]
 
 
@@ -79,7 +90,13 @@ def test_saisie_sans_javascript(client):
     url = reverse("allervers:saisie", args=[c.pk])
     assert client.get(url).status_code == 200
     cle = str(uuid.uuid4())
-    donnees = {"cle": cle, "date": timezone.localdate().isoformat(), "canal": "porte", "commune": "49092", "besoins": ["logement-hebergement"]}
+    donnees = {
+        "cle": cle,
+        "date": timezone.localdate().isoformat(),
+        "canal": "porte",
+        "commune": "49092",
+        "besoins": ["logement-hebergement"],
+    }
     assert client.post(url, donnees).status_code == 302
     assert client.post(url, donnees).status_code == 302
     assert Contact.objects.count() == 1
@@ -89,7 +106,11 @@ def test_saisie_sans_javascript(client):
 
 def test_service_worker(client):
     r = client.get("/aller-vers/sw.js")
-    assert r.status_code == 200 and r["Content-Type"].startswith("application/javascript") and "allervers-saisie.js" in r.content.decode()
+    assert (
+        r.status_code == 200
+        and r["Content-Type"].startswith("application/javascript")
+        and "allervers-saisie.js" in r.content.decode()
+    )
 
 
 @pytest.mark.django_db(transaction=True, available_apps=apps_sauf_territoires())

@@ -26,8 +26,16 @@ pytestmark = pytest.mark.django_db
 
 def _fiche(org, pro, c=None, **kw):
     p = services.creer_personne(
-        par=pro, organisation=org, accord=True, notice=NoticeFactory(organisation=org), prenom="Zoé", nom="Dupont-Unique",
-        campagne=c, commune=chemille(), telephone="0611223344", **kw,
+        par=pro,
+        organisation=org,
+        accord=True,
+        notice=NoticeFactory(organisation=org),
+        prenom="Zoé",
+        nom="Dupont-Unique",
+        campagne=c,
+        commune=chemille(),
+        telephone="0611223344",
+        **kw,
     )
     return p
 
@@ -52,7 +60,13 @@ def test_lecture_journalisee_et_note_privee(client):
     pro, collegue = membre(org, Role.PROFESSIONNEL), membre(org, Role.PROFESSIONNEL)
     p = _fiche(org, pro)
     services.ajouter_entretien(
-        personne=p, par=pro, organisation=org, date=timezone.localdate(), canal="domicile", resume="Point logement", note_privee="secret-de-pro"
+        personne=p,
+        par=pro,
+        organisation=org,
+        date=timezone.localdate(),
+        canal="domicile",
+        resume="Point logement",
+        note_privee="secret-de-pro",
     )
     client.force_login(collegue)
     r = client.get(reverse("allervers:personne", args=[p.pk]))
@@ -115,10 +129,16 @@ def test_effacement_garde_les_indicateurs(client):
     org = OrganisationFactory()
     pro = membre(org, Role.PROFESSIONNEL)
     c = campagne(organisation=org, equipe=[pro])
-    contact, _ = services.enregistrer_contact(par=pro, campagne=c, date=timezone.localdate(), canal="porte", reponses=REPONSES, suivi_souhaite=True)
-    p = services.creer_personne(par=pro, organisation=org, accord=True, notice=c.notice, prenom="Zoé", nom="Dupont-Unique", contact=contact)
+    contact, _ = services.enregistrer_contact(
+        par=pro, campagne=c, date=timezone.localdate(), canal="porte", reponses=REPONSES, suivi_souhaite=True
+    )
+    p = services.creer_personne(
+        par=pro, organisation=org, accord=True, notice=c.notice, prenom="Zoé", nom="Dupont-Unique", contact=contact
+    )
     d = p.droits.get(prestation="aide_logement")
-    services.changer_statut_droit(droit=d, par=pro, version=d.version, statut="ouvert", date=timezone.localdate(), montant_confirme=300)
+    services.changer_statut_droit(
+        droit=d, par=pro, version=d.version, statut="ouvert", date=timezone.localdate(), montant_confirme=300
+    )
     avant = selectors.indicateurs(campagnes=[c.pk])
     client.force_login(pro)
     r = client.post(reverse("allervers:effacer", args=[p.pk]), {"confirmation": p.reference})

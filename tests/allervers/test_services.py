@@ -93,8 +93,14 @@ def test_prereperage_appelle_le_moteur():
 
 def _personne(org, pro, contact=None):
     return services.creer_personne(
-        par=pro, organisation=org, accord=True, notice=NoticeFactory(organisation=org), prenom="Léa", nom="Martin",
-        contact=contact, telephone="0601020304",
+        par=pro,
+        organisation=org,
+        accord=True,
+        notice=NoticeFactory(organisation=org),
+        prenom="Léa",
+        nom="Martin",
+        contact=contact,
+        telephone="0601020304",
     )
 
 
@@ -102,7 +108,9 @@ def test_personne_exige_accord_et_trace():
     org = OrganisationFactory()
     pro = membre(org, Role.PROFESSIONNEL)
     with pytest.raises(ErreurMetier, match="accord"):
-        services.creer_personne(par=pro, organisation=org, accord=False, notice=NoticeFactory(organisation=org), prenom="A", nom="B")
+        services.creer_personne(
+            par=pro, organisation=org, accord=False, notice=NoticeFactory(organisation=org), prenom="A", nom="B"
+        )
     assert Personne.objects.count() == 0
     p = _personne(org, pro)
     accord = p.consentements.get()
@@ -137,11 +145,17 @@ def test_parcours_du_droit():
     with pytest.raises(ErreurMetier, match="montant"):
         services.changer_statut_droit(droit=d, par=pro, version=d.version, statut="ouvert", date=AUJOURDHUI())
     with pytest.raises(ErreurMetier, match="quelqu'un d'autre"):
-        services.changer_statut_droit(droit=d, par=pro, version=1, statut="ouvert", date=AUJOURDHUI(), montant_confirme=520)
-    d = services.changer_statut_droit(droit=d, par=pro, version=d.version, statut="ouvert", date=AUJOURDHUI(), montant_confirme=520)
+        services.changer_statut_droit(
+            droit=d, par=pro, version=1, statut="ouvert", date=AUJOURDHUI(), montant_confirme=520
+        )
+    d = services.changer_statut_droit(
+        droit=d, par=pro, version=d.version, statut="ouvert", date=AUJOURDHUI(), montant_confirme=520
+    )
     assert d.statut == StatutDroit.OUVERT and d.montant_confirme == 520
     with pytest.raises(ErreurMetier, match="déjà clos"):
-        services.changer_statut_droit(droit=d, par=pro, version=d.version, statut="refuse", date=AUJOURDHUI(), motif="x")
+        services.changer_statut_droit(
+            droit=d, par=pro, version=d.version, statut="refuse", date=AUJOURDHUI(), motif="x"
+        )
 
 
 def test_contact_vers_personne_reprend_les_droits():

@@ -90,6 +90,16 @@
     window.scrollTo(0, 0);
   });
 
+  // Make this page available offline: ask the service worker to cache it.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (e) {
+      if (e.data && e.data.type === "cache") form.dataset.horsLigne = "pret";
+    });
+    navigator.serviceWorker.ready.then(function (reg) {
+      if (reg.active) reg.active.postMessage({ type: "cacher", url: location.pathname });
+    });
+  }
+
   document.addEventListener("contacts-envoyes", function (e) {
     var dernier = e.detail && e.detail[e.detail.length - 1];
     if (dernier && zone && dernier.droits && dernier.droits.length) {

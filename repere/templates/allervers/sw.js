@@ -23,6 +23,16 @@ self.addEventListener("activate", (e) => {
   );
 });
 
+// The capture page asks to be cached as soon as the worker controls it (first visit online).
+self.addEventListener("message", (e) => {
+  const d = e.data || {};
+  if (d.type === "cacher" && PAGE_SAISIE.test(d.url)) {
+    e.waitUntil(caches.open(CACHE).then((c) => c.add(d.url)).then(() => {
+      if (e.source) e.source.postMessage({ type: "cache", url: d.url });
+    }));
+  }
+});
+
 self.addEventListener("fetch", (e) => {
   const req = e.request;
   if (req.method !== "GET") return;
