@@ -73,11 +73,13 @@ def creer_depistage(
                 f.write(morceau)
         tmp.replace(destination)
         _verifier_entete(destination)
-    except lecture.ErreurFichier as exc:
+    except (lecture.ErreurFichier, ErreurMetier) as exc:
         shutil.rmtree(destination.parent, ignore_errors=True)
+        depistage.delete()
         raise ErreurMetier(str(exc), champ="fichier") from None
     except BaseException:
         shutil.rmtree(destination.parent, ignore_errors=True)
+        depistage.delete()
         raise
     from repere.depistage.tasks import tache_depistage
 

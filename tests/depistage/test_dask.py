@@ -1,0 +1,35 @@
+"""The same screening on a Dask distributed cluster (a local one with real worker processes)."""
+
+import pytest
+from django.conf import settings
+
+from repere.depistage import generateur
+from repere.depistage.execution import Options, depister
+
+pytestmark = pytest.mark.skipif(
+    "postgresql" in settings.DATABASES["default"]["ENGINE"],
+    reason="sans base de données : exécuté une seule fois, lors du passage SQLite",
+)
+
+
+def test_dask_donne_le_meme_resultat_qu_en_local(tmp_path):
+    from distributed import Client, LocalCluster
+
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 40, graine=8)
+    local = tmp_path / "local.csv"
+    depister(entree=entree, sortie_chemin=local, options=Options(mois="2026-11", taille_lot=10))
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+        distribue = tmp_path / "dask.csv"
+        bilan = depister(
+            entree=entree,
+            sortie_chemin=distribue,
+            options=Options(mois="2026-11", taille_lot=10, dask=cluster.scheduler_address),
+        )
+        pids = client.run(lambda: __import__("os").getpid())
+    assert bilan.menages_calcules == 40 and bilan.lots == 4
+    assert len(pids) == 2
+    assert distribue.read_bytes() == local.read_bytes()

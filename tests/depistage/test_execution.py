@@ -1,0 +1,143 @@
+"""The screening run: results, ranking, output formats, rejected lines, report, no partial output."""
+
+import csv
+
+import pyarrow.parquet as pq
+import pytest
+from openpyxl import load_workbook
+
+from repere.depistage import execution, generateur
+from repere.depistage.execution import ErreurDepistage, Options, depister
+from repere.depistage.sortie import COLONNES_RESULTAT
+from tests.depistage.factories import ecrire_csv, enfant, personne
+
+pytestmark = pytest.mark.django_db
+
+
+def _lire_csv(chemin):
+    with open(chemin, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
+def test_depistage_complet_avec_lignes_rejetees(tmp_path):
+    lignes = [
+        personne(id_menage="PARENT", salaire_net="1000", loyer="600"),
+        enfant("PARENT", niveau_scolaire="primaire"),
+        enfant("PARENT", date_naissance="20/01/2022", niveau_scolaire="maternelle"),
+        personne(id_menage="RICHE", salaire_net="6000", statut_logement="proprietaire", loyer=""),
+        personne(id_menage="MAUVAIS", loyer="abc"),
+        personne(id_menage="", loyer="500"),
+        personne(id_menage="PERCOIT", salaire_net="", activite="autre", percu_rsa="600", percu_aide_logement="300"),
+    ]
+    entree = ecrire_csv(tmp_path / "m.csv", lignes)
+    sortie = tmp_path / "resultats.csv"
+    rapport = tmp_path / "rapport.html"
+    bilan = depister(
+        entree=entree,
+        sortie_chemin=sortie,
+        rapport=rapport,
+        options=Options(mois="2026-11", taille_lot=2),
+        noms_communes=lambda codes: {"49007": "Angers"},
+    )
+    assert (bilan.menages_total, bilan.menages_calcules, bilan.menages_rejetes) == (4, 3, 1)
+    assert bilan.lignes_rejetees == 2 and bilan.lots == 2
+    resultats = _lire_csv(sortie)
+    assert list(resultats[0]) == list(COLONNES_RESULTAT)
+    assert [r["rang"] for r in resultats] == ["1", "2", "3"]
+    priorites = [float(r["priorite_mensuelle"].replace(",", ".")) for r in resultats]
+    assert priorites == sorted(priorites, reverse=True)
+    parent = next(r for r in resultats if r["id_menage"] == "PARENT")
+    assert parent["ppa_non_recours"] == "oui" and "NR_PPA" in parent["motifs"]
+    assert float(parent["ppa_estime"].replace(",", ".")) > 0
+    assert parent["nb_personnes"] == "3" and parent["commune"] == "49007"
+    percoit = next(r for r in resultats if r["id_menage"] == "PERCOIT")
+    assert percoit["rsa_percu"] == "600,00" and percoit["rsa_non_recours"] == "non"
+    assert percoit["aide_logement_percu"] == "300,00"
+    assert "NR_RSA" not in percoit["motifs"]
+    rejetees = _lire_csv(tmp_path / "resultats-lignes-rejetees.csv")
+    assert [(r["ligne"], r["colonne"]) for r in rejetees] == [("6", "loyer"), ("7", "id_menage")]
+    html = rapport.read_text(encoding="utf-8")
+    assert "Angers (49007)" in html and "<svg" in html and "Prime d&#x27;activité" in html
+    assert "PARENT" not in html  # aggregates only
+    assert not (tmp_path / ".resultats.csv.travail").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("format", ["xlsx", "parquet"])
+def test_formats_de_sortie(tmp_path, format):
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 12, graine=3)
+    sortie = tmp_path / f"r.{format}"
+    bilan = depister(entree=entree, sortie_chemin=sortie, options=Options(mois="2026-11", taille_lot=5))
+    assert bilan.menages_calcules == 12
+    if format == "xlsx":
+        feuille = load_workbook(sortie, read_only=True).worksheets[0]
+        lignes = list(feuille.iter_rows(values_only=True))
+        assert list(lignes[0]) == list(COLONNES_RESULTAT) and len(lignes) == 13
+        priorites = [ligne[4] for ligne in lignes[1:]]
+    else:
+        table = pq.read_table(sortie)
+        assert table.num_rows == 12 and table.column_names == list(COLONNES_RESULTAT)
+        priorites = table.column("priorite_mensuelle").to_pylist()
+    assert priorites == sorted(priorites, reverse=True)
+
+
+def test_options_invalides(tmp_path):
+    entree = ecrire_csv(tmp_path / "m.csv", [personne()])
+    with pytest.raises(ValueError, match="Format de sortie"):
+        depister(entree=entree, sortie_chemin=tmp_path / "r.pdf")
+    with pytest.raises(ErreurDepistage, match="Prestation inconnue : rsa_jeune"):
+        depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(prestations=("rsa_jeune",)))
+
+
+def test_une_erreur_au_milieu_ne_laisse_aucun_resultat(tmp_path, monkeypatch):
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 30, graine=5)
+    sortie = tmp_path / "r.csv"
+    appels = []
+    vrai = execution.enregistrer_lot
+
+    def panne(travail, etat, lot):
+        appels.append(lot.index)
+        if len(appels) == 3:
+            raise RuntimeError("machine arrêtée")
+        vrai(travail, etat, lot)
+
+    monkeypatch.setattr(execution, "enregistrer_lot", panne)
+    options = Options(mois="2026-11", taille_lot=5)
+    with pytest.raises(RuntimeError):
+        depister(entree=entree, sortie_chemin=sortie, options=options)
+    assert not sortie.exists()
+    assert not any(p.suffix == ".partiel" for p in tmp_path.rglob("*"))
+    monkeypatch.setattr(execution, "enregistrer_lot", vrai)
+
+    # Resume: the 2 chunks recorded are not recomputed; the output equals an uninterrupted run.
+    calcules = []
+    vrai_traiter = execution.traiter_lot
+
+    def compter(index, *args, **kwargs):
+        calcules.append(index)
+        return vrai_traiter(index, *args, **kwargs)
+
+    monkeypatch.setattr(execution, "traiter_lot", compter)
+    bilan = depister(entree=entree, sortie_chemin=sortie, options=Options(mois="2026-11", taille_lot=5, reprendre=True))
+    assert bilan.lots_repris == 2 and sorted(calcules) == [2, 3, 4, 5]
+    reference = tmp_path / "reference.csv"
+    depister(entree=entree, sortie_chemin=reference, options=Options(mois="2026-11", taille_lot=5))
+    assert sortie.read_bytes() == reference.read_bytes()
+    ids = [r["id_menage"] for r in _lire_csv(sortie)]
+    assert len(ids) == len(set(ids)) == 30
+
+
+def test_reprise_refusee_si_le_fichier_a_change(tmp_path, monkeypatch):
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 10, graine=5)
+    options = Options(mois="2026-11", taille_lot=5, garder_travail=True)
+    depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=options)
+    generateur.ecrire_csv(entree, 11, graine=6)
+    with pytest.raises(ErreurDepistage, match="le fichier ou les options ont changé"):
+        depister(
+            entree=entree,
+            sortie_chemin=tmp_path / "r.csv",
+            options=Options(mois="2026-11", taille_lot=5, reprendre=True),
+        )
