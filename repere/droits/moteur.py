@@ -232,13 +232,20 @@ def systeme():
     return _etat["tbs"]
 
 
+_versions: dict[str, str] = {}
+
+
 def version_moteur() -> dict[str, str]:
-    return {
-        "openfisca_france": _version("openfisca-france"),
-        "openfisca_core": _version("openfisca-core"),
-        "moteur_repere": VERSION_MOTEUR,
-        "version_modele": VERSION_MODELE,
-    }
+    # Read once per process: importlib.metadata parses the package metadata at each call (~1 ms),
+    # which dominated simuler_lot on large batches (called once per household).
+    if not _versions:
+        _versions.update(
+            openfisca_france=_version("openfisca-france"),
+            openfisca_core=_version("openfisca-core"),
+            moteur_repere=VERSION_MOTEUR,
+            version_modele=VERSION_MODELE,
+        )
+    return dict(_versions)
 
 
 def menage_exemple(mois: str | None = None) -> Menage:
