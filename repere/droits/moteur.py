@@ -526,6 +526,11 @@ def entrees(structure: Structure, mois: str) -> tuple[dict, dict]:
             rfr_declare[structure.famille_principale[h]] = True
     for annee in annees:
         out[("rfr", annee)] = rfr
+    # Family benefits (AF modulation, CF, ARS, PAJE) read their own "base ressources" built from the
+    # individual incomes of N-2, not the RFR: give it the same N-2 figure so both stay consistent.
+    for periode in tous_mois:
+        out[("prestations_familiales_base_ressources", periode)] = rfr
+        out[("cf_base_ressources", periode)] = rfr
 
     # Ménage (housing) ---------------------------------------------------------------------------------
     depcom = np.array([m.commune for m in menages])
