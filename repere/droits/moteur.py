@@ -277,6 +277,31 @@ def prechauffer() -> float:
     return time.perf_counter() - debut
 
 
+def prechauffer_en_arriere_plan() -> threading.Thread:
+    """Warm the engine in a daemon thread (web process start-up): the first request then finds the
+    tax-benefit system built instead of waiting 3-5 s for it."""
+    fil = threading.Thread(target=_prechauffer_sans_erreur, name="prechauffage-openfisca", daemon=True)
+    fil.start()
+    return fil
+
+
+def _prechauffer_sans_erreur() -> None:
+    try:
+        systeme()
+        simuler(menage_exemple(), prestations=("af",))
+    except Exception:  # noqa: BLE001 - warming is best effort; the first request will build it
+        import logging
+
+        logging.getLogger(__name__).exception("Préchauffage du moteur OpenFisca impossible")
+    finally:
+        try:
+            from django.db import connection
+
+            connection.close()
+        except Exception:  # noqa: BLE001, S110 - no Django: nothing to close
+            pass
+
+
 # --- public API ------------------------------------------------------------------------------------------
 
 
