@@ -143,8 +143,9 @@ def menages(n: int, *, graine: int = 42, jour: dt.date | None = None) -> Iterato
         if type_menage == "seul_handicap" and rng.random() < 0.5:
             demandeur["percu_aah"] = _montant(round(rng.uniform(500, 1040), 2))
         lignes[0].update(menage)
-        for ligne in lignes[1:]:
+        for numero, ligne in enumerate(lignes, start=1):
             ligne["id_menage"] = ident
+            ligne["id_personne"] = str(numero)
         yield lignes
 
 
