@@ -271,7 +271,6 @@ def reponse_lien(request, pk, jeton):
         contexte.update(erreurs)
         return render(request, "annuaire/orientation.html", contexte, status=400)
     response = render(request, "annuaire/orientation.html", contexte)
-    response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
     return response
 

@@ -9,7 +9,7 @@
   var bloc = document.getElementById("carte-annuaire");
   if (!noeud || !bloc || !window.L) return;
   var d = JSON.parse(noeud.textContent);
-  var carte = L.map(bloc, { scrollWheelZoom: false });
+  var carte = L.map(bloc, { scrollWheelZoom: false, maxZoom: 18 });
   if (d.tuiles) {
     L.tileLayer(d.tuiles, { attribution: d.attribution || "", maxZoom: 19 }).addTo(carte);
   }
@@ -25,7 +25,7 @@
   });
   var groupe = L.markerClusterGroup ? L.markerClusterGroup({ showCoverageOnHover: false }) : L.layerGroup();
   (d.points || []).forEach(function (p) {
-    var m = L.circleMarker([p.lat, p.lon], { radius: 8, color: "#143a66", weight: 2, fillColor: "#1c4f8a", fillOpacity: 0.9 });
+    var m = L.marker([p.lat, p.lon], { title: p.nom, alt: p.nom, keyboard: true });
     var contenu = document.createElement("div");
     var lien = document.createElement("a");
     lien.href = p.url;
@@ -38,7 +38,6 @@
     groupe.addLayer(m);
     limites.extend([p.lat, p.lon]);
   });
-  groupe.addTo(carte);
   if (limites.isValid()) {
     carte.fitBounds(limites, { padding: [20, 20], maxZoom: 14 });
   } else if (d.centre) {
@@ -46,4 +45,5 @@
   } else {
     carte.setView([46.6, 2.4], 5);
   }
+  groupe.addTo(carte); // after the view is set: the cluster group needs a zoom level
 })();
