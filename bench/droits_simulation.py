@@ -1,0 +1,296 @@
+"""Benchmark of the rights engine (repere.droits.moteur) against a plain OpenFisca computation.
+
+Usage: .venv/bin/python bench/droits_simulation.py [--menages 200] [--graine 2026] [--sans-froid]
+
+For N varied random households (seeded), month 2026-11:
+  - engine, warm: ``simuler(menage)`` one household at a time (all benefits, explanations included),
+    p50 / p95;
+  - baseline, same households: a full unoptimised OpenFisca computation, one household at a time, the
+    way a plain integration does it: the household's facts (declared incomes, housing, RFR, benefits
+    received in past months) as an OpenFisca situation dict, ``SimulationBuilder.build_from_entities``,
+    then ``calculate`` of every output variable; no batch arrays, no zero-filled unused income
+    variables (their formulas run), no skipping of impossible benefits, no memoised date arithmetic.
+    Both use the same tax-benefit system (built once);
+  - every amount of every household is asserted identical to the cent between the two;
+  - batch: ``simuler_lot`` of the N households at once (households per second);
+  - cold: a new Python process, from start to the first result (imports + tax-benefit system + one
+    simulation), and the first simulation once the tax-benefit system is built.
+Prints a table (Markdown) to paste into docs/performance.md.
+"""
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(RACINE))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+MOIS = "2026-11"
+COMMUNES = ["49007", "44109", "72181", "85191", "53130", "49092", "49099", "44184"]
+
+
+def menage_aleatoire(rng: random.Random) -> dict:
+    couple = rng.random() < 0.45
+    nb_enfants = rng.choices([0, 1, 2, 3, 4], weights=[40, 22, 22, 11, 5])[0]
+    age_d = rng.randint(18, 88) if not nb_enfants else rng.randint(20, 55)
+
+    def adulte(role, age):
+        if age >= 65:
+            activite = rng.choice(["retraite", "retraite", "autre"])
+        else:
+            activite = rng.choices(
+                ["salarie", "chomeur", "etudiant", "inapte", "autre", "independant"], weights=[45, 20, 7, 6, 18, 4]
+            )[0]
+        revenus = []
+        if activite == "salarie":
+            if rng.random() < 0.25:
+                revenus.append(
+                    {
+                        "nature": "salaire",
+                        "montants_3_derniers_mois": [round(rng.uniform(0, 2500), 2) for _ in range(3)],
+                    }
+                )
+            else:
+                revenus.append({"nature": "salaire", "montant_mensuel": round(rng.uniform(200, 3200), 2)})
+        elif activite == "chomeur" and rng.random() < 0.7:
+            revenus.append({"nature": "chomage", "montant_mensuel": round(rng.uniform(300, 1600), 2)})
+        elif activite == "retraite":
+            revenus.append({"nature": "retraite", "montant_mensuel": round(rng.uniform(0, 4500), 2)})
+        elif activite == "independant":
+            revenus.append({"nature": "independant", "montant_mensuel": round(rng.uniform(0, 2000), 2)})
+        if rng.random() < 0.05:
+            revenus.append({"nature": "pension_invalidite", "montant_mensuel": round(rng.uniform(100, 900), 2)})
+        taux = rng.choice([0, 0, 0, 0, 0, 0, 0, 0, 60, 80]) if activite == "inapte" or rng.random() < 0.03 else 0
+        return {
+            "role": role,
+            "age": age,
+            "activite": activite,
+            "taux_incapacite": taux,
+            "restriction_emploi": taux == 60 and rng.random() < 0.5,
+            "revenus": revenus,
+        }
+
+    personnes = [adulte("demandeur", age_d)]
+    if couple:
+        personnes.append(adulte("conjoint", max(18, min(90, age_d + rng.randint(-6, 6)))))
+    if not couple and nb_enfants and rng.random() < 0.4:
+        personnes[0]["revenus"].append(
+            {"nature": "pension_alimentaire_recue", "montant_mensuel": rng.choice([50, 100, 150, 250])}
+        )
+    for _ in range(nb_enfants):
+        age = rng.randint(0, 20)
+        niveau = (
+            "aucun"
+            if age < 3
+            else "maternelle"
+            if age < 6
+            else "primaire"
+            if age < 11
+            else "college"
+            if age < 15
+            else "lycee"
+            if age < 18
+            else "superieur"
+        )
+        personnes.append({"role": "enfant", "age": age, "niveau_scolaire": niveau})
+    if rng.random() < 0.05:
+        personnes.append({"role": "autre", "age": rng.randint(20, 80), "activite": "autre"})
+    statut = rng.choices(
+        ["locataire", "proprietaire", "accedant", "heberge_gratuitement", "foyer", "sans_domicile"],
+        weights=[55, 18, 8, 10, 3, 6],
+    )[0]
+    logement = {"statut": statut}
+    if statut in ("locataire", "foyer", "accedant"):
+        logement["loyer"] = round(rng.uniform(250, 950), 2)
+        logement["charges"] = round(rng.uniform(0, 120), 2)
+        logement["logement_social"] = statut == "locataire" and rng.random() < 0.35
+        logement["colocation"] = statut == "locataire" and rng.random() < 0.08
+    recues = []
+    for code, montant in (("aide_logement", (50, 450)), ("af", (150, 350)), ("rsa", (100, 700)), ("ppa", (50, 300))):
+        if rng.random() < 0.12:
+            recues.append({"code": code, "montant_mensuel": round(rng.uniform(*montant), 2)})
+    data = {
+        "mois": MOIS,
+        "commune": rng.choice(COMMUNES),
+        "logement": logement,
+        "personnes": personnes,
+        "prestations_recues": recues,
+        "isolement_recent": not couple and nb_enfants > 0 and rng.random() < 0.2,
+    }
+    if rng.random() < 0.5:
+        data["revenu_fiscal_reference_n2"] = round(rng.uniform(0, 45000))
+    return data
+
+
+# --- baseline: plain OpenFisca situation, one household at a time ------------------------------------------
+
+
+def situation_openfisca(menage, moteur) -> dict:
+    """The household's facts as an OpenFisca situation dict (what a plain integration sends)."""
+    structure = moteur.Structure([menage])
+    donnees, _ = moteur.entrees(structure, menage.mois)
+    tbs = moteur.systeme()
+    optimisations = set(moteur.ZERO_FOYER_MOIS)
+    individus = {f"p{i}": {} for i in range(len(structure.personnes))}
+    familles = {f"f{f}": {} for f in range(structure.nb_familles)}
+    foyers = {f"f{f}": {} for f in range(structure.nb_familles)}
+    menages = {"m0": {"personne_de_reference": [], "conjoint": [], "enfants": [], "autres": []}}
+    for i, (_, f, p) in enumerate(structure.personnes):
+        cle = f"f{f}"
+        role = p.role.value
+        if role in ("demandeur", "autre"):
+            familles[cle].setdefault("parents", []).insert(0, f"p{i}")
+            foyers[cle].setdefault("declarants", []).insert(0, f"p{i}")
+        elif role == "conjoint":
+            familles[cle].setdefault("parents", []).append(f"p{i}")
+            foyers[cle].setdefault("declarants", []).append(f"p{i}")
+        else:
+            familles[cle].setdefault("enfants", []).append(f"p{i}")
+            foyers[cle].setdefault("personnes_a_charge", []).append(f"p{i}")
+        menages["m0"][
+            {"demandeur": "personne_de_reference", "conjoint": "conjoint", "enfant": "enfants", "autre": "autres"}[role]
+        ].append(f"p{i}")
+    variables_revenu = {v for natures in moteur.VARIABLES_REVENU.values() for v, _ in natures}
+    for (variable, periode), valeurs in donnees.items():
+        if variable in optimisations:
+            continue
+        if variable in variables_revenu and not any(valeurs):
+            continue  # an income the household does not have: left to OpenFisca's formulas
+        entite = tbs.variables[variable].entity.key
+        cibles = {"individu": individus, "famille": familles, "foyer_fiscal": foyers, "menage": menages}[entite]
+        for k, cle in enumerate(cibles):
+            v = valeurs[k]
+            v = v.item() if hasattr(v, "item") else v
+            if isinstance(v, dt.date | dt.datetime):
+                v = v.isoformat()[:10]
+            cibles[cle].setdefault(variable, {})[periode if periode != "ETERNITY" else "ETERNITY"] = v
+    return {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}
+
+
+def calcul_brut(menage, moteur) -> dict:
+    from openfisca_core.simulations import SimulationBuilder
+
+    tbs = moteur.systeme()
+    simulation = SimulationBuilder().build_from_entities(tbs, situation_openfisca(menage, moteur))
+    structure = moteur.Structure([menage])
+    out = {}
+    for code, sorties in moteur.SORTIES.items():
+        for variable, entite, quand in sorties:
+            periode = menage.mois if quand == "M" else menage.mois[:4]
+            valeurs = simulation.calculate(variable, periode)
+            out[variable] = moteur._par_menage(valeurs, entite, structure, variable)[0]
+    return out
+
+
+def centimes(x):
+    if isinstance(x, str | bytes):
+        return x
+    return round(float(x) * 100)
+
+
+def percentile(valeurs, q):
+    v = sorted(valeurs)
+    return v[min(len(v) - 1, int(round(q * (len(v) - 1))))]
+
+
+FROID = """
+import time; t0 = time.perf_counter()
+import os, sys
+sys.path.insert(0, {racine!r})
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+import django; django.setup()
+from repere.droits import moteur
+m = moteur.menage_exemple("2026-11")
+t1 = time.perf_counter()
+moteur.systeme()
+t2 = time.perf_counter()
+moteur.simuler(m)
+t3 = time.perf_counter()
+print(f"{{t3 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}}")
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--menages", type=int, default=200)
+    parser.add_argument("--graine", type=int, default=2026)
+    parser.add_argument("--sans-froid", action="store_true")
+    args = parser.parse_args()
+
+    froid = None
+    if not args.sans_froid:
+        sortie = subprocess.run(
+            [sys.executable, "-c", FROID.format(racine=str(RACINE))], capture_output=True, text=True, check=True
+        )
+        froid = [float(x) for x in sortie.stdout.split()]
+
+    import django
+
+    django.setup()
+    from repere.droits import acceleration, moteur
+    from repere.droits.menage import Menage
+
+    rng = random.Random(args.graine)
+    menages = [Menage.model_validate(menage_aleatoire(rng)) for _ in range(args.menages)]
+    moteur.prechauffer()
+
+    # Engine, warm, one household at a time.
+    temps_moteur, valeurs_moteur = [], []
+    for m in menages:
+        t = time.perf_counter()
+        moteur.simuler(m)
+        temps_moteur.append(time.perf_counter() - t)
+        valeurs, _ = moteur.calculer([m], codes=moteur.CODES)
+        valeurs_moteur.append({k: v[0] for k, v in valeurs.items()})
+
+    # Batch.
+    t = time.perf_counter()
+    moteur.simuler_lot(menages)
+    duree_lot = time.perf_counter() - t
+
+    # Baseline: plain OpenFisca, without the engine's optimisations.
+    acceleration.desinstaller()
+    temps_base, ecarts = [], []
+    for i, m in enumerate(menages):
+        t = time.perf_counter()
+        brut = calcul_brut(m, moteur)
+        temps_base.append(time.perf_counter() - t)
+        for variable, attendu in brut.items():
+            obtenu = valeurs_moteur[i].get(variable)
+            if obtenu is None:  # skipped by the engine (impossible benefit): OpenFisca must give 0
+                obtenu = 0 if not isinstance(attendu, str | bytes) else attendu
+            if centimes(obtenu) != centimes(attendu):
+                ecarts.append((i, variable, obtenu, attendu))
+    acceleration.installer()
+
+    n = len(menages)
+    print(f"Ménages : {n} (graine {args.graine}), mois {MOIS}, {sum(len(m.personnes) for m in menages)} personnes")
+    print(f"Montants identiques au centime : {'oui' if not ecarts else 'NON'} ({len(ecarts)} écart(s))")
+    for e in ecarts[:20]:
+        print("  écart", e)
+    p50m, p95m = statistics.median(temps_moteur), percentile(temps_moteur, 0.95)
+    p50b, p95b = statistics.median(temps_base), percentile(temps_base, 0.95)
+    print()
+    print("| mesure | moteur Repère | OpenFisca brut (base) | rapport |")
+    print("|---|---|---|---|")
+    print(f"| un ménage à chaud, p50 | {p50m * 1000:.0f} ms | {p50b * 1000:.0f} ms | × {p50b / p50m:.1f} |")
+    print(f"| un ménage à chaud, p95 | {p95m * 1000:.0f} ms | {p95b * 1000:.0f} ms | × {p95b / p95m:.1f} |")
+    print(
+        f"| lot de {n} ménages (`simuler_lot`) | {duree_lot:.2f} s ({n / duree_lot:.0f} ménages/s) | {sum(temps_base):.1f} s | × {sum(temps_base) / duree_lot:.0f} |"
+    )
+    if froid:
+        print(
+            f"| première simulation après démarrage du processus | {froid[0]:.2f} s (dont système socio-fiscal {froid[1]:.2f} s, simulation {froid[2]:.2f} s) | | |"
+        )
+    if ecarts:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
