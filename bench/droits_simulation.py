@@ -180,7 +180,7 @@ def calcul_brut(menage, moteur) -> dict:
     simulation = SimulationBuilder().build_from_entities(tbs, situation_openfisca(menage, moteur))
     structure = moteur.Structure([menage])
     out = {}
-    for code, sorties in moteur.SORTIES.items():
+    for sorties in moteur.SORTIES.values():
         for variable, entite, quand in sorties:
             periode = menage.mois if quand == "M" else menage.mois[:4]
             valeurs = simulation.calculate(variable, periode)
