@@ -119,8 +119,14 @@ def traiter_lot(
 
 
 def prechauffer_processus() -> int:
-    """Initialiser of a computing process: build the tax-benefit system once, up front."""
+    """Initialiser of a computing process (local pool or Dask worker): build the tax-benefit system
+    once, up front, then move it out of the garbage collector's sight (``gc.freeze``): the engine
+    collects after each chunk, and traversing the ~million objects of the system each time costs."""
+    import gc
+
     from repere.droits.moteur import systeme
 
     systeme()
+    gc.collect()
+    gc.freeze()
     return os.getpid()
