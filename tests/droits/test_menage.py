@@ -1,0 +1,115 @@
+"""The shared household model: validation with French messages naming the field."""
+
+import pytest
+
+from repere.droits.menage import Menage, valider_menage
+from tests.droits.factories import menage
+
+pytestmark = pytest.mark.django_db
+
+
+def _erreurs(data):
+    m, erreurs = valider_menage(data)
+    assert m is None
+    return {e["champ"]: e["message"] for e in erreurs}
+
+
+def test_menage_valide_et_serialisable():
+    m = Menage.model_validate(menage())
+    assert m.version_modele == "1"
+    assert Menage.model_validate(m.model_dump(mode="json")) == m
+
+
+def test_un_seul_demandeur():
+    erreurs = _erreurs(menage(personnes=[{"role": "demandeur", "age": 30}, {"role": "demandeur", "age": 31}]))
+    assert "un seul demandeur" in erreurs["personnes"]
+
+
+def test_demandeur_obligatoire():
+    erreurs = _erreurs(menage(personnes=[{"role": "conjoint", "age": 30}]))
+    assert "demandeur" in erreurs["personnes"]
+
+
+def test_enfant_plus_age_que_parent_accepte():
+    m, erreurs = valider_menage(menage(personnes=[{"role": "demandeur", "age": 19}, {"role": "enfant", "age": 22}]))
+    assert not erreurs
+
+
+def test_plus_de_20_personnes():
+    personnes = [{"role": "demandeur", "age": 40}] + [{"role": "enfant", "age": 5}] * 20
+    assert "au plus 20" in _erreurs(menage(personnes=personnes))["personnes"]
+
+
+@pytest.mark.parametrize(
+    ("personne", "champ", "extrait"),
+    [
+        ({"role": "demandeur"}, "personnes[0]", "l'âge ou la date de naissance"),
+        ({"role": "demandeur", "age": -1}, "personnes[0].age", "supérieur ou égal à 0"),
+        (
+            {"role": "demandeur", "age": 30, "taux_incapacite": 120},
+            "personnes[0].taux_incapacite",
+            "inférieur ou égal à 100",
+        ),
+        ({"role": "demandeur", "age": 30, "activite": "astronaute"}, "personnes[0].activite", "valeur inconnue"),
+        ({"role": "demandeur", "age": 10}, "personnes[0]", "au moins 15 ans"),
+        ({"role": "demandeur", "age": 30, "date_naissance": "2099-01-01"}, "personnes[0].date_naissance", "futur"),
+        (
+            {"role": "demandeur", "age": 30, "revenus": [{"nature": "salaire"}]},
+            "personnes[0].revenus[0]",
+            "montant_mensuel ou montants_3_derniers_mois",
+        ),
+        (
+            {"role": "demandeur", "age": 30, "revenus": [{"nature": "salaire", "montants_3_derniers_mois": [1, 2]}]},
+            "personnes[0].revenus[0].montants_3_derniers_mois",
+            "pas assez",
+        ),
+        (
+            {"role": "demandeur", "age": 30, "revenus": [{"nature": "salaire", "montant_mensuel": 1e9}]},
+            "personnes[0].revenus[0].montant_mensuel",
+            "inférieur ou égal",
+        ),
+        ({"role": "demandeur", "age": 30, "inconnu": 1}, "personnes[0].inconnu", "champ inconnu"),
+    ],
+)
+def test_erreurs_de_personne(personne, champ, extrait):
+    erreurs = _erreurs(menage(personnes=[personne]))
+    assert champ in erreurs, erreurs
+    assert extrait in erreurs[champ]
+
+
+def test_commune_inconnue_et_mois_hors_couverture():
+    erreurs = _erreurs(menage(commune="99999", mois="2030-01"))
+    assert "commune inconnue" in erreurs["commune"]
+    assert "compris entre" in erreurs["mois"]
+
+
+def test_loyer_obligatoire_pour_un_locataire_et_interdit_sans_loyer():
+    assert "loyer" in _erreurs(menage(logement={"statut": "locataire"}))["logement.loyer"]
+    erreurs = _erreurs(menage(logement={"statut": "heberge_gratuitement", "loyer": 300}))
+    assert "ne paie pas de loyer" in erreurs["logement.loyer"]
+
+
+def test_prestation_recue_inconnue():
+    erreurs = _erreurs(menage(prestations_recues=[{"code": "loto", "montant_mensuel": 10}]))
+    assert "prestations_recues[0].code" in erreurs
+
+
+def test_revenus_des_3_derniers_mois():
+    m = Menage.model_validate(
+        menage(
+            personnes=[
+                {
+                    "role": "demandeur",
+                    "age": 30,
+                    "revenus": [{"nature": "salaire", "montants_3_derniers_mois": [600, 300, 0]}],
+                }
+            ]
+        )
+    )
+    r = m.demandeur.revenus[0]
+    assert (r.montant_du_mois(1), r.montant_du_mois(2), r.montant_du_mois(3), r.montant_du_mois(6)) == (
+        600,
+        300,
+        0,
+        300,
+    )
