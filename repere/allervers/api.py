@@ -8,7 +8,7 @@ import uuid
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.security import django_auth
 from pydantic import Field
 
@@ -69,7 +69,7 @@ class PrereperageSortie(Schema):
     version_moteur: str
 
 
-def _refus(e: ErreurMetier):
+def _refus(e: ErreurMetier) -> tuple[int, dict]:
     return 422, {
         "detail": e.message,
         "erreurs": [{"champ": e.champ or "requête", "message": e.message, "code": "metier"}],
@@ -83,16 +83,14 @@ def _campagne(request, pk) -> Campagne:
     return campagne
 
 
-@router.post(
-    "/contacts",
-    response={200: ContactSortie, 201: ContactSortie, 422: Erreur},
-    summary="Enregistrer un contact (idempotent)",
-)
-def envoyer_contact(request, donnees: ContactEntree):
-    campagne = _campagne(request, donnees.campagne)
+def envoyer(user, donnees: ContactEntree) -> tuple[int, dict]:
+    """Shared by the API and the capture page's queue: (status, body)."""
+    campagne = Campagne.objects.filter(pk=donnees.campagne).first()
+    if campagne is None or peut_saisir_dans(user, campagne) is None:
+        return 404, {"detail": "Campagne introuvable.", "erreurs": []}
     try:
         contact, cree = services.enregistrer_contact(
-            par=request.user,
+            par=user,
             campagne=campagne,
             cle=donnees.cle,
             date=donnees.date,
@@ -112,17 +110,26 @@ def envoyer_contact(request, donnees: ContactEntree):
             "prestation": d.prestation,
             "libelle": d.libelle,
             "certitude": d.certitude,
-            "montant_mensuel": d.montant_mensuel,
+            "montant_mensuel": float(d.montant_mensuel) if d.montant_mensuel is not None else None,
         }
         for d in contact.droits.all()
     ]
     return (201 if cree else 200), {
         "id": contact.pk,
-        "cle": contact.cle,
+        "cle": str(contact.cle),
         "deja_recu": not cree,
         "droits": droits,
         "version_moteur": contact.version_moteur,
     }
+
+
+@router.post(
+    "/contacts",
+    response={200: ContactSortie, 201: ContactSortie, 404: Erreur, 422: Erreur},
+    summary="Enregistrer un contact (idempotent)",
+)
+def envoyer_contact(request, donnees: ContactEntree):
+    return Status(*envoyer(request.user, donnees))
 
 
 @router.post(
@@ -133,8 +140,9 @@ def prereperer(request, donnees: PrereperageEntree):
     try:
         reponses = prereperage.valider_reponses(donnees.reponses)
         commune = services.commune_de_contact(campagne, donnees.commune)
-        return 200, prereperage.prereperer(
+        resultat = prereperage.prereperer(
             reponses, commune_code=commune.code if commune else "", jour=donnees.date or timezone.localdate()
         )
     except ErreurMetier as e:
-        return _refus(e)
+        return Status(*_refus(e))
+    return Status(200, resultat)

@@ -330,3 +330,23 @@ class IndicateursForm(forms.Form):
         if d.get("du") and d.get("au") and d["au"] < d["du"]:
             self.add_error("au", "La fin de la période précède son début.")
         return d
+
+
+class CampagneModifierForm(forms.Form):
+    nom = forms.CharField(label="Nom de la campagne", max_length=200)
+    secteurs = forms.CharField(
+        label="Secteurs", required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Un secteur par ligne."
+    )
+    date_debut = forms.DateField(label="Début", widget=DATE)
+    date_fin = forms.DateField(label="Fin", widget=DATE, help_text="Avancez la date de fin pour clore la campagne.")
+    partenaires = forms.ModelMultipleChoiceField(
+        Organisation.objects.all(), label="Organisations partenaires", required=False
+    )
+    equipe = forms.ModelMultipleChoiceField(User.objects.none(), label="Équipe", required=False)
+
+    def __init__(self, *args, campagne, **kwargs):
+        super().__init__(*args, **kwargs)
+        orgs = [campagne.organisation_id, *campagne.partenaires.values_list("pk", flat=True)]
+        self.fields["equipe"].queryset = User.objects.filter(
+            memberships__organisation__in=orgs, memberships__is_active=True, is_active=True
+        ).distinct()

@@ -37,6 +37,13 @@ def campagnes_visibles(user) -> QuerySet[Campagne]:
     ).distinct()
 
 
+def campagnes_indicateurs(user) -> QuerySet[Campagne]:
+    """Campaigns whose aggregated indicators the user may read: admins, professionals and observers
+    of the campaign's organisations (volunteers see only their own contacts)."""
+    orgs = [o for o, r in _roles(user).items() if r != Role.BENEVOLE]
+    return Campagne.objects.filter(Q(organisation_id__in=orgs) | Q(partenaires__in=orgs)).distinct()
+
+
 def role_dans_campagne(user, campagne: Campagne) -> str | None:
     """The user's strongest role among the campaign's organisations (None if not visible)."""
     roles = _roles(user)

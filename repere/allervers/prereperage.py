@@ -5,11 +5,14 @@ Nothing here computes a benefit: the engine does. Answers are coarse on purpose 
 takes a minute), so every result carries its uncertainty.
 """
 
+import hashlib
 import json
+import threading
+from collections import OrderedDict
 from decimal import Decimal
-from functools import lru_cache
 from typing import Literal
 
+from django.core.cache import cache
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from repere.utils.errors import ErreurMetier
@@ -92,8 +95,37 @@ def version_moteur(moteur: dict) -> str:
     return " ; ".join(f"{k} {v}" for k, v in sorted(moteur.items()))
 
 
-@lru_cache(maxsize=4096)
-def _prereperer_cache(menage_json: str) -> dict:
+_MEMO: OrderedDict[str, dict] = OrderedDict()
+_MEMO_TAILLE = 4096
+_MEMO_VERROU = threading.Lock()
+DUREE_CACHE = 24 * 3600
+
+
+def _resultat(menage_json: str) -> dict:
+    """The engine result for one household: per-process memo, then the shared Django cache (Redis or
+    Memcached in production, so that every worker benefits), then the engine."""
+    from repere.droits.moteur import version_moteur as versions
+
+    cle = (
+        "allervers:prereperage:"
+        + hashlib.sha256((json.dumps(versions(), sort_keys=True) + menage_json).encode()).hexdigest()
+    )
+    with _MEMO_VERROU:
+        if cle in _MEMO:
+            _MEMO.move_to_end(cle)
+            return _MEMO[cle]
+    resultat = cache.get(cle)
+    if resultat is None:
+        resultat = _calculer(menage_json)
+        cache.set(cle, resultat, DUREE_CACHE)
+    with _MEMO_VERROU:
+        _MEMO[cle] = resultat
+        if len(_MEMO) > _MEMO_TAILLE:
+            _MEMO.popitem(last=False)
+    return resultat
+
+
+def _calculer(menage_json: str) -> dict:
     from repere.droits.menage import Menage
     from repere.droits.moteur import simuler
 
@@ -132,5 +164,5 @@ def prereperer(reponses: Reponses, *, commune_code: str, jour) -> dict:
     if not commune_code:
         raise ErreurMetier("Pré-repérage : choisissez la commune du contact.", champ="commune")
     menage = valider_menage(menage_depuis_reponses(reponses, commune_code=commune_code, jour=jour))
-    resultat = _prereperer_cache(json.dumps(menage, sort_keys=True))
+    resultat = _resultat(json.dumps(menage, sort_keys=True))
     return {**resultat, "incertitude": INCERTITUDE_COMMUNE, "droits": [dict(d) for d in resultat["droits"]]}

@@ -124,10 +124,36 @@ def creer_campagne(
     return campagne
 
 
+def modifier_campagne(
+    *, campagne: Campagne, par, nom: str, secteurs, date_debut, date_fin, equipe, partenaires
+) -> Campagne:
+    """Edit a campaign (closing it early = moving its end date). Contacts already entered keep their
+    sector even if it is removed from the list."""
+    if date_fin < date_debut:
+        raise ErreurMetier("La date de fin précède la date de début.", champ="date_fin")
+    premier = campagne.contacts.order_by("date").values_list("date", flat=True).first()
+    if premier and premier < date_debut:
+        raise ErreurMetier(
+            f"Des contacts datent du {premier:%d/%m/%Y} : la campagne ne peut pas commencer après.", champ="date_debut"
+        )
+    organisations = {campagne.organisation_id} | {p.pk for p in partenaires}
+    for membre in equipe:
+        if not any(a_un_role(membre, o) for o in organisations):
+            raise ErreurMetier(f"{membre} n'est membre d'aucune organisation de la campagne.", champ="equipe")
+    campagne.nom = nom
+    campagne.secteurs = list(dict.fromkeys(s.strip() for s in secteurs if s.strip()))
+    campagne.date_debut = date_debut
+    campagne.date_fin = date_fin
+    campagne.save(update_fields=["nom", "secteurs", "date_debut", "date_fin"])
+    campagne.partenaires.set([p for p in partenaires if p.pk != campagne.organisation_id])
+    campagne.equipe.set(list(equipe))
+    return campagne
+
+
 def communes_de_campagne(campagne: Campagne) -> list[Territoire]:
     communes = {}
-    for t in campagne.territoires.all():
-        for c in communes_de(t):
+    for t in campagne.territoires.defer("geometrie"):
+        for c in communes_de(t).defer("geometrie"):
             communes[c.pk] = c
     return sorted(communes.values(), key=lambda c: c.nom)
 

@@ -23,6 +23,7 @@ from repere.allervers import (
 )
 from repere.allervers.models import Campagne, Contact, DroitSuivi, MembreGroupeSuivi, Rappel
 from repere.allervers.permissions import (
+    campagnes_indicateurs,
     campagnes_visibles,
     contacts_visibles,
     organisation_active_pour,
@@ -31,14 +32,18 @@ from repere.allervers.permissions import (
     peut_saisir_dans,
     role_dans_campagne,
 )
-from repere.organisations.models import Role
-from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisations_de
+from repere.organisations.models import Membership, Role
+from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
 
 
 def _erreur(form, e: ErreurMetier):
     champ = e.champ if e.champ in form.fields else None
     form.add_error(champ, e.message)
+
+
+def _roles_de(user) -> list[str]:
+    return list(Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True))
 
 
 def _campagne_visible(request, pk) -> tuple[Campagne, str]:
@@ -143,6 +148,36 @@ def campagne(request, pk):
 
 
 @login_required
+def campagne_modifier(request, pk):
+    campagne, role = _campagne_visible(request, pk)
+    if role not in ROLES_DONNEES_PERSONNELLES or not a_un_role(
+        request.user, campagne.organisation, ROLES_DONNEES_PERSONNELLES
+    ):
+        raise Http404
+    initial = {
+        "nom": campagne.nom,
+        "secteurs": "\n".join(campagne.secteurs),
+        "date_debut": campagne.date_debut,
+        "date_fin": campagne.date_fin,
+        "partenaires": campagne.partenaires.all(),
+        "equipe": campagne.equipe.all(),
+    }
+    form = forms.CampagneModifierForm(request.POST or None, initial=initial, campagne=campagne)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.modifier_campagne(
+                campagne=campagne, par=request.user, **{**d, "secteurs": d["secteurs"].splitlines()}
+            )
+        except ErreurMetier as e:
+            _erreur(form, e)
+        else:
+            messages.success(request, "La campagne est mise à jour.")
+            return redirect("allervers:campagne", campagne.pk)
+    return render(request, "allervers/formulaire.html", {"form": form, "titre": f"Modifier « {campagne.nom} »"})
+
+
+@login_required
 def contacts(request, pk):
     campagne, role = _campagne_visible(request, pk)
     if role == Role.OBSERVATEUR:
@@ -210,6 +245,32 @@ def saisie(request, pk):
             "aujourdhui": timezone.localdate(),
         },
     )
+
+
+@transaction.non_atomic_requests
+@require_POST
+def envoi_contact(request):
+    """JSON endpoint of the capture page's offline queue (same contract as POST /api/v1/aller-vers/contacts).
+
+    Not wrapped in the request transaction: the quick pre-screen runs before the short write
+    transaction, so concurrent volunteers do not wait on each other (SQLite has one writer)."""
+    from pydantic import ValidationError
+
+    from repere.allervers.api import ContactEntree, envoyer
+    from repere.utils.api_errors import erreurs_validation
+
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "Authentification requise."}, status=401)
+    try:
+        donnees = ContactEntree.model_validate_json(request.body)
+    except ValidationError as e:
+        erreurs = erreurs_validation(e.errors())
+        return JsonResponse(
+            {"detail": "Données invalides : " + "; ".join(x["message"] for x in erreurs), "erreurs": erreurs},
+            status=422,
+        )
+    statut, corps = envoyer(request.user, donnees)
+    return JsonResponse(corps, status=statut)
 
 
 def service_worker(request):
@@ -628,15 +689,9 @@ def page_registre(request):
 
 
 def _indicateurs_du_formulaire(request):
-    campagnes = campagnes_visibles(request.user).exclude(
-        pk__in=[c.pk for c in campagnes_visibles(request.user) if role_dans_campagne(request.user, c) == Role.BENEVOLE]
-    )
-    if (
-        not organisations_de(request.user)
-        .exclude(memberships__role=Role.BENEVOLE, memberships__user=request.user)
-        .exists()
-    ):
+    if not any(r != Role.BENEVOLE for r in _roles_de(request.user)):
         raise Http404
+    campagnes = campagnes_indicateurs(request.user)
     form = forms.IndicateursForm(request.GET or None, campagnes=campagnes)
     filtres = {"campagnes": list(campagnes.values_list("pk", flat=True))}
     if form.is_valid():

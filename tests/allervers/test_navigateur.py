@@ -75,6 +75,18 @@ def test_parcours_telephone(page_mobile, live_server, client):
     expect(page.locator("#file-attente")).to_contain_text("1 contact envoyé", timeout=30_000)
     assert Contact.objects.count() == 2
 
+    # A contact the server refuses (date in the future) stays visible on the device with the reason.
+    demain = (timezone.localdate() + timezone.timedelta(days=1)).isoformat()
+    page.get_by_label("Date").fill(demain)
+    _remplir_contact(page)
+    page.get_by_role("button", name="Enregistrer le contact").click()
+    expect(page.locator("#file-refus")).to_contain_text("dans le futur", timeout=30_000)
+    page.reload()
+    expect(page.locator("#file-refus")).to_contain_text("dans le futur")
+    page.get_by_role("button", name="Retirer ce contact de l'appareil").click()
+    expect(page.locator("#file-refus li")).to_have_count(0)
+    assert Contact.objects.count() == 2
+
     # 4. From contact to person, with agreement.
     page.goto(f"{live_server.url}/aller-vers/campagnes/{c.pk}/contacts/")
     page.get_by_role("link", name="Créer une fiche (avec accord)").click()

@@ -195,3 +195,33 @@ def test_simulation_complete_stockee_avec_version():
     sim = services.enregistrer_simulation(personne=p, par=pro, resultat=simulation_complete(p.menage))
     assert "openfisca_france" in sim.version_moteur and sim.total_mensuel > 0
     assert p.droits.filter(prestation="rsa").exists()
+
+
+def test_clore_une_campagne_par_la_page(client):
+    from django.urls import reverse
+
+    org = OrganisationFactory()
+    pro = membre(org, Role.PROFESSIONNEL)
+    b = membre(org, Role.BENEVOLE)
+    c = campagne(organisation=org, equipe=[b])
+    _contact(c, b, date=AUJOURDHUI() - datetime.timedelta(days=2))
+    hier = AUJOURDHUI() - datetime.timedelta(days=1)
+    client.force_login(b)
+    assert client.get(reverse("allervers:campagne_modifier", args=[c.pk])).status_code == 404
+    client.force_login(pro)
+    donnees = {
+        "nom": c.nom,
+        "secteurs": "Centre",
+        "date_debut": c.date_debut.isoformat(),
+        "date_fin": hier.isoformat(),
+        "equipe": [b.pk],
+    }
+    r = client.post(
+        reverse("allervers:campagne_modifier", args=[c.pk]),
+        {**donnees, "date_debut": AUJOURDHUI().isoformat(), "date_fin": AUJOURDHUI().isoformat()},
+    )
+    assert r.status_code == 200 and "ne peut pas commencer après" in r.content.decode()
+    assert client.post(reverse("allervers:campagne_modifier", args=[c.pk]), donnees).status_code == 302
+    c.refresh_from_db()
+    with pytest.raises(ErreurMetier, match="est close depuis"):
+        _contact(c, b, date=hier)

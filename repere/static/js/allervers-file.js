@@ -89,7 +89,7 @@
     attente.forEach(function (c) {
       chaine = chaine.then(function (continuer) {
         if (!continuer) return false;
-        return fetch(c.api || "/api/v1/aller-vers/contacts", {
+        return fetch(c.api || "/aller-vers/contacts/envoi/", {
           method: "POST",
           credentials: "same-origin",
           headers: { "Content-Type": "application/json", "X-CSRFToken": cookie("csrftoken"), "Accept": "application/json" },
