@@ -250,3 +250,20 @@ def test_travail_interrompu_relance(client, pro, organisation, django_capture_on
     assert relancer_depistages_interrompus() == []
     depistage.refresh_from_db()
     assert depistage.statut == Statut.ECHOUE and "interrompu 3 fois" in depistage.message
+
+
+def test_demo(django_capture_on_commit_callbacks):
+    from repere.depistage import demo
+    from repere.organisations.models import Organisation
+
+    assert demo.charger() == []  # no demo organisation: nothing
+    organisation = OrganisationFactory(nom=demo.ORGANISATION, est_demo=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        lignes = demo.charger()
+        assert demo.charger() == lignes  # idempotent
+    depistage = Depistage.objects.get()
+    assert depistage.est_demo and depistage.statut == Statut.TERMINE and depistage.menages_calcules == 200
+    assert lignes == [
+        f"dépistage de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"
+    ]
+    assert Organisation.objects.count() == 1
