@@ -51,11 +51,13 @@ def valider(expression: str) -> str:
     return expression
 
 
+@lru_cache(maxsize=20000)
 def est_simple(expression: str) -> bool:
     """Weekdays and times only (plus PH rules): the typical week describes every week."""
     return bool(expression) and bool(_SIMPLE.match(expression)) and "24/7" not in expression
 
 
+@lru_cache(maxsize=20000)
 def creneaux_semaine(expression: str) -> list[list[int]]:
     """Open intervals of a typical week, in minutes since Monday 00:00 ([[start, end], …])."""
     if not expression:

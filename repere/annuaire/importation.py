@@ -24,13 +24,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from data_inclusion.schema.v1 import Service as ServiceDI
 from data_inclusion.schema.v1 import Structure as StructureDI
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from pydantic import ValidationError
 
 from repere.annuaire import horaires, taxonomies
 from repere.annuaire.models import IndexRecherche, LieuService, Service, StatutModeration, Structure
-from repere.annuaire.services import indexer_service
+from repere.annuaire.services import calculer_index
 
 CHAMPS_STRUCTURE = list(StructureDI.model_fields)
 CHAMPS_SERVICE = list(ServiceDI.model_fields)
@@ -285,13 +285,38 @@ def _modele_vers_champs(modele, champs: list[str], brut: dict) -> dict:
 
 
 def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
-    modele.objects.bulk_create(
-        objets,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["source", "identifiant"],
-        update_fields=champs_maj,
+    """INSERT … ON CONFLICT (source, identifiant) DO UPDATE, with executemany (SQLite ≥ 3.24 and
+    PostgreSQL): Django's bulk_create splits rows into batches of 999 parameters on SQLite, which makes
+    an import of 250,000 services several times slower."""
+    meta = modele._meta
+    champs = [f for f in meta.concrete_fields if not f.primary_key]
+    q = connection.ops.quote_name
+    maintenant = connection.ops.adapt_datetimefield_value(timezone.now())
+    convertisseurs = []
+    for f in champs:
+        if isinstance(f, models.JSONField):
+            convertisseurs.append(json.dumps)
+        elif isinstance(f, models.DateTimeField):
+            if f.auto_now or f.auto_now_add:
+                convertisseurs.append(lambda _v: maintenant)
+            else:
+                convertisseurs.append(lambda v: connection.ops.adapt_datetimefield_value(v) if v else None)
+        elif isinstance(f, models.DateField):
+            convertisseurs.append(lambda v: connection.ops.adapt_datefield_value(v) if v else None)
+        else:
+            convertisseurs.append(None)
+    colonnes = ", ".join(q(f.column) for f in champs)
+    valeurs = ", ".join(["%s"] * len(champs))
+    maj = ", ".join(f"{q(f.column)} = excluded.{q(f.column)}" for f in champs if f.name in champs_maj)
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({colonnes}) VALUES ({valeurs}) "
+        f"ON CONFLICT ({q('source')}, {q('identifiant')}) DO UPDATE SET {maj}"
     )
+    attributs = [(f.attname, c) for f, c in zip(champs, convertisseurs, strict=True)]
+    lignes = [tuple(c(getattr(o, a)) if c else getattr(o, a) for a, c in attributs) for o in objets]
+    with connection.cursor() as curseur:
+        for i in range(0, len(lignes), 5000):
+            curseur.executemany(sql, lignes[i : i + 5000])
 
 
 def importer_data_inclusion(
@@ -428,7 +453,7 @@ def _enregistrer_services(valides: dict, rapport: Rapport, *, detecter_suppressi
     for valeurs, structure, ext in valides.values():
         service = Service(**valeurs, structure=structure, retire_de_la_source_le=None)
         lieux = [LieuService(**_lieu(lieu)) for lieu in ext.get("lieux") or []]
-        service._lignes_index = indexer_service(service, structure=structure, lieux=lieux)
+        service._lignes_index = calculer_index(service, structure=structure, lieux=lieux)
         service._lieux = lieux
         service._fermetures = ext.get("fermetures") or []
         objets.append(service)
@@ -454,21 +479,22 @@ def _enregistrer_services(valides: dict, rapport: Rapport, *, detecter_suppressi
             rapport.services_retires += Service.objects.filter(pk__in=lot, retire_de_la_source_le__isnull=True).update(
                 retire_de_la_source_le=maintenant, recherchable=False
             )
-            IndexRecherche.objects.filter(service_id__in=lot).delete()
-    touches = [ids[cle] for cle in valides]
-    for i in range(0, len(touches), 900):
-        lot = touches[i : i + 900]
-        IndexRecherche.objects.filter(service_id__in=lot).delete()
-        if existants:
-            LieuService.objects.filter(service_id__in=lot).delete()
-            Fermeture.objects.filter(service_id__in=lot).delete()
+    if detecter_suppressions:
+        # every service of these sources is either re-imported or withdrawn: one statement per table
+        de_ces_sources = Service.objects.filter(source__in=sources).values("pk")
+        for modele in (IndexRecherche, LieuService, Fermeture):
+            modele.objects.filter(service_id__in=de_ces_sources).delete()
+    else:
+        touches = [ids[cle] for cle in valides if cle in existants]  # new services have no rows yet
+        for i in range(0, len(touches), 900):
+            lot = touches[i : i + 900]
+            for modele in (IndexRecherche, LieuService, Fermeture):
+                modele.objects.filter(service_id__in=lot).delete()
     lignes, lieux, fermetures = [], [], []
     for service in objets:
         pk = ids[(service.source, service.identifiant)]
         service.pk = pk
-        for ligne in service._lignes_index:
-            ligne.service_id = pk
-            lignes.append(ligne)
+        lignes.extend((pk, t, lat, lon) for t, lat, lon in service._lignes_index)
         for lieu in service._lieux:
             lieu.service_id = pk
             lieux.append(lieu)
@@ -481,7 +507,14 @@ def _enregistrer_services(valides: dict, rapport: Rapport, *, detecter_suppressi
                     motif=f.get("motif") or "",
                 )
             )
-    IndexRecherche.objects.bulk_create(lignes, batch_size=5000)
+    q = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {q(IndexRecherche._meta.db_table)} ({q('service_id')}, {q('thematique')}, "
+        f"{q('latitude')}, {q('longitude')}) VALUES (%s, %s, %s, %s)"
+    )
+    with connection.cursor() as curseur:
+        for i in range(0, len(lignes), 20000):
+            curseur.executemany(sql, lignes[i : i + 20000])
     LieuService.objects.bulk_create(lieux, batch_size=2000)
     Fermeture.objects.bulk_create(fermetures, batch_size=2000)
 

@@ -74,6 +74,14 @@ def _cle(codes) -> str:
 
 def indexer_service(service: Service, *, structure: Structure | None = None, lieux=None) -> list[IndexRecherche]:
     """Fill the search columns of `service` (not saved) and return its IndexRecherche rows (not saved)."""
+    return [
+        IndexRecherche(service=service, thematique=t, latitude=lat, longitude=lon)
+        for t, lat, lon in calculer_index(service, structure=structure, lieux=lieux)
+    ]
+
+
+def calculer_index(service: Service, *, structure: Structure | None = None, lieux=None) -> list[tuple]:
+    """Fill the search columns of `service` (not saved); return its index rows as (thématique, lat, lon)."""
     structure = structure or service.structure
     service.texte_recherche = " " + normalise(" ".join([service.nom, service.description, structure.nom])) + " "
     thematiques = list(service.thematiques_locales) + list(service.thematiques)
@@ -106,11 +114,7 @@ def indexer_service(service: Service, *, structure: Structure | None = None, lie
             points.append((lieu.latitude, lieu.longitude))
     if service.a_distance:
         points.append((None, None))
-    return [
-        IndexRecherche(service=service, thematique=t, latitude=lat, longitude=lon)
-        for lat, lon in points
-        for t in ["*", *thematiques]
-    ]
+    return [(t, lat, lon) for lat, lon in points for t in ["*", *thematiques]]
 
 
 def reindexer(services) -> None:
