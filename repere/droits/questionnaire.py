@@ -54,7 +54,9 @@ def en_couple(rep: dict) -> bool:
 
 
 def etapes_actives(rep: dict) -> list[Etape]:
-    return [e for e in ETAPES if e.code != "enfants" or nb_enfants(rep) > 0]
+    """Steps to go through: "enfants" is skipped once the household says it has no child."""
+    sans_enfant = "foyer" in rep and nb_enfants(rep) == 0
+    return [e for e in ETAPES if not (e.code == "enfants" and sans_enfant)]
 
 
 def voisines(rep: dict, code: str) -> tuple[str | None, str | None]:

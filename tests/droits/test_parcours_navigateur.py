@@ -1,0 +1,93 @@
+"""Browser journey (phone layout) through the public questionnaire to the printable summary, with
+an accessibility scan (axe-core) of every step."""
+
+import re
+
+import pytest
+
+from tests.accessibilite import verifier_accessibilite
+from tests.conftest import apps_sauf_territoires
+
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True, available_apps=apps_sauf_territoires())]
+
+
+def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
+    page = page_mobile
+    page.set_default_timeout(30_000)
+    page.goto(live_server.url + "/droits/")
+    verifier_accessibilite(page)
+    page.get_by_role("link", name="Commencer").click()
+
+    # Step 1: household; an error first, tied to its field
+    assert page.get_by_text("Étape 1 sur 5").is_visible()
+    page.get_by_role("button", name="Continuer").click()
+    assert page.get_by_text("Indiquez votre commune.").is_visible()
+    verifier_accessibilite(page)
+    champ = page.get_by_role("combobox", name="Commune de résidence")
+    champ.press_sequentially("angers", delay=30)
+    page.get_by_role("option", name=re.compile(r"^Angers")).first.click()
+    page.get_by_label("Votre âge").fill("36")
+    page.get_by_label("Nombre d'enfants à charge vivant avec vous").fill("2")
+    page.get_by_role("button", name="Continuer").click()
+
+    # Step 2: children
+    page.get_by_role("heading", name="Vos enfants").wait_for()
+    page.get_by_label("Âge de l'enfant 1").fill("8")
+    page.get_by_label("Scolarité de l'enfant 1").select_option("primaire")
+    page.get_by_label("Âge de l'enfant 2").fill("4")
+    page.get_by_label("Scolarité de l'enfant 2").select_option("maternelle")
+    verifier_accessibilite(page)
+    page.get_by_role("button", name="Continuer").click()
+
+    # Step 3: activity and incomes; then back and forth without losing answers
+    page.get_by_role("heading", name="Activité et revenus").wait_for()
+    page.get_by_label("Situation").select_option("salarie")
+    page.get_by_label("Salaire net mensuel").fill("1000")
+    verifier_accessibilite(page)
+    page.get_by_role("button", name="Étape précédente").click()
+    page.get_by_role("heading", name="Vos enfants").wait_for()
+    assert page.get_by_label("Âge de l'enfant 1").input_value() == "8"
+    page.get_by_role("button", name="Continuer").click()
+    assert page.get_by_label("Salaire net mensuel").input_value() == "1000"
+    page.get_by_role("button", name="Continuer").click()
+
+    # Step 4: housing
+    page.get_by_role("heading", name="Logement").wait_for()
+    page.get_by_label("Locataire (y compris HLM)").check()
+    page.get_by_label("Loyer mensuel hors charges (ou mensualité d'emprunt)").fill("600")
+    verifier_accessibilite(page)
+    page.get_by_role("button", name="Continuer").click()
+
+    # Step 5: benefits already received
+    page.get_by_role("heading", name="Aides déjà perçues").wait_for()
+    assert page.get_by_text("Étape 5 sur 5").is_visible()
+    verifier_accessibilite(page)
+    page.get_by_role("button", name="Voir mes résultats").click()
+
+    # Results, sorted by amount, with why and how to apply
+    page.get_by_role("heading", name="Vos droits estimés").wait_for()
+    assert page.get_by_role("heading", name="Allocations familiales").is_visible()
+    assert "153,01 €" in page.locator("#p-af").locator("xpath=ancestor::article").inner_text()
+    page.get_by_text("Pas d'effet de seuil").or_(page.get_by_text("effet(s) de seuil")).wait_for()
+    assert page.locator("#graphique-courbe").is_visible()
+    verifier_accessibilite(page)
+    page.locator("article:has(#p-af) summary").click()
+    assert page.get_by_text("livret de famille ou acte de naissance des enfants").is_visible()
+
+    # Accessible table alternative of the chart
+    page.get_by_role("link", name="Voir ces montants sous forme de tableau").click()
+    assert page.get_by_role("table").is_visible()
+    verifier_accessibilite(page)
+    page.go_back()
+
+    # Printable summary
+    page.get_by_role("link", name="Récapitulatif à imprimer").click()
+    page.get_by_role("heading", name="Récapitulatif de vos droits").wait_for()
+    verifier_accessibilite(page)
+    page.emulate_media(media="print")
+    assert not page.locator("header.entete").is_visible()
+    assert page.get_by_role("heading", name="Allocations familiales").is_visible()
+    pdf = page.context.new_page()
+    pdf.goto(page.url)
+    assert len(pdf.pdf()) > 10_000  # Chromium renders the printable page to a PDF
+    pdf.close()
