@@ -263,7 +263,12 @@ class PreferenceContact(models.TextChoices):
 
 STATUTS_OUVERTS = (StatutOrientation.ENVOYEE, StatutOrientation.ACCEPTEE)
 
-stockage_prive = FileSystemStorage(location=settings.VAR_DIR / "prive" / "orientations", base_url=None)
+
+def stockage_prive() -> FileSystemStorage:
+    """Private storage of attachments: outside MEDIA_ROOT (never served as static files), read only
+    through permission-checked views. REPERE_STOCKAGE_PRIVE overrides the default <MEDIA_ROOT>-prive."""
+    racine = getattr(settings, "REPERE_STOCKAGE_PRIVE", "") or f"{str(settings.MEDIA_ROOT).rstrip('/')}-prive"
+    return FileSystemStorage(location=f"{racine}/orientations", base_url=None)
 
 
 def _chemin_piece(instance, nom):

@@ -148,10 +148,13 @@ def rechercher(c: Criteres, *, limite: int = 200) -> list[Resultat]:
     infos: dict[int, dict] = {}
     if veut_presentiel:
         base = IndexRecherche.objects.filter(communs, thematique__in=thematiques, latitude__isnull=False)
+        lignes = base.values_list(*champs)
         if lat is not None:
             sud, nord, ouest, est = boite_autour(lat, lon, c.rayon_km)
-            base = base.filter(latitude__range=(sud, nord), longitude__range=(ouest, est))
-        for ligne in base.values_list(*champs):
+            lignes = lignes.filter(latitude__range=(sud, nord), longitude__range=(ouest, est))
+        else:
+            lignes = lignes.order_by("service_id")[: limite * 10]  # no place: a bounded national sample
+        for ligne in lignes:
             sid, plat, plon = ligne[:3]
             d = distance_km(lat, lon, plat, plon) if lat is not None else None
             if d is not None and d > c.rayon_km:
