@@ -472,6 +472,7 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, codes, mo
                 a_demander=eligible in ("oui", "incertain") and not recu,
             )
         )
+    _avertir_cumul(prestations)
     trier(prestations)
     total = round(sum(p.montant_mensuel for p in prestations if p.eligible == "oui"), 2)
     a_demander = round(sum(p.montant_mensuel for p in prestations if p.eligible == "oui" and p.a_demander), 2)
@@ -486,6 +487,24 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, codes, mo
         revenu_fiscal_reference_estime=not c.rfr_declare,
         moteur=moteur,
     )
+
+
+_RESSOURCES_DU_RSA = ("af", "cf", "asf", "aide_logement")
+
+
+def _avertir_cumul(prestations: list) -> None:
+    """Benefits still to claim are not in the past resources of RSA / prime d'activité: say that
+    their amounts will go down once those benefits are paid."""
+    a_demander = [p for p in prestations if p.code in _RESSOURCES_DU_RSA and p.eligible == "oui" and p.a_demander]
+    if not a_demander:
+        return
+    noms = ", ".join(p.libelle for p in a_demander)
+    for p in prestations:
+        if p.code in ("rsa", "ppa") and p.eligible == "oui":
+            p.raisons.append(
+                f"Ce montant baissera si vous obtenez aussi : {noms} (elles comptent dans les ressources "
+                "des mois suivants)."
+            )
 
 
 _ORDRE_ELIGIBLE = {"oui": 0, "incertain": 1, "non": 2}

@@ -339,7 +339,7 @@ def _codes(prestations, mode) -> tuple[str, ...]:
     inconnus = [c for c in demandes if c not in PAR_CODE]
     if inconnus:
         raise ValueError(f"prestation inconnue : {', '.join(inconnus)} (connues : {', '.join(CODES)})")
-    return tuple(c for c in base if c in demandes) or demandes
+    return tuple(c for c in CODES if c in demandes)
 
 
 # --- building the simulation ------------------------------------------------------------------------------

@@ -128,6 +128,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
     ),
     Prestation(
         code="cheque_energie",
+        rapide=False,
         libelle="Chèque énergie",
         description="Aide annuelle pour payer les factures d'énergie (électricité, gaz, fioul, bois) ou des travaux de rénovation énergétique.",
         periode="annuel",
@@ -175,6 +176,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
     ),
     Prestation(
         code="cf",
+        rapide=False,
         libelle="Complément familial",
         description="Pour les familles d'au moins 3 enfants de 3 à 21 ans, sous conditions de ressources.",
         periode="mensuel",
@@ -203,6 +205,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
     ),
     Prestation(
         code="ars",
+        rapide=False,
         libelle="Allocation de rentrée scolaire (ARS)",
         description="Versée en août pour chaque enfant scolarisé de 6 à 18 ans, sous conditions de ressources.",
         periode="annuel",
@@ -233,6 +236,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
     ),
     Prestation(
         code="bourse_college",
+        rapide=False,
         libelle="Bourse de collège",
         description="Aide annuelle pour les frais de scolarité des collégiens, selon les revenus et le nombre d'enfants.",
         periode="annuel",
@@ -247,6 +251,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
     ),
     Prestation(
         code="bourse_lycee",
+        rapide=False,
         libelle="Bourse de lycée",
         description="Aide annuelle pour les lycéens (général, technologique, professionnel), selon les revenus et le nombre d'enfants.",
         periode="annuel",

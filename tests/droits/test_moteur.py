@@ -101,6 +101,8 @@ def test_rfr_estime_et_signale():
 def test_mode_rapide_et_prestations_choisies():
     r = moteur.simuler(_m(), mode="rapide")
     assert r.mode == "rapide"
+    codes = {p.code for p in r.prestations}
+    assert {"rsa", "ppa", "aide_logement", "css_gratuite"} <= codes and "cheque_energie" not in codes
     r = moteur.simuler(_m(), prestations=["rsa", "aide_logement"])
     assert [p.code for p in r.prestations] != [] and {p.code for p in r.prestations} == {"rsa", "aide_logement"}
     with pytest.raises(ValueError, match="prestation inconnue"):
