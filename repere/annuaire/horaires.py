@@ -72,6 +72,16 @@ def creneaux_semaine(expression: str) -> list[list[int]]:
     return resultat
 
 
+@lru_cache(maxsize=20000)
+def quarts_ouverts(expression: str) -> str:
+    """672 characters, one per quarter-hour of the typical week: '1' if open at any moment of it."""
+    quarts = ["0"] * 672
+    for a, b in creneaux_semaine(expression):
+        for q in range(a // 15, min((b + 14) // 15, 672)):
+            quarts[q] = "1"
+    return "".join(quarts)
+
+
 def minute_de_semaine(moment: datetime) -> int:
     return moment.weekday() * 1440 + moment.hour * 60 + moment.minute
 

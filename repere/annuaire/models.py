@@ -145,6 +145,7 @@ class Service(models.Model):
     horaires_effectifs = models.TextField(blank=True, editable=False)  # service's, else structure's
     horaires_simples = models.BooleanField(default=True, editable=False)
     creneaux = models.JSONField(default=list, blank=True, editable=False)
+    quarts_ouverts = models.CharField(max_length=672, blank=True, editable=False)  # see horaires.quarts_ouverts
     recherchable = models.BooleanField(default=True, editable=False)
 
     class Meta:

@@ -1,16 +1,17 @@
 """Read the directory: service search, and referrals scoped to the user's organisations."""
 
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from repere.annuaire import horaires, taxonomies
 from repere.annuaire.models import (
     Fermeture,
-    IndexRecherche,
     Orientation,
     Service,
     StatutModeration,
@@ -66,114 +67,130 @@ def cles_zone(commune: Territoire | None) -> list[str]:
     return cles
 
 
-def _filtre_zone(cles: list[str]) -> Q:
-    q = Q(service__zone_cle="")
-    for cle in cles:
-        q |= Q(service__zone_cle__contains=f"|{cle}|")
-    return q
-
-
-def _filtres_communs(c: Criteres, cles: list[str]) -> Q:
-    q = Q(service__recherchable=True) & _filtre_zone(cles)
+def _conditions(c: Criteres, cles: list[str], thematiques: list[str]) -> tuple[list[str], list]:
+    """SQL conditions shared by the on-site and remote queries (portable SQLite / PostgreSQL; every
+    LIKE pattern is built from normalised words or codes, which hold no wildcard)."""
+    sql = [f"i.thematique IN ({', '.join(['%s'] * len(thematiques))})", "s.recherchable = %s"]
+    params: list = [*thematiques, True]
+    zone = ["s.zone_cle = ''"] + ["s.zone_cle LIKE %s"] * len(cles)
+    sql.append("(" + " OR ".join(zone) + ")")
+    params += [f"%|{cle}|%" for cle in cles]
     for mot in normalise(c.texte).split():
-        q &= Q(service__texte_recherche__contains=" " + mot)
+        sql.append("s.texte_recherche LIKE %s")
+        params.append(f"% {mot}%")
     if c.publics:
-        qp = Q(service__publics_cle="") | Q(service__publics_cle__contains=f"|{taxonomies.TOUS_PUBLICS}|")
-        for p in c.publics:
-            qp |= Q(service__publics_cle__contains=f"|{p}|")
-        q &= qp
+        publics = [taxonomies.TOUS_PUBLICS, *c.publics]
+        sql.append("(s.publics_cle = '' OR " + " OR ".join(["s.publics_cle LIKE %s"] * len(publics)) + ")")
+        params += [f"%|{p}|%" for p in publics]
     if c.frais:
-        q &= Q(service__frais__in=c.frais)
+        sql.append(f"s.frais IN ({', '.join(['%s'] * len(c.frais))})")
+        params += c.frais
     if c.types:
-        q &= Q(service__type__in=c.types)
-    return q
+        sql.append(f"s.type IN ({', '.join(['%s'] * len(c.types))})")
+        params += c.types
+    if c.ouvert_maintenant or c.ouvert_le:
+        sql.append("s.horaires_effectifs <> ''")
+        moment = _moment(c)
+        jour = c.ouvert_le or moment.date()
+        if not horaires.jour_ferie(jour):
+            # Pre-filter on the 672 quarter-hours of the typical week; exact check in Python afterwards.
+            if c.ouvert_maintenant:
+                sql.append("(s.horaires_simples = %s OR SUBSTR(s.quarts_ouverts, %s, 1) = '1')")
+                params += [False, horaires.minute_de_semaine(moment) // 15 + 1]
+            else:
+                sql.append("(s.horaires_simples = %s OR SUBSTR(s.quarts_ouverts, %s, 96) LIKE %s)")
+                params += [False, jour.weekday() * 96 + 1, "%1%"]
+    return sql, params
 
 
-def _ouverts(candidats: dict[int, dict], c: Criteres) -> set[int]:
-    """Ids open at the moment / on the day, exactly: weekly intervals first, then the library
-    (public holidays, complex rules) and the temporary closures."""
+def _moment(c: Criteres) -> datetime:
+    moment = timezone.localtime(c.moment) if c.moment else timezone.localtime()
+    return moment.replace(tzinfo=None)
+
+
+def _ouverts(candidats: dict[int, tuple], c: Criteres) -> set[int]:
+    """Ids open at the moment / on the day, exactly: weekly intervals for simple hours, the library
+    for public holidays and complex rules; temporary closures respected."""
     if not candidats:
         return set()
-    moment = timezone.localtime(c.moment) if c.moment else timezone.localtime()
-    moment = moment.replace(tzinfo=None)
+    moment = _moment(c)
     jour = c.ouvert_le if c.ouvert_le else moment.date()
     ferie = horaires.jour_ferie(jour)
-    fermes = set(
-        Fermeture.objects.filter(service_id__in=list(candidats), debut__lte=jour, fin__gte=jour).values_list(
-            "service_id", flat=True
-        )
-    )
+    fermes = set(Fermeture.objects.filter(debut__lte=jour, fin__gte=jour).values_list("service_id", flat=True))
+    minute = horaires.minute_de_semaine(moment)
     ouverts = set()
-    for sid, v in candidats.items():
-        if sid in fermes or not v["horaires_effectifs"]:
+    for sid, (expression, simple, creneaux) in candidats.items():
+        if sid in fermes or not expression:
             continue
-        if v["horaires_simples"] and not ferie:
+        if simple and not ferie:
+            if isinstance(creneaux, str):
+                creneaux = json.loads(creneaux)
             ok = (
-                horaires.dans_creneaux(v["creneaux"], horaires.minute_de_semaine(moment))
+                horaires.dans_creneaux(creneaux, minute)
                 if c.ouvert_maintenant
-                else horaires.creneaux_touchent_jour(v["creneaux"], jour.weekday())
+                else horaires.creneaux_touchent_jour(creneaux, jour.weekday())
             )
         elif c.ouvert_maintenant:
-            ok = horaires.est_ouvert(v["horaires_effectifs"], moment)
+            ok = horaires.est_ouvert(expression, moment)
         else:
-            ok = horaires.ouvert_le_jour(v["horaires_effectifs"], jour)
+            ok = horaires.ouvert_le_jour(expression, jour)
         if ok:
             ouverts.add(sid)
     return ouverts
+
+
+_SELECT = (
+    "SELECT i.service_id, i.latitude, i.longitude, s.horaires_effectifs, s.horaires_simples, s.creneaux "
+    "FROM annuaire_indexrecherche i INNER JOIN annuaire_service s ON s.id = i.service_id WHERE "
+)
 
 
 def rechercher(c: Criteres, *, limite: int = 200) -> list[Resultat]:
     """Services matching the criteria: on-site ones by distance (within the radius), remote ones
     interleaved (two on-site, one remote, remote ones in a daily rotating order).
 
-    Indexed path: IndexRecherche rows (thématique, latitude, longitude) give the candidates of the
-    bounding box, the search columns of Service filter them, exact distance and opening hours are
-    then checked in Python on the few remaining rows.
+    Indexed path: the IndexRecherche rows (thématique, latitude, longitude) of the bounding box, joined
+    to the search columns of Service (normalised text, codes, zone, quarter-hours of the typical week),
+    in one SQL query; exact distance and opening hours are then checked in Python on the few rows left.
     """
     thematiques = taxonomies.thematiques_de(c.thematiques) or ["*"]
     lat, lon = c.latitude, c.longitude
     if lat is None and c.commune is not None:
         lat, lon = c.commune.latitude, c.commune.longitude
-    cles = cles_zone(c.commune)
-    communs = _filtres_communs(c, cles)
-    champs = ["service_id", "latitude", "longitude"]
+    conditions, params = _conditions(c, cles_zone(c.commune), thematiques)
     besoin_horaires = c.ouvert_maintenant or c.ouvert_le is not None
-    if besoin_horaires:
-        champs += ["service__horaires_effectifs", "service__horaires_simples", "service__creneaux"]
-
     veut_presentiel = not c.modes_accueil or taxonomies.EN_PRESENTIEL in c.modes_accueil
     veut_distance = not c.modes_accueil or taxonomies.A_DISTANCE in c.modes_accueil
 
     proches: dict[int, Resultat] = {}
-    infos: dict[int, dict] = {}
-    if veut_presentiel:
-        base = IndexRecherche.objects.filter(communs, thematique__in=thematiques, latitude__isnull=False)
-        lignes = base.values_list(*champs)
-        if lat is not None:
-            sud, nord, ouest, est = boite_autour(lat, lon, c.rayon_km)
-            lignes = lignes.filter(latitude__range=(sud, nord), longitude__range=(ouest, est))
-        else:
-            lignes = lignes.order_by("service_id")[: limite * 10]  # no place: a bounded national sample
-        for ligne in lignes:
-            sid, plat, plon = ligne[:3]
-            d = distance_km(lat, lon, plat, plon) if lat is not None else None
-            if d is not None and d > c.rayon_km:
-                continue
-            r = proches.get(sid)
-            if r is None or (d is not None and d < r.distance_km):
-                proches[sid] = Resultat(sid, d, plat, plon)
-            if besoin_horaires:
-                infos[sid] = {"horaires_effectifs": ligne[3], "horaires_simples": ligne[4], "creneaux": ligne[5]}
-    distants: dict[int, Resultat] = {}
-    if veut_distance:
-        base = IndexRecherche.objects.filter(communs, thematique__in=thematiques, latitude__isnull=True)
-        for ligne in base.values_list(*champs):
-            sid = ligne[0]
-            if sid in proches:
-                continue
-            distants[sid] = Resultat(sid, None)
-            if besoin_horaires:
-                infos[sid] = {"horaires_effectifs": ligne[3], "horaires_simples": ligne[4], "creneaux": ligne[5]}
+    infos: dict[int, tuple] = {}
+    with connection.cursor() as curseur:
+        if veut_presentiel:
+            sql = _SELECT + " AND ".join(conditions)
+            p = list(params)
+            if lat is not None:
+                sud, nord, ouest, est = boite_autour(lat, lon, c.rayon_km)
+                sql += " AND i.latitude BETWEEN %s AND %s AND i.longitude BETWEEN %s AND %s"
+                p += [sud, nord, ouest, est]
+            else:
+                # no place: a bounded national sample
+                sql += f" AND i.latitude IS NOT NULL ORDER BY i.service_id LIMIT {int(limite) * 10}"
+            curseur.execute(sql, p)
+            for sid, plat, plon, expression, simple, creneaux in curseur.fetchall():
+                d = distance_km(lat, lon, plat, plon) if lat is not None else None
+                if d is not None and d > c.rayon_km:
+                    continue
+                r = proches.get(sid)
+                if r is None or (d is not None and d < r.distance_km):
+                    proches[sid] = Resultat(sid, d, plat, plon)
+                infos[sid] = (expression, simple, creneaux)
+        distants: dict[int, Resultat] = {}
+        if veut_distance:
+            curseur.execute(_SELECT + " AND ".join(conditions) + " AND i.latitude IS NULL", params)
+            for sid, _lat, _lon, expression, simple, creneaux in curseur.fetchall():
+                if sid not in proches:
+                    distants[sid] = Resultat(sid, None)
+                    infos[sid] = (expression, simple, creneaux)
     if besoin_horaires:
         ouverts = _ouverts(infos, c)
         proches = {k: v for k, v in proches.items() if k in ouverts}

@@ -96,8 +96,9 @@ def calculer_index(service: Service, *, structure: Structure | None = None, lieu
     try:
         service.creneaux = horaires.creneaux_semaine(service.horaires_effectifs)
         service.horaires_simples = horaires.est_simple(service.horaires_effectifs)
+        service.quarts_ouverts = horaires.quarts_ouverts(service.horaires_effectifs)
     except Exception:  # noqa: BLE001 - stored hours were validated; an unreadable one is just unknown
-        service.creneaux, service.horaires_simples = [], False
+        service.creneaux, service.horaires_simples, service.quarts_ouverts = [], False, ""
     service.recherchable = (
         service.statut == StatutService.PUBLIE
         and service.retire_de_la_source_le is None
