@@ -52,6 +52,14 @@ class Structure(models.Model):
         related_name="structures",
         help_text="Organisation Repère qui gère (ou a revendiqué) cette structure",
     )
+    revendiquee_par = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="structures_revendiquees",
+        help_text="Organisation qui demande à gérer cette structure (en attente de modération)",
+    )
     statut_moderation = models.CharField(
         max_length=20, choices=StatutModeration.choices, default=StatutModeration.VALIDEE
     )

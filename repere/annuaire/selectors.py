@@ -267,7 +267,10 @@ def peut_moderer(user, structure: Structure) -> bool:
 
 
 def structures_a_moderer(user) -> QuerySet[Structure]:
-    qs = Structure.objects.filter(statut_moderation=StatutModeration.EN_ATTENTE)
+    """New structures waiting for moderation, and claims of imported structures, on the user's territories."""
+    qs = Structure.objects.filter(
+        Q(statut_moderation=StatutModeration.EN_ATTENTE) | Q(revendiquee_par__isnull=False)
+    ).select_related("organisation", "revendiquee_par")
     if getattr(user, "is_platform_admin", False):
         return qs
     from repere.organisations.permissions import ROLES_GESTION

@@ -181,6 +181,33 @@ def moderer_structure(*, structure: Structure, decision: str, motif: str = "", p
 
 
 @transaction.atomic
+def revendiquer_structure(*, structure: Structure, organisation, par) -> Structure:
+    """An organisation's admin asks to manage an imported structure; the territory's moderators decide."""
+    from repere.organisations.permissions import ROLES_GESTION
+
+    if not a_un_role(par, organisation, ROLES_GESTION):
+        raise ErreurMetier("Seul un administrateur de l'organisation peut revendiquer une structure.")
+    if structure.organisation_id:
+        raise ErreurMetier("Cette structure est déjà gérée par une organisation.")
+    if structure.revendiquee_par_id:
+        raise ErreurMetier("Une demande est déjà en cours pour cette structure.")
+    structure.revendiquee_par = organisation
+    structure.save(update_fields=["revendiquee_par", "modifie_le"])
+    return structure
+
+
+@transaction.atomic
+def decider_revendication(*, structure: Structure, accepter: bool, par=None) -> Structure:
+    if structure.revendiquee_par_id is None:
+        raise ErreurMetier("Aucune demande en cours pour cette structure.")
+    if accepter:
+        structure.organisation_id = structure.revendiquee_par_id
+    structure.revendiquee_par = None
+    structure.save(update_fields=["organisation", "revendiquee_par", "modifie_le"])
+    return structure
+
+
+@transaction.atomic
 def ajouter_fermeture(*, service: Service, debut: date, fin: date, motif: str = "") -> Fermeture:
     if fin < debut:
         raise ErreurMetier("La date de fin précède la date de début.", champ="fin")

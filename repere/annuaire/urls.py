@@ -24,5 +24,6 @@ urlpatterns = [
     path("services/<int:pk>/verifie/", views.service_verifie, name="service_verifie"),
     path("services/<int:pk>/fermetures/", views.fermeture_ajouter, name="fermeture_ajouter"),
     path("fermetures/<int:pk>/supprimer/", views.fermeture_supprimer, name="fermeture_supprimer"),
+    path("structures/<int:pk>/revendiquer/", views.revendiquer, name="revendiquer"),
     path("moderation/", views.moderation, name="moderation"),
 ]

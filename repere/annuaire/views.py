@@ -24,7 +24,7 @@ from repere.annuaire.forms import (
     StructureForm,
 )
 from repere.annuaire.models import Fermeture, Orientation, Service, Structure
-from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_SAISIE, organisations_de
+from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_GESTION, ROLES_SAISIE, organisations_de
 from repere.territoires.models import Territoire
 from repere.utils.errors import ErreurMetier
 
@@ -93,6 +93,22 @@ def recherche(request):
     )
 
 
+@login_required
+@require_POST
+def revendiquer(request, pk):
+    structure = get_object_or_404(Structure, pk=pk, statut_moderation="validee")
+    organisation = organisations_de(request.user, ROLES_GESTION).filter(pk=request.POST.get("organisation")).first()
+    if organisation is None:
+        raise Http404("Organisation introuvable.")
+    try:
+        services.revendiquer_structure(structure=structure, organisation=organisation, par=request.user)
+        messages.success(request, "Votre demande est envoyée aux modérateurs du territoire.")
+    except ErreurMetier as exc:
+        messages.error(request, exc.message)
+    service = structure.services.filter(recherchable=True).first()
+    return redirect("annuaire:service", service.pk) if service else redirect("annuaire:recherche")
+
+
 def service(request, pk):
     objet = selectors.service_public(pk)
     if objet is None:
@@ -133,6 +149,11 @@ def service(request, pk):
             "modes_accueil": [taxonomies.libelle(m) for m in objet.modes_accueil],
             "modes_mobilisation": [taxonomies.libelle(m) for m in objet.modes_mobilisation],
             "peut_orienter": peut_orienter,
+            "organisations_gerees": organisations_de(request.user, ROLES_GESTION)
+            if request.user.is_authenticated
+            and not objet.structure.organisation_id
+            and not objet.structure.revendiquee_par_id
+            else [],
             "peut_modifier": request.user.is_authenticated
             and selectors.peut_modifier_structure(request.user, objet.structure),
         },
@@ -518,6 +539,15 @@ def moderation(request):
         structure = get_object_or_404(Structure, pk=request.POST.get("structure"))
         if not selectors.peut_moderer(request.user, structure):
             raise Http404("Structure introuvable.")
+        if request.POST.get("revendication") in ("accepter", "refuser"):
+            try:
+                services.decider_revendication(
+                    structure=structure, accepter=request.POST["revendication"] == "accepter", par=request.user
+                )
+                messages.success(request, f"« {structure.nom} » : décision sur la demande de gestion enregistrée.")
+            except ErreurMetier as exc:
+                messages.error(request, exc.message)
+            return redirect("annuaire:moderation")
         form = ModerationForm(request.POST)
         if form.is_valid():
             try:

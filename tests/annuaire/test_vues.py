@@ -175,3 +175,26 @@ def test_demo():
     assert energie.est_demo and energie.recherchable and energie.structure.organisation
     assert Orientation.objects.filter(origine="demo").count() == 1
     assert any("annuaire" in ligne for ligne in lignes)
+
+
+def test_revendiquer_une_structure_importee(client):
+    importee = ServiceFactory(structure=StructureFactory(organisation=None, source="france-services"))
+    ccas = OrganisationFactory(type=TypeOrganisation.CCAS)
+    admin_ccas = membre(ccas, role=Role.ADMIN)
+    departement = OrganisationFactory(type=TypeOrganisation.DEPARTEMENT)
+    departement.territoires.set([Territoire.objects.get(type="departement", code="49")])
+    admin_49 = membre(departement, role=Role.ADMIN)
+    client.force_login(admin_ccas)
+    page = client.get(reverse("annuaire:service", args=[importee.pk]))
+    assert "Revendiquer la structure" in page.content.decode()
+    client.post(reverse("annuaire:revendiquer", args=[importee.structure.pk]), {"organisation": ccas.pk})
+    structure = Structure.objects.get(pk=importee.structure.pk)
+    assert structure.revendiquee_par == ccas and structure.organisation is None
+    assert client.get(reverse("annuaire:service_modifier", args=[importee.pk])).status_code == 404
+    client.force_login(admin_49)
+    assert "demande à gérer cette structure" in client.get(reverse("annuaire:moderation")).content.decode()
+    client.post(reverse("annuaire:moderation"), {"structure": structure.pk, "revendication": "accepter"})
+    structure.refresh_from_db()
+    assert structure.organisation == ccas and structure.revendiquee_par is None
+    client.force_login(admin_ccas)
+    assert client.get(reverse("annuaire:service_modifier", args=[importee.pk])).status_code == 200

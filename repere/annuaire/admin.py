@@ -1,0 +1,49 @@
+from django.contrib import admin
+
+from repere.annuaire.models import Fermeture, LieuService, Service, Structure
+
+
+@admin.register(Structure)
+class StructureAdmin(admin.ModelAdmin):
+    list_display = ["nom", "source", "identifiant", "commune", "organisation", "statut_moderation", "est_demo"]
+    list_filter = ["source", "statut_moderation", "est_demo"]
+    search_fields = ["nom", "identifiant", "commune"]
+    raw_id_fields = ["organisation", "revendiquee_par"]
+
+
+class LieuInline(admin.TabularInline):
+    model = LieuService
+    extra = 0
+
+
+class FermetureInline(admin.TabularInline):
+    model = Fermeture
+    extra = 0
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin):
+    """Referrals (personal data) are deliberately not in the admin: platform admins get no implicit access."""
+
+    list_display = ["nom", "structure", "source", "statut", "verifie_le", "est_demo"]
+    list_filter = ["source", "statut", "est_demo"]
+    search_fields = ["nom", "identifiant"]
+    raw_id_fields = ["structure", "verifie_par"]
+    inlines = [LieuInline, FermetureInline]
+    readonly_fields = ["texte_recherche", "thematiques_cle", "zone_cle", "horaires_effectifs", "recherchable"]
+
+
+def _reindexer_apres_sauvegarde(modele_admin):
+    enregistrer = modele_admin.save_model
+
+    def save_model(self, request, obj, form, change):
+        enregistrer(self, request, obj, form, change)
+        from repere.annuaire.services import reindexer
+
+        reindexer([obj] if isinstance(obj, Service) else obj.services.select_related("structure"))
+
+    modele_admin.save_model = save_model
+
+
+_reindexer_apres_sauvegarde(StructureAdmin)
+_reindexer_apres_sauvegarde(ServiceAdmin)
