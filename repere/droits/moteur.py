@@ -226,13 +226,32 @@ def systeme():
                 debut = time.perf_counter()
                 from openfisca_france import FranceTaxBenefitSystem
 
-                _etat["tbs"] = FranceTaxBenefitSystem()
+                with acceleration.CacheParametres(_chemin_cache_parametres()) as cache:
+                    _etat["tbs"] = FranceTaxBenefitSystem()
                 acceleration.installer()
                 _etat["duree_construction"] = time.perf_counter() - debut
+                _etat["parametres_en_cache"] = cache.lues
     return _etat["tbs"]
 
 
 _versions: dict[str, str] = {}
+
+
+def _chemin_cache_parametres():
+    """``var/cache/`` of the project, or ``$REPERE_CACHE_OPENFISCA`` (a directory); "0" disables it."""
+    import os
+    import sys
+    from pathlib import Path
+
+    reglage = os.environ.get("REPERE_CACHE_OPENFISCA", "")
+    if reglage == "0":
+        return None
+    dossier = Path(reglage) if reglage else Path(__file__).resolve().parents[2] / "var" / "cache"
+    v = version_moteur()
+    return dossier / (
+        f"parametres-openfisca-france-{v['openfisca_france']}-core-{v['openfisca_core']}"
+        f"-py{sys.version_info[0]}{sys.version_info[1]}.pickle"
+    )
 
 
 def version_moteur() -> dict[str, str]:
