@@ -62,6 +62,11 @@ def grouper(
     vus: set[str] = set()
     courant: MenageBrut | None = None
     for numero, cellules in lignes:
+        if cellules is None:
+            from repere.depistage.lecture import MESSAGE_ILLISIBLE
+
+            yield Anomalie(numero, "", MESSAGE_ILLISIBLE)
+            continue
         valeurs = [""] * largeur
         n = len(cellules)
         for i, pos in prises:

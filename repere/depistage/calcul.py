@@ -103,19 +103,49 @@ def traiter_lot(
     _fixer_codes_communes(codes_communes)
     lot = LotCalcule(index=index, anomalies=list(anomalies_lecture), menages_lus=len(menages_bruts), pid=os.getpid())
     valides = []
+    premieres: dict[str, int] = {}
     for brut in menages_bruts:
         menage, anomalies = construire_menage(brut, mois=mois)
         if menage is None:
             lot.anomalies.extend(anomalies)
         else:
             valides.append((brut.id_menage, menage))
+            premieres[brut.id_menage] = brut.lignes[0][0]
     if valides:
-        resultats = simuler_lot([m for _, m in valides], prestations=prestations, mode=mode)
+        try:
+            resultats = simuler_lot([m for _, m in valides], prestations=prestations, mode=mode)
+        except Exception:  # noqa: BLE001 - isolate the household(s) the engine cannot compute
+            resultats = _un_par_un(valides, lot, premieres, prestations=prestations, mode=mode)
         lot.lignes = [
-            ligne_resultat(ident, menage, res) for (ident, menage), res in zip(valides, resultats, strict=True)
+            ligne_resultat(ident, menage, res)
+            for (ident, menage), res in zip(valides, resultats, strict=True)
+            if res is not None
         ]
     lot.duree = time.perf_counter() - debut
     return lot
+
+
+def _un_par_un(valides, lot: LotCalcule, premieres: dict[str, int], *, prestations, mode) -> list:
+    """The engine failed on the chunk: simulate each household alone (same results, by construction of
+    ``simuler``) and report the ones that fail, so that one odd household does not stop the file."""
+    from repere.droits.moteur import simuler
+
+    resultats = []
+    for ident, menage in valides:
+        try:
+            resultats.append(simuler(menage, prestations=prestations, mode=mode))
+        except Exception as exc:  # noqa: BLE001
+            resultats.append(None)
+            lot.anomalies.append(
+                Anomalie(
+                    premieres.get(ident, 0),
+                    "",
+                    f"le moteur de calcul n'a pas pu simuler ce ménage ({type(exc).__name__}) : "
+                    "vérifiez sa situation dans le simulateur",
+                    ident,
+                )
+            )
+    return resultats
 
 
 def prechauffer_processus() -> int:

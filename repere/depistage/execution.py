@@ -28,6 +28,7 @@ from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.rapport import Synthese, ecrire_rapport
 
 VERSION_ETAT = 1
+DELAI_CONNEXION_DASK = "20s"
 TAILLE_LOT_DEFAUT = 5_000
 
 
@@ -102,6 +103,8 @@ def compter_menages(entree: Path) -> int:
         pos = positions["id_menage"]
         total, precedent = 0, None
         for _numero, cellules in source.lignes():
+            if cellules is None:
+                continue
             ident = cellules[pos].strip() if pos < len(cellules) else ""
             if ident and ident != precedent:
                 total += 1
@@ -261,7 +264,13 @@ def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:
     """On a Dask distributed cluster: ``adresse`` is a scheduler address or a ``distributed.Client``."""
     from distributed import Client, as_completed
 
-    client = adresse if isinstance(adresse, Client) else Client(adresse, timeout="20s")
+    if isinstance(adresse, Client):
+        client = adresse
+    else:
+        try:
+            client = Client(adresse, timeout=DELAI_CONNEXION_DASK)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ErreurDepistage(f"Impossible de joindre l'ordonnanceur Dask {adresse} ({exc}).") from None
     try:
         client.run(prechauffer_processus)  # each worker builds the tax-benefit system once
         nb_workers = max(1, len(client.scheduler_info().get("workers", {})))

@@ -36,20 +36,32 @@ def format_du_fichier(chemin: Path | str) -> str:
 
 
 def detecter_encodage(echantillon: bytes) -> str:
-    """UTF-8 (with or without BOM) when the sample decodes as such, else Windows-1252 (Excel's "CSV")."""
+    """UTF-8 (with or without BOM) when most non-ASCII lines of the sample decode as such, else Windows-1252
+    (Excel's "CSV"). A line in the other encoding is then reported alone (see ``_decoder``)."""
     if echantillon.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
-    decodeur = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decodeur.decode(echantillon, final=False)  # a character cut at the end of the sample is fine
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
+    lignes = echantillon.split(b"\n")
+    if len(lignes) > 1:
+        lignes = lignes[:-1]  # the last one may be cut in the middle of a character
+    bonnes = mauvaises = 0
+    for ligne in lignes:
+        if ligne.isascii():
+            continue
+        try:
+            ligne.decode("utf-8")
+            bonnes += 1
+        except UnicodeDecodeError:
+            mauvaises += 1
+    return "utf-8" if bonnes >= mauvaises else "cp1252"
 
 
 def _encodage_du_fichier(binaire) -> str:
     """Decide on the first block that is not plain ASCII (an Excel file may have its first accent far down)."""
     debut = binaire.read(_ECHANTILLON)
+    if debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ErreurFichier(
+            "Le fichier est encodé en UTF-16 (« Texte Unicode » d'Excel) : enregistrez-le en « CSV UTF-8 » ou en CSV."
+        )
     if debut.startswith(codecs.BOM_UTF8) or not debut.isascii():
         return detecter_encodage(debut)
     while bloc := binaire.read(1 << 20):
@@ -126,25 +138,32 @@ def _ouvrir_csv(source: Source, binaire) -> None:
     source._lignes = _lignes_csv(_decoder(binaire, encodage), source.separateur)
 
 
+ILLISIBLE = "\x00illisible"
+MESSAGE_ILLISIBLE = (
+    "caractères illisibles : la ligne n'est ni en UTF-8 ni dans l'encodage du reste du fichier "
+    "(enregistrez le fichier en « CSV UTF-8 » depuis votre tableur) ; la ligne est ignorée"
+)
+
+
 def _decoder(binaire, encodage: str) -> Iterator[str]:
-    """Decode line by line, so that an encoding problem is reported with its exact line."""
-    for numero, brut in enumerate(binaire, start=2):
+    """Decode line by line: a line in another encoding is replaced by a marker and reported with its number."""
+    for brut in binaire:
         try:
             yield brut.decode(encodage)
         except UnicodeDecodeError:
-            raise ErreurFichier(
-                f"Ligne {numero} : caractères illisibles ; le fichier mélange des encodages. "
-                "Enregistrez-le en « CSV UTF-8 » (ou en Windows-1252) depuis votre tableur."
-            ) from None
+            yield ILLISIBLE + "\n"
 
 
-def _lignes_csv(texte: Iterator[str], separateur: str) -> Iterator[tuple[int, list[str]]]:
+def _lignes_csv(texte: Iterator[str], separateur: str) -> Iterator[tuple[int, list[str] | None]]:
+    """``(line number, cells)``; cells are None for a line that could not be decoded."""
     lecteur = csv.reader(texte, delimiter=separateur, quotechar='"', strict=False)
     ligne = 1
     try:
         for cellules in lecteur:
             ligne = lecteur.line_num + 1  # the header was read before the csv reader started
-            if cellules and any(c.strip() for c in cellules):
+            if cellules == [ILLISIBLE]:
+                yield ligne, None
+            elif cellules and any(c.strip() for c in cellules):
                 yield ligne, cellules
     except csv.Error as exc:
         raise ErreurFichier(f"Ligne {ligne + 1} : CSV mal formé ({exc}).") from None

@@ -141,3 +141,42 @@ def test_reprise_refusee_si_le_fichier_a_change(tmp_path, monkeypatch):
             sortie_chemin=tmp_path / "r.csv",
             options=Options(mois="2026-11", taille_lot=5, reprendre=True),
         )
+
+
+def test_un_menage_que_le_moteur_ne_sait_pas_calculer_n_arrete_pas_le_fichier(tmp_path, monkeypatch):
+    from repere.droits import moteur
+
+    vrai = moteur.simuler_lot
+
+    def capricieux(menages, **kwargs):
+        if any(m.logement.loyer == 777 for m in menages):
+            raise ZeroDivisionError("cas limite du moteur")
+        return vrai(menages, **kwargs)
+
+    monkeypatch.setattr(moteur, "simuler_lot", capricieux)
+    lignes = [personne(id_menage="A"), personne(id_menage="B", loyer="777"), personne(id_menage="C")]
+    entree = ecrire_csv(tmp_path / "m.csv", lignes)
+    bilan = depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(mois="2026-11"))
+    assert bilan.menages_calcules == 2 and bilan.menages_rejetes == 1
+    rejetees = _lire_csv(tmp_path / "r-lignes-rejetees.csv")
+    assert rejetees[0]["ligne"] == "3" and "ZeroDivisionError" in rejetees[0]["probleme"]
+    assert {r["id_menage"] for r in _lire_csv(tmp_path / "r.csv")} == {"A", "C"}
+
+
+def test_ligne_dans_un_autre_encodage_rejetee_seule(tmp_path):
+    texte = "id_menage;role;age;commune;statut_logement\nA;demandeur;40;49007;propriétaire\n"
+    entree = tmp_path / "m.csv"
+    entree.write_bytes(
+        texte.encode() + "B;demandeur;40;49007;propriétaire\n".encode("cp1252") + b"C;demandeur;50;49007;proprietaire\n"
+    )
+    bilan = depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(mois="2026-11"))
+    assert bilan.menages_calcules == 2
+    rejetees = _lire_csv(tmp_path / "r-lignes-rejetees.csv")
+    assert [(r["ligne"], r["probleme"][:21]) for r in rejetees] == [("3", "caractères illisibles")]
+
+
+def test_ordonnanceur_dask_injoignable(tmp_path, monkeypatch):
+    monkeypatch.setattr(execution, "DELAI_CONNEXION_DASK", "2s")
+    entree = ecrire_csv(tmp_path / "m.csv", [personne()])
+    with pytest.raises(ErreurDepistage, match="Impossible de joindre l'ordonnanceur Dask"):
+        depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(dask="tcp://127.0.0.1:1"))

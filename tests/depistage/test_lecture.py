@@ -153,13 +153,21 @@ def test_fichiers_illisibles(tmp_path, nom, contenu, attendu):
         list(source.lignes())
 
 
-def test_encodage_melange_donne_la_ligne(tmp_path):
+def test_ligne_dans_un_autre_encodage_signalee_avec_son_numero(tmp_path):
     texte = "id_menage;role;age;commune;statut_logement\nC;demandeur;40;49007;propriétaire\n"
     texte += "A;demandeur;40;49007;proprietaire\n" * 5000
     chemin = tmp_path / "mixte.csv"
     chemin.write_bytes(texte.encode() + "B;demandeur;40;49007;propriétaire\n".encode("cp1252"))
-    with pytest.raises(lecture.ErreurFichier, match="Ligne 5003 : caractères illisibles"), lecture.ouvrir(chemin) as s:
-        list(s.lignes())
+    with lecture.ouvrir(chemin) as source:
+        lignes = list(source.lignes())
+    assert lignes[-1] == (5003, None) and len(lignes) == 5002
+
+
+def test_utf16_refuse(tmp_path):
+    chemin = tmp_path / "unicode.csv"
+    chemin.write_bytes("id_menage;role\nA;demandeur\n".encode("utf-16"))
+    with pytest.raises(lecture.ErreurFichier, match="UTF-16"), lecture.ouvrir(chemin):
+        pass
 
 
 def test_entetes_manquants_et_doublons():
