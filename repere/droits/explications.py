@@ -95,10 +95,14 @@ def _rsa(c: _Contexte):
     socle = c.v("rsa_socle")
     ressources = c.v("rsa_base_ressources")
     forfait = c.v("rsa_forfait_logement")
-    if montant > 0:
+    if montant > 0 and socle:
         raisons.append(
             f"Montant forfaitaire pour votre foyer : {euros(socle)} par mois ; ressources prises en compte : "
             f"{euros(ressources)} (revenus des mois M-4 à M-2 et prestations familiales)."
+        )
+    elif montant > 0:
+        raisons.append(
+            "Vos ressources (revenus des mois M-4 à M-2) sont inférieures au montant forfaitaire de votre foyer."
         )
         if c.v("rsa_majore_eligibilite", False):
             raisons.append("Majoration pour parent isolé (enfant à charge ou grossesse, isolement) comprise.")
@@ -146,9 +150,11 @@ def _ppa(c: _Contexte):
             "modestes : la prime complète vos revenus."
         )
     else:
+        base = c.v("ppa_base_ressources")
+        detail = f" ({euros(base)} par mois prises en compte)" if base else ""
         raisons.append(
-            f"Vos ressources ({euros(c.v('ppa_base_ressources'))} par mois prises en compte) sont trop élevées "
-            "pour votre composition familiale, ou la prime calculée est inférieure à 15 € (non versée)."
+            f"Vos ressources{detail} sont trop élevées pour votre composition familiale, ou la prime calculée "
+            "est inférieure à 15 € (non versée)."
         )
     if c.age(c.m.demandeur) < 18:
         raisons.append("La prime d'activité est ouverte à partir de 18 ans.")
@@ -183,15 +189,17 @@ def _aide_logement(c: _Contexte):
             type_aide = "ALF (allocation de logement familiale)"
         else:
             type_aide = "ALS (allocation de logement sociale)"
+        base = c.v("aide_logement_base_ressources")
+        detail = f" ({euros(base)} par an prises en compte)" if base else ""
         raisons.append(
             f"{type_aide} : calculée sur votre loyer ({euros(c.m.logement.loyer)}, plafonné selon la zone), "
-            f"la composition du foyer et les ressources des 12 derniers mois "
-            f"({euros(c.v('aide_logement_base_ressources'))} par an prises en compte)."
+            f"la composition du foyer et les ressources des 12 derniers mois{detail}."
         )
     else:
+        base = c.v("aide_logement_base_ressources")
+        detail = f" ({euros(base)} par an prises en compte)" if base else ""
         raisons.append(
-            f"Vos ressources ({euros(c.v('aide_logement_base_ressources'))} par an prises en compte) sont trop élevées "
-            "par rapport à votre loyer et à la composition du foyer."
+            f"Vos ressources{detail} sont trop élevées par rapport à votre loyer et à la composition du foyer."
         )
     if statut == StatutLogement.ACCEDANT:
         manquant.append("Prêt signé avant 2018 ou logement ancien en zone 3 ? (l'aide à l'accession est limitée)")
@@ -208,11 +216,13 @@ def _css_gratuite(c: _Contexte):
     plafond = c.v("cmu_c_plafond")
     if c.m.montant_recu("rsa") > 0 and gratuite:
         raisons.append("Les allocataires du RSA y ont droit sans condition supplémentaire.")
-    if gratuite:
+    if gratuite and plafond:
         raisons.append(
             f"Ressources des 12 derniers mois ({euros(ressources)}) inférieures au plafond de votre foyer "
             f"({euros(plafond)}) : mutuelle gratuite."
         )
+    elif gratuite:
+        raisons.append("Ressources des 12 derniers mois sous le plafond de votre foyer : mutuelle gratuite.")
     elif plafond:
         raisons.append(
             f"Ressources des 12 derniers mois ({euros(ressources)}) au-dessus du plafond de la CSS gratuite "
@@ -228,15 +238,15 @@ def _css_participation(c: _Contexte):
     if gratuite:
         raisons.append("Vous pouvez avoir la complémentaire santé solidaire sans participation (voir plus haut).")
         return 0.0, "non", raisons, []
+    plafond = c.v("acs_plafond")
+    detail = f" ({euros(plafond)} par an pour votre foyer)" if plafond else ""
     if participation > 0:
         raisons.append(
-            f"Ressources entre les deux plafonds (plafond avec participation : {euros(c.v('acs_plafond'))}) : "
-            f"mutuelle pour {euros(participation)} par mois pour tout le foyer, au lieu d'une mutuelle classique."
+            f"Ressources entre les deux plafonds{detail} : mutuelle pour {euros(participation)} par mois pour "
+            "tout le foyer, au lieu d'une mutuelle classique."
         )
         return 0.0, "oui", raisons, []
-    raisons.append(
-        f"Ressources des 12 derniers mois au-dessus du plafond ({euros(c.v('acs_plafond'))} par an pour votre foyer)."
-    )
+    raisons.append(f"Ressources des 12 derniers mois au-dessus du plafond{detail}.")
     return 0.0, "non", raisons, []
 
 
