@@ -18,7 +18,9 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -312,8 +314,14 @@ def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
         f"INSERT INTO {q(meta.db_table)} ({colonnes}) VALUES ({valeurs}) "
         f"ON CONFLICT ({q('source')}, {q('identifiant')}) DO UPDATE SET {maj}"
     )
-    attributs = [(f.attname, c) for f, c in zip(champs, convertisseurs, strict=True)]
-    lignes = [tuple(c(getattr(o, a)) if c else getattr(o, a) for a, c in attributs) for o in objets]
+    lire = attrgetter(*[f.attname for f in champs])
+    a_convertir = [(i, c) for i, c in enumerate(convertisseurs) if c]
+    lignes = []
+    for o in objets:
+        ligne = list(lire(o))
+        for i, c in a_convertir:
+            ligne[i] = c(ligne[i])
+        lignes.append(ligne)
     with connection.cursor() as curseur:
         for i in range(0, len(lignes), 5000):
             curseur.executemany(sql, lignes[i : i + 5000])
@@ -450,8 +458,16 @@ def _enregistrer_services(valides: dict, rapport: Rapport, *, detecter_suppressi
     sources = {s for s, _ in valides}
     existants = set(Service.objects.filter(source__in=sources).values_list("source", "identifiant"))
     objets = []
+    # Plain namespaces rather than model instances: building 250,000 Service objects costs seconds.
+    defauts = {f.attname: f.get_default() for f in Service._meta.concrete_fields if f.attname != "id"}
+    json_champs = [f.attname for f in Service._meta.concrete_fields if isinstance(f, models.JSONField)]
     for valeurs, structure, ext in valides.values():
-        service = Service(**valeurs, structure=structure, retire_de_la_source_le=None)
+        service = SimpleNamespace(**defauts)
+        for champ in json_champs:
+            setattr(service, champ, [])
+        service.__dict__.update(valeurs)
+        service.structure_id = structure.pk
+        service.retire_de_la_source_le = None
         lieux = [LieuService(**_lieu(lieu)) for lieu in ext.get("lieux") or []]
         service._lignes_index = calculer_index(service, structure=structure, lieux=lieux)
         service._lieux = lieux

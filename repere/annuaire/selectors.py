@@ -17,10 +17,10 @@ from repere.annuaire.models import (
     StatutModeration,
     Structure,
 )
+from repere.annuaire.services import normaliser_texte
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisations_de
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import boite_autour, distance_km
-from repere.utils.text import normalise
 
 RAYON_DEFAUT_KM = 30
 RAYON_MAX_KM = 200
@@ -75,7 +75,7 @@ def _conditions(c: Criteres, cles: list[str], thematiques: list[str]) -> tuple[l
     zone = ["s.zone_cle = ''"] + ["s.zone_cle LIKE %s"] * len(cles)
     sql.append("(" + " OR ".join(zone) + ")")
     params += [f"%|{cle}|%" for cle in cles]
-    for mot in normalise(c.texte).split():
+    for mot in normaliser_texte(c.texte).split():
         sql.append("s.texte_recherche LIKE %s")
         params.append(f"% {mot}%")
     if c.publics:
