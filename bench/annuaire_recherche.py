@@ -297,13 +297,18 @@ def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
     requetes[0].commune = commune(VILLES[0])
     for c in requetes[:3]:
         selectors.rechercher(c)  # warm-up
-    durees, tailles = [], []
+    durees, cpu, tailles = [], [], []
     for c in requetes:
-        t = time.perf_counter()
+        t, tc = time.perf_counter(), time.process_time()
         r = selectors.rechercher(c)
         durees.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - tc) * 1000)
         tailles.append(len(r))
     durees.sort()
+    cpu.sort()
+    resultats["recherche_cpu_p50_ms"] = statistics.median(cpu)
+    resultats["recherche_cpu_p95_ms"] = cpu[int(0.95 * (len(cpu) - 1))]
+    resultats["charge"] = os.getloadavg()[0]
     resultats["recherche_p50_ms"] = statistics.median(durees)
     resultats["recherche_p95_ms"] = durees[int(0.95 * (len(durees) - 1))]
     resultats["recherche_max_ms"] = durees[-1]
@@ -364,6 +369,10 @@ def main():
         print(
             f"[{base}] recherche lieu + 30 km + thématique + mot + ouvert maintenant : p50 {r['recherche_p50_ms']:.1f} ms, "
             f"p95 {r['recherche_p95_ms']:.1f} ms, max {r['recherche_max_ms']:.1f} ms ({r['resultats_moyens']:.1f} résultats en moyenne)"
+        )
+        print(
+            f"[{base}] temps CPU du processus Python par recherche : p50 {r['recherche_cpu_p50_ms']:.1f} ms, "
+            f"p95 {r['recherche_cpu_p95_ms']:.1f} ms (charge de la machine : {r['charge']:.1f} pour 2 cœurs)"
         )
         print(
             f"[{base}] naïf (tout charger, filtrer en Python) : p50 {r['naif_p50_ms']:.0f} ms — ratio {r['ratio_medianes']:.0f}×"
