@@ -136,7 +136,14 @@ def situation_openfisca(menage, moteur) -> dict:
     structure = moteur.Structure([menage])
     donnees, _ = moteur.entrees(structure, menage.mois)
     tbs = moteur.systeme()
-    optimisations = set(moteur.ZERO_FOYER_MOIS)
+    optimisations = {
+        *moteur.ZERO_FOYER_MOIS,
+        *moteur.ZERO_INDIVIDU_MOIS,
+        *moteur.ZERO_INDIVIDU_PASSE,
+        *moteur.ZERO_FAMILLE_PASSE,
+        "ressortissant_eee",
+        "apprenti",
+    }
     individus = {f"p{i}": {} for i in range(len(structure.personnes))}
     familles = {f"f{f}": {} for f in range(structure.nb_familles)}
     foyers = {f"f{f}": {} for f in range(structure.nb_familles)}

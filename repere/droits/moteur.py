@@ -162,12 +162,32 @@ INJECTIONS_ZERO_FAMILLE = ("apl", "als", "alf")
 INJECTIONS_ZERO_INDIVIDU = ("asi",)
 
 
-# Foyer-fiscal monthly incomes the household model does not describe (capital income): 0.
+# Monthly incomes the household model does not describe (capital, rents, daily allowances, work
+# accident annuities): 0 for every month. OpenFisca's formulas would find the same 0, at a cost.
 ZERO_FOYER_MOIS = (
     "revenus_capitaux_prelevement_liberatoire",
     "revenus_capitaux_prelevement_forfaitaire_unique_ir",
     "revenus_capitaux_prelevement_bareme",
+    "rente_viagere_titre_onereux",
 )
+ZERO_INDIVIDU_MOIS = (
+    "revenus_capital",
+    "revenus_locatifs",
+    "indemnites_journalieres",
+    "rente_accident_travail",
+    "rsa_base_ressources_patrimoine_individu",
+    "rsa_indemnites_journalieres_hors_activite",
+    "rsa_indemnites_journalieres_activite",
+    # self-employed income enters as yearly rpns_imposables, never as auto-entrepreneur turnover
+    "rpns_auto_entrepreneur_benefice",
+    "rpns_auto_entrepreneur_CA_achat_revente",
+    "rpns_auto_entrepreneur_CA_bic",
+    "rpns_auto_entrepreneur_CA_bnc",
+    "remuneration_apprenti",  # no apprenticeship contract in the model
+)
+# Past months of benefits the model does not describe as received (AAH complements, CLCA): 0.
+ZERO_INDIVIDU_PASSE = ("caah", "mva")
+ZERO_FAMILLE_PASSE = ("paje_clca",)
 
 # --- results -------------------------------------------------------------------------------------------
 
@@ -508,8 +528,20 @@ def entrees(structure: Structure, mois: str) -> tuple[dict, dict]:
                 out[(variable, periode)] = montants * ratio if ratio != 1.0 else montants
 
     zero_ff = np.zeros(nb_f)
+    zero_pp = np.zeros(nb_p)
+    eee = np.ones(nb_p, dtype=bool)  # no nationality in the model: OpenFisca's default (French)
+    non_p = np.zeros(nb_p, dtype=bool)
     for periode in tous_mois:
         for variable in ZERO_FOYER_MOIS:
+            out[(variable, periode)] = zero_ff
+        for variable in ZERO_INDIVIDU_MOIS:
+            out[(variable, periode)] = zero_pp
+        out[("ressortissant_eee", periode)] = eee
+        out[("apprenti", periode)] = non_p
+    for periode in passes:
+        for variable in ZERO_INDIVIDU_PASSE:
+            out[(variable, periode)] = zero_pp
+        for variable in ZERO_FAMILLE_PASSE:
             out[(variable, periode)] = zero_ff
 
     # Self-employed: yearly taxable profit for N-2 and N-1 (the RSA/PPA/AL read last year's).
