@@ -95,8 +95,13 @@ def creneaux_touchent_jour(creneaux: list[list[int]], jour: int) -> bool:
     return any(a < fin and b > debut for a, b in creneaux)
 
 
+@lru_cache(maxsize=64)
+def _feries(annee: int):
+    return holidays.France(years=annee)
+
+
 def jour_ferie(jour: date) -> bool:
-    return jour in holidays.France(years=jour.year)
+    return jour in _feries(jour.year)
 
 
 def _ferme(jour: date, fermetures) -> bool:

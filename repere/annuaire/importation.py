@@ -529,8 +529,15 @@ def _enregistrer_services(valides: dict, rapport: Rapport, *, detecter_suppressi
         f"{q('latitude')}, {q('longitude')}) VALUES (%s, %s, %s, %s)"
     )
     with connection.cursor() as curseur:
-        for i in range(0, len(lignes), 20000):
-            curseur.executemany(sql, lignes[i : i + 20000])
+        if connection.vendor == "postgresql":
+            # COPY is several times faster than INSERT for the ~3 index rows per service
+            colonnes = f"{q('service_id')}, {q('thematique')}, {q('latitude')}, {q('longitude')}"
+            with curseur.cursor.copy(f"COPY {q(IndexRecherche._meta.db_table)} ({colonnes}) FROM STDIN") as copie:
+                for ligne in lignes:
+                    copie.write_row(ligne)
+        else:
+            for i in range(0, len(lignes), 20000):
+                curseur.executemany(sql, lignes[i : i + 20000])
     LieuService.objects.bulk_create(lieux, batch_size=2000)
     Fermeture.objects.bulk_create(fermetures, batch_size=2000)
 
