@@ -104,10 +104,12 @@ def main():
         besoins, droits = [], []
         for c in contacts:
             for t in alea.sample(themes, 2):
-                besoins.append(ContactBesoin(contact=c, campagne=c.campagne, thematique=t))
+                besoins.append(
+                    ContactBesoin(contact=c, campagne=c.campagne, date=c.date, commune=c.commune, thematique=t)
+                )
             for code, libelle in alea.sample(prestations, alea.choice([0, 1, 1, 2, 2])):
                 droits.append(
-                    ContactDroit(contact=c, campagne=c.campagne, prestation=code, libelle=libelle,
+                    ContactDroit(contact=c, campagne=c.campagne, date=c.date, commune=c.commune, prestation=code, libelle=libelle,
                                  certitude=alea.choice(["probable", "possible"]), montant_mensuel=alea.randint(20, 600))
                 )  # fmt: skip
         ContactBesoin.objects.bulk_create(besoins, batch_size=2000)

@@ -85,9 +85,9 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
         ),
         "personne": D,
     },
-    "ContactBesoin": dict.fromkeys(("id", "contact", "campagne", "thematique"), C),
+    "ContactBesoin": dict.fromkeys(("id", "contact", "campagne", "date", "commune", "thematique"), C),
     "ContactDroit": dict.fromkeys(
-        ("id", "contact", "campagne", "prestation", "libelle", "certitude", "montant_mensuel"), C
+        ("id", "contact", "campagne", "date", "commune", "prestation", "libelle", "certitude", "montant_mensuel"), C
     ),
     "Personne": {
         "id": S,

@@ -107,19 +107,32 @@ class Contact(models.Model):
 
     class Meta:
         ordering = ["-date", "-cree_le"]
-        indexes = [models.Index(fields=["campagne", "date"], name="contact_campagne_date")]
+        # Covering index: the dashboard and indicator aggregates read only the index.
+        indexes = [
+            models.Index(
+                fields=["campagne", "date", "secteur", "commune", "suivi_souhaite", "orientation_proposee", "personne"],
+                name="contact_indicateurs",
+            )
+        ]
 
     def __str__(self):
         return f"Contact du {self.date:%d/%m/%Y}"
 
 
 class ContactBesoin(models.Model):
+    """One need of a contact; campaign, date and commune are copied from the contact so that the
+    indicators filter and count on this table's covering index alone."""
+
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="besoins")
     campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    commune = models.ForeignKey(
+        "territoires.Territoire", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     thematique = models.CharField(max_length=120)
 
     class Meta:
-        indexes = [models.Index(fields=["campagne", "thematique"], name="besoin_campagne_theme")]
+        indexes = [models.Index(fields=["campagne", "thematique", "date", "commune"], name="besoin_indicateurs")]
 
     def __str__(self):
         return f"{self._meta.verbose_name} n° {self.pk}"
@@ -136,13 +149,22 @@ class ContactDroit(models.Model):
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="droits")
     campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    commune = models.ForeignKey(
+        "territoires.Territoire", null=True, on_delete=models.SET_NULL, related_name="+", db_index=False
+    )
     prestation = models.CharField(max_length=60)
     libelle = models.CharField(max_length=200)
     certitude = models.CharField(max_length=20)
     montant_mensuel = models.DecimalField(max_digits=10, decimal_places=2, null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["campagne", "prestation"], name="contactdroit_campagne_prest")]
+        indexes = [
+            models.Index(
+                fields=["campagne", "prestation", "certitude", "date", "commune", "montant_mensuel"],
+                name="contactdroit_indicateurs",
+            )
+        ]
 
     def __str__(self):
         return f"{self._meta.verbose_name} n° {self.pk}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from repere.allervers import referentiels
 from repere.allervers.models import (
@@ -58,14 +59,23 @@ def _contacts(f: Filtre):
 
 
 def _sous_contacts(model, f: Filtre):
-    qs = model.objects.filter(campagne_id__in=f.campagnes)
-    if f.du or f.au or f.communes is not None:
-        qs = qs.filter(contact__in=_contacts(f).values("pk"))
+    """Needs or spotted rights of the filtered contacts, on their own copied date and commune."""
+    qs = model.objects.filter(campagne_id__in=f.campagnes).filter(f.periode("date"))
+    if f.communes is not None:
+        qs = qs.filter(commune_id__in=f.communes)
     return qs
 
 
+def _debut_jour(jour: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(jour, datetime.time.min))
+
+
 def _personnes(f: Filtre):
-    qs = Personne.objects.filter(campagne_id__in=f.campagnes).filter(f.periode("cree_le__date"))
+    qs = Personne.objects.filter(campagne_id__in=f.campagnes)
+    if f.du:
+        qs = qs.filter(cree_le__gte=_debut_jour(f.du))
+    if f.au:
+        qs = qs.filter(cree_le__lt=_debut_jour(f.au + datetime.timedelta(days=1)))
     if f.communes is not None:
         qs = qs.filter(commune_id__in=f.communes)
     return qs
@@ -77,6 +87,13 @@ def _personnes_anonymisees(f: Filtre):
         codes = Territoire.objects.filter(pk__in=f.communes).values_list("code", flat=True)
         qs = qs.filter(commune_code__in=list(codes))
     return qs
+
+
+def _libelle_prestation(code: str) -> str:
+    from repere.droits.prestations import PAR_CODE
+
+    p = PAR_CODE.get(code)
+    return p.libelle if p else code
 
 
 def _delais(paires) -> dict:
@@ -110,24 +127,22 @@ def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
         {"code": c, "libelle": referentiels.libelle_thematique(c), "contacts": n} for c, n in besoins.most_common()
     ]
 
-    # Rights spotted by the quick pre-screen.
-    reperes = [
-        {
-            "prestation": r["prestation"],
-            "libelle": r["libelle"],
-            "probables": r["probables"],
-            "possibles": r["possibles"],
-            "montant_mensuel": r["montant"] or ZERO,
-        }
-        for r in _sous_contacts(ContactDroit, f)
-        .values("prestation", "libelle")
-        .annotate(
-            probables=Count("id", filter=Q(certitude="probable")),
-            possibles=Count("id", filter=~Q(certitude="probable")),
-            montant=Sum("montant_mensuel"),
-        )
-        .order_by("-probables", "libelle")
-    ]
+    # Rights spotted by the quick pre-screen (grouped on the covering index, labels from the catalogue).
+    reperes_par_code = defaultdict(lambda: {"probables": 0, "possibles": 0, "montant_mensuel": ZERO})
+    for prestation, certitude, n, montant in (
+        _sous_contacts(ContactDroit, f)
+        .values_list("prestation", "certitude")
+        .annotate(n=Count("id"), montant=Sum("montant_mensuel"))
+        .values_list("prestation", "certitude", "n", "montant")
+        .order_by()
+    ):
+        r = reperes_par_code[prestation]
+        r["probables" if certitude == "probable" else "possibles"] += n
+        r["montant_mensuel"] += montant or ZERO
+    reperes = sorted(
+        ({"prestation": code, "libelle": _libelle_prestation(code), **r} for code, r in reperes_par_code.items()),
+        key=lambda r: (-r["probables"], r["libelle"]),
+    )
 
     # Rights pipeline of identified people (live + anonymised).
     personnes = _personnes(f)

@@ -161,6 +161,10 @@ def communes_de_campagne(campagne: Campagne) -> list[Territoire]:
 # --- Contacts ------------------------------------------------------------------------------------------
 
 
+def _contact_existant(cle: uuid.UUID) -> Contact | None:
+    return Contact.objects.filter(cle=cle).first()
+
+
 def enregistrer_contact(
     *,
     par,
@@ -182,7 +186,7 @@ def enregistrer_contact(
         cle = uuid.UUID(str(cle)) if cle else uuid.uuid4()
     except ValueError as e:
         raise ErreurMetier("La clé d'envoi n'est pas un identifiant valide.", champ="cle") from e
-    existant = Contact.objects.filter(cle=cle).first()
+    existant = _contact_existant(cle)
     if existant is not None:
         if existant.saisi_par_id != getattr(par, "pk", None):
             raise ErreurMetier("Cette clé d'envoi appartient à un autre contact.", champ="cle")
@@ -245,7 +249,10 @@ def enregistrer_contact(
                 suivi_souhaite=suivi_souhaite,
             )
             ContactBesoin.objects.bulk_create(
-                [ContactBesoin(contact=contact, campagne=campagne, thematique=b) for b in besoins]
+                [
+                    ContactBesoin(contact=contact, campagne=campagne, date=date, commune=commune, thematique=b)
+                    for b in besoins
+                ]
             )
             if resultat:
                 ContactDroit.objects.bulk_create(
@@ -253,6 +260,8 @@ def enregistrer_contact(
                         ContactDroit(
                             contact=contact,
                             campagne=campagne,
+                            date=date,
+                            commune=commune,
                             prestation=d["prestation"],
                             libelle=d["libelle"],
                             certitude=d["certitude"],
