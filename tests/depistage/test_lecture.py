@@ -227,3 +227,33 @@ def test_windows_1252_detecte_meme_loin_dans_le_fichier(tmp_path):
     with lecture.ouvrir(chemin) as source:
         assert source.encodage == "cp1252"
         assert list(source.lignes())[-1] == (5002, ["B", "demandeur", "40", "49007", "propriétaire"])
+
+
+def test_deja_vus_compact():
+    from repere.depistage.assemblage import DejaVus
+
+    vus = DejaVus()
+    vus.RECENTS_MAX = 10
+    for i in range(35):
+        vus.ajouter(f"M{i}")
+    assert all(f"M{i}" in vus for i in range(35))
+    assert "M35" not in vus and "autre" not in vus
+    assert len(vus._anciens) == 30 and len(vus._recents) == 5
+
+
+def test_fusion_de_nombreux_lots(tmp_path):
+    from repere.depistage import sortie
+
+    parts = []
+    for lot in range(50):
+        lignes = [
+            (f"L{lot}-{k}", "49007", 1, float((lot * 7 + k * 13) % 97), 0, "") + (None,) * (len(sortie.SCHEMA_PART) - 6)
+            for k in range(30)
+        ]
+        chemin = tmp_path / f"p{lot}.parquet"
+        sortie.ecrire_part(chemin, lignes)
+        parts.append((lot, chemin))
+    fusion = list(sortie.fusionner(parts))
+    assert len(fusion) == 1500 and len({r[0] for r in fusion}) == 1500
+    priorites = [r[3] for r in fusion]
+    assert priorites == sorted(priorites, reverse=True)
