@@ -24,7 +24,7 @@ class Synthese:
     menages: int = 0
     menages_non_recours: int = 0
     montant_total: float = 0.0
-    par_prestation: dict[str, list] = field(default_factory=dict)  # code -> [estimés > 0, NR, montant NR, perçus]
+    par_prestation: dict[str, list] = field(default_factory=dict)  # code -> [droit estimé, NR, montant NR, perçus]
     par_commune: dict[str, list] = field(default_factory=dict)  # code INSEE -> [ménages, ménages NR, montant]
     tranches: list[int] = field(default_factory=lambda: [0] * len(TRANCHES))
 
@@ -47,7 +47,7 @@ class Synthese:
             if estime is None:
                 continue
             stats = self.par_prestation.setdefault(code, [0, 0, 0.0, 0])
-            if estime > 0:
+            if estime > 0 or nr:
                 stats[0] += 1
             if nr:
                 stats[1] += 1
@@ -166,7 +166,7 @@ Estimations à confirmer avec les personnes : elles dépendent des données du f
 {graphiques}
 <h2>Par prestation</h2>
 <table><caption>Ménages et montants par prestation (montants mensuels ; prestations annuelles ramenées au mois)</caption>
-<thead><tr><th scope="col">Prestation</th><th scope="col" class="n">Montant estimé &gt; 0</th><th scope="col" class="n">Déjà perçue</th>
+<thead><tr><th scope="col">Prestation</th><th scope="col" class="n">Droit estimé</th><th scope="col" class="n">Déjà perçue</th>
 <th scope="col" class="n">Non-recours probable</th><th scope="col" class="n">Montant mensuel en jeu</th></tr></thead>
 <tbody>{lignes_prestations}</tbody></table>
 <h2>Par commune</h2>
