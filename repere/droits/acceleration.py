@@ -130,3 +130,82 @@ class CacheParametres:
             os.replace(temporaire, self.chemin)
         except OSError:
             pass
+
+
+# --- variable files: class positions kept between processes ----------------------------------------------
+#
+# openfisca-core parses every variable file with ``ast.parse`` (~130 files, ~1 s) only to find where
+# each class starts and ends (introspection data). The positions are kept in the same cache
+# directory, keyed by a hash of the file's source; the module itself is still executed normally.
+
+
+class _AstLeger:
+    """Stands for the ``ast`` module inside openfisca_core.taxbenefitsystems.tax_benefit_system."""
+
+    def __init__(self, positions: dict):
+        import ast as _ast
+
+        self._ast = _ast
+        self.positions = positions
+        self.nouvelles = 0
+
+    def __getattr__(self, nom):
+        return getattr(self._ast, nom)
+
+    def parse(self, source, *args, **kwargs):
+        import hashlib
+
+        if args or kwargs or not isinstance(source, str):
+            return self._ast.parse(source, *args, **kwargs)
+        cle = hashlib.sha1(source.encode("utf-8"), usedforsecurity=False).hexdigest()
+        classes = self.positions.get(cle)
+        if classes is None:
+            arbre = self._ast.parse(source)
+            classes = [(n.name, n.lineno, n.end_lineno) for n in arbre.body if isinstance(n, self._ast.ClassDef)]
+            self.positions[cle] = classes
+            self.nouvelles += 1
+        corps = []
+        for nom, debut, fin in classes:
+            noeud = self._ast.ClassDef(name=nom, bases=[], keywords=[], body=[], decorator_list=[])
+            noeud.lineno, noeud.end_lineno = debut, fin
+            corps.append(noeud)
+        return self._ast.Module(body=corps, type_ignores=[])
+
+
+class CachePositions:
+    def __init__(self, chemin):
+        self.chemin = chemin
+
+    def __enter__(self):
+        import pickle
+
+        from openfisca_core.taxbenefitsystems import tax_benefit_system as module
+
+        self._module = module
+        self._ast_original = module.ast
+        positions = {}
+        if self.chemin is not None and self.chemin.exists():
+            try:
+                with self.chemin.open("rb") as f:
+                    positions = pickle.load(f)  # noqa: S301 - written by __exit__ below
+            except Exception:  # noqa: BLE001 - unreadable cache: parse again
+                positions = {}
+        self.leger = _AstLeger(positions)
+        module.ast = self.leger
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        import os
+        import pickle
+
+        self._module.ast = self._ast_original
+        if exc_type is None and self.chemin is not None and self.leger.nouvelles:
+            try:
+                self.chemin.parent.mkdir(parents=True, exist_ok=True)
+                temporaire = self.chemin.with_name(f"{self.chemin.name}.{os.getpid()}.tmp")
+                with temporaire.open("wb") as f:
+                    pickle.dump(self.leger.positions, f, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(temporaire, self.chemin)
+            except OSError:
+                pass
+        return False

@@ -246,7 +246,9 @@ def systeme():
                 debut = time.perf_counter()
                 from openfisca_france import FranceTaxBenefitSystem
 
-                with acceleration.CacheParametres(_chemin_cache_parametres()) as cache:
+                chemin = _chemin_cache_parametres()
+                positions = chemin.with_name(chemin.name.replace("parametres-", "positions-")) if chemin else None
+                with acceleration.CacheParametres(chemin) as cache, acceleration.CachePositions(positions):
                     _etat["tbs"] = FranceTaxBenefitSystem()
                 acceleration.installer()
                 _etat["duree_construction"] = time.perf_counter() - debut
