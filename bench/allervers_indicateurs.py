@@ -150,6 +150,11 @@ def main():
         [DroitAnonymise(personne=a, prestation="rsa", libelle="RSA", **etapes()) for a in anonymes], batch_size=2000
     )
     duree_gen = time.perf_counter() - debut_gen
+    from repere.allervers.compteurs import recalculer
+
+    t = time.perf_counter()
+    nb_compteurs = recalculer()
+    duree_compteurs = time.perf_counter() - t
 
     client = Client()
     client.force_login(pro)
@@ -178,7 +183,7 @@ def main():
         f"Base {moteur} : {Contact.objects.count()} contacts, {ContactBesoin.objects.count()} besoins, "
         f"{ContactDroit.objects.count()} droits repérés, {Personne.objects.count()} personnes, "
         f"{DroitSuivi.objects.count()} droits suivis, {PersonneAnonymisee.objects.count()} personnes anonymisées "
-        f"(génération {duree_gen:.0f} s)"
+        f"(génération {duree_gen:.0f} s ; {nb_compteurs} compteurs quotidiens reconstruits en {duree_compteurs:.1f} s)"
     )
     ref = resultats["référence : registre (page légère)"][1]
     for nom, (p50, p95) in resultats.items():

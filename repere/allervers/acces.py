@@ -111,7 +111,7 @@ def donnees_de(*, personne: Personne) -> dict:
             {"organisation": str(m.organisation), "depuis": m.ajoute_le, "fin": m.fin_le}
             for m in personne.groupe.select_related("organisation")
         ],
-        "orientations": [o.orientation_id for o in personne.orientations.all()],
+        "orientations": _orientations(personne),
         "journal_des_acces": [
             {
                 "quand": j.quand,
@@ -122,6 +122,23 @@ def donnees_de(*, personne: Personne) -> dict:
             for j in lectures(personne=personne)
         ],
     }
+
+
+def _orientations(personne: Personne) -> list[dict]:
+    from repere.annuaire.models import Orientation
+
+    ids = list(personne.orientations.values_list("orientation_id", flat=True))
+    return [
+        {
+            "date": o.cree_le,
+            "service": o.service.nom,
+            "structure": o.service.structure.nom,
+            "besoins": o.besoins,
+            "statut": o.get_statut_display(),
+            "resultat": o.get_resultat_display() if o.resultat else "",
+        }
+        for o in Orientation.objects.filter(pk__in=ids).select_related("service__structure")
+    ]
 
 
 def lectures(*, personne: Personne):

@@ -89,6 +89,7 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
     "ContactDroit": dict.fromkeys(
         ("id", "contact", "campagne", "date", "commune", "prestation", "libelle", "certitude", "montant_mensuel"), C
     ),
+    "CompteurJour": dict.fromkeys(("id", "campagne", "date", "cle", "n", "montant"), C),
     "Personne": {
         "id": S,
         "organisation": ST,

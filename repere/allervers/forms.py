@@ -155,7 +155,13 @@ class PersonneForm(forms.Form):
     )
     email = forms.EmailField(label="E-mail", required=False)
     adresse = forms.CharField(label="Adresse", max_length=250, required=False)
+    commune = forms.CharField(
+        label="Commune (code INSEE)", max_length=5, required=False, help_text="Reprise du contact si elle est vide."
+    )
     referent = forms.ModelChoiceField(User.objects.none(), label="Professionnel référent", required=False)
+
+    def clean_commune(self):
+        return _commune(self.cleaned_data.get("commune"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,6 +182,18 @@ class PersonneForm(forms.Form):
         return True
 
 
+def _commune(code: str):
+    from repere.territoires.models import Territoire
+
+    code = (code or "").strip().upper()
+    if not code:
+        return None
+    commune = Territoire.objects.filter(type="commune", code=code).first()
+    if commune is None:
+        raise forms.ValidationError(f"Commune inconnue : {code} (code INSEE à 5 caractères, par exemple 49092).")
+    return commune
+
+
 class IdentiteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     prenom = forms.CharField(label="Prénom", max_length=100)
@@ -184,6 +202,19 @@ class IdentiteForm(forms.Form):
     telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
     email = forms.EmailField(label="E-mail", required=False)
     adresse = forms.CharField(label="Adresse", max_length=250, required=False)
+    commune = forms.CharField(label="Commune (code INSEE)", max_length=5, required=False)
+    referent = forms.ModelChoiceField(User.objects.none(), label="Professionnel référent", required=False)
+
+    def __init__(self, *args, personne, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["referent"].queryset = User.objects.filter(
+            memberships__organisation_id=personne.organisation_id,
+            memberships__role__in=list(ROLES_DONNEES_PERSONNELLES),
+            memberships__is_active=True,
+        ).distinct()
+
+    def clean_commune(self):
+        return _commune(self.cleaned_data.get("commune"))
 
 
 ACTIVITES = [

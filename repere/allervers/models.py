@@ -413,3 +413,23 @@ class DroitAnonymise(models.Model):
 
     def __str__(self):
         return f"{self._meta.verbose_name} n° {self.pk}"
+
+
+class CompteurJour(models.Model):
+    """Daily counters of a campaign's anonymous contacts, kept up to date in the transaction that
+    stores each contact (and rebuilt from the rows by ``manage.py allervers_recalculer_compteurs``):
+    the dashboard and the indicators without a territory filter read these few rows instead of
+    scanning every contact. Keys: ``contacts``, ``suivi``, ``secteur:<s>``, ``orientation:<code>``,
+    ``besoin:<thématique>``, ``droit:<prestation>:<certitude>`` (with the summed monthly amount)."""
+
+    campagne = models.ForeignKey(Campagne, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    cle = models.CharField(max_length=200)
+    n = models.PositiveIntegerField(default=0)
+    montant = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["campagne", "date", "cle"], name="compteurjour_unique")]
+
+    def __str__(self):
+        return f"{self.campagne_id} {self.date} {self.cle} = {self.n}"

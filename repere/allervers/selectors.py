@@ -2,17 +2,17 @@
 (live tables plus the anonymised statistics tables), never typed in."""
 
 import datetime
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Func, IntegerField, Q, Sum
 from django.utils import timezone
 
 from repere.allervers import referentiels
 from repere.allervers.models import (
     Campagne,
+    CompteurJour,
     Contact,
     ContactBesoin,
     ContactDroit,
@@ -96,39 +96,122 @@ def _libelle_prestation(code: str) -> str:
     return p.libelle if p else code
 
 
-def _delais(paires) -> dict:
-    jours = [(b - a).days for a, b in paires if a and b and b >= a]
-    if not jours:
+class JoursEntre(Func):
+    """Whole days between two dates, computed by the database (date - date on PostgreSQL)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def __init__(self, fin: str, debut: str):
+        super().__init__(F(fin), F(debut))
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def _delais(sources, debut: str, fin: str) -> dict:
+    """Median and mean number of days between two steps, exact, from a histogram computed in SQL
+    (one row per distinct delay instead of one row per right)."""
+    histogramme = Counter()
+    for qs in sources:
+        for duree, n in (
+            qs.filter(**{f"{debut}__isnull": False, f"{fin}__isnull": False, f"{fin}__gte": F(debut)})
+            .annotate(delai=JoursEntre(fin, debut))
+            .values_list("delai")
+            .annotate(n=Count("id"))
+            .values_list("delai", "n")
+            .order_by()
+        ):
+            histogramme[int(duree)] += n
+    total = sum(histogramme.values())
+    if not total:
         return {"n": 0, "mediane": None, "moyenne": None}
-    return {"n": len(jours), "mediane": statistics.median(jours), "moyenne": round(sum(jours) / len(jours), 1)}
+    valeurs = sorted(histogramme.items())
+
+    def rang(k):  # the k-th smallest delay (0-based)
+        cumul = 0
+        for jours, n in valeurs:
+            cumul += n
+            if k < cumul:
+                return jours
+        return valeurs[-1][0]
+
+    mediane = rang(total // 2) if total % 2 else (rang(total // 2 - 1) + rang(total // 2)) / 2
+    moyenne = round(sum(j * n for j, n in valeurs) / total, 1)
+    return {"n": total, "mediane": mediane, "moyenne": moyenne}
 
 
-def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
-    """The TZNR indicators over campaigns (ids or queryset), optionally one territory and one period."""
-    f = Filtre(campagnes=[c if isinstance(c, int) else c.pk for c in campagnes], territoire=territoire, du=du, au=au)
-    contacts = _contacts(f)
-    resume = contacts.aggregate(
-        total=Count("id"),
-        suivi=Count("id", filter=Q(suivi_souhaite=True)),
-        orientes=Count("id", filter=~Q(orientation_proposee="")),
-        identifies=Count("id", filter=Q(personne__isnull=False)),
-    )
+def _agregats_vides() -> dict:
+    return {
+        "resume": {"total": 0, "suivi": 0, "orientes": 0},
+        "orientations": Counter(),
+        "jours": defaultdict(Counter),
+        "besoins": Counter(),
+        "reperes": defaultdict(lambda: {"probables": 0, "possibles": 0, "montant_mensuel": ZERO}),
+    }
 
-    # Needs by theme (category of data·inclusion).
-    besoins = Counter()
+
+def _agregats_compteurs(f: Filtre) -> dict:
+    """Contacts, needs and spotted rights from the daily counters (no territory filter)."""
+    a = _agregats_vides()
+    for date, cle, n, montant in (
+        CompteurJour.objects.filter(campagne_id__in=f.campagnes)
+        .filter(f.periode("date"))
+        .values_list("date", "cle", "n", "montant")
+    ):
+        genre, _, reste = cle.partition(":")
+        if genre == "contacts":
+            a["resume"]["total"] += n
+        elif genre == "suivi":
+            a["resume"]["suivi"] += n
+        elif genre == "secteur":
+            a["jours"][date][reste or "—"] += n
+        elif genre == "orientation":
+            a["resume"]["orientes"] += n
+            a["orientations"][reste] += n
+        elif genre == "besoin":
+            a["besoins"][reste] += n
+        elif genre == "droit":
+            prestation, _, certitude = reste.rpartition(":")
+            r = a["reperes"][prestation]
+            r["probables" if certitude == "probable" else "possibles"] += n
+            r["montant_mensuel"] += montant or ZERO
+    return a
+
+
+def _agregats_lignes(f: Filtre, par_jour: bool) -> dict:
+    """The same from the rows, on their covering indexes (territory filter)."""
+    a = _agregats_vides()
+    groupes = ["orientation_proposee"] + (["date", "secteur"] if par_jour else [])
+    for ligne in (
+        _contacts(f)
+        .values_list(*groupes)
+        .annotate(n=Count("id"), suivi=Count("id", filter=Q(suivi_souhaite=True)))
+        .values_list(*groupes, "n", "suivi")
+        .order_by()
+    ):
+        orientation, n, suivi = ligne[0], ligne[-2], ligne[-1]
+        a["resume"]["total"] += n
+        a["resume"]["suivi"] += suivi
+        if orientation:
+            a["resume"]["orientes"] += n
+            a["orientations"][orientation] += n
+        if par_jour:
+            a["jours"][ligne[1]][ligne[2] or "—"] += n
     for code, n in (
         _sous_contacts(ContactBesoin, f)
         .values_list("thematique")
         .annotate(n=Count("id"))
         .values_list("thematique", "n")
     ):
-        besoins[referentiels.categorie_de(code)] += n
-    besoins_detail = [
-        {"code": c, "libelle": referentiels.libelle_thematique(c), "contacts": n} for c, n in besoins.most_common()
-    ]
-
-    # Rights spotted by the quick pre-screen (grouped on the covering index, labels from the catalogue).
-    reperes_par_code = defaultdict(lambda: {"probables": 0, "possibles": 0, "montant_mensuel": ZERO})
+        a["besoins"][code] += n
     for prestation, certitude, n, montant in (
         _sous_contacts(ContactDroit, f)
         .values_list("prestation", "certitude")
@@ -136,43 +219,42 @@ def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
         .values_list("prestation", "certitude", "n", "montant")
         .order_by()
     ):
-        r = reperes_par_code[prestation]
+        r = a["reperes"][prestation]
         r["probables" if certitude == "probable" else "possibles"] += n
         r["montant_mensuel"] += montant or ZERO
+    return a
+
+
+def indicateurs(*, campagnes, territoire=None, du=None, au=None, par_jour: bool = False) -> dict:
+    """The TZNR indicators over campaigns (ids or queryset), optionally one territory and one period.
+
+    Without a territory, contacts, needs and spotted rights come from the daily counters; with one,
+    from the rows (their own covering indexes)."""
+    f = Filtre(campagnes=[c if isinstance(c, int) else c.pk for c in campagnes], territoire=territoire, du=du, au=au)
+    a = _agregats_compteurs(f) if f.communes is None else _agregats_lignes(f, par_jour)
+    resume, orientations_proposees, jours = a["resume"], a["orientations"], a["jours"]
+
+    # Needs by theme (category of data·inclusion).
+    besoins = Counter()
+    for code, n in a["besoins"].items():
+        besoins[referentiels.categorie_de(code)] += n
+    besoins_detail = [
+        {"code": c, "libelle": referentiels.libelle_thematique(c), "contacts": n} for c, n in besoins.most_common()
+    ]
+    # Rights spotted by the quick pre-screen (labels from the simulator's catalogue).
     reperes = sorted(
-        ({"prestation": code, "libelle": _libelle_prestation(code), **r} for code, r in reperes_par_code.items()),
+        ({"prestation": code, "libelle": _libelle_prestation(code), **r} for code, r in a["reperes"].items()),
         key=lambda r: (-r["probables"], r["libelle"]),
     )
 
-    # Rights pipeline of identified people (live + anonymised).
+    # Rights pipeline of identified people (live + anonymised), aggregated in the database.
     personnes = _personnes(f)
     anonymes = _personnes_anonymisees(f)
     nb_personnes = personnes.count() + anonymes.count()
-    lignes = list(
-        DroitSuivi.objects.filter(personne__in=personnes.values("pk")).values_list(
-            "prestation",
-            "libelle",
-            "statut",
-            "montant_estime",
-            "montant_confirme",
-            "detecte_le",
-            "depose_le",
-            "ouvert_le",
-            "cloture_le",
-        )
-    ) + list(
-        DroitAnonymise.objects.filter(personne__in=anonymes.values("pk")).values_list(
-            "prestation",
-            "libelle",
-            "statut",
-            "montant_estime",
-            "montant_confirme",
-            "detecte_le",
-            "depose_le",
-            "ouvert_le",
-            "cloture_le",
-        )
-    )
+    sources = [
+        DroitSuivi.objects.filter(personne__in=personnes.values("pk")),
+        DroitAnonymise.objects.filter(personne__in=anonymes.values("pk")),
+    ]
     par_prestation = defaultdict(
         lambda: {
             "detectes": 0,
@@ -186,22 +268,35 @@ def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
         }
     )
     libelles = {}
-    for prestation, libelle, statut, estime, confirme, _d, depose, _o, _c in lignes:
-        libelles[prestation] = libelle
-        p = par_prestation[prestation]
-        p["detectes"] += 1
-        if statut != StatutDroit.DETECTE:
-            p["demarches"] += 1
-        if depose or statut in (StatutDroit.DEPOSE, StatutDroit.OUVERT, StatutDroit.REFUSE):
-            p["deposes"] += 1
-        if statut == StatutDroit.OUVERT:
-            p["ouverts"] += 1
-            p["confirme_mensuel"] += confirme or ZERO
-        elif statut == StatutDroit.REFUSE:
-            p["refuses"] += 1
-        elif statut == StatutDroit.ABANDONNE:
-            p["abandonnes"] += 1
-        p["estime_mensuel"] += estime or ZERO
+    for qs in sources:
+        for prestation, libelle, statut, n, deposes, estime, confirme in (
+            qs.values_list("prestation", "libelle", "statut")
+            .annotate(
+                n=Count("id"),
+                deposes=Count("id", filter=Q(depose_le__isnull=False)),
+                estime=Sum("montant_estime"),
+                confirme=Sum("montant_confirme"),
+            )
+            .values_list("prestation", "libelle", "statut", "n", "deposes", "estime", "confirme")
+            .order_by()
+        ):
+            libelles.setdefault(prestation, libelle)
+            p = par_prestation[prestation]
+            p["detectes"] += n
+            if statut != StatutDroit.DETECTE:
+                p["demarches"] += n
+            if statut in (StatutDroit.DEPOSE, StatutDroit.OUVERT, StatutDroit.REFUSE):
+                p["deposes"] += n
+            elif statut in (StatutDroit.DEMARCHE, StatutDroit.ABANDONNE):
+                p["deposes"] += deposes
+            if statut == StatutDroit.OUVERT:
+                p["ouverts"] += n
+                p["confirme_mensuel"] += confirme or ZERO
+            elif statut == StatutDroit.REFUSE:
+                p["refuses"] += n
+            elif statut == StatutDroit.ABANDONNE:
+                p["abandonnes"] += n
+            p["estime_mensuel"] += estime or ZERO
     droits = []
     for code, p in sorted(par_prestation.items(), key=lambda kv: (-kv[1]["detectes"], libelles[kv[0]])):
         droits.append(
@@ -229,15 +324,12 @@ def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
         )
     }
     delais = {
-        "detection_depot": _delais((d, dep) for _p, _l, _s, _e, _c, d, dep, _o, _cl in lignes),
-        "depot_ouverture": _delais((dep, o) for _p, _l, _s, _e, _c, _d, dep, o, _cl in lignes),
-        "detection_ouverture": _delais((d, o) for _p, _l, _s, _e, _c, d, _dep, o, _cl in lignes),
+        "detection_depot": _delais(sources, "detecte_le", "depose_le"),
+        "depot_ouverture": _delais(sources, "depose_le", "ouvert_le"),
+        "detection_ouverture": _delais(sources, "detecte_le", "ouvert_le"),
     }
 
     # Referrals: proposed at the door, and made through the directory from a record.
-    orientations_proposees = dict(
-        contacts.exclude(orientation_proposee="").values_list("orientation_proposee").annotate(n=Count("id"))
-    )
     libelles_orientation = dict(referentiels.ORIENTATIONS)
     orientations = {
         "proposees": [
@@ -247,11 +339,10 @@ def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
         "annuaire": _orientations_annuaire(personnes),
         "annuaire_anonymisees": anonymes.aggregate(n=Sum("nb_orientations"))["n"] or 0,
     }
-    return {
+    resultat = {
         "contacts": resume["total"],
         "suivis_souhaites": resume["suivi"],
         "contacts_orientes": resume["orientes"],
-        "contacts_identifies": resume["identifies"],
         "personnes": nb_personnes,
         "besoins": besoins_detail,
         "reperes": reperes,
@@ -260,6 +351,9 @@ def indicateurs(*, campagnes, territoire=None, du=None, au=None) -> dict:
         "delais": delais,
         "orientations": orientations,
     }
+    if par_jour:
+        resultat["_jours"] = jours
+    return resultat
 
 
 def _orientations_annuaire(personnes) -> dict:
@@ -277,12 +371,8 @@ def _orientations_annuaire(personnes) -> dict:
 
 def tableau_de_bord(*, campagne: Campagne) -> dict:
     """The campaign dashboard: indicators plus contacts per day and sector, and open follow-ups."""
-    ind = indicateurs(campagnes=[campagne.pk])
-    jours = defaultdict(Counter)
-    for jour, secteur, n in (
-        Contact.objects.filter(campagne=campagne).values_list("date", "secteur").annotate(n=Count("id")).order_by()
-    ):
-        jours[jour][secteur or "—"] += n
+    ind = indicateurs(campagnes=[campagne.pk], par_jour=True)
+    jours = ind.pop("_jours")
     secteurs = sorted({s for c in jours.values() for s in c}, key=lambda s: (s == "—", s))
     par_jour = [
         {"date": j, "total": sum(c.values()), "secteurs": [c.get(s, 0) for s in secteurs]}

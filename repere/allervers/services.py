@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from repere.allervers import prereperage, referentiels
+from repere.allervers import compteurs, prereperage, referentiels
 from repere.allervers.journal import instantane, journaliser_ecriture
 from repere.allervers.models import (
     Campagne,
@@ -270,6 +270,13 @@ def enregistrer_contact(
                         for d in resultat["droits"]
                     ]
                 )
+            compteurs.incrementer(
+                campagne_id=campagne.pk,
+                date=date,
+                cles=compteurs.cles_du_contact(
+                    contact=contact, besoins=besoins, droits=resultat["droits"] if resultat else []
+                ),
+            )
     except IntegrityError:
         # Two submissions of the same key raced: the other one won, return it.
         existant = Contact.objects.filter(cle=cle).first()

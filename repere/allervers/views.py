@@ -38,8 +38,20 @@ from repere.utils.errors import ErreurMetier
 
 
 def _erreur(form, e: ErreurMetier):
-    champ = e.champ if e.champ in form.fields else None
+    champ = e.champ if e.champ in form.fields and not form.fields[e.champ].widget.is_hidden else None
     form.add_error(champ, e.message)
+
+
+def _apres_conflit(classe, request, fiche, erreur, **kwargs):
+    """After a concurrent edit: keep what the user typed, take the new version number (so the next
+    save applies) and show the record as saved in the meantime."""
+    fiche.refresh_from_db()
+    donnees = request.POST.copy()
+    donnees["version"] = fiche.version
+    form = classe(donnees, **kwargs)
+    form.is_valid()
+    _erreur(form, erreur)
+    return form, True
 
 
 def _roles_de(user) -> list[str]:
@@ -335,6 +347,7 @@ def personne_creer(request):
                     telephone=d["telephone"],
                     email=d["email"],
                     adresse=d["adresse"],
+                    commune=d["commune"],
                     referent=d["referent"],
                 )
         except ErreurMetier as e:
@@ -382,16 +395,20 @@ def personne(request, pk):
 def personne_modifier(request, pk):
     personne, organisation = _personne_visible(request, pk)
     initial = {c: getattr(personne, c) for c in ("prenom", "nom", "date_naissance", "telephone", "email", "adresse")}
-    initial["version"] = personne.version
-    form = forms.IdentiteForm(request.POST or None, initial=initial)
+    initial.update(
+        version=personne.version,
+        commune=personne.commune.code if personne.commune else "",
+        referent=personne.referent_id,
+    )
+    form = forms.IdentiteForm(request.POST or None, initial=initial, personne=personne)
+    conflit = False
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
         version = d.pop("version")
         try:
             services.modifier_personne(personne=personne, par=request.user, version=version, **d)
         except ErreurMetier as e:
-            _erreur(form, e)
-            personne.refresh_from_db()
+            form, conflit = _apres_conflit(forms.IdentiteForm, request, personne, e, personne=personne)
         else:
             messages.success(request, "La fiche est mise à jour.")
             return redirect("allervers:personne", personne.pk)
@@ -402,7 +419,7 @@ def personne_modifier(request, pk):
     return render(
         request,
         "allervers/personne_modifier.html",
-        {"form": form, "personne": personne, "titre": "Identité et coordonnées"},
+        {"form": form, "personne": personne, "titre": "Identité et coordonnées", "conflit": conflit},
     )
 
 
@@ -414,6 +431,7 @@ def menage(request, pk):
     initial = formulaire_depuis_menage(personne.menage)
     initial["version"] = personne.version
     form = forms.MenageForm(request.POST or None, initial=initial)
+    conflit = False
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -424,15 +442,17 @@ def menage(request, pk):
             m = menage_depuis_formulaire(d, commune_code=personne.commune.code, date_naissance=personne.date_naissance)
             services.modifier_personne(personne=personne, par=request.user, version=d["version"], menage=m)
         except ErreurMetier as e:
-            _erreur(form, e)
-            personne.refresh_from_db()
+            if e.champ == "version":
+                form, conflit = _apres_conflit(forms.MenageForm, request, personne, e)
+            else:
+                _erreur(form, e)
         else:
             messages.success(request, "La composition du foyer est enregistrée.")
             return redirect("allervers:personne", personne.pk)
     return render(
         request,
         "allervers/personne_modifier.html",
-        {"form": form, "personne": personne, "titre": "Composition du foyer"},
+        {"form": form, "personne": personne, "titre": "Composition du foyer", "conflit": conflit},
     )
 
 

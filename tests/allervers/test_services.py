@@ -225,3 +225,50 @@ def test_clore_une_campagne_par_la_page(client):
     c.refresh_from_db()
     with pytest.raises(ErreurMetier, match="est close depuis"):
         _contact(c, b, date=hier)
+
+
+def test_modification_concurrente_par_la_page(client):
+    from django.urls import reverse
+
+    org = OrganisationFactory()
+    pro, collegue = membre(org, Role.PROFESSIONNEL), membre(org, Role.PROFESSIONNEL)
+    p = _personne(org, pro)
+    url = reverse("allervers:personne_modifier", args=[p.pk])
+    base = {"version": 1, "prenom": "Léa", "nom": "Martin", "commune": "49092", "referent": pro.pk}
+    client.force_login(pro)
+    assert client.post(url, {**base, "telephone": "0611111111"}).status_code == 302
+    client.force_login(collegue)
+    r = client.post(url, {**base, "telephone": "0622222222", "adresse": "3 rue des Lilas"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "modifiée par quelqu" in html and 'role="alert"' in html
+    assert "3 rue des Lilas" in html and "0622222222" in html  # nothing typed is lost
+    assert "Fiche enregistrée entre-temps" in html and 'name="version" value="2"' in html
+    p.refresh_from_db()
+    assert p.telephone == "0611111111" and p.commune.code == "49092" and p.version == 2
+    r = client.post(url, {**base, "version": 2, "commune": "99999"})
+    assert r.status_code == 200 and "Commune inconnue" in r.content.decode()
+
+
+def test_compteurs_quotidiens_egaux_au_recalcul():
+    from repere.allervers import compteurs, selectors
+    from repere.allervers.models import CompteurJour
+
+    org = OrganisationFactory()
+    b = membre(org, Role.BENEVOLE)
+    c = campagne(organisation=org, equipe=[b])
+    hier = AUJOURDHUI() - datetime.timedelta(days=1)
+    _contact(c, b, reponses=REPONSES, secteur="Centre", orientation_proposee="ccas", suivi_souhaite=True)
+    _contact(c, b, reponses=REPONSES, secteur="Centre", besoins=["logement-hebergement", "mobilite"])
+    _contact(c, b, date=hier, secteur="Les Mauges")
+    tenus = set(CompteurJour.objects.values_list("date", "cle", "n", "montant"))
+    assert ("contacts" in {k for _, k, _, _ in tenus}) and len(tenus) > 5
+    ind = selectors.indicateurs(campagnes=[c.pk])
+    assert compteurs.recalculer() == len(tenus)
+    assert set(CompteurJour.objects.values_list("date", "cle", "n", "montant")) == tenus
+    # Counters and rows give the same indicators (the territory filter reads the rows).
+    lignes = selectors.indicateurs(campagnes=[c.pk], territoire=c.territoires.get())
+    assert ind["contacts"] == lignes["contacts"] == 3 and ind["suivis_souhaites"] == 1
+    assert ind["besoins"] == lignes["besoins"] and ind["reperes"] == lignes["reperes"]
+    assert ind["orientations"]["proposees"] == lignes["orientations"]["proposees"]
+    tdb = selectors.tableau_de_bord(campagne=c)
+    assert tdb["secteurs"] == ["Centre", "Les Mauges"] and [j["total"] for j in tdb["par_jour"]] == [1, 2]
