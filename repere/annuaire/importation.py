@@ -478,6 +478,7 @@ def _enregistrer_services(valides: dict, rapport: Rapport, *, detecter_suppressi
         for c in [f.name for f in Service._meta.concrete_fields]
         if c not in ("id", "source", "identifiant", "cree_le", "verifie_par", "relance_verification_le", "statut")
     ]
+    objets.sort(key=lambda o: (o.source, o.identifiant))  # B-tree of the unique key filled in order
     _upsert(Service, objets, champs_maj)
     rapport.services_crees = len(set(valides) - existants)
     rapport.services_mis_a_jour = len(set(valides) & existants)
@@ -523,6 +524,8 @@ def _enregistrer_services(valides: dict, rapport: Rapport, *, detecter_suppressi
                     motif=f.get("motif") or "",
                 )
             )
+    # In the order of the (thématique, latitude, longitude) index: sequential B-tree inserts.
+    lignes.sort(key=lambda r: (r[1], r[2] is not None, r[2] or 0.0))
     q = connection.ops.quote_name
     sql = (
         f"INSERT INTO {q(IndexRecherche._meta.db_table)} ({q('service_id')}, {q('thematique')}, "

@@ -158,11 +158,9 @@ class Service(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "identifiant"], name="service_source_id_unique")]
-        indexes = [
-            models.Index(fields=["latitude", "longitude"]),
-            models.Index(fields=["recherchable", "a_distance"]),
-            models.Index(fields=["verifie_le"]),
-        ]
+        # The geographic search goes through IndexRecherche: no index on the coordinates here (every
+        # index slows the import of 250,000 services down).
+        indexes = [models.Index(fields=["verifie_le"])]
         ordering = ["nom"]
 
     def __str__(self):
