@@ -158,21 +158,19 @@ def _agregats_vides() -> dict:
     }
 
 
-def _agregats_compteurs(f: Filtre) -> dict:
-    """Contacts, needs and spotted rights from the daily counters (no territory filter)."""
+def _agregats_compteurs(f: Filtre, par_jour: bool) -> dict:
+    """Contacts, needs and spotted rights from the daily counters (no territory filter): summed by
+    key in SQL (a few dozen rows), plus the per-day sector rows for the dashboard."""
     a = _agregats_vides()
-    for date, cle, n, montant in (
-        CompteurJour.objects.filter(campagne_id__in=f.campagnes)
-        .filter(f.periode("date"))
-        .values_list("date", "cle", "n", "montant")
+    compteurs = CompteurJour.objects.filter(campagne_id__in=f.campagnes).filter(f.periode("date"))
+    for cle, n, montant in (
+        compteurs.values_list("cle").annotate(n=Sum("n"), m=Sum("montant")).values_list("cle", "n", "m").order_by()
     ):
         genre, _, reste = cle.partition(":")
         if genre == "contacts":
             a["resume"]["total"] += n
         elif genre == "suivi":
             a["resume"]["suivi"] += n
-        elif genre == "secteur":
-            a["jours"][date][reste or "—"] += n
         elif genre == "orientation":
             a["resume"]["orientes"] += n
             a["orientations"][reste] += n
@@ -183,6 +181,9 @@ def _agregats_compteurs(f: Filtre) -> dict:
             r = a["reperes"][prestation]
             r["probables" if certitude == "probable" else "possibles"] += n
             r["montant_mensuel"] += montant or ZERO
+    if par_jour:
+        for date, cle, n in compteurs.filter(cle__startswith="secteur:").values_list("date", "cle", "n"):
+            a["jours"][date][cle.removeprefix("secteur:") or "—"] += n
     return a
 
 
@@ -231,7 +232,7 @@ def indicateurs(*, campagnes, territoire=None, du=None, au=None, par_jour: bool 
     Without a territory, contacts, needs and spotted rights come from the daily counters; with one,
     from the rows (their own covering indexes)."""
     f = Filtre(campagnes=[c if isinstance(c, int) else c.pk for c in campagnes], territoire=territoire, du=du, au=au)
-    a = _agregats_compteurs(f) if f.communes is None else _agregats_lignes(f, par_jour)
+    a = _agregats_compteurs(f, par_jour) if f.communes is None else _agregats_lignes(f, par_jour)
     resume, orientations_proposees, jours = a["resume"], a["orientations"], a["jours"]
 
     # Needs by theme (category of data·inclusion).
@@ -374,8 +375,10 @@ def tableau_de_bord(*, campagne: Campagne) -> dict:
     ind = indicateurs(campagnes=[campagne.pk], par_jour=True)
     jours = ind.pop("_jours")
     secteurs = sorted({s for c in jours.values() for s in c}, key=lambda s: (s == "—", s))
+    # Numbers as text: a long campaign has hundreds of rows, and localising each integer in the
+    # template would cost more than the whole query.
     par_jour = [
-        {"date": j, "total": sum(c.values()), "secteurs": [c.get(s, 0) for s in secteurs]}
+        {"date": j, "total": str(sum(c.values())), "secteurs": [str(c.get(s, 0)) for s in secteurs]}
         for j, c in sorted(jours.items())
     ]
     personnes = Personne.objects.filter(campagne=campagne)

@@ -271,4 +271,4 @@ def test_compteurs_quotidiens_egaux_au_recalcul():
     assert ind["besoins"] == lignes["besoins"] and ind["reperes"] == lignes["reperes"]
     assert ind["orientations"]["proposees"] == lignes["orientations"]["proposees"]
     tdb = selectors.tableau_de_bord(campagne=c)
-    assert tdb["secteurs"] == ["Centre", "Les Mauges"] and [j["total"] for j in tdb["par_jour"]] == [1, 2]
+    assert tdb["secteurs"] == ["Centre", "Les Mauges"] and [j["total"] for j in tdb["par_jour"]] == ["1", "2"]
