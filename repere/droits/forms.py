@@ -6,6 +6,7 @@ from repere.droits.menage import Activite, NiveauScolaire, StatutLogement
 from repere.droits.models import AideLocale, Composition
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import autocompleter
+from repere.utils.text import normalise
 
 OUI_NON = [("non", "Non"), ("oui", "Oui")]
 
@@ -80,6 +81,10 @@ class EtapeFoyer(forms.Form):
         commune = None
         if code:
             commune = Territoire.objects.filter(type=TypeTerritoire.COMMUNE, code=code).first()
+            # The hidden code is set by the autocomplete; ignore it if the text was changed since.
+            change = texte and not normalise(texte).startswith(normalise(commune.nom)) if commune else False
+            if change and texte.upper() != commune.code:
+                commune = None
         if commune is None and texte:
             if len(texte) == 5 and texte[:2].isalnum():
                 commune = Territoire.objects.filter(type=TypeTerritoire.COMMUNE, code=texte.upper()).first()

@@ -78,3 +78,20 @@ def test_les_reponses_ne_sont_pas_dans_l_url(client):
     r = client.get(reverse("droits:resultats"))
     assert "?" not in r.request["PATH_INFO"]
     assert "1000" not in r.request.get("QUERY_STRING", "")
+
+
+def test_code_commune_ignore_si_le_texte_a_change(client):
+    r = client.post(
+        reverse("droits:etape", args=["foyer"]),
+        {
+            "commune": "Chemillé-en-Anjou",
+            "commune_code": "49007",
+            "age_demandeur": "40",
+            "en_couple": "non",
+            "nb_enfants": "0",
+        },
+    )
+    assert r.status_code == 302
+    from repere.droits.questionnaire import reponses
+
+    assert reponses(client.session)["foyer"]["commune_code"] == "49092"
