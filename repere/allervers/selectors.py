@@ -41,6 +41,10 @@ class Filtre:
     def __post_init__(self):
         if self.territoire is not None:
             self.communes = list(communes_de(self.territoire).values_list("pk", flat=True))
+            # A territory that covers every commune of the campaigns filters nothing out: the daily
+            # counters then answer (contacts whose commune was not given count in such a territory).
+            if _communes_des_campagnes(self.campagnes) <= set(self.communes):
+                self.communes = None
 
     def periode(self, champ: str) -> Q:
         q = Q()
@@ -49,6 +53,15 @@ class Filtre:
         if self.au:
             q &= Q(**{f"{champ}__lte": self.au})
         return q
+
+
+def _communes_des_campagnes(ids: list[int]) -> set[int]:
+    communes = set()
+    for t in Territoire.objects.filter(
+        pk__in=Campagne.territoires.through.objects.filter(campagne_id__in=ids).values("territoire_id")
+    ):
+        communes.update(communes_de(t).values_list("pk", flat=True))
+    return communes
 
 
 def _contacts(f: Filtre):

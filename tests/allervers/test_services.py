@@ -8,7 +8,7 @@ from repere.allervers import services
 from repere.allervers.models import Contact, ContactBesoin, Historique, Personne, StatutDroit
 from repere.organisations.models import Role
 from repere.utils.errors import ErreurMetier
-from tests.allervers.factories import REPONSES, NoticeFactory, campagne
+from tests.allervers.factories import REPONSES, NoticeFactory, campagne, chemille
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = pytest.mark.django_db
@@ -252,23 +252,27 @@ def test_modification_concurrente_par_la_page(client):
 def test_compteurs_quotidiens_egaux_au_recalcul():
     from repere.allervers import compteurs, selectors
     from repere.allervers.models import CompteurJour
+    from repere.territoires.models import Territoire
 
     org = OrganisationFactory()
     b = membre(org, Role.BENEVOLE)
-    c = campagne(organisation=org, equipe=[b])
+    angers = Territoire.objects.get(type="commune", code="49007")
+    c = campagne(organisation=org, equipe=[b], territoires=[chemille(), angers])
     hier = AUJOURDHUI() - datetime.timedelta(days=1)
-    _contact(c, b, reponses=REPONSES, secteur="Centre", orientation_proposee="ccas", suivi_souhaite=True)
-    _contact(c, b, reponses=REPONSES, secteur="Centre", besoins=["logement-hebergement", "mobilite"])
-    _contact(c, b, date=hier, secteur="Les Mauges")
+    ici = {"commune_code": "49092"}
+    _contact(c, b, reponses=REPONSES, secteur="Centre", orientation_proposee="ccas", suivi_souhaite=True, **ici)
+    _contact(c, b, reponses=REPONSES, secteur="Centre", besoins=["logement-hebergement", "mobilite"], **ici)
+    _contact(c, b, date=hier, secteur="Les Mauges", **ici)
     tenus = set(CompteurJour.objects.values_list("date", "cle", "n", "montant"))
     assert ("contacts" in {k for _, k, _, _ in tenus}) and len(tenus) > 5
     ind = selectors.indicateurs(campagnes=[c.pk])
     assert compteurs.recalculer() == len(tenus)
     assert set(CompteurJour.objects.values_list("date", "cle", "n", "montant")) == tenus
-    # Counters and rows give the same indicators (the territory filter reads the rows).
-    lignes = selectors.indicateurs(campagnes=[c.pk], territoire=c.territoires.get())
+    # Counters (whole campaign) and rows (one of its two communes) give the same indicators here.
+    lignes = selectors.indicateurs(campagnes=[c.pk], territoire=chemille())
     assert ind["contacts"] == lignes["contacts"] == 3 and ind["suivis_souhaites"] == 1
     assert ind["besoins"] == lignes["besoins"] and ind["reperes"] == lignes["reperes"]
     assert ind["orientations"]["proposees"] == lignes["orientations"]["proposees"]
+    assert selectors.indicateurs(campagnes=[c.pk], territoire=angers)["contacts"] == 0
     tdb = selectors.tableau_de_bord(campagne=c)
     assert tdb["secteurs"] == ["Centre", "Les Mauges"] and [j["total"] for j in tdb["par_jour"]] == ["1", "2"]
