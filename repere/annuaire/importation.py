@@ -323,8 +323,21 @@ def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
             ligne[i] = c(ligne[i])
         lignes.append(ligne)
     with connection.cursor() as curseur:
-        for i in range(0, len(lignes), 5000):
-            curseur.executemany(sql, lignes[i : i + 5000])
+        if connection.vendor == "postgresql" and len(lignes) > 1000:
+            # COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT: far fewer round trips.
+            table = q(meta.db_table)
+            curseur.execute(f"CREATE TEMPORARY TABLE repere_import AS SELECT {colonnes} FROM {table} WITH NO DATA")
+            with curseur.cursor.copy(f"COPY repere_import ({colonnes}) FROM STDIN") as copie:
+                for ligne in lignes:
+                    copie.write_row(ligne)
+            curseur.execute(
+                f"INSERT INTO {table} ({colonnes}) SELECT {colonnes} FROM repere_import "
+                f"ON CONFLICT ({q('source')}, {q('identifiant')}) DO UPDATE SET {maj}"
+            )
+            curseur.execute("DROP TABLE repere_import")
+        else:
+            for i in range(0, len(lignes), 5000):
+                curseur.executemany(sql, lignes[i : i + 5000])
 
 
 def importer_data_inclusion(

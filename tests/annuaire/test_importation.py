@@ -153,3 +153,37 @@ def test_commandes(tmp_path):
     assert "exemple--sans-nom" in (tmp_path / "rejets.csv").read_text()
     call_command("exporter_data_inclusion", str(tmp_path / "export"), format="csv")
     assert (tmp_path / "export" / "services.csv").exists()
+
+
+def test_gros_import_idempotent(tmp_path):
+    """More than 1,000 rows: the bulk path (COPY into a temporary table on PostgreSQL)."""
+    structures = [
+        {"source": "gros", "id": f"gros--st-{i}", "nom": f"Structure {i}", "date_maj": "2026-01-01"} for i in range(100)
+    ]
+    services = [
+        {
+            "source": "gros",
+            "id": f"gros--se-{i}",
+            "structure_id": f"gros--st-{i % 100}",
+            "nom": f"Service numéro {i}",
+            "description": "Un service généré pour le test.",
+            "date_maj": "2026-01-01",
+            "thematiques": ["equipement-et-alimentation--alimentation"],
+            "latitude": 47.0 + i / 10000,
+            "longitude": -0.7,
+            "horaires_accueil": "Mo-Fr 09:00-12:00",
+        }
+        for i in range(1200)
+    ]
+    (tmp_path / "st.json").write_text(json.dumps(structures))
+    (tmp_path / "se.json").write_text(json.dumps(services))
+    rapport = importation.importer_data_inclusion(structures=tmp_path / "st.json", services=tmp_path / "se.json")
+    assert rapport.services_crees == 1200 and rapport.structures_creees == 100
+    assert IndexRecherche.objects.filter(service__source="gros").count() == 2400
+    services[0]["nom"] = "Nom changé"
+    (tmp_path / "se.json").write_text(json.dumps(services[:1100]))
+    rapport = importation.importer_data_inclusion(structures=tmp_path / "st.json", services=tmp_path / "se.json")
+    assert rapport.services_mis_a_jour == 1100 and rapport.services_retires == 100
+    assert Service.objects.get(identifiant="gros--se-0").nom == "Nom changé"
+    assert Service.objects.filter(source="gros").count() == 1200
+    assert IndexRecherche.objects.filter(service__source="gros").count() == 2200
