@@ -1,5 +1,7 @@
+import os
+
 from .base import *  # noqa: F403
-from .base import HUEY, env
+from .base import DATABASES, HUEY, env
 
 DEBUG = False
 SECRET_KEY = "test-secret-key"
@@ -13,3 +15,10 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/repere-test-media")
 REPERE_DEMO = False
+
+# SQLite: a file rather than the in-memory default, so that the live server thread of the browser
+# tests and the test thread use two real connections (WAL + busy timeout) instead of sharing one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {
+        "NAME": env("REPERE_TEST_SQLITE", default=f"/tmp/repere-test-{os.getpid()}.sqlite3")
+    }
