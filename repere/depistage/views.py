@@ -46,8 +46,21 @@ def modele_fichier(request, format):
 
 @organisation_requise(ROLES_DONNEES_PERSONNELLES)
 def organisation(request, organisation_id):
-    form = DepistageForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    taille_max = fichiers.taille_max_octets()
+    if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > taille_max + 1024 * 1024:
+        # Refused before the body is read: a 2 GB upload is not stored, even temporarily.
+        form = DepistageForm(data={"format_sortie": "csv"}, files={})
+        form.is_valid()
+        form.errors["fichier"] = form.error_class(
+            [
+                f"Le fichier dépasse la taille maximale acceptée en ligne ({taille_max // (1024 * 1024)} Mo). "
+                "Découpez-le, ou faites-le traiter en ligne de commande (manage.py depister), qui lit les gros "
+                "fichiers en flux."
+            ]
+        )
+    else:
+        form = DepistageForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             depistage = services.creer_depistage(
                 organisation=request.organisation,
@@ -69,7 +82,7 @@ def organisation(request, organisation_id):
             "form": form,
             "depistages": selectors.depistages_de(organisation=request.organisation)[:50],
             "conservation": fichiers.duree_conservation().days,
-            "taille_max_mo": fichiers.taille_max_octets() // (1024 * 1024),
+            "taille_max_mo": taille_max // (1024 * 1024),
         },
         status=422 if form.errors else 200,
     )

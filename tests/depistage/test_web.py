@@ -267,3 +267,13 @@ def test_demo(django_capture_on_commit_callbacks):
         f"dépistage de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"
     ]
     assert Organisation.objects.count() == 1
+
+
+def test_envoi_trop_gros_refuse_avant_lecture(client, pro, organisation, settings):
+    settings.DEPISTAGE_TAILLE_MAX_MO = 1
+    client.force_login(pro)
+    url = reverse("depistage:organisation", args=[organisation.pk])
+    reponse = client.post(url, {"fichier": _fichier()}, CONTENT_LENGTH=str(2 * 1024**3))
+    assert reponse.status_code == 422
+    assert "dépasse la taille maximale acceptée en ligne (1 Mo)" in reponse.text
+    assert not Depistage.objects.exists()
