@@ -83,10 +83,14 @@ class Command(BaseCommand):
         debit = bilan.menages_total / bilan.duree if bilan.duree else 0
         if bilan.colonnes_ignorees:
             self.stdout.write("Colonnes ignorées (non reconnues) : " + ", ".join(bilan.colonnes_ignorees))
+
+        def nombre(x):
+            return f"{x:,.0f}".replace(",", "\u202f")
+
         message = (
-            f"{bilan.menages_calcules} ménages calculés sur {bilan.menages_total} en {bilan.duree:.1f} s "
-            f"({debit:,.0f} ménages/s) ; {bilan.non_recours} en non-recours probable, "
-            f"{bilan.montant_mensuel_en_jeu:,.0f} € par mois en jeu.".replace(",", " ")
+            f"{nombre(bilan.menages_calcules)} ménages calculés sur {nombre(bilan.menages_total)} en {bilan.duree:.1f} s "
+            f"({nombre(debit)} ménages/s) ; {nombre(bilan.non_recours)} en non-recours probable, "
+            f"{nombre(bilan.montant_mensuel_en_jeu)} € par mois en jeu."
             + (f" Reprise : {bilan.lots_repris} lots déjà faits." if bilan.lots_repris else "")
             + f"\nRésultats : {bilan.sortie}"
             + (f"\nRapport : {bilan.rapport}" if bilan.rapport else "")
