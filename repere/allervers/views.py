@@ -92,7 +92,13 @@ def accueil(request):
     return render(
         request,
         "allervers/accueil.html",
-        {"campagnes": campagnes, "pro": pro, "rappels": rappels, "aujourdhui": timezone.localdate()},
+        {
+            "campagnes": campagnes,
+            "pro": pro,
+            "indicateurs": any(r != Role.BENEVOLE for r in _roles_de(request.user)),
+            "rappels": rappels,
+            "aujourdhui": timezone.localdate(),
+        },
     )
 
 

@@ -189,3 +189,18 @@ def test_registre(client):
     r = client.get(reverse("allervers:registre"))
     html = r.content.decode()
     assert r.status_code == 200 and "2 ans après le dernier contact" in html and "note_privee" in html
+
+
+def test_accueil_selon_le_role(client):
+    org = OrganisationFactory()
+    b = membre(org, Role.BENEVOLE)
+    c = campagne(organisation=org, equipe=[b], nom="Campagne visible")
+    campagne(organisation=org, nom="Campagne d'une autre équipe")
+    client.force_login(b)
+    html = client.get(reverse("allervers:accueil")).content.decode()
+    assert "Campagne visible" in html and "autre équipe" not in html and "Indicateurs" not in html
+    client.force_login(membre(org, Role.OBSERVATEUR))
+    html = client.get(reverse("allervers:accueil")).content.decode()
+    assert "autre équipe" in html and "Indicateurs" in html and "Personnes suivies" not in html
+    assert client.get(reverse("allervers:indicateurs") + f"?campagne={c.pk}").status_code == 200
+    assert client.get(reverse("allervers:contacts", args=[c.pk])).status_code == 404
