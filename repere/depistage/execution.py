@@ -275,7 +275,9 @@ def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:
         client.run(prechauffer_processus)  # each worker builds the tax-benefit system once
         nb_workers = max(1, len(client.scheduler_info().get("workers", {})))
         if kwargs.get("codes_communes") is not None:
-            kwargs = {**kwargs, "codes_communes": client.scatter(kwargs["codes_communes"], broadcast=True)}
+            # scatter() would split a set into one future per element: wrap it in a one-item list.
+            [codes] = client.scatter([kwargs["codes_communes"]], broadcast=True)
+            kwargs = {**kwargs, "codes_communes": codes}
         en_cours = as_completed()
         jeton = os.urandom(4).hex()
 

@@ -5,11 +5,15 @@ from django.conf import settings
 
 from repere.depistage import generateur
 from repere.depistage.execution import Options, depister
+from tests.depistage.factories import ENTETES, personne
 
-pytestmark = pytest.mark.skipif(
-    "postgresql" in settings.DATABASES["default"]["ENGINE"],
-    reason="sans base de données : exécuté une seule fois, lors du passage SQLite",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        "postgresql" in settings.DATABASES["default"]["ENGINE"],
+        reason="exécuté une seule fois, lors du passage SQLite",
+    ),
+    pytest.mark.django_db,  # the reader sends the known commune codes to the workers
+]
 
 
 def test_dask_donne_le_meme_resultat_qu_en_local(tmp_path):
@@ -17,6 +21,9 @@ def test_dask_donne_le_meme_resultat_qu_en_local(tmp_path):
 
     entree = tmp_path / "m.csv"
     generateur.ecrire_csv(entree, 40, graine=8)
+    with open(entree, "a", encoding="utf-8") as f:  # one household in an unknown commune, rejected on both paths
+        ligne = personne(id_menage="INCONNUE", commune="99999")
+        f.write(";".join(ligne.get(c, "") for c in ENTETES) + "\n")
     local = tmp_path / "local.csv"
     depister(entree=entree, sortie_chemin=local, options=Options(mois="2026-11", taille_lot=10))
     with (
@@ -30,6 +37,6 @@ def test_dask_donne_le_meme_resultat_qu_en_local(tmp_path):
             options=Options(mois="2026-11", taille_lot=10, dask=cluster.scheduler_address),
         )
         pids = client.run(lambda: __import__("os").getpid())
-    assert bilan.menages_calcules == 40 and bilan.lots == 4
+    assert bilan.menages_calcules == 40 and bilan.menages_rejetes == 1 and bilan.lots == 5
     assert len(pids) == 2
     assert distribue.read_bytes() == local.read_bytes()
