@@ -340,6 +340,9 @@ def creer_personne(
         raise ErreurMetier("La date de naissance est dans le futur.", champ="date_naissance")
     if contact is not None and contact.personne_id:
         raise ErreurMetier("Ce contact est déjà rattaché à une fiche.", champ="contact")
+    notices_admises = {organisation.pk} | ({contact.campagne.organisation_id} if contact else set())
+    if notice.organisation_id not in notices_admises:
+        raise ErreurMetier("La notice lue doit être celle de l'organisation qui suit la personne.", champ="notice")
     menage = _verifier_menage(menage or {})
     personne = Personne.objects.create(
         organisation=organisation,

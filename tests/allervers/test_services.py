@@ -276,3 +276,11 @@ def test_compteurs_quotidiens_egaux_au_recalcul():
     assert selectors.indicateurs(campagnes=[c.pk], territoire=angers)["contacts"] == 0
     tdb = selectors.tableau_de_bord(campagne=c)
     assert tdb["secteurs"] == ["Centre", "Les Mauges"] and [j["total"] for j in tdb["par_jour"]] == ["1", "2"]
+
+
+def test_notice_d_une_autre_organisation_refusee():
+    org = OrganisationFactory()
+    pro = membre(org, Role.PROFESSIONNEL)
+    with pytest.raises(ErreurMetier, match="notice"):
+        services.creer_personne(par=pro, organisation=org, accord=True, notice=NoticeFactory(), prenom="A", nom="B")
+    assert Personne.objects.count() == 0
