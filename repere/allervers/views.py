@@ -748,7 +748,10 @@ def indicateurs(request):
 def indicateurs_export(request, format):
     form, filtres = _indicateurs_du_formulaire(request)
     if form.errors:
-        return JsonResponse({"detail": "Filtres invalides", "erreurs": form.errors}, status=422)
+        # Export links carry the page's filters: show the page with the errors next to their fields.
+        return render(
+            request, "allervers/indicateurs.html", {"form": form, "ind": None, "graphiques": "{}"}, status=422
+        )
     ind = selectors.indicateurs(**filtres)
     titre = exports.titre_rapport(form.cleaned_data if form.is_bound else {})
     if format not in ("csv", "ods"):
