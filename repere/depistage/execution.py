@@ -41,7 +41,7 @@ class Options:
     taille_lot: int = TAILLE_LOT_DEFAUT
     mois: str | None = None
     prestations: tuple[str, ...] | None = None
-    mode: str = "rapide"
+    mode: str = "complet"  # every benefit of the catalogue ("rapide": the main ones only)
     processus: int = 1  # 0: one per core
     dask: str | None = None  # scheduler address, e.g. tcp://10.0.0.5:8786
     reprendre: bool = False

@@ -35,7 +35,7 @@ def test_lot_egal_simulation_unitaire(tmp_path):
         lignes = [(i, tuple(p.get(n, "") for n in NOMS)) for i, p in enumerate(personnes)]
         menage, anomalies = construire_menage(MenageBrut(personnes[0]["id_menage"], lignes), mois="2026-11")
         assert anomalies == []
-        seul = simuler(menage, mode="rapide")
+        seul = simuler(menage, mode="complet")
         attendu = ligne_resultat(personnes[0]["id_menage"], menage, seul)
         obtenu = lot[attendu[0]]
         obtenu.pop("rang")

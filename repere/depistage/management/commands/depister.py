@@ -28,7 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--taille-lot", type=int, default=TAILLE_LOT_DEFAUT, help="Ménages par lot")
         parser.add_argument("--mois", help="Mois simulé AAAA-MM (par défaut le mois courant)")
         parser.add_argument("--prestations", help="Codes séparés par des virgules (par défaut : toutes)")
-        parser.add_argument("--mode", choices=["rapide", "complet"], default="rapide")
+        parser.add_argument(
+            "--mode",
+            choices=["rapide", "complet"],
+            default="complet",
+            help="complet (défaut) : toutes les prestations ; rapide : les principales seulement, plus vite",
+        )
         parser.add_argument("--sans-barre", action="store_true", help="Pas de barre de progression")
 
     def handle(self, *args, **o):
