@@ -454,27 +454,32 @@ def hypotheses(c: _Contexte) -> list[str]:
     return out
 
 
-def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, codes, mode: str, moteur: dict):
+def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, tableaux, mode: str, moteur: dict):
+    """The explained result of household ``j``: amounts and eligibility are row ``j`` of ``tableaux``
+    (``repere.droits.lot.ResultatsLot``, the batch path's arrays); this adds the reasons, what is
+    missing and how to apply."""
+    from repere.droits.lot import ELIGIBILITES
     from repere.droits.moteur import CommentDemanderSchema, ResultatPrestation, ResultatSimulation
 
     c = _Contexte(menage, j, valeurs, contexte)
     prestations = []
-    for code in codes:
+    montants = tableaux.montant[j].tolist()
+    mensuels = tableaux.montant_mensuel[j].tolist()
+    eligibles = tableaux.eligible[j].tolist()
+    recus = tableaux.recu[j].tolist()
+    for k, code in enumerate(tableaux.codes):
         fiche = PAR_CODE[code]
-        montant, eligible, raisons, manquant = REGLES[code](c)
-        montant = round(float(montant), 2)
-        if eligible == "non":
-            montant = 0.0
-        mensuel = montant if fiche.periode == "mensuel" else round(montant / 12, 2)
-        recu = sum(menage.montant_recu(x) for x in fiche.codes_recus) if fiche.codes_recus else 0.0
+        _, _, raisons, manquant = REGLES[code](c)
+        eligible = ELIGIBILITES[eligibles[k]]
+        recu = recus[k]
         prestations.append(
             ResultatPrestation(
                 code=code,
                 libelle=fiche.libelle,
                 eligible=eligible,
-                montant=montant,
+                montant=montants[k],
                 periode=fiche.periode,
-                montant_mensuel=mensuel,
+                montant_mensuel=mensuels[k],
                 raisons=raisons,
                 manquant=manquant,
                 comment_demander=CommentDemanderSchema(**fiche.comment_demander.en_dict()),

@@ -49,7 +49,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from repere.droits import acceleration, explications
+from repere.droits import acceleration, explications, lot
 from repere.droits.menage import (
     VERSION_MODELE,
     Activite,
@@ -353,26 +353,32 @@ def simuler(menage: Menage, *, prestations: Iterable[str] | None = None, mode: M
 def simuler_lot(
     menages: Sequence[Menage], *, prestations: Iterable[str] | None = None, mode: Mode = "complet"
 ) -> list[ResultatSimulation]:
-    if mode not in ("complet", "rapide"):
-        raise ValueError(f"mode inconnu : {mode} (complet ou rapide)")
-    codes = _codes(prestations, mode)
+    codes = verifier_codes(prestations, mode)
     resultats: list[ResultatSimulation | None] = [None] * len(menages)
-    par_mois: dict[str, list[int]] = {}
-    for i, m in enumerate(menages):
-        par_mois.setdefault(m.mois, []).append(i)
-    for indices in par_mois.values():
-        lot = [menages[i] for i in indices]
-        valeurs, contexte = calculer(lot, codes=codes, mode=mode)
+    for indices in lot.par_mois(menages).values():
+        menages_du_mois = [menages[i] for i in indices]
+        valeurs, contexte = calculer(menages_du_mois, codes=codes, mode=mode)
+        # Amounts and eligibility: the batch path's arrays (the screener writes the same ones).
+        tableaux = lot.tableaux(menages_du_mois, valeurs=valeurs, contexte=contexte, codes=codes)
         for j, i in enumerate(indices):
             resultats[i] = explications.resultat(
-                lot[j], j, valeurs=valeurs, contexte=contexte, codes=codes, mode=mode, moteur=version_moteur()
+                menages_du_mois[j],
+                j,
+                valeurs=valeurs,
+                contexte=contexte,
+                tableaux=tableaux,
+                mode=mode,
+                moteur=version_moteur(),
             )
-        if len(lot) > 1000:
+        if len(menages_du_mois) > 1000:
             gc.collect()
     return resultats
 
 
-def _codes(prestations, mode) -> tuple[str, ...]:
+def verifier_codes(prestations, mode: Mode) -> tuple[str, ...]:
+    """The benefit codes to compute, in catalogue order (``ValueError`` in French if unknown)."""
+    if mode not in ("complet", "rapide"):
+        raise ValueError(f"mode inconnu : {mode} (complet ou rapide)")
     base = CODES if mode == "complet" else CODES_RAPIDES
     if prestations is None:
         return base
