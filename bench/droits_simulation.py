@@ -31,6 +31,9 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(RACINE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+
+from repere.droits.menage import niveau_scolaire_pour_age  # noqa: E402
+
 MOIS = "2026-11"
 COMMUNES = ["49007", "44109", "72181", "85191", "53130", "49092", "49099", "44184"]
 
@@ -85,19 +88,7 @@ def menage_aleatoire(rng: random.Random) -> dict:
         )
     for _ in range(nb_enfants):
         age = rng.randint(0, 20)
-        niveau = (
-            "aucun"
-            if age < 3
-            else "maternelle"
-            if age < 6
-            else "primaire"
-            if age < 11
-            else "college"
-            if age < 15
-            else "lycee"
-            if age < 18
-            else "superieur"
-        )
+        niveau = niveau_scolaire_pour_age(age).value
         personnes.append({"role": "enfant", "age": age, "niveau_scolaire": niveau})
     if rng.random() < 0.05:
         personnes.append({"role": "autre", "age": rng.randint(20, 80), "activite": "autre"})

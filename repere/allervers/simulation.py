@@ -8,6 +8,7 @@ Nothing here computes a benefit.
 
 import datetime
 
+from repere.droits.menage import niveau_scolaire_pour_age
 from repere.utils.errors import ErreurMetier
 
 NATURE_PAR_ACTIVITE = {
@@ -94,19 +95,7 @@ def menage_depuis_formulaire(donnees: dict, *, commune_code: str, date_naissance
             }
         )
     for age in donnees.get("ages_enfants") or []:
-        niveau = (
-            "aucun"
-            if age < 3
-            else "maternelle"
-            if age < 6
-            else "primaire"
-            if age < 11
-            else "college"
-            if age < 15
-            else "lycee"
-            if age < 18
-            else "superieur"
-        )
+        niveau = niveau_scolaire_pour_age(age).value
         personnes.append({"role": "enfant", "age": age, "activite": "autre", "niveau_scolaire": niveau})
     menage = {
         "mois": datetime.date.today().strftime("%Y-%m"),

@@ -69,6 +69,21 @@ class NiveauScolaire(StrEnum):
     SUPERIEUR = "superieur"
 
 
+def niveau_scolaire_pour_age(age: int) -> NiveauScolaire:
+    """The usual school level of a child of ``age`` (full years) in France, when it is not declared."""
+    if age < 3:
+        return NiveauScolaire.AUCUN
+    if age < 6:
+        return NiveauScolaire.MATERNELLE
+    if age < 11:
+        return NiveauScolaire.PRIMAIRE
+    if age < 15:
+        return NiveauScolaire.COLLEGE
+    if age < 18:
+        return NiveauScolaire.LYCEE
+    return NiveauScolaire.SUPERIEUR
+
+
 class NatureRevenu(StrEnum):
     SALAIRE = "salaire"
     INDEPENDANT = "independant"
