@@ -413,6 +413,8 @@ class Structure:
                     f = f_principale
                 personnes.append((h, f, p))
         self.n = n
+        # index of the first person of each household in ``personnes``
+        self.debut_menage = np.cumsum([0] + [len(m.personnes) for m in menages[:-1]], dtype=np.int64)
         self.nb_familles = len(famille_menage)
         self.famille_menage = np.array(famille_menage, dtype=np.int64)
         self.famille_principale = famille_principale
@@ -637,10 +639,13 @@ def entrees(structure: Structure, mois: str) -> tuple[dict, dict]:
 
 def _personne_beneficiaire(structure: Structure, h: int, code: str) -> int:
     """Index of the person a received individual benefit (AAH, ASS) is attributed to."""
+    # Persons are listed household by household: only household h's slice is read.
+    debut = int(structure.debut_menage[h])
+    fin = debut + len(structure.menages[h].personnes)
     candidats = [
         i
-        for i, (hh, _, p) in enumerate(structure.personnes)
-        if hh == h and structure.p_principal[i] and p.role in (Role.DEMANDEUR, Role.CONJOINT)
+        for i in range(debut, fin)
+        if structure.p_principal[i] and structure.personnes[i][2].role in (Role.DEMANDEUR, Role.CONJOINT)
     ]
     for i in candidats:
         p = structure.personnes[i][2]
