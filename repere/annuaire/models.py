@@ -220,7 +220,10 @@ class IndexRecherche(models.Model):
     longitude = models.FloatField(null=True)
 
     class Meta:
-        indexes = [models.Index(fields=["thematique", "latitude", "longitude"], name="index_rech_geo")]
+        # service last: a covering index, the search reads no row of this table (index-only scan)
+        indexes = [
+            models.Index(fields=["thematique", "latitude", "longitude", "service"], name="index_rech_geo_couvrant")
+        ]
 
     def __str__(self):
         return f"{self.thematique} @ {self.latitude},{self.longitude}"
