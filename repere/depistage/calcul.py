@@ -1,10 +1,11 @@
 """What runs on a computing process (local process or Dask worker): one chunk of whole households.
 
-``traiter_lot`` builds the households of the chunk with the shared model, calls the shared engine
-``repere.droits.moteur.simuler_lot`` once for the chunk, and turns each result into one output row.
-The rules are never re-implemented here: the row of a household is a pure function of the
-engine's ``ResultatSimulation`` (``ligne_resultat``), so a household screened in a batch gets
-exactly what ``simuler`` gives it alone.
+``traiter_lot`` builds the households of the chunk with the shared model, calls the shared engine's
+batch path ``repere.droits.lot.simuler_lot_tableaux`` once for the chunk (amounts and eligibility as
+arrays, the very arrays ``simuler_lot`` / ``simuler`` build their results on) and turns them into
+output rows column by column (``lignes_tableaux``). The rules are never re-implemented here;
+``ligne_resultat`` gives the same row from one ``ResultatSimulation`` (used by the tests to check that
+a household screened in a batch gets exactly what ``simuler`` gives it alone).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from repere.depistage.assemblage import Anomalie, MenageBrut, construire_menage
 from repere.depistage.sortie import CODES
@@ -73,6 +76,56 @@ def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
     )
 
 
+def lignes_tableaux(ids: list[str], menages: list, tableaux) -> list[tuple]:
+    """The output rows of a chunk (``sortie.SCHEMA_PART`` order) from the engine's batch arrays
+    (``repere.droits.lot.ResultatsLot``): the same rules as ``ligne_resultat``, column by column."""
+    from repere.droits.lot import INCERTAIN, NON, OUI
+
+    n = len(menages)
+    motifs: list[list[str]] = [[] for _ in range(n)]
+    priorite = np.zeros(n)
+    nb_non_recours = np.zeros(n, dtype=np.int64)
+    colonnes: list[list] = []
+    vide = [None] * n
+    for code in CODES:
+        if code not in tableaux.codes:  # benefit not screened in this run
+            colonnes += [vide, vide, vide, vide]
+            continue
+        k = tableaux.colonne(code)
+        estime = np.round(tableaux.montant_mensuel[:, k], 2)
+        percu = np.round(tableaux.recu[:, k], 2)
+        ecart = np.round(estime - percu, 2)
+        eligible = tableaux.eligible[:, k]
+        non_recours = (percu == 0) & ((estime > 0) | (eligible == OUI))
+        percu_non_estime = ~non_recours & (percu > 0) & (estime == 0) & (eligible == NON)
+        ecart_fort = ~non_recours & ~percu_non_estime & (percu > 0) & (ecart > np.maximum(SEUIL_ECART, 0.1 * estime))
+        nb_non_recours += non_recours
+        majuscules = code.upper()
+        for masque, prefixe in ((non_recours, "NR_"), (percu_non_estime, "PERCU_NON_ESTIME_"), (ecart_fort, "ECART_")):
+            motif = prefixe + majuscules
+            for i in np.flatnonzero(masque).tolist():
+                motifs[i].append(motif)
+        for i in np.flatnonzero(eligible == INCERTAIN).tolist():
+            motifs[i].append(f"INCERTAIN_{majuscules}")
+        if code not in HORS_PRIORITE:
+            priorite += np.where(ecart > 0, ecart, 0.0)
+        colonnes += [estime.tolist(), percu.tolist(), ecart.tolist(), non_recours.tolist()]
+    for i in np.flatnonzero(tableaux.rfr_estime).tolist():
+        motifs[i].append("RFR_ESTIME")
+    return list(
+        zip(
+            ids,
+            [m.commune for m in menages],
+            [len(m.personnes) for m in menages],
+            np.round(priorite, 2).tolist(),
+            nb_non_recours.tolist(),
+            [" ".join(x) for x in motifs],
+            *colonnes,
+            strict=True,
+        )
+    )
+
+
 def _fixer_codes_communes(codes: frozenset[str] | None) -> None:
     """Give this process the commune codes read by the main process (a Dask worker may have no database).
 
@@ -97,11 +150,12 @@ def traiter_lot(
     mode: str,
     codes_communes: frozenset[str] | None = None,
 ) -> LotCalcule:
-    from repere.droits.moteur import simuler_lot
+    from repere.droits.lot import simuler_lot_tableaux
 
     debut = time.perf_counter()
     _fixer_codes_communes(codes_communes)
     lot = LotCalcule(index=index, anomalies=list(anomalies_lecture), menages_lus=len(menages_bruts), pid=os.getpid())
+    ids: list[str] = []
     valides = []
     premieres: dict[str, int] = {}
     for brut in menages_bruts:
@@ -109,33 +163,31 @@ def traiter_lot(
         if menage is None:
             lot.anomalies.extend(anomalies)
         else:
-            valides.append((brut.id_menage, menage))
+            ids.append(brut.id_menage)
+            valides.append(menage)
             premieres[brut.id_menage] = brut.lignes[0][0]
     if valides:
         try:
-            resultats = simuler_lot([m for _, m in valides], prestations=prestations, mode=mode)
+            tableaux = simuler_lot_tableaux(valides, prestations=prestations, mode=mode)
         except Exception:  # noqa: BLE001 - isolate the household(s) the engine cannot compute
-            resultats = _un_par_un(valides, lot, premieres, prestations=prestations, mode=mode)
-        lot.lignes = [
-            ligne_resultat(ident, menage, res)
-            for (ident, menage), res in zip(valides, resultats, strict=True)
-            if res is not None
-        ]
+            lot.lignes = _un_par_un(ids, valides, lot, premieres, prestations=prestations, mode=mode)
+        else:
+            lot.lignes = lignes_tableaux(ids, valides, tableaux)
     lot.duree = time.perf_counter() - debut
     return lot
 
 
-def _un_par_un(valides, lot: LotCalcule, premieres: dict[str, int], *, prestations, mode) -> list:
-    """The engine failed on the chunk: simulate each household alone (same results, by construction of
-    ``simuler``) and report the ones that fail, so that one odd household does not stop the file."""
-    from repere.droits.moteur import simuler
+def _un_par_un(ids, valides, lot: LotCalcule, premieres: dict[str, int], *, prestations, mode) -> list[tuple]:
+    """The engine failed on the chunk: simulate each household alone (same results: the engine
+    computes each household independently) and report the ones that fail, so that one odd household
+    does not stop the file."""
+    from repere.droits.lot import simuler_lot_tableaux
 
-    resultats = []
-    for ident, menage in valides:
+    lignes = []
+    for ident, menage in zip(ids, valides, strict=True):
         try:
-            resultats.append(simuler(menage, prestations=prestations, mode=mode))
+            tableaux = simuler_lot_tableaux([menage], prestations=prestations, mode=mode)
         except Exception as exc:  # noqa: BLE001
-            resultats.append(None)
             lot.anomalies.append(
                 Anomalie(
                     premieres.get(ident, 0),
@@ -145,7 +197,9 @@ def _un_par_un(valides, lot: LotCalcule, premieres: dict[str, int], *, prestatio
                     ident,
                 )
             )
-    return resultats
+        else:
+            lignes += lignes_tableaux([ident], [menage], tableaux)
+    return lignes
 
 
 def prechauffer_processus() -> int:

@@ -144,16 +144,16 @@ def test_reprise_refusee_si_le_fichier_a_change(tmp_path, monkeypatch):
 
 
 def test_un_menage_que_le_moteur_ne_sait_pas_calculer_n_arrete_pas_le_fichier(tmp_path, monkeypatch):
-    from repere.droits import moteur
+    from repere.droits import lot
 
-    vrai = moteur.simuler_lot
+    vrai = lot.simuler_lot_tableaux
 
     def capricieux(menages, **kwargs):
         if any(m.logement.loyer == 777 for m in menages):
             raise ZeroDivisionError("cas limite du moteur")
         return vrai(menages, **kwargs)
 
-    monkeypatch.setattr(moteur, "simuler_lot", capricieux)
+    monkeypatch.setattr(lot, "simuler_lot_tableaux", capricieux)
     lignes = [personne(id_menage="A"), personne(id_menage="B", loyer="777"), personne(id_menage="C")]
     entree = ecrire_csv(tmp_path / "m.csv", lignes)
     bilan = depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(mois="2026-11"))
