@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from repere.droits.menage import aujourd_hui
 from repere.utils.text import normalise
 
 
@@ -319,7 +320,7 @@ def lire_date(texte: str, colonne: Colonne) -> dt.date | None:
         date = dt.date(annee, mois, jour)
     except ValueError:
         raise ErreurCellule(f"« {brut[:30]} » n'est pas une date qui existe") from None
-    if date > dt.date.today():
+    if date > aujourd_hui():
         raise ErreurCellule(f"la date {date:%d/%m/%Y} est dans le futur")
     return date
 
