@@ -161,6 +161,25 @@ REPERE_REGIONS = env.list("REPERE_REGIONS", default=["52"])
 REPERE_INSTANCE_NAME = env("REPERE_INSTANCE_NAME", default="Repère")
 REPERE_DEMO = env.bool("REPERE_DEMO", default=False)
 
+# Per-deployment settings of the pillars (environment variables).
+# Annuaire: optional map tiles (none by default: outlines from the stored geometries only), and the
+# folder of referral attachments, outside MEDIA_ROOT (default: "<MEDIA_ROOT>-prive").
+REPERE_TUILES_URL = env("REPERE_TUILES_URL", default="")
+REPERE_TUILES_ATTRIBUTION = env("REPERE_TUILES_ATTRIBUTION", default="")
+if env("REPERE_STOCKAGE_PRIVE", default=""):
+    REPERE_STOCKAGE_PRIVE = env("REPERE_STOCKAGE_PRIVE")
+# Dépistage: retention of uploaded files and results, upload limit, computing processes, Dask scheduler.
+DEPISTAGE_CONSERVATION_JOURS = env.int("DEPISTAGE_CONSERVATION_JOURS", default=30)
+DEPISTAGE_TAILLE_MAX_MO = env.int("DEPISTAGE_TAILLE_MAX_MO", default=200)
+DEPISTAGE_PROCESSUS = env.int("DEPISTAGE_PROCESSUS", default=1)
+DEPISTAGE_DASK = env("DEPISTAGE_DASK", default="")
+if env("DEPISTAGE_REPERTOIRE", default=""):
+    DEPISTAGE_REPERTOIRE = env("DEPISTAGE_REPERTOIRE")
+# Aller-vers: retention of person records after the last contact, notice before, access-log retention.
+REPERE_ALLERVERS_CONSERVATION_JOURS = env.int("REPERE_ALLERVERS_CONSERVATION_JOURS", default=730)
+REPERE_ALLERVERS_PREAVIS_JOURS = env.int("REPERE_ALLERVERS_PREAVIS_JOURS", default=30)
+REPERE_ALLERVERS_JOURNAL_JOURS = env.int("REPERE_ALLERVERS_JOURNAL_JOURS", default=365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
