@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from repere.depistage.colonnes import COLONNES
+from repere.droits.menage import niveau_scolaire_pour_age
 
 # Real communes of Pays de la Loire (INSEE codes), with a typical monthly rent.
 COMMUNES = (
@@ -114,17 +115,7 @@ def menages(n: int, *, graine: int = 42, jour: dt.date | None = None) -> Iterato
             lignes.append(ligne)
         for _ in range(enfants):
             age = rng.randint(0, 19)
-            niveau = (
-                "aucun"
-                if age < 3
-                else "maternelle"
-                if age < 6
-                else "primaire"
-                if age < 11
-                else "college"
-                if age < 15
-                else "lycee"
-            )
+            niveau = niveau_scolaire_pour_age(age).value
             lignes.append(
                 {"role": "enfant", "date_naissance": _date_naissance(rng, age, jour), "niveau_scolaire": niveau}
             )
