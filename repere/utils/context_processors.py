@@ -6,6 +6,7 @@ PILIERS = [
     ("Droits", "droits:accueil"),
     ("Annuaire", "annuaire:recherche"),
     ("Aller-vers", "allervers:accueil"),
+    ("Repérage par fichier", "depistage:accueil"),
     ("Observatoire", "observatoire:accueil"),
 ]
 
