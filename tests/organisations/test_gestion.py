@@ -171,3 +171,10 @@ def test_l_admin_plateforme_cree_une_organisation(client):
     assert [t.code for t in org.territoires.all()] == ["49099"]
     client.force_login(membre(org, Role.ADMIN))
     assert client.get("/organisations/nouvelle/").status_code == 404
+
+
+def test_les_emails_en_texte_brut_ne_sont_pas_echappes(django_capture_on_commit_callbacks):
+    org = OrganisationFactory(nom="Maison d'entraide")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.inviter(organisation=org, email="a@exemple.fr", role=Role.PROFESSIONNEL, par=None)
+    assert "« Maison d'entraide »" in mail.outbox[0].body
