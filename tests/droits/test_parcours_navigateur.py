@@ -6,9 +6,8 @@ import re
 import pytest
 
 from tests.accessibilite import verifier_accessibilite
-from tests.conftest import apps_sauf_territoires
 
-pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True, available_apps=apps_sauf_territoires())]
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
 
 def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):

@@ -9,9 +9,8 @@ from repere.organisations.demo import MOT_DE_PASSE_DEMO
 from repere.organisations.demo import charger as charger_demo
 from repere.organisations.models import Invitation
 from tests.accessibilite import verifier_accessibilite
-from tests.conftest import apps_sauf_territoires
 
-pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True, available_apps=apps_sauf_territoires())]
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
 
 def test_parcours_fondation(live_server, page):
