@@ -524,22 +524,35 @@ def droit_etape(request, pk, droit_id):
     return redirect(reverse("allervers:personne", args=[personne.pk]) + "#droits")
 
 
+def _appliquer_formulaire(request, form, *, action, succes, echec: str) -> None:
+    """Small POST forms of the person page: validate, call the service, report the outcome as a message.
+
+    The caller redirects to the person page whatever happens; nothing is written when the form is invalid.
+    """
+    if not form.is_valid():
+        messages.error(request, f"{echec} : " + "; ".join(" ".join(m) for m in form.errors.values()))
+        return
+    try:
+        action(form.cleaned_data)
+    except ErreurMetier as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, succes(form.cleaned_data))
+
+
 @login_required
 @require_POST
 def entretien_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
-    form = forms.EntretienForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ajouter_entretien(
-                personne=personne, par=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ErreurMetier as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, "Entretien enregistré.")
-    else:
-        messages.error(request, "Entretien non enregistré : " + "; ".join(" ".join(m) for m in form.errors.values()))
+    _appliquer_formulaire(
+        request,
+        forms.EntretienForm(request.POST),
+        action=lambda donnees: services.ajouter_entretien(
+            personne=personne, par=request.user, organisation=organisation, **donnees
+        ),
+        succes=lambda donnees: "Entretien enregistré.",
+        echec="Entretien non enregistré",
+    )
     return redirect("allervers:personne", personne.pk)
 
 
@@ -547,16 +560,13 @@ def entretien_ajouter(request, pk):
 @require_POST
 def rappel_ajouter(request, pk):
     personne, _organisation = _personne_visible(request, pk)
-    form = forms.RappelForm(request.POST)
-    if form.is_valid():
-        try:
-            services.ajouter_rappel(personne=personne, par=request.user, **form.cleaned_data)
-        except ErreurMetier as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, "Rappel enregistré.")
-    else:
-        messages.error(request, "Rappel non enregistré : " + "; ".join(" ".join(m) for m in form.errors.values()))
+    _appliquer_formulaire(
+        request,
+        forms.RappelForm(request.POST),
+        action=lambda donnees: services.ajouter_rappel(personne=personne, par=request.user, **donnees),
+        succes=lambda donnees: "Rappel enregistré.",
+        echec="Rappel non enregistré",
+    )
     return redirect("allervers:personne", personne.pk)
 
 
@@ -574,16 +584,13 @@ def partage_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
         raise Http404
-    form = forms.PartageForm(request.POST, personne=personne)
-    if form.is_valid():
-        try:
-            services.partager_suivi(personne=personne, par=request.user, **form.cleaned_data)
-        except ErreurMetier as e:
-            messages.error(request, e.message)
-        else:
-            messages.success(request, f"Suivi partagé avec {form.cleaned_data['organisation']}.")
-    else:
-        messages.error(request, "Partage non enregistré : " + "; ".join(" ".join(m) for m in form.errors.values()))
+    _appliquer_formulaire(
+        request,
+        forms.PartageForm(request.POST, personne=personne),
+        action=lambda donnees: services.partager_suivi(personne=personne, par=request.user, **donnees),
+        succes=lambda donnees: f"Suivi partagé avec {donnees['organisation']}.",
+        echec="Partage non enregistré",
+    )
     return redirect("allervers:personne", personne.pk)
 
 
