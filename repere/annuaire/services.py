@@ -21,9 +21,7 @@ on bad input, writes nothing in that case, and sends the e-mail to the receiving
 Selectors for a person's referrals: `repere.annuaire.selectors.orientations_par_origine(origine=…, user=…)`.
 """
 
-import re
 import secrets
-import unicodedata
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -53,6 +51,7 @@ from repere.annuaire.models import (
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
+from repere.utils.text import normalise
 
 DUREE_LIEN_JOURS = 8
 RELANCE_APRES_JOURS = 10
@@ -68,15 +67,9 @@ SEL_LIEN = "repere.annuaire.orientation.reponse"
 # -- Search columns -----------------------------------------------------------------------------
 
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
 def normaliser_texte(texte: str) -> str:
-    """Accent- and case-insensitive key of the search text (same result as repere.utils.text.normalise
-    for French text, several times faster on long descriptions: decomposition and ASCII folding in C)."""
-    texte = (texte or "").lower().replace("œ", "oe").replace("æ", "ae")
-    texte = unicodedata.normalize("NFKD", texte).encode("ascii", "ignore").decode("ascii")
-    return _NON_ALNUM.sub(" ", texte).strip()
+    """Accent- and case-insensitive key of the search text: the project's one normalisation."""
+    return normalise(texte)
 
 
 def _cle(codes) -> str:

@@ -4,11 +4,16 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+# Combining marks left by the NFKD decomposition (accents, cedillas…), removed in one C-level pass.
+_COMBINANTS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def normalise(text: str) -> str:
-    """'Chemillé-en-Anjou' -> 'chemille en anjou'; used to index and to query."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    ascii_text = ascii_text.replace("œ", "oe").replace("æ", "ae")
-    return _NON_ALNUM.sub(" ", ascii_text).strip()
+    """'Chemillé-en-Anjou' -> 'chemille en anjou'; used to index and to query.
+
+    Any character that is neither a letter nor a digit once accents are removed separates words
+    (so "l’aide" gives "l aide"). Fast enough for long descriptions: every step runs in C.
+    """
+    texte = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
+    texte = _COMBINANTS.sub("", unicodedata.normalize("NFKD", texte))
+    return _NON_ALNUM.sub(" ", texte).strip()
