@@ -9,6 +9,7 @@ Loading is an upsert keyed on (type, code): running it again changes nothing.
 
 import csv
 import importlib.util
+import json
 import lzma
 import time
 from collections import defaultdict
@@ -90,8 +91,6 @@ def _ids(type_: str) -> dict[str, int]:
 
 
 def _geojson(geoms) -> list:
-    import json
-
     return [json.loads(s) if s else None for s in shapely.to_geojson(geoms)]
 
 
@@ -170,16 +169,36 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
         p = parent(c) or c
         return dep_par_id.get(p["departement_id"]) if _val(p["departement_id"]) else None
 
-    def region_de(c):
-        d = dep_de(c)
-        return code_region_par_id[d["region_id"]] if d else None
-
     # EPCI membership: the commune's own, or its parent's for déléguées / associées / arrondissements.
     epci_par_id = {e["id"]: e for e in lignes_epci}
 
     def epci_de(c):
         p = parent(c) or c
         return epci_par_id.get(p["epci_id"]) if _val(p["epci_id"]) else None
+
+    # Each commune's département, EPCI and région (its parent's for déléguées, associées and
+    # arrondissements) and population, derived once.
+    deps = [dep_de(c) for c in lignes_communes]
+    epcis = [epci_de(c) for c in lignes_communes]
+    regions_communes = [code_region_par_id[d["region_id"]] if d else None for d in deps]
+    populations = [
+        int(c["population_municipale"]) if _val(c["population_municipale"]) else None for c in lignes_communes
+    ]
+
+    # Communes proper (not déléguées…) grouped by EPCI, département and région: the populations and
+    # outlines of those levels are aggregates of their communes.
+    groupes = {"epci": defaultdict(list), "dep": defaultdict(list), "reg": defaultdict(list)}
+    for i, c in enumerate(lignes_communes):
+        if c["type"] != "COM":
+            continue
+        if epcis[i]:
+            groupes["epci"][epcis[i]["code"]].append(i)
+        if deps[i]:
+            groupes["dep"][deps[i]["code"]].append(i)
+            groupes["reg"][regions_communes[i]].append(i)
+
+    def population_de(indices) -> int | None:
+        return sum(populations[i] or 0 for i in indices) or None
 
     # Postal codes
     codes_postaux = {r["id"]: r["code"] for r in lire_csv("codes_postaux")}
@@ -191,14 +210,12 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
             cp_par_commune[c["id"]] = cp_par_commune.get(parent(c)["id"], set())
 
     # -- EPCI (before communes, which point at them)
-    pop_epci = defaultdict(int)
-    for c in lignes_communes:
-        if c["type"] == "COM" and _val(c["epci_id"]) and _val(c["population_municipale"]):
-            pop_epci[c["epci_id"]] += int(c["population_municipale"])
-    deps_epci = defaultdict(set)
-    for c in lignes_communes:
-        if c["type"] == "COM" and _val(c["epci_id"]) and dep_de(c):
-            deps_epci[c["epci_id"]].add(dep_de(c)["code"])
+    # An EPCI spanning several départements is attached to the one with the lowest code.
+    dep_epci = {
+        code: min(deps[i]["code"] for i in indices if deps[i])
+        for code, indices in groupes["epci"].items()
+        if any(deps[i] for i in indices)
+    }
     _upsert(
         [
             Territoire(
@@ -207,10 +224,9 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
                 nom=e["nom"],
                 nom_recherche=normalise(e["nom"]),
                 nature_epci=e["type"],
-                population=pop_epci.get(e["id"]) or None,
-                # An EPCI spanning several départements gets the one most of its communes are in.
-                departement_id=ids_deps.get(sorted(deps_epci[e["id"]])[0]) if deps_epci[e["id"]] else None,
-                region_id=(ids_regions[region_par_dep[sorted(deps_epci[e["id"]])[0]]] if deps_epci[e["id"]] else None),
+                population=population_de(groupes["epci"].get(e["code"], ())),
+                departement_id=ids_deps[dep_epci[e["code"]]] if e["code"] in dep_epci else None,
+                region_id=ids_regions[region_par_dep[dep_epci[e["code"]]]] if e["code"] in dep_epci else None,
             )
             for e in lignes_epci
         ],
@@ -225,7 +241,7 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
         type_ = TYPES_COMMUNE[c["type"]]
         nom = nom_complet(c["nom"], c["type_nom"])
         centre = centres[i] if centres[i] is not None else mairies[i]
-        dep, epci, region = dep_de(c), epci_de(c), region_de(c)
+        dep, epci, region = deps[i], epcis[i], regions_communes[i]
         b = bornes[i]
         has_box = not np.isnan(b[0])
         objets.append(
@@ -235,7 +251,7 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
                 nom=nom,
                 nom_recherche=normalise(nom),
                 codes_postaux=" ".join(sorted(cp_par_commune.get(c["id"], ()))),
-                population=int(c["population_municipale"]) if _val(c["population_municipale"]) else None,
+                population=populations[i],
                 departement_id=ids_deps[dep["code"]] if dep else None,
                 region_id=ids_regions[region] if region else None,
                 epci_id=ids_epci[epci["code"]] if epci else None,
@@ -288,23 +304,14 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
         batch_size=5000,
     )
 
-    # -- Populations of départements and régions: sums of their communes.
-    pop_dep, pop_reg = defaultdict(int), defaultdict(int)
-    for c in lignes_communes:
-        if c["type"] == "COM" and _val(c["population_municipale"]) and dep_de(c):
-            pop_dep[dep_de(c)["code"]] += int(c["population_municipale"])
-            pop_reg[region_de(c)] += int(c["population_municipale"])
-
     # -- Geometries: communes (selected régions) and unions for EPCI, départements, régions.
-    choisie = np.array([toute_la_france or (region_de(c) in regions) for c in lignes_communes], dtype=bool)
-    est_com = np.array([c["type"] == "COM" for c in lignes_communes], dtype=bool)
+    choisie = np.array([toute_la_france or (r in regions) for r in regions_communes], dtype=bool)
     simplifiees = shapely.simplify(geoms, TOLERANCE_COMMUNE, preserve_topology=True)
-    index_commune = {}
-    maj = []
-    for i, (c, gj) in enumerate(zip(lignes_communes, _geojson(np.where(choisie, simplifiees, None)), strict=True)):
-        if gj is not None:
-            maj.append(Territoire(type=TYPES_COMMUNE[c["type"]], code=c["code"], geometrie=gj))
-        index_commune[c["id"]] = i
+    maj = [
+        Territoire(type=TYPES_COMMUNE[c["type"]], code=c["code"], geometrie=gj)
+        for c, gj in zip(lignes_communes, _geojson(np.where(choisie, simplifiees, None)), strict=True)
+        if gj is not None
+    ]
     _upsert(maj, ["geometrie"])
     rapport.geometries += len(maj)
 
@@ -318,17 +325,7 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
             g = shapely.union_all(parts)
         return g.simplify(tolerance, preserve_topology=True)
 
-    groupes = {"epci": defaultdict(list), "dep": defaultdict(list), "reg": defaultdict(list)}
-    for i, c in enumerate(lignes_communes):
-        if not est_com[i]:
-            continue
-        if epci_de(c):
-            groupes["epci"][epci_de(c)["code"]].append(i)
-        if dep_de(c):
-            groupes["dep"][dep_de(c)["code"]].append(i)
-            groupes["reg"][region_de(c)].append(i)
-
-    def aggregats(type_, groupe, tolerance, populations=None):
+    def aggregats(type_, groupe, tolerance):
         out = []
         for code, indices in groupe.items():
             if not (toute_la_france or any(choisie[i] for i in indices)):
@@ -338,11 +335,7 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
             if g is None:
                 # No geometry kept: centre = population-weighted mean of the communes' centres,
                 # box = the union of the communes' boxes.
-                pts = [
-                    (centres[i], int(_val(lignes_communes[i]["population_municipale"]) or 0) + 1)
-                    for i in indices
-                    if centres[i] is not None
-                ]
+                pts = [(centres[i], (populations[i] or 0) + 1) for i in indices if centres[i] is not None]
                 boites = bornes[indices]
                 poids = sum(p for _, p in pts)
                 out.append(
@@ -355,7 +348,7 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
                         bbox_sud=float(np.nanmin(boites[:, 1])) if pts else None,
                         bbox_est=float(np.nanmax(boites[:, 2])) if pts else None,
                         bbox_nord=float(np.nanmax(boites[:, 3])) if pts else None,
-                        population=(populations or {}).get(code),
+                        population=population_de(indices),
                     )
                 )
                 continue
@@ -372,7 +365,7 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
                     bbox_est=bb[2],
                     bbox_nord=bb[3],
                     geometrie=_geojson([g])[0],
-                    population=(populations or {}).get(code),
+                    population=population_de(indices),
                 )
             )
             rapport.geometries += 1
@@ -382,11 +375,11 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
     epci_objs = aggregats(TypeTerritoire.EPCI, groupes["epci"], TOLERANCE_EPCI)
     _upsert([o for o in epci_objs if o.geometrie], champs_geo + ["geometrie"])
     _upsert([o for o in epci_objs if not o.geometrie], champs_geo)
-    for type_, groupe, tol, pops in (
-        (TypeTerritoire.DEPARTEMENT, groupes["dep"], TOLERANCE_DEPARTEMENT, pop_dep),
-        (TypeTerritoire.REGION, groupes["reg"], TOLERANCE_REGION, pop_reg),
+    for type_, groupe, tol in (
+        (TypeTerritoire.DEPARTEMENT, groupes["dep"], TOLERANCE_DEPARTEMENT),
+        (TypeTerritoire.REGION, groupes["reg"], TOLERANCE_REGION),
     ):
-        objs = aggregats(type_, groupe, tol, pops)
+        objs = aggregats(type_, groupe, tol)
         _upsert([o for o in objs if o.geometrie], champs_geo + ["population", "geometrie"])
         _upsert([o for o in objs if not o.geometrie], champs_geo + ["population"])
 
