@@ -324,6 +324,8 @@ def depister(
 ) -> Bilan:
     options = options or Options()
     entree, sortie_chemin = Path(entree), Path(sortie_chemin)
+    if not entree.is_file():
+        raise lecture.ErreurFichier(f"Fichier introuvable : {entree.name}")
     sortie.format_sortie(sortie_chemin)
     erreurs_defaut, travail_defaut = chemins_par_defaut(sortie_chemin)
     erreurs = Path(erreurs) if erreurs else erreurs_defaut

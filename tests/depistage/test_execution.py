@@ -180,3 +180,15 @@ def test_ordonnanceur_dask_injoignable(tmp_path, monkeypatch):
     entree = ecrire_csv(tmp_path / "m.csv", [personne()])
     with pytest.raises(ErreurDepistage, match="Impossible de joindre l'ordonnanceur Dask"):
         depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(dask="tcp://127.0.0.1:1"))
+
+
+def test_fichier_introuvable(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    from repere.depistage.lecture import ErreurFichier
+
+    with pytest.raises(ErreurFichier, match="Fichier introuvable : absent.csv"):
+        depister(entree=tmp_path / "absent.csv", sortie_chemin=tmp_path / "r.csv")
+    with pytest.raises(CommandError, match="Fichier introuvable : absent.csv"):
+        call_command("depister", str(tmp_path / "absent.csv"), "--sortie", str(tmp_path / "r.csv"), "--sans-barre")
+    assert not (tmp_path / "r.csv").exists()
