@@ -107,6 +107,11 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
     regions = set(regions or [])
 
     lignes_regions = lire_csv("regions")
+    inconnues = sorted(regions - {r["code"] for r in lignes_regions})
+    if inconnues:
+        raise ValueError(
+            f"Région inconnue : {', '.join(inconnues)} (codes INSEE des régions, par exemple 52 pour les Pays de la Loire)."
+        )
     lignes_deps = lire_csv("departements")
     lignes_epci = lire_csv("epci")
     lignes_communes = [r for r in lire_csv("communes") if r["type"] in TYPES_COMMUNE]

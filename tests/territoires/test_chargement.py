@@ -60,3 +60,12 @@ def test_chargement_idempotent():
     charger_territoires(regions=["52"])
     assert (Territoire.objects.count(), CodePostal.objects.count()) == avant
     assert Territoire.objects.get(type="commune", code="49092").pk == id_chemille
+
+
+def test_region_inconnue_refusee_sans_rien_changer():
+    from django.core.management import CommandError, call_command
+
+    avant = Territoire.objects.count()
+    with pytest.raises(CommandError, match="Région inconnue : 99"):
+        call_command("charger_territoires", "--regions", "99")
+    assert Territoire.objects.count() == avant

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from repere.territoires.chargement import charger_territoires
 
@@ -18,5 +18,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, toute_la_france, regions, **options):
-        rapport = charger_territoires(regions=regions or settings.REPERE_REGIONS, toute_la_france=toute_la_france)
+        try:
+            rapport = charger_territoires(regions=regions or settings.REPERE_REGIONS, toute_la_france=toute_la_france)
+        except ValueError as e:
+            raise CommandError(f"{e} Rien n'a été chargé.") from None
         self.stdout.write(self.style.SUCCESS(f"Territoires chargés : {rapport}"))
