@@ -6,7 +6,7 @@ Errors are always JSON with a French message: 404 for unknown objects, 422 namin
 
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from repere.utils.api_errors import erreurs_validation
 
@@ -37,6 +37,14 @@ def _validation_error(request, exc):
 def _not_found(request, exc):
     message = str(exc) or "Ressource introuvable."
     return api.create_response(request, {"detail": message}, status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    message = str(exc)
+    if message.startswith("Cannot parse request body"):
+        message = "Le corps de la requête n'est pas du JSON valide."
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(AuthenticationError)
