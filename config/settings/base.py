@@ -168,6 +168,9 @@ REPERE_TUILES_URL = env("REPERE_TUILES_URL", default="")
 REPERE_TUILES_ATTRIBUTION = env("REPERE_TUILES_ATTRIBUTION", default="")
 if env("REPERE_STOCKAGE_PRIVE", default=""):
     REPERE_STOCKAGE_PRIVE = env("REPERE_STOCKAGE_PRIVE")
+# Geocoder of the Base Adresse Nationale (address search and batch geocoding); empty = no network: services
+# are placed at their commune's centre and flagged « localisation approximative ».
+REPERE_GEOCODEUR_URL = env("REPERE_GEOCODEUR_URL", default="https://api-adresse.data.gouv.fr")
 # Dépistage: retention of uploaded files and results, upload limit, computing processes, Dask scheduler.
 DEPISTAGE_CONSERVATION_JOURS = env.int("DEPISTAGE_CONSERVATION_JOURS", default=30)
 DEPISTAGE_TAILLE_MAX_MO = env.int("DEPISTAGE_TAILLE_MAX_MO", default=200)

@@ -15,6 +15,7 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/repere-test-media")
 REPERE_DEMO = False
+REPERE_GEOCODEUR_URL = ""  # tests never reach the network
 
 # SQLite: a file rather than the in-memory default, so that the live server thread of the browser
 # tests and the test thread use two real connections (WAL + busy timeout) instead of sharing one.
