@@ -73,18 +73,34 @@ def detail(request, pk):
 @login_required
 def modifier(request, pk):
     organisation = _organisation_geree(request, pk)
+    complet = request.user.is_platform_admin
+    initial = {"territoires": organisation.territoires.all()}
     form = OrganisationForm(
-        request.POST or None, instance=organisation, initial={"territoires": organisation.territoires.all()}
+        request.POST or None, instance=Organisation.objects.get(pk=pk), initial=initial, complet=complet
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        organisation.territoires.set(form.cleaned_data["territoires"])
-        messages.success(request, "L'organisation a été mise à jour.")
-        return redirect("organisations:detail", organisation.pk)
+        try:
+            services.modifier_organisation(
+                organisation=organisation,
+                par=request.user,
+                donnees={k: v for k, v in form.cleaned_data.items() if k != "territoires"},
+                territoires=form.cleaned_data.get("territoires") if complet else None,
+            )
+        except ErreurMetier as e:
+            form.add_error(e.champ if e.champ in form.fields else None, e.message)
+        else:
+            messages.success(request, "L'organisation a été mise à jour.")
+            return redirect("organisations:detail", organisation.pk)
     return render(
         request,
         "organisations/formulaire.html",
-        {"form": form, "titre": f"Modifier {organisation.nom}", "organisation": organisation},
+        {
+            "form": form,
+            "titre": f"Modifier {organisation.nom}",
+            "organisation": organisation,
+            "complet": complet,
+            "territoires": organisation.territoires.all(),
+        },
     )
 
 

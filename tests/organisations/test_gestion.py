@@ -135,8 +135,9 @@ def test_admin_change_un_role_et_retire_un_membre(client):
 
 
 def test_modifier_l_organisation_et_ses_territoires(client):
+    """The platform admin sets the territories (an organisation's admin cannot: tests/securite)."""
     org = OrganisationFactory()
-    client.force_login(membre(org, Role.ADMIN))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
     r = client.post(
         f"/organisations/{org.pk}/modifier/",
         {"nom": "CCAS modifié", "type": "ccas", "territoires": "commune:49092\nepci:200060010\n49"},
