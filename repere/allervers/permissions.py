@@ -82,6 +82,13 @@ def contacts_visibles(user, campagne: Campagne | None = None) -> QuerySet[Contac
     return qs
 
 
+def note_privee_pour(entretien, utilisateur) -> str:
+    """An interview's private note is shown to its author only: pages, exports and the right of access."""
+    if entretien.auteur_id is not None and entretien.auteur_id == getattr(utilisateur, "pk", None):
+        return entretien.note_privee
+    return ""
+
+
 def organisations_donnees_personnelles(user) -> list[int]:
     return [o for o, r in _roles(user).items() if r in ROLES_DONNEES_PERSONNELLES]
 

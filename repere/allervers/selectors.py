@@ -24,6 +24,7 @@ from repere.allervers.models import (
     Rappel,
     StatutDroit,
 )
+from repere.allervers.permissions import note_privee_pour
 from repere.territoires.models import Territoire
 from repere.territoires.selectors import communes_de
 
@@ -417,8 +418,7 @@ def frise(*, personne: Personne, utilisateur) -> list[dict]:
     for c in personne.contacts.select_related("campagne"):
         evenements.append({"date": c.date, "type": "contact", "objet": c})
     for e in personne.entretiens.select_related("auteur"):
-        if e.auteur_id != utilisateur.pk:
-            e.note_privee = ""
+        e.note_privee = note_privee_pour(e, utilisateur)
         evenements.append({"date": e.date, "type": "entretien", "objet": e})
     for s in personne.simulations.all():
         evenements.append({"date": s.lancee_le.date(), "type": "simulation", "objet": s})

@@ -658,7 +658,7 @@ def export_json(request, pk):
     acces.journaliser_lecture(
         personne=personne, utilisateur=request.user, quoi="droit d'accès (JSON)", organisation=organisation
     )
-    donnees = acces.donnees_de(personne=personne)
+    donnees = acces.donnees_de(personne=personne, lecteur=request.user)
     reponse = HttpResponse(
         json.dumps(donnees, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -674,7 +674,9 @@ def export_imprimable(request, pk):
         personne=personne, utilisateur=request.user, quoi="droit d'accès (imprimable)", organisation=organisation
     )
     return render(
-        request, "allervers/acces.html", {"personne": personne, "donnees": acces.donnees_de(personne=personne)}
+        request,
+        "allervers/acces.html",
+        {"personne": personne, "donnees": acces.donnees_de(personne=personne, lecteur=request.user)},
     )
 
 

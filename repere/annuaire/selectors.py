@@ -323,6 +323,44 @@ def orientations_par_origine(*, origine: str, user) -> QuerySet[Orientation]:
     return orientations_visibles(user).filter(origine=origine)
 
 
+def donnees_orientations(*, ids) -> list[dict]:
+    """What the referrals ``ids`` hold about the person, for the right of access (art. 15 RGPD):
+    the identity copy, the needs, the consent record, the answers and the history's comments."""
+    lignes = []
+    for o in (
+        Orientation.objects.filter(pk__in=list(ids)).select_related("service__structure").prefetch_related("historique")
+    ):
+        lignes.append(
+            {
+                "date": o.cree_le,
+                "service": o.service.nom,
+                "structure": o.service.structure.nom,
+                "identite_transmise": {
+                    "prenom": o.personne_prenom,
+                    "nom": o.personne_nom,
+                    "telephone": o.personne_telephone,
+                    "email": o.personne_courriel,
+                    "commune": o.personne_commune,
+                    "preference_contact": o.get_preference_contact_display() if o.preference_contact else "",
+                },
+                "besoins": o.besoins,
+                "informee_par": o.consentement_informe_par,
+                "informee_le": o.consentement_le,
+                "base_legale": o.get_consentement_base_legale_display(),
+                "piece_jointe": o.piece_jointe_nom if o.piece_jointe else "",
+                "statut": o.get_statut_display(),
+                "motif_refus": o.get_motif_refus_display() if o.motif_refus else "",
+                "resultat": o.get_resultat_display() if o.resultat else "",
+                "commentaire_reponse": o.commentaire_reponse,
+                "historique": [
+                    {"le": e.le, "statut": e.get_statut_display(), "commentaire": e.commentaire}
+                    for e in o.historique.all()
+                ],
+            }
+        )
+    return lignes
+
+
 def filtrer_orientations(qs: QuerySet[Orientation], *, statut="", resultat="", depuis=None, jusqua=None, q=""):
     if statut:
         qs = qs.filter(statut=statut)
