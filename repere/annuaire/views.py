@@ -27,6 +27,7 @@ from repere.annuaire.models import Fermeture, Orientation, Service, Structure
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_GESTION, ROLES_SAISIE, organisations_de
 from repere.territoires.models import Territoire
 from repere.utils.errors import ErreurMetier
+from repere.utils.redirections import chemin_sur
 
 PAR_PAGE = 20
 
@@ -501,7 +502,7 @@ def service_verifie(request, pk):
     _structure_modifiable(request, objet.structure_id)
     services.marquer_verifie(service=objet, par=request.user)
     messages.success(request, f"« {objet.nom} » est marqué comme vérifié aujourd'hui.")
-    return redirect(request.POST.get("retour") or reverse("annuaire:mes_structures"))
+    return redirect(chemin_sur(request.POST.get("retour"), defaut=reverse("annuaire:mes_structures")))
 
 
 @login_required

@@ -6,12 +6,17 @@ from django.urls import reverse_lazy
 
 from repere.comptes.forms import ConnexionForm, ProfilForm
 from repere.organisations.selectors import memberships_of
+from repere.utils.redirections import chemin_sur
 
 
 class ConnexionView(auth_views.LoginView):
     template_name = "comptes/connexion.html"
     form_class = ConnexionForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self):
+        cible = self.request.POST.get(self.redirect_field_name, self.request.GET.get(self.redirect_field_name))
+        return chemin_sur(cible, defaut="")
 
 
 @login_required
