@@ -117,11 +117,10 @@ class Rapport:
         return [f"{f}, ligne {ligne} ({ident or 'sans id'}) : {raison}" for f, ligne, ident, raison in self.rejets]
 
     def csv_rejets(self) -> str:
-        sortie = io.StringIO()
-        w = csv.writer(sortie)
-        w.writerow(["fichier", "ligne", "id", "raison"])
-        w.writerows(self.rejets)
-        return sortie.getvalue()
+        """The rejected lines as a French spreadsheet CSV, through the one anti-formula writer."""
+        from repere.utils.tableurs import csv_texte
+
+        return csv_texte([("Lignes rejetées", ["fichier", "ligne", "id", "raison"], self.rejets)])
 
 
 class ErreurFichier(ValueError):

@@ -1,11 +1,10 @@
-import csv
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +27,7 @@ from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_G
 from repere.territoires.models import Territoire
 from repere.utils.errors import ErreurMetier
 from repere.utils.redirections import chemin_sur
+from repere.utils.tableurs import reponse_tableur
 
 PAR_PAGE = 20
 
@@ -374,40 +374,32 @@ def tableau_csv(request, sens):
     if sens not in ("envoyees", "recues"):
         raise Http404
     qs, _form = _tableau(request, sens)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="orientations-{sens}-{timezone.localdate():%Y-%m-%d}.csv"'
-    reponse.write("\ufeff")
-    w = csv.writer(reponse, delimiter=";")
-    w.writerow(
+
+    def date(d):
+        return timezone.localtime(d).strftime("%Y-%m-%d %H:%M") if d else ""
+
+    entetes = ["numero", "envoyee_le", "organisation_emettrice", "service", "structure", "statut"]
+    entetes += ["motif_refus", "resultat", "repondue_le", "cloturee_le"]
+    lignes = (
         [
-            "numero",
-            "envoyee_le",
-            "organisation_emettrice",
-            "service",
-            "structure",
-            "statut",
-            "motif_refus",
-            "resultat",
-            "repondue_le",
-            "cloturee_le",
+            o.pk,
+            date(o.cree_le),
+            o.organisation_emettrice.nom,
+            o.service.nom,
+            o.service.structure.nom,
+            o.get_statut_display(),
+            o.get_motif_refus_display() if o.motif_refus else "",
+            o.get_resultat_display() if o.resultat else "",
+            date(o.repondue_le),
+            date(o.cloturee_le),
         ]
+        for o in qs
     )
-    for o in qs:
-        w.writerow(
-            [
-                o.pk,
-                timezone.localtime(o.cree_le).strftime("%Y-%m-%d %H:%M"),
-                o.organisation_emettrice.nom,
-                o.service.nom,
-                o.service.structure.nom,
-                o.get_statut_display(),
-                o.get_motif_refus_display() if o.motif_refus else "",
-                o.get_resultat_display() if o.resultat else "",
-                timezone.localtime(o.repondue_le).strftime("%Y-%m-%d %H:%M") if o.repondue_le else "",
-                timezone.localtime(o.cloturee_le).strftime("%Y-%m-%d %H:%M") if o.cloturee_le else "",
-            ]
-        )
-    return reponse
+    return reponse_tableur(
+        [("Orientations", entetes, lignes)],
+        format="csv",
+        nom_fichier=f"orientations-{sens}-{timezone.localdate():%Y-%m-%d}",
+    )
 
 
 # -- Structure space ----------------------------------------------------------------------------
