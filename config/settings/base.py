@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "repere.depistage",
     "repere.annuaire",
     "repere.allervers",
+    "repere.journal",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,7 @@ from repere.allervers.permissions import (
     peut_saisir_dans,
     role_dans_campagne,
 )
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
@@ -304,11 +305,13 @@ def service_worker(request):
 
 
 @login_required
+@donnees_personnelles
 def personnes(request):
     if not organisations_donnees_personnelles(request.user):
         raise Http404
     qs = personnes_visibles(request.user).select_related("organisation", "referent")
-    q = request.GET.get("q", "").strip()
+    # The searched name travels in the POST body, never in the URL (nor the access log)
+    q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     if q:
         qs = qs.filter(nom__icontains=q) | qs.filter(prenom__icontains=q)
     return render(request, "allervers/personnes.html", {"personnes": qs[:200], "q": q})
@@ -365,6 +368,7 @@ def personne_creer(request):
 
 
 @login_required
+@donnees_personnelles
 def personne(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(personne=personne, utilisateur=request.user, quoi="fiche", organisation=organisation)
@@ -398,6 +402,7 @@ def personne(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def personne_modifier(request, pk):
     personne, organisation = _personne_visible(request, pk)
     initial = {c: getattr(personne, c) for c in ("prenom", "nom", "date_naissance", "telephone", "email", "adresse")}
@@ -430,6 +435,7 @@ def personne_modifier(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def menage(request, pk):
     from repere.allervers.simulation import formulaire_depuis_menage, menage_depuis_formulaire
 
@@ -438,6 +444,8 @@ def menage(request, pk):
     initial["version"] = personne.version
     form = forms.MenageForm(request.POST or None, initial=initial)
     conflit = False
+    if request.method != "POST":
+        acces.journaliser_lecture(personne=personne, utilisateur=request.user, quoi="foyer", organisation=organisation)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -485,6 +493,7 @@ def simuler(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def simulation(request, pk, simulation_id):
     personne, organisation = _personne_visible(request, pk)
     sim = get_object_or_404(personne.simulations, pk=simulation_id)
@@ -608,6 +617,7 @@ def partage_retirer(request, pk, membre_id):
 
 
 @login_required
+@donnees_personnelles
 def orienter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     besoins = request.POST.getlist("besoins") or request.GET.getlist("besoins") or personne.besoins
@@ -653,6 +663,7 @@ def orienter(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def export_json(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(
@@ -668,6 +679,7 @@ def export_json(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def export_imprimable(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(
@@ -681,6 +693,7 @@ def export_imprimable(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def effacer(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
@@ -701,6 +714,7 @@ def effacer(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def journal(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:

@@ -293,7 +293,8 @@ def _destinataires_emission(orientation: Orientation) -> list[str]:
 
 
 def _notifier_reception(orientation: Orientation, *, relance: bool = False) -> None:
-    lien = _url(reverse("annuaire:reponse_lien", args=[orientation.pk, generer_jeton(orientation)]))
+    # the token goes in the fragment: browsers never send it, so no server or proxy log records it
+    lien = _url(reverse("annuaire:reponse_lien", args=[orientation.pk])) + "#" + generer_jeton(orientation)
     _envoyer(
         sujet=("Rappel : " if relance else "") + f"nouvelle orientation vers « {orientation.service.nom} »",
         gabarit="annuaire/emails/orientation_recue.txt",

@@ -23,6 +23,7 @@ from repere.annuaire.forms import (
     StructureForm,
 )
 from repere.annuaire.models import Fermeture, Orientation, Service, Structure
+from repere.journal.vues import donnees_personnelles, sans_lecture
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_GESTION, ROLES_SAISIE, organisations_de
 from repere.territoires.models import Territoire
 from repere.utils.errors import ErreurMetier
@@ -212,6 +213,7 @@ def _contexte_orientation(orientation: Orientation, **extra) -> dict:
 
 
 @login_required
+@donnees_personnelles
 def orientation(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None:
@@ -260,6 +262,7 @@ def _traiter_reponse(request, objet, *, par_lien: bool):
 
 @login_required
 @require_POST
+@donnees_personnelles
 def repondre(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None or not services.peut_repondre(request.user, objet):
@@ -272,14 +275,36 @@ def repondre(request, pk):
     return render(request, "annuaire/orientation.html", contexte, status=400)
 
 
-def reponse_lien(request, pk, jeton):
-    """Answer through the signed link (no account): valid 8 days, bound to this referral."""
+SESSION_LIENS = "liens_orientations"
+
+
+def _jeton_du_lien(request, pk) -> str:
+    """The signed link's token: posted by the opening page (read from the link's #fragment, so it never
+    reaches a URL or an access log), then kept in the session for the following pages."""
+    jeton = request.POST.get("jeton", "").strip()
+    if jeton:
+        liens = request.session.get(SESSION_LIENS, {})
+        liens[str(pk)] = jeton
+        request.session[SESSION_LIENS] = liens
+        return jeton
+    return request.session.get(SESSION_LIENS, {}).get(str(pk), "")
+
+
+@donnees_personnelles(lien_signe=True)
+def reponse_lien(request, pk):
+    """Answer through the signed link (no account): valid 8 days, bound to this referral. The e-mail's
+    link is ``…/reponse/#<token>``: this page posts the fragment (lien-signe.js), or the user pastes it."""
+    jeton = _jeton_du_lien(request, pk)
+    if not jeton:
+        return sans_lecture(render(request, "annuaire/lien_ouverture.html", {"pk": pk}))
     try:
         objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
     except ErreurMetier as exc:
+        request.session.get(SESSION_LIENS, {}).pop(str(pk), None)
+        request.session.modified = True
         return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
-    contexte = _contexte_orientation(objet, recepteur=True, par_lien=True, jeton=jeton)
-    if request.method == "POST":
+    contexte = _contexte_orientation(objet, recepteur=True, par_lien=True)
+    if request.method == "POST" and request.POST.get("action"):
         erreurs = _traiter_reponse(request, objet, par_lien=True)
         if erreurs is None:
             objet.refresh_from_db()
@@ -288,13 +313,20 @@ def reponse_lien(request, pk, jeton):
                     request,
                     "Votre réponse a été enregistrée. Vous pourrez indiquer le résultat plus tard avec ce même lien.",
                 )
-                return redirect("annuaire:reponse_lien", pk, jeton)
+                return redirect("annuaire:reponse_lien", pk)
             return render(request, "annuaire/lien_merci.html", {"orientation": objet})
         contexte.update(erreurs)
         return render(request, "annuaire/orientation.html", contexte, status=400)
+    if request.method == "POST":
+        return redirect("annuaire:reponse_lien", pk)  # the token is now in the session: a plain address
     response = render(request, "annuaire/orientation.html", contexte)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def reponse_lien_ancien(request, pk, jeton):
+    """Links sent before tokens moved to the fragment: the token leaves the path at once."""
+    return redirect(reverse("annuaire:reponse_lien", args=[pk]) + "#" + jeton)
 
 
 @login_required
@@ -314,6 +346,7 @@ def renouveler_lien(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def piece_jointe(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None or not objet.piece_jointe:
@@ -321,9 +354,10 @@ def piece_jointe(request, pk):
     return _servir_piece(objet)
 
 
-def piece_jointe_lien(request, pk, jeton):
+@donnees_personnelles(lien_signe=True)
+def piece_jointe_lien(request, pk):
     try:
-        objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
+        objet = services.verifier_jeton(orientation_id=pk, jeton=_jeton_du_lien(request, pk))
     except ErreurMetier as exc:
         return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
     if not objet.piece_jointe:

@@ -11,6 +11,7 @@ from repere.depistage import fichiers, modele, selectors, services
 from repere.depistage.colonnes import COLONNES
 from repere.depistage.forms import DepistageForm
 from repere.depistage.models import Depistage, Statut
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisation_requise
 from repere.utils.errors import ErreurMetier
 
@@ -117,6 +118,7 @@ _FICHIERS = {
 
 
 @organisation_requise(ROLES_DONNEES_PERSONNELLES)
+@donnees_personnelles
 def telecharger(request, organisation_id, pk, quoi):
     depistage = _depistage(request, pk)
     if quoi not in _FICHIERS or depistage.statut != Statut.TERMINE:

@@ -36,6 +36,7 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
     "organisations.Membership": (AGENTS, "rôles des comptes"),
     "organisations.Invitation": (AGENTS, "e-mail de l'agent invité"),
     "droits.AideLocale": (SANS, "règles des aides locales"),
+    "journal.Lecture": (AGENTS, "qui a lu quelle page, par identifiant technique ; supprimé après 365 jours"),
     "depistage.Depistage": (
         PERSONNE,
         "fichier de foyers déposé et ses résultats : supprimés après DEPISTAGE_CONSERVATION_JOURS "
