@@ -36,6 +36,7 @@ from repere.journal.vues import donnees_personnelles
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 
 def _erreur(form, e: ErreurMetier):
@@ -104,6 +105,7 @@ def accueil(request):
 
 
 @login_required
+@soumission_unique
 def notice_creer(request):
     form = forms.NoticeForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
@@ -120,6 +122,7 @@ def notice_creer(request):
 
 
 @login_required
+@soumission_unique
 def campagne_creer(request):
     form = forms.CampagneForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
@@ -318,6 +321,7 @@ def personnes(request):
 
 
 @login_required
+@soumission_unique
 def personne_creer(request):
     if not organisations_donnees_personnelles(request.user):
         raise Http404
@@ -551,6 +555,7 @@ def _appliquer_formulaire(request, form, *, action, succes, echec: str) -> None:
 
 @login_required
 @require_POST
+@soumission_unique
 def entretien_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     _appliquer_formulaire(
@@ -567,6 +572,7 @@ def entretien_ajouter(request, pk):
 
 @login_required
 @require_POST
+@soumission_unique
 def rappel_ajouter(request, pk):
     personne, _organisation = _personne_visible(request, pk)
     _appliquer_formulaire(
@@ -589,6 +595,7 @@ def rappel_fait(request, pk, rappel_id):
 
 @login_required
 @require_POST
+@soumission_unique
 def partage_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
@@ -618,6 +625,7 @@ def partage_retirer(request, pk, membre_id):
 
 @login_required
 @donnees_personnelles
+@soumission_unique
 def orienter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     besoins = request.POST.getlist("besoins") or request.GET.getlist("besoins") or personne.besoins

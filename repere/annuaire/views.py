@@ -28,6 +28,7 @@ from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_G
 from repere.territoires.models import Territoire
 from repere.utils.errors import ErreurMetier
 from repere.utils.redirections import chemin_sur
+from repere.utils.soumission import soumission_unique
 from repere.utils.tableurs import reponse_tableur
 
 PAR_PAGE = 20
@@ -166,6 +167,7 @@ def service(request, pk):
 
 
 @login_required
+@soumission_unique
 def orienter(request, pk):
     objet = selectors.service_public(pk)
     if objet is None:
@@ -463,6 +465,7 @@ def mes_structures(request):
 
 
 @login_required
+@soumission_unique
 def structure_creer(request):
     organisations = organisations_de(request.user, ROLES_SAISIE)
     if not organisations.exists():
@@ -496,6 +499,7 @@ def structure_modifier(request, pk):
 
 
 @login_required
+@soumission_unique
 def service_modifier(request, pk=None, structure_pk=None):
     if pk:
         objet = get_object_or_404(Service, pk=pk)
@@ -533,6 +537,7 @@ def service_verifie(request, pk):
 
 @login_required
 @require_POST
+@soumission_unique
 def fermeture_ajouter(request, pk):
     objet = get_object_or_404(Service, pk=pk)
     _structure_modifiable(request, objet.structure_id)

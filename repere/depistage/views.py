@@ -14,6 +14,7 @@ from repere.depistage.models import Depistage, Statut
 from repere.journal.vues import donnees_personnelles
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisation_requise
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 
 def accueil(request):
@@ -46,6 +47,7 @@ def modele_fichier(request, format):
 
 
 @organisation_requise(ROLES_DONNEES_PERSONNELLES)
+@soumission_unique(taille_max=fichiers.taille_max_octets)
 def organisation(request, organisation_id):
     taille_max = fichiers.taille_max_octets()
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > taille_max + 1024 * 1024:

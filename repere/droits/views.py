@@ -31,6 +31,7 @@ from repere.droits.services import (
 from repere.organisations.permissions import ROLES_GESTION, exiger_role
 from repere.utils.api_errors import erreurs_validation
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 # --- public questionnaire ------------------------------------------------------------------------------
 
@@ -211,6 +212,7 @@ def _enregistrer_aide(request, form, aide=None):
 
 
 @login_required
+@soumission_unique
 def aide_creer(request):
     organisations = organisations_gerees(user=request.user)
     if not organisations.exists():

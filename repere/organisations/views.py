@@ -10,6 +10,7 @@ from repere.organisations.forms import CreationCompteForm, InvitationForm, Organ
 from repere.organisations.models import Invitation, Membership, Organisation
 from repere.organisations.permissions import peut_gerer, peut_voir, role_dans
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 
 def _organisation_visible(request, pk) -> Organisation:
@@ -35,6 +36,7 @@ def liste(request):
 
 
 @login_required
+@soumission_unique
 def creer(request):
     if not request.user.is_platform_admin:
         raise Http404
@@ -106,6 +108,7 @@ def modifier(request, pk):
 
 @login_required
 @require_POST
+@soumission_unique
 def inviter(request, pk):
     organisation = _organisation_geree(request, pk)
     form = InvitationForm(request.POST)
