@@ -148,7 +148,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Repère <ne-pas-repondre
 # Background worker (huey): SQLite file by default, Redis when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "repere", "url": REDIS_URL, "immediate": False}
+    # PriorityRedisHuey: background jobs are served fairly between organisations (depistage.services)
+    HUEY = {"huey_class": "huey.PriorityRedisHuey", "name": "repere", "url": REDIS_URL, "immediate": False}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
@@ -196,3 +197,7 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+# Limits of one background screening job (fair queue per organisation: repere.depistage.services)
+DEPISTAGE_DUREE_MAX_MINUTES = env.int("DEPISTAGE_DUREE_MAX_MINUTES", default=120)
+DEPISTAGE_MEMOIRE_MAX_MO = env.int("DEPISTAGE_MEMOIRE_MAX_MO", default=2048)
+REPERE_CLASSEUR_DECOMPRESSE_MAX_MO = env.int("REPERE_CLASSEUR_DECOMPRESSE_MAX_MO", default=1024)
