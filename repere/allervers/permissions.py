@@ -12,14 +12,12 @@
 from django.db.models import Q, QuerySet
 
 from repere.allervers.models import Campagne, Contact, Personne
-from repere.organisations.models import Membership, Role
-from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_SAISIE
+from repere.organisations.models import Role
+from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_SAISIE, adhesions_actives
 
 
 def _roles(user) -> dict[int, str]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return {}
-    return dict(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", "role"))
+    return dict(adhesions_actives(user).values_list("organisation_id", "role"))
 
 
 def organisations_de_campagne(campagne: Campagne) -> set[int]:

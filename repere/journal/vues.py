@@ -83,6 +83,7 @@ SANS_DONNEES_PERSONNELLES = {
     "organisations:changer_role": AGENTS,
     "organisations:retirer": AGENTS,
     "organisations:invitation": AGENTS,
+    "organisations:invitation_ancienne": "redirection qui sort le jeton de l'adresse",
     "territoires:recherche": PUBLIC,
     "territoires:detail": PUBLIC,
     "droits:accueil": SIMULATEUR,

@@ -71,7 +71,8 @@ def ajouter_membre(*, organisation: Organisation, user, role: str) -> Membership
 
 
 def _envoyer_invitation(invitation: Invitation) -> None:
-    lien = settings.SITE_URL.rstrip("/") + reverse("organisations:invitation", args=[invitation.jeton])
+    # the token goes in the fragment: browsers never send it, so no server or proxy log records it
+    lien = settings.SITE_URL.rstrip("/") + reverse("organisations:invitation") + "#" + invitation.jeton
     contexte = {"invitation": invitation, "lien": lien, "instance": settings.REPERE_INSTANCE_NAME}
     send_mail(
         subject=f"Invitation à rejoindre {invitation.organisation.nom} sur {settings.REPERE_INSTANCE_NAME}",

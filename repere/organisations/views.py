@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from repere.organisations import selectors, services
@@ -184,8 +185,25 @@ def retirer(request, pk, membership_id):
     return redirect("organisations:detail", organisation.pk)
 
 
-def invitation(request, jeton):
-    """The invitation link: shows a clear page when it cannot be used, changes nothing then."""
+SESSION_INVITATION = "invitation_jeton"
+
+
+def invitation_ancienne(request, jeton):
+    """Links sent before tokens moved to the fragment: the token leaves the path at once."""
+    return redirect(reverse("organisations:invitation") + "#" + jeton)
+
+
+def invitation(request):
+    """The invitation link ``/organisations/invitation/#<token>``: the opening page posts the fragment
+    (never sent by browsers, so never in an access log), the token then stays in the session. Shows a
+    clear page when the invitation cannot be used, and changes nothing then."""
+    jeton = request.POST.get("jeton", "").strip()
+    if jeton:
+        request.session[SESSION_INVITATION] = jeton
+        return redirect("organisations:invitation")
+    jeton = request.session.get(SESSION_INVITATION, "")
+    if not jeton:
+        return render(request, "organisations/invitation_ouverture.html")
     invitation = selectors.invitation_par_jeton(jeton)
     try:
         services.verifier_invitation(invitation)
@@ -202,6 +220,7 @@ def invitation(request, jeton):
             except ErreurMetier as e:
                 messages.error(request, e.message)
             else:
+                request.session.pop(SESSION_INVITATION, None)
                 messages.success(request, f"Vous avez rejoint {invitation.organisation.nom}.")
                 return redirect("organisations:detail", invitation.organisation.pk)
     else:
@@ -217,6 +236,7 @@ def invitation(request, jeton):
             except ErreurMetier as e:
                 form.add_error(None, e.message)
             else:
+                request.session.pop(SESSION_INVITATION, None)
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Bienvenue ! Vous avez rejoint {invitation.organisation.nom}.")
                 return redirect("organisations:detail", invitation.organisation.pk)

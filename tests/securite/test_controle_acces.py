@@ -106,8 +106,26 @@ def test_l_admin_plateforme_ne_s_invite_pas_dans_une_organisation(client):
     invitation = services.inviter(organisation=org, email="futur@exemple.fr", role=Role.ADMIN, par=membre(org))
     futur = UserFactory(email="futur@exemple.fr", is_superuser=True, is_staff=True)
     client.force_login(futur)
-    client.post(f"/organisations/invitation/{invitation.jeton}/")
+    client.post("/organisations/invitation/", {"jeton": invitation.jeton})
+    client.post("/organisations/invitation/")
     assert not Membership.objects.filter(user=futur).exists()
     with pytest.raises(ErreurMetier):
         services.ajouter_membre(organisation=org, user=plateforme, role=Role.PROFESSIONNEL)
     assert not Membership.objects.filter(user=plateforme).exists()
+
+
+def test_une_adhesion_anterieure_ne_donne_aucun_acces_a_l_admin_plateforme(client, dossier):
+    """A member later promoted platform admin: its old membership carries no personal-data access."""
+    from django.urls import reverse
+
+    pro = dossier.auteur
+    client.force_login(pro)
+    assert client.get(reverse("allervers:personne", args=[dossier.personne.pk])).status_code == 200
+    pro.is_superuser = pro.is_staff = True
+    pro.save()
+    for url in (
+        reverse("allervers:personne", args=[dossier.personne.pk]),
+        reverse("allervers:export_json", args=[dossier.personne.pk]),
+        reverse("annuaire:orientation", args=[dossier.orientation.pk]),
+    ):
+        assert client.get(url).status_code == 404, url

@@ -134,3 +134,24 @@ def test_recherche_de_personne_par_post_jamais_dans_l_adresse(client, dossier):
     assert "Aucune fiche" in client.post(reverse("allervers:personnes"), {"q": "Inexistant"}).content.decode()
     # a name in the query string is not used (and such links are never produced)
     assert "Aucune fiche" not in client.get(reverse("allervers:personnes") + "?q=Inexistant").content.decode()
+
+
+@pytest.mark.django_db
+def test_lien_d_invitation_jeton_dans_le_fragment(client, django_capture_on_commit_callbacks):
+    from repere.organisations import services as organisations
+    from tests.organisations.factories import OrganisationFactory
+
+    org = OrganisationFactory(nom="CCAS fragment")
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = organisations.inviter(organisation=org, email="x@exemple.fr", role="benevole", par=None)
+    assert f"/organisations/invitation/#{invitation.jeton}" in mail.outbox[-1].body
+    assert f"/invitation/{invitation.jeton}" not in mail.outbox[-1].body
+    ouverture = client.get("/organisations/invitation/")
+    assert ouverture.status_code == 200 and "CCAS fragment" not in ouverture.content.decode()
+    assert (
+        client.post("/organisations/invitation/", {"jeton": invitation.jeton})["Location"]
+        == "/organisations/invitation/"
+    )
+    assert "CCAS fragment" in client.get("/organisations/invitation/").content.decode()
+    ancien = client.get(f"/organisations/invitation/{invitation.jeton}/")
+    assert ancien["Location"] == f"/organisations/invitation/#{invitation.jeton}"
