@@ -116,6 +116,10 @@ LOGIN_URL = "comptes:login"
 LOGIN_REDIRECT_URL = "comptes:compte"
 LOGOUT_REDIRECT_URL = "pages:accueil"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # 1 jour
+# Throttling (shared cache): password reset (per address, and 5 × that per IP) in a window of seconds;
+# invitations (per inviting account, per invited address of an organisation) in a window of seconds.
+REPERE_LIMITE_REINITIALISATION = (3, 60 * 60)
+REPERE_LIMITE_INVITATIONS = (30, 3, 60 * 60 * 24)
 
 # Login rate-limiting (django-axes): 5 failures lock the (e-mail, IP) pair for 15 minutes.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
