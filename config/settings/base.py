@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "ninja",
     # Repère, one app per domain
@@ -59,6 +61,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "repere.comptes.double_facteur.DoubleFacteurMiddleware",
     "repere.exploitation.middleware.CacheDonneesPersonnellesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -106,12 +110,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password policy as the ANSSI recommends: length and entropy, no forced composition, no expiry (repere/comptes/mots_de_passe.py).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "repere.comptes.mots_de_passe.RobustesseValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor authentication (TOTP) for organisation admins and the platform admin (repere/comptes/double_facteur.py).
+REPERE_DOUBLE_FACTEUR = env.bool("REPERE_DOUBLE_FACTEUR", default=True)
+OTP_TOTP_ISSUER = env("REPERE_INSTANCE_NAME", default="Repère")
 LOGIN_URL = "comptes:login"
 LOGIN_REDIRECT_URL = "comptes:compte"
 LOGOUT_REDIRECT_URL = "pages:accueil"
