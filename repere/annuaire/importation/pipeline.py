@@ -90,7 +90,10 @@ class Rapport:
         return rejet
 
     def avertir(self, fichier, ligne, identifiant, raison, *, champ="", valeur="", regle="valeur") -> None:
-        self.avertissements.append(Rejet(fichier, ligne, identifiant or "", raison, champ, valeur, regle))
+        cle = ("avertissement", fichier, ligne, raison)
+        if cle not in self._vus:
+            self._vus.add(cle)
+            self.avertissements.append(Rejet(fichier, ligne, identifiant or "", raison, champ, valeur, regle))
 
     @property
     def lignes_rejetees(self) -> int:
@@ -436,6 +439,7 @@ def _valider_services(entree, valides_st, referentiel, rapport, *, ecrire: bool)
             tous_rejets += rejets
             continue
         premiers.append((numero, ident, propre, modele, valeurs, ext))
+    rejets_structures = {r.identifiant: r for r in rapport.rejets}  # only structures were checked so far
     cles_structures = {(m.source, m.structure_id) for _n, _i, _p, m, _v, _e in premiers}
     connues = _structures_connues(cles_structures, valides_st, ecrire=ecrire)
     a_localiser = []
@@ -444,10 +448,10 @@ def _valider_services(entree, valides_st, referentiel, rapport, *, ecrire: bool)
         structure = connues.get(cle_st)
         probleme = None
         if structure is None:
-            rejetee = next(
-                (r for r in rapport.rejets if r.identifiant == modele.structure_id and r.fichier != entree.fichier),
-                None,
-            )
+            rejetee = rejets_structures.get(modele.structure_id)
+            if rejetee and (rejetee.fichier, rejetee.ligne) == (entree.fichier, numero):
+                proteges |= _proteger([], propre, sources)  # the line's structure was rejected: said once
+                continue
             detail = (
                 f"la structure a été rejetée ({rejetee.fichier}, ligne {rejetee.ligne})"
                 if rejetee
