@@ -227,14 +227,18 @@ def appliquer(tableau: Tableau, correspondance: dict) -> tuple[Entree, Entree]:
     par_valeur = correspondance.get("thematiques_par_valeur") or {}
     valeurs_themes = {_cle(k): v for k, v in (par_valeur.get("valeurs") or {}).items()}
     structures, services, structures_vues = [], [], set()
+    lus = [(c.code, attributions[c.code], constantes.get(c.code)) for c in CIBLES if c.code in attributions]
+    seulement_constantes = {
+        c.code: constantes[c.code] for c in CIBLES if c.code not in attributions and c.code in constantes
+    }
     for numero, ligne in tableau.lignes:
-        d = {}
-        for cible in CIBLES:
-            v = _valeur(ligne, attributions[cible.code]) if cible.code in attributions else None
+        d = dict(seulement_constantes)
+        for code, regle, constante in lus:
+            v = _valeur(ligne, regle)
             if _vide(v):
-                v = constantes.get(cible.code)
+                v = constante
             if not _vide(v):
-                d[cible.code] = v
+                d[code] = v
         if par_valeur.get("colonne"):
             themes = valeurs_themes.get(_cle(ligne.get(par_valeur["colonne"]) or ""))
             if themes:
