@@ -244,6 +244,39 @@ class SourceImport(models.Model):
         return self.libelle
 
 
+class StatutImport(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente du travailleur de tâches de fond"
+    EN_COURS = "en_cours", "En cours : vérification et écriture"
+    TERMINE = "termine", "Terminé"
+    ECHEC = "echec", "Échec : rien n'a été importé"
+
+
+class ImportAnnuaire(models.Model):
+    """One run of the import assistant, executed by the background worker; its report is kept
+    (summary, exit code, the first problems) for the person who launched it."""
+
+    source = models.ForeignKey(SourceImport, on_delete=models.CASCADE, related_name="imports")
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    fichier = models.CharField("fichier en attente (stockage privé)", max_length=200)
+    nom_fichier = models.CharField(max_length=200)
+    encodage = models.CharField(max_length=20, default="utf-8")
+    statut = models.CharField(max_length=20, choices=StatutImport.choices, default=StatutImport.EN_ATTENTE)
+    resume = models.TextField(blank=True)
+    code_sortie = models.SmallIntegerField(null=True, blank=True)
+    problemes = models.JSONField(default=list, blank=True)  # the first rows of the validation table
+    nombre_problemes = models.PositiveIntegerField(default=0)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    debut_le = models.DateTimeField(null=True, blank=True)
+    fin_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de l'annuaire"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"{self.nom_fichier} ({self.get_statut_display()})"
+
+
 class LieuService(models.Model):
     """One more place where the service is delivered (the service's own address is the first)."""
 

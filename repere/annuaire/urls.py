@@ -35,4 +35,5 @@ urlpatterns = [
     ),
     path("import/<str:jeton>/verification/", views_import.apercu, name="import_apercu"),
     path("import/<str:jeton>/importer/", views_import.executer, name="import_executer"),
+    path("import/suivi/<int:pk>/", views_import.suivi, name="import_suivi"),
 ]

@@ -12,7 +12,6 @@ import secrets
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,8 +20,8 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from repere.annuaire import taxonomies
-from repere.annuaire.importation import ErreurFichier, correspondance, fichiers
-from repere.annuaire.models import Service, SourceImport, Structure
+from repere.annuaire.importation import ErreurFichier, assistant, correspondance, fichiers
+from repere.annuaire.models import ImportAnnuaire, Service, SourceImport, StatutImport, Structure
 from repere.organisations.permissions import ROLES_GESTION, organisations_de
 from repere.utils.tableurs import reponse_tableur
 
@@ -31,13 +30,6 @@ TAILLE_MAX = 50 * 1024 * 1024
 APERCU_LIGNES = 5
 TABLE_MAX = 500
 SOURCES_RESERVEES = {"repere", "france-services", "repere-demo", "repere-demo-mairies"}
-
-
-def _dossier() -> Path:
-    racine = getattr(settings, "REPERE_STOCKAGE_PRIVE", "") or f"{str(settings.MEDIA_ROOT).rstrip('/')}-prive"
-    dossier = Path(racine) / "imports-annuaire"
-    dossier.mkdir(parents=True, exist_ok=True)
-    return dossier
 
 
 def _organisations(user):
@@ -59,7 +51,7 @@ def _import(request, jeton: str) -> tuple[dict, SourceImport, Path]:
     if not donnees:
         raise Http404("Import introuvable ou terminé.")
     source = get_object_or_404(_sources(request.user), pk=donnees["source"])
-    chemin = _dossier() / donnees["fichier"]
+    chemin = assistant.dossier_prive() / donnees["fichier"]
     if not chemin.exists():
         raise Http404("Le fichier de cet import n'est plus disponible : déposez-le à nouveau.")
     return donnees, source, chemin
@@ -151,7 +143,7 @@ def depot(request):
             )
             jeton = secrets.token_urlsafe(16)
             nom_stocke = f"{jeton}.{fichiers.format_de(f.name)}"
-            (_dossier() / nom_stocke).write_bytes(octets)
+            (assistant.dossier_prive() / nom_stocke).write_bytes(octets)
             imports = request.session.get(CLE_SESSION, {})
             imports[jeton] = {
                 "fichier": nom_stocke,
@@ -329,6 +321,7 @@ def apercu(request, jeton):
             "tronque": len(lignes) > TABLE_MAX,
             "nombre_problemes": len(lignes),
             "exemples": exemples,
+            "telechargeable": True,
         },
     )
 
@@ -346,25 +339,34 @@ def telecharger_correspondance(request, jeton):
 @login_required
 @require_POST
 def executer(request, jeton):
-    donnees, source, chemin = _import(request, jeton)
-    try:
-        rapport, _st, _se = _verifier(donnees, source, chemin, ecrire=True)
-    except ErreurFichier as exc:
-        messages.error(request, str(exc))
-        return redirect("annuaire:import_correspondance", jeton)
-    chemin.unlink(missing_ok=True)
+    """Queue the import for the background worker (large files take a minute), then follow it."""
+    donnees, source, _chemin = _import(request, jeton)
+    run = assistant.lancer_import(
+        source=source,
+        fichier=donnees["fichier"],
+        nom_fichier=donnees["nom"],
+        encodage=donnees["encodage"],
+        par=request.user,
+    )
     imports = request.session.get(CLE_SESSION, {})
     imports.pop(jeton, None)
     request.session[CLE_SESSION] = imports
-    titre, entetes, lignes = rapport.tableau_rejets()
+    return redirect("annuaire:import_suivi", run.pk)
+
+
+@login_required
+def suivi(request, pk):
+    run = get_object_or_404(ImportAnnuaire.objects.select_related("source"), pk=pk, source__in=_sources(request.user))
+    _titre, entetes, _lignes = ("", ["fichier", "ligne", "id", "champ", "valeur", "raison", "règle", "gravité"], [])
     return render(
         request,
         "annuaire/import/resultat.html",
         {
-            "source": source,
-            "rapport": rapport,
+            "run": run,
+            "source": run.source,
+            "fini": run.statut in (StatutImport.TERMINE, StatutImport.ECHEC),
             "entetes": entetes,
-            "lignes": lignes[:TABLE_MAX],
-            "tronque": len(lignes) > TABLE_MAX,
+            "lignes": run.problemes,
+            "tronque": run.nombre_problemes > len(run.problemes),
         },
     )
