@@ -134,7 +134,7 @@ def test_regles_du_valideur_data_inclusion(tmp_path):
     }
 
 
-def test_sans_coordonnees_centre_de_la_commune_signale_et_sans_lieu_rejete(tmp_path):
+def test_sans_coordonnees_centre_de_la_commune_signale_et_sans_lieu_rejete(tmp_path, client):
     structures = [{"source": "x", "id": "1", "nom": "Structure", "date_maj": "2026-01-01"}]
     services = [
         {
@@ -170,6 +170,9 @@ def test_sans_coordonnees_centre_de_la_commune_signale_et_sans_lieu_rejete(tmp_p
     assert approximatif.localisation_approximative and approximatif.recherchable
     assert 47.1 < approximatif.latitude < 47.3
     assert any(a.regle == "localisation_approximative" and a.identifiant == "a" for a in rapport.avertissements)
+    page = client.get(f"/annuaire/services/{approximatif.pk}/").content.decode()
+    assert "Localisation approximative : l'adresse n'a pas pu être placée sur la carte" in page
+    assert importation.service_vers_di(approximatif)["extension_repere"]["localisation_approximative"] is True
     (rejet,) = rapport.rejets
     assert rejet.identifiant == "b" and rejet.regle == "localisation" and "impossible à situer" in rejet.raison
     assert Service.objects.get(identifiant="c").a_distance

@@ -152,3 +152,17 @@ def test_telephone_de_56_caracteres_rejete_avec_sa_ligne_sur_les_deux_bases(tmp_
     )
     assert rapport.structures_creees == 1199 and rapport.services_crees == 1199
     assert rapport.code_sortie() == 2
+
+
+def test_entiers_hors_des_bornes_de_la_base_rejetes(tmp_path):
+    structures = [_structure("bornes", "1", "Structure")]
+    services = [
+        _service("bornes", "a", "1", "Formation longue", nombre_semaines=-3),
+        _service("bornes", "b", "1", "Atelier jeunes", extension_repere={"age_min": 70000}),
+        _service("bornes", "c", "1", "Atelier adultes", nombre_semaines=12),
+    ]
+    rapport = _importer(tmp_path, structures, services)
+    raisons = {r.identifiant: r for r in rapport.rejets}
+    assert set(raisons) == {"a", "b"}
+    assert raisons["b"].regle == "limite_base" and "age_min : nombre entier entre 0 et 32767" in raisons["b"].raison
+    assert Service.objects.get(identifiant="c").nombre_semaines == 12

@@ -72,6 +72,7 @@ def service_vers_di(s: Service) -> dict:
         "accessibilite_description": s.accessibilite_description,
         "verifie_le": s.verifie_le.isoformat() if s.verifie_le else None,
         "verifie_par_nom": s.verifie_par_nom,
+        "localisation_approximative": s.localisation_approximative,
         "lieux": [lieu_en_dict(lieu.__dict__) for lieu in s.lieux.all()],
         "fermetures": [
             {"debut": f.debut.isoformat(), "fin": f.fin.isoformat(), "motif": f.motif} for f in s.fermetures.all()

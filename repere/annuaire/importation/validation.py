@@ -236,8 +236,31 @@ def _limites(modele) -> dict[str, int]:
 LIMITES = {Structure: _limites(Structure), Service: _limites(Service)}
 
 
+def _bornes(modele) -> dict[str, tuple[int, int]]:
+    bornes = {}
+    for f in modele._meta.concrete_fields:
+        if isinstance(f, (models.PositiveSmallIntegerField, models.SmallIntegerField)):
+            bornes[f.name] = (0 if isinstance(f, models.PositiveSmallIntegerField) else -32768, 32767)
+        elif isinstance(f, (models.PositiveIntegerField, models.IntegerField)) and not f.primary_key:
+            bornes[f.name] = (0 if isinstance(f, models.PositiveIntegerField) else -(2**31), 2**31 - 1)
+    return bornes
+
+
+BORNES = {Structure: _bornes(Structure), Service: _bornes(Service)}
+
+
 def verifier_limites(modele, valeurs: dict) -> Probleme | None:
-    """The database's column sizes (PostgreSQL refuses what SQLite stores): checked before any write."""
+    """The database's column sizes and integer ranges (PostgreSQL refuses what SQLite stores): checked
+    before any write."""
+    for champ, (bas, haut) in BORNES[modele].items():
+        v = valeurs.get(champ)
+        if v is not None and not (isinstance(v, int) and bas <= v <= haut):
+            return Probleme(
+                champ,
+                montrer(v),
+                f"{champ} : nombre entier entre {bas} et {haut} attendu « {montrer(v)} »",
+                "limite_base",
+            )
     for champ, limite in LIMITES[modele].items():
         v = valeurs.get(champ)
         if isinstance(v, str) and len(v) > limite:
@@ -332,6 +355,8 @@ def valeurs_extension(ext: dict) -> dict:
     v["accessibilite_description"] = ext.get("accessibilite_description") or ""
     v["verifie_le"] = date.fromisoformat(ext["verifie_le"]) if ext.get("verifie_le") else None
     v["verifie_par_nom"] = ext.get("verifie_par_nom") or ""
+    if ext.get("localisation_approximative"):
+        v["localisation_approximative"] = True
     if "thematiques_officielles" in ext:
         # Exported by Repère: `thematiques` also holds the codes local themes were mapped to.
         v["thematiques"] = sorted(ext["thematiques_officielles"] or [])
