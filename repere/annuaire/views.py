@@ -460,6 +460,7 @@ def mes_structures(request):
             "limite": limite,
             "a_moderer": selectors.structures_a_moderer(request.user).count(),
             "peut_creer": organisations_de(request.user, ROLES_SAISIE).exists() or request.user.is_platform_admin,
+            "peut_importer": organisations_de(request.user, ROLES_GESTION).exists() or request.user.is_platform_admin,
         },
     )
 
