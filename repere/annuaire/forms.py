@@ -28,8 +28,16 @@ class RechercheForm(forms.Form):
     rayon = forms.TypedChoiceField(
         label="Distance maximale", choices=CHOIX_RAYONS, coerce=int, initial=RAYON_DEFAUT_KM, required=False
     )
-    q = forms.CharField(label="Mots-clés", required=False, max_length=100, help_text="Nom ou description du service")
-    thematiques = forms.MultipleChoiceField(label="Thématiques", required=False)
+    q = forms.CharField(
+        label="Mots-clés",
+        required=False,
+        max_length=100,
+        help_text="Par exemple « colis alimentaire », « CAF », « France Services » ; les fautes de frappe sont tolérées.",
+    )
+    besoins = forms.MultipleChoiceField(
+        label="Besoin", required=False, choices=taxonomies.choix_besoins(), widget=forms.CheckboxSelectMultiple
+    )
+    thematiques = forms.MultipleChoiceField(label="Affiner par thématique", required=False)
     publics = forms.MultipleChoiceField(
         label="Publics", required=False, choices=taxonomies.CHOIX_PUBLICS, widget=forms.CheckboxSelectMultiple
     )
@@ -46,11 +54,10 @@ class RechercheForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["thematiques"].choices = [
-            ("Catégories", taxonomies.choix_categories()),
-            *taxonomies.choix_thematiques_groupees(),
+        # fine thématiques, shown behind each need; catégories still accepted (links made before)
+        self.fields["thematiques"].choices = taxonomies.choix_categories() + [
+            choix for _groupe, choix in taxonomies.choix_thematiques_groupees() for choix in choix
         ]
-        self.fields["thematiques"].widget.attrs["size"] = 8
 
     def clean(self):
         donnees = super().clean()
@@ -78,6 +85,7 @@ class RechercheForm(forms.Form):
             commune=d.get("territoire"),
             rayon_km=min(d.get("rayon") or RAYON_DEFAUT_KM, RAYON_MAX_KM),
             thematiques=d.get("thematiques") or [],
+            besoins=d.get("besoins") or [],
             publics=d.get("publics") or [],
             frais=d.get("frais") or [],
             modes_accueil=d.get("modes_accueil") or [],

@@ -44,16 +44,40 @@ def _contours(commune: Territoire | None) -> list[dict]:
     return contours
 
 
+CLE_SESSION_COMMUNE = "annuaire_commune"
+
+
+def _rayons_plus_grands(rayon: float) -> list[int]:
+    from repere.annuaire.forms import CHOIX_RAYONS
+
+    return [r for r, _ in CHOIX_RAYONS if r > rayon][:3]
+
+
 def recherche(request):
-    form = RechercheForm(request.GET or None)
+    """The public search. The chosen commune is kept in the session (never anything else about the
+    person), so that coming back to the directory from a service page finds it again."""
+    donnees = request.GET or None
+    initial = {}
+    if donnees is None and request.session.get(CLE_SESSION_COMMUNE):
+        commune = Territoire.objects.filter(type="commune", code=request.session[CLE_SESSION_COMMUNE]).first()
+        if commune is not None:
+            initial = {"commune": commune.code, "commune_nom": commune.nom}
+    form = RechercheForm(donnees, initial=initial)
     resultats, page, criteres, contours = [], None, None, []
+    proches, generalistes, rayons = [], [], []
     if form.is_bound and form.is_valid():
         criteres = form.criteres()
-        tous = selectors.rechercher(criteres, limite=500)
+        if criteres.commune is not None:
+            request.session[CLE_SESSION_COMMUNE] = criteres.commune.code
+        tous = selectors.rechercher(criteres)
         paginator = Paginator(tous, PAR_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         resultats = selectors.charger_services(list(page.object_list))
         contours = _contours(criteres.commune)
+        if not tous and criteres.commune is not None:
+            rayons = _rayons_plus_grands(criteres.rayon_km)
+            proches = selectors.plus_proches(criteres)
+            generalistes = selectors.lieux_generalistes(criteres)
     points = [
         {
             "id": r.service.pk,
@@ -64,7 +88,7 @@ def recherche(request):
             "url": reverse("annuaire:service", args=[r.service.pk]),
             "distance": round(r.distance_km, 1) if r.distance_km is not None else None,
         }
-        for r in resultats
+        for r in [*resultats, *proches, *generalistes]
         if r.latitude is not None
     ]
     carte = {
@@ -78,6 +102,7 @@ def recherche(request):
     }
     params = request.GET.copy()
     params.pop("page", None)
+    choisies = set(form["thematiques"].value() or [])
     return render(
         request,
         "annuaire/recherche.html",
@@ -89,8 +114,24 @@ def recherche(request):
             "carte": carte,
             "params": params.urlencode(),
             "libelle": taxonomies.libelle,
+            "besoins": [{**b, "coche": b["code"] in set(form["besoins"].value() or [])} for b in taxonomies.BESOINS],
+            "fines": [
+                (b, [(code, nom, code in choisies) for code, nom in choix])
+                for b, choix in taxonomies.thematiques_par_besoin()
+            ],
+            "proches": proches,
+            "generalistes": generalistes,
+            "rayons": rayons,
+            "params_sans_rayon": _sans(request.GET, "page", "rayon"),
         },
     )
+
+
+def _sans(parametres, *cles) -> str:
+    copie = parametres.copy()
+    for cle in cles:
+        copie.pop(cle, None)
+    return copie.urlencode()
 
 
 @login_required
@@ -107,6 +148,12 @@ def revendiquer(request, pk):
         messages.error(request, exc.message)
     service = structure.services.filter(recherchable=True).first()
     return redirect("annuaire:service", service.pk) if service else redirect("annuaire:recherche")
+
+
+def _nom_langue(code: str) -> str:
+    from babel import Locale
+
+    return Locale("fr").languages.get(code, code)
 
 
 def service(request, pk):
@@ -133,6 +180,10 @@ def service(request, pk):
             "service": objet,
             "structure": objet.structure,
             "semaine": horaires.semaine(objet.horaires_effectifs, lundi) if objet.horaires_effectifs else [],
+            "horaires_phrases": horaires.en_phrases(objet.horaires_effectifs, aujourdhui=aujourdhui),
+            "zones": selectors.zones_par_nom(objet.zone_eligibilite),
+            "langues": [_nom_langue(code) for code in objet.langues or []],
+            "source": taxonomies.libelle_source(objet.source),
             "aujourdhui": aujourdhui,
             "fermetures": fermetures,
             "ferme_aujourdhui": ferme_aujourdhui,
@@ -141,6 +192,7 @@ def service(request, pk):
                 {
                     "lieu": lieu,
                     "semaine": horaires.semaine(lieu.horaires_accueil, lundi) if lieu.horaires_accueil else [],
+                    "phrases": horaires.en_phrases(lieu.horaires_accueil, aujourdhui=aujourdhui),
                 }
                 for lieu in objet.lieux.all()
             ],

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import shapely
 from django.db.models import QuerySet
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
 from repere.territoires.models import Territoire, TypeTerritoire
@@ -127,7 +127,7 @@ def _developper(terme: str) -> str:
 
 
 def _ecart_tolere(terme: str) -> int:
-    """Typing errors tolerated (Levenshtein distance): none under 5 characters, 1 up to 8, then 2."""
+    """Typing errors tolerated (optimal string alignment distance: a swap of two letters is one error): none under 5 characters, 1 up to 8, then 2."""
     return 0 if len(terme) < 5 else 1 if len(terme) <= 8 else 2
 
 
@@ -140,7 +140,7 @@ def _approchants(terme: str, noms: list[str]) -> list[tuple[int, int]]:
         return []
     par_longueur = _index["par_longueur"]
     indices = [i for n in range(len(terme) - ecart, len(terme) + ecart + 1) for i in par_longueur.get(n, ())]
-    distances = cdist([terme], [noms[i] for i in indices], scorer=Levenshtein.distance, score_cutoff=ecart)[0]
+    distances = cdist([terme], [noms[i] for i in indices], scorer=OSA.distance, score_cutoff=ecart)[0]
     return [(int(d), indices[k]) for k, d in enumerate(distances) if d <= ecart]
 
 
