@@ -487,6 +487,22 @@ def mes_structures(request):
     )
 
 
+def _carte_formulaire() -> dict:
+    return {
+        "tuiles": getattr(settings, "REPERE_TUILES_URL", ""),
+        "attribution": getattr(settings, "REPERE_TUILES_ATTRIBUTION", ""),
+    }
+
+
+def _signaler_position(request, form) -> None:
+    if getattr(form, "position_approximative", False):
+        messages.info(
+            request,
+            "Lieu placé au centre de la commune, faute d'adresse choisie ou de point sur la carte : "
+            "choisissez l'adresse proposée ou placez le point pour une distance juste.",
+        )
+
+
 @login_required
 def structure_creer(request):
     organisations = organisations_de(request.user, ROLES_SAISIE)
@@ -497,12 +513,15 @@ def structure_creer(request):
         structure = form.save(commit=False)
         structure.organisation = organisations.first()
         services.enregistrer_structure(structure=structure, par=request.user, nouvelle=True)
+        _signaler_position(request, form)
         messages.success(
             request,
             "La structure est créée. Elle apparaîtra dans l'annuaire après validation par l'administrateur du territoire.",
         )
         return redirect("annuaire:structure_modifier", structure.pk)
-    return render(request, "annuaire/formulaire.html", {"form": form, "titre": "Nouvelle structure"})
+    return render(
+        request, "annuaire/formulaire.html", {"form": form, "titre": "Nouvelle structure", **_carte_formulaire()}
+    )
 
 
 @login_required
@@ -512,11 +531,12 @@ def structure_modifier(request, pk):
     if request.method == "POST" and form.is_valid():
         services.enregistrer_structure(structure=form.save(commit=False), par=request.user)
         messages.success(request, "La structure est enregistrée.")
+        _signaler_position(request, form)
         return redirect("annuaire:structure_modifier", structure.pk)
     return render(
         request,
         "annuaire/structure.html",
-        {"form": form, "structure": structure, "services": structure.services.all()},
+        {"form": form, "structure": structure, "services": structure.services.all(), **_carte_formulaire()},
     )
 
 
@@ -532,6 +552,7 @@ def service_modifier(request, pk=None, structure_pk=None):
     if request.method == "POST" and form.is_valid():
         services.enregistrer_service(service=form.save(), par=request.user, verifie=bool(request.POST.get("verifie")))
         messages.success(request, "Le service est enregistré.")
+        _signaler_position(request, form)
         return redirect("annuaire:service_modifier", objet.pk)
     return render(
         request,
@@ -542,6 +563,7 @@ def service_modifier(request, pk=None, structure_pk=None):
             "structure": structure,
             "fermeture_form": FermetureForm(),
             "fermetures": objet.fermetures.all() if objet.pk else [],
+            **_carte_formulaire(),
         },
     )
 

@@ -84,10 +84,13 @@ def _entrees() -> tuple[list[_Entree], list[str], list[str]]:
         codes = [" ".join((e.code, *e.codes_postaux)) for e in entrees]
         par_longueur: dict[int, list[int]] = {}
         compacts: dict[str, list[int]] = {}
+        par_initiale: dict[str, list[int]] = {}
         for i, nom in enumerate(noms):
             par_longueur.setdefault(len(nom), []).append(i)
             compacts.setdefault(nom.replace(" ", ""), []).append(i)
+            par_initiale.setdefault(nom[:1], []).append(i)
         _index["par_longueur"] = par_longueur
+        _index["par_initiale"] = par_initiale
         _index["compacts"] = compacts
         _index["entrees"] = (entrees, noms, codes)
         _index["construit"] = time.monotonic()
@@ -132,16 +135,27 @@ def _ecart_tolere(terme: str) -> int:
 
 
 def _approchants(terme: str, noms: list[str]) -> list[tuple[int, int]]:
-    """(distance, index) of the names within the tolerated number of typing errors of `terme`
-    (« chollet » → cholet, « chemile en anjou » → chemille en anjou), only among names of a close
-    length: a few milliseconds over 38,000 names with rapidfuzz's C implementation."""
+    """(rank, index) of the names within the tolerated number of typing errors of `terme`: whole names
+    of a close length first (« chollet » → cholet, « chemile en anjou » → chemille en anjou), then the
+    beginnings of longer names with the same first letter, for a name still being typed (« chemile » →
+    chemille en anjou). A few milliseconds over 38,000 names with rapidfuzz's C implementation."""
     ecart = _ecart_tolere(terme)
     if not ecart:
         return []
     par_longueur = _index["par_longueur"]
-    indices = [i for n in range(len(terme) - ecart, len(terme) + ecart + 1) for i in par_longueur.get(n, ())]
-    distances = cdist([terme], [noms[i] for i in indices], scorer=OSA.distance, score_cutoff=ecart)[0]
-    return [(int(d), indices[k]) for k, d in enumerate(distances) if d <= ecart]
+    n = len(terme)
+    entiers = [i for k in range(n - ecart, n + ecart + 1) for i in par_longueur.get(k, ())]
+    plus_longs = [i for i in _index["par_initiale"].get(terme[:1], ()) if len(noms[i]) > n + ecart]
+    resultat = []
+    for rang, indices, textes in (
+        (0, entiers, [noms[i] for i in entiers]),
+        (1, plus_longs, [noms[i][:n] for i in plus_longs]),
+    ):
+        if not indices:
+            continue
+        distances = cdist([terme], textes, scorer=OSA.distance, score_cutoff=ecart, dtype="int8")[0]
+        resultat += [(2 * int(d) + rang, indices[k]) for k, d in enumerate(distances) if d <= ecart]
+    return resultat
 
 
 def autocompleter(*, q: str, types: list[str] | None = None, limite: int = 10) -> list[Territoire]:
