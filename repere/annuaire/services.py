@@ -192,7 +192,24 @@ def enregistrer_structure(*, structure: Structure, par=None, nouvelle: bool = Fa
         )
     structure.save()
     reindexer(structure.services.all())
+    if nouvelle and structure.statut_moderation == StatutModeration.EN_ATTENTE:
+        transaction.on_commit(lambda: notifier_moderateurs(structure))
     return structure
+
+
+def notifier_moderateurs(structure: Structure) -> None:
+    """E-mail the admins of the organisations that moderate the structure's territory."""
+    from repere.annuaire.selectors import organisations_moderatrices
+
+    destinataires = []
+    for organisation in organisations_moderatrices(structure):
+        destinataires += _courriels_membres(organisation, {Role.ADMIN})
+    _envoyer(
+        sujet=f"Nouvelle structure à valider : « {structure.nom} »",
+        gabarit="annuaire/emails/moderation.txt",
+        contexte={"structure": structure, "lien": _url(reverse("annuaire:moderation"))},
+        destinataires=destinataires,
+    )
 
 
 @transaction.atomic
