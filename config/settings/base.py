@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "repere.pages.middleware.PagesErreurEnFrancais",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -160,6 +161,18 @@ else:
 REPERE_REGIONS = env.list("REPERE_REGIONS", default=["52"])
 REPERE_INSTANCE_NAME = env("REPERE_INSTANCE_NAME", default="Repère")
 REPERE_DEMO = env.bool("REPERE_DEMO", default=False)
+# Who operates this instance: shown on the legal notices and personal-data pages (empty = the page says
+# that the operator has not filled it in, never a placeholder presented as real).
+REPERE_EXPLOITANT = {
+    "nom": env("REPERE_EXPLOITANT_NOM", default=""),
+    "adresse": env("REPERE_EXPLOITANT_ADRESSE", default=""),
+    "siret": env("REPERE_EXPLOITANT_SIRET", default=""),
+    "directeur_publication": env("REPERE_DIRECTEUR_PUBLICATION", default=""),
+    "contact": env("REPERE_CONTACT", default=""),
+    "dpo": env("REPERE_DPO", default=""),
+    "hebergeur": env("REPERE_HEBERGEUR", default=""),
+    "hebergeur_adresse": env("REPERE_HEBERGEUR_ADRESSE", default=""),
+}
 
 # Per-deployment settings of the pillars (environment variables).
 # Annuaire: optional map tiles (none by default: outlines from the stored geometries only), and the
@@ -182,6 +195,9 @@ if env("DEPISTAGE_REPERTOIRE", default=""):
 REPERE_ALLERVERS_CONSERVATION_JOURS = env.int("REPERE_ALLERVERS_CONSERVATION_JOURS", default=730)
 REPERE_ALLERVERS_PREAVIS_JOURS = env.int("REPERE_ALLERVERS_PREAVIS_JOURS", default=30)
 REPERE_ALLERVERS_JOURNAL_JOURS = env.int("REPERE_ALLERVERS_JOURNAL_JOURS", default=365)
+# First name and number of a person met at the door who asked to be called back: deleted after the call,
+# at the latest after this many days.
+REPERE_ALLERVERS_RECONTACT_JOURS = env.int("REPERE_ALLERVERS_RECONTACT_JOURS", default=90)
 
 LOGGING = {
     "version": 1,

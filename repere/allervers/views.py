@@ -202,7 +202,7 @@ def contacts(request, pk):
         raise Http404
     qs = (
         contacts_visibles(request.user, campagne)
-        .select_related("commune", "personne")
+        .select_related("commune", "personne", "recontact")
         .prefetch_related("besoins", "droits")[:300]
     )
     return render(
@@ -244,6 +244,7 @@ def saisie(request, pk):
                 reponses=form.reponses(),
                 orientation_proposee=d["orientation_proposee"],
                 suivi_souhaite=d["suivi_souhaite"],
+                recontact=form.recontact(),
             )
         except ErreurMetier as e:
             _erreur(form, e)
@@ -335,6 +336,7 @@ def personne_creer(request):
             "notice": contact.campagne.notice_id,
             "organisation": contact.campagne.organisation_id,
             "referent": request.user.pk,
+            **services.coordonnees_recontact(contact=contact),
         }
     form = forms.PersonneForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
