@@ -35,6 +35,7 @@ from repere.allervers.permissions import (
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
+from repere.utils.tableurs import reponse_tableur
 
 
 def _erreur(form, e: ErreurMetier):
@@ -763,14 +764,6 @@ def indicateurs_export(request, format):
         )
     ind = selectors.indicateurs(**filtres)
     titre = exports.titre_rapport(form.cleaned_data if form.is_bound else {})
-    if format not in ("csv", "ods"):
-        raise Http404("Format inconnu (csv ou ods).")
-    if format == "csv":
-        reponse = HttpResponse(exports.csv_rapport(ind, titre), content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = 'attachment; filename="indicateurs-aller-vers.csv"'
-        return reponse
-    reponse = HttpResponse(
-        exports.ods_rapport(ind, titre), content_type="application/vnd.oasis.opendocument.spreadsheet"
-    )
-    reponse["Content-Disposition"] = 'attachment; filename="indicateurs-aller-vers.ods"'
-    return reponse
+    if format not in ("csv", "xlsx", "ods"):
+        raise Http404("Format inconnu (csv, xlsx ou ods).")
+    return reponse_tableur(exports.tableaux_rapport(ind, titre), format=format, nom_fichier="indicateurs-aller-vers")

@@ -803,6 +803,7 @@ def mairies(*, regions: list[str] | None = None, departements: list[str] | None 
 
     from repere.territoires.chargement import lire_csv
     from repere.territoires.models import Territoire, TypeTerritoire
+    from repere.utils.text import de
 
     if departements is None:
         departements = list(
@@ -828,7 +829,7 @@ def mairies(*, regions: list[str] | None = None, departements: list[str] | None 
             h = horaires.depuis_mairie(ln.get("mairie_horaires"))
         except (horaires.HorairesInvalides, ValueError):
             h = ""
-        nom = f"Mairie de {ln['nom']} (démo)"
+        nom = f"Mairie {de(ln['nom'])} (démo)"
         site = (ln.get("mairie_site") or "").replace("\\N", "")
         base = {
             "source": SOURCE_MAIRIES,

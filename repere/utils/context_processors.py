@@ -38,10 +38,17 @@ def _liens_travail(request):
     return liens_de_travail(request.user)
 
 
+def _espace(request):
+    from repere.comptes.espace import espace_de
+
+    return espace_de(request.user)
+
+
 def site(request):
     return {
         "INSTANCE_NAME": settings.REPERE_INSTANCE_NAME,
         "DEMO": settings.REPERE_DEMO,
         "PILIERS": SimpleLazyObject(lambda: _piliers(request)),
         "LIENS_TRAVAIL": SimpleLazyObject(lambda: _liens_travail(request)),
+        "ESPACE": SimpleLazyObject(lambda: _espace(request)),
     }
