@@ -209,5 +209,9 @@ LOGGING = {
         # Request lines carry URLs only; URLs never carry personal data in Repère.
         "django.request": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # one line per event: the worker's logger goes through the console handler only (run_huey adds
+        # its own handler when this one has none, and every line was printed twice)
+        "huey": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO"), "propagate": False},
+        "numexpr": {"level": "WARNING"},
     },
 }
