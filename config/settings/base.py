@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "repere.pages.middleware.PagesErreurEnFrancais",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -211,6 +212,18 @@ REPERE_INSTANCE_NAME = env("REPERE_INSTANCE_NAME", default="Repère")
 REPERE_DEMO = env.bool("REPERE_DEMO", default=False)
 # Address shown on /securite/ to report a vulnerability (the operator's security contact).
 REPERE_CONTACT_SECURITE = env("REPERE_CONTACT_SECURITE", default="")
+# Who operates this instance: shown on the legal notices and personal-data pages (empty = the page says
+# that the operator has not filled it in, never a placeholder presented as real).
+REPERE_EXPLOITANT = {
+    "nom": env("REPERE_EXPLOITANT_NOM", default=""),
+    "adresse": env("REPERE_EXPLOITANT_ADRESSE", default=""),
+    "siret": env("REPERE_EXPLOITANT_SIRET", default=""),
+    "directeur_publication": env("REPERE_DIRECTEUR_PUBLICATION", default=""),
+    "contact": env("REPERE_CONTACT", default=""),
+    "dpo": env("REPERE_DPO", default=""),
+    "hebergeur": env("REPERE_HEBERGEUR", default=""),
+    "hebergeur_adresse": env("REPERE_HEBERGEUR_ADRESSE", default=""),
+}
 
 # Per-deployment settings of the pillars (environment variables).
 # Annuaire: optional map tiles (none by default: outlines from the stored geometries only), and the
@@ -233,6 +246,9 @@ if env("DEPISTAGE_REPERTOIRE", default=""):
 REPERE_ALLERVERS_CONSERVATION_JOURS = env.int("REPERE_ALLERVERS_CONSERVATION_JOURS", default=730)
 REPERE_ALLERVERS_PREAVIS_JOURS = env.int("REPERE_ALLERVERS_PREAVIS_JOURS", default=30)
 REPERE_ALLERVERS_JOURNAL_JOURS = env.int("REPERE_ALLERVERS_JOURNAL_JOURS", default=365)
+# First name and number of a person met at the door who asked to be called back: deleted after the call,
+# at the latest after this many days.
+REPERE_ALLERVERS_RECONTACT_JOURS = env.int("REPERE_ALLERVERS_RECONTACT_JOURS", default=90)
 
 # Logs: one JSON object a line (LOG_FORMAT=json, the default in production) or plain text; server errors are
 # also e-mailed to ADMINS, without request parameters or variables (repere.exploitation.journaux).
@@ -251,8 +267,11 @@ LOGGING = {
     "loggers": {
         # Request lines carry paths only; URLs never carry personal data in Repère.
         "django.request": {"level": "ERROR", "handlers": ["console", "admins"], "propagate": False},
-        "huey": {"level": "INFO", "handlers": ["console", "admins"], "propagate": False},
+        # one line per event: the worker's logger goes through its handlers only (run_huey adds its own
+        # handler when this one has none, and every line was printed twice)
+        "huey": {"level": env("LOG_LEVEL", default="INFO"), "handlers": ["console", "admins"], "propagate": False},
         "axes": {"level": "WARNING"},
+        "numexpr": {"level": "WARNING"},
     },
 }
 # Limits of one background screening job (fair queue per organisation: repere.depistage.services)

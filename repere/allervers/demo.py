@@ -81,6 +81,13 @@ def charger() -> list[str]:
                 reponses=reponses,
                 orientation_proposee=hasard.choice(["", "ccas", "caf_msa", "france_services"]),
                 suivi_souhaite=i % 4 == 0,
+                recontact={
+                    "prenom": hasard.choice(["Alex", "Morgane", "Yanis", "Louise", "Sam"]) + " (démo)",
+                    "telephone": f"06 00 00 00 {i:02d}",
+                    "accord": True,
+                }
+                if i % 4 == 0
+                else None,
             )
         contact = campagne.contacts.filter(suivi_souhaite=True).exclude(reponses={}).first()
         personne = services.creer_personne(

@@ -190,6 +190,19 @@ def courbe_json(request):
 
 @require_POST
 def recommencer(request):
+    if request.POST.get("confirme") != "oui":
+        return render(
+            request,
+            "_confirmer.html",
+            {
+                "titre": "Effacer toutes vos réponses ?",
+                "message": "Toutes les réponses du questionnaire seront effacées : il faudra tout recommencer.",
+                "action": reverse("droits:recommencer"),
+                "bouton": "Oui, effacer mes réponses",
+                "annuler": reverse("droits:resultats") if q.reponses(request.session) else reverse("droits:accueil"),
+                "annuler_libelle": "Non, garder mes réponses",
+            },
+        )
     q.effacer(request.session)
     messages.success(request, "Vos réponses ont été effacées.")
     return redirect("droits:accueil")
