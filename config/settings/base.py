@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "repere.depistage",
     "repere.annuaire",
     "repere.allervers",
+    "repere.observatoire",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,8 @@ if env("DEPISTAGE_REPERTOIRE", default=""):
 REPERE_ALLERVERS_CONSERVATION_JOURS = env.int("REPERE_ALLERVERS_CONSERVATION_JOURS", default=730)
 REPERE_ALLERVERS_PREAVIS_JOURS = env.int("REPERE_ALLERVERS_PREAVIS_JOURS", default=30)
 REPERE_ALLERVERS_JOURNAL_JOURS = env.int("REPERE_ALLERVERS_JOURNAL_JOURS", default=365)
+# Observatoire: statistical secret threshold (counts below it, and values whose denominator is below it, are hidden).
+REPERE_SECRET_SEUIL = env.int("REPERE_SECRET_SEUIL", default=11)
 
 LOGGING = {
     "version": 1,
