@@ -441,3 +441,24 @@ def frise(*, personne: Personne, utilisateur) -> list[dict]:
     ordre = {"accord": 0, "contact": 1, "simulation": 2, "droit": 3, "orientation": 4, "entretien": 5}
     evenements.sort(key=lambda e: (e["date"], ordre[e["type"]]), reverse=True)
     return evenements
+
+
+def obstacles_comptes(*, communes: list[str] | None = None, du=None, au=None) -> list[dict]:
+    """Counts of the obstacles recorded (anonymous rows), by obstacle, non-take-up type, body and
+    month, optionally limited to communes (INSEE codes) and a period: the barometer's raw material."""
+    from django.db.models import Count
+
+    from repere.allervers.models import ObstacleRencontre
+
+    qs = ObstacleRencontre.objects.all()
+    if communes is not None:
+        qs = qs.filter(commune__code__in=communes, commune__type="commune")
+    if du:
+        qs = qs.filter(mois__gte=du.replace(day=1))
+    if au:
+        qs = qs.filter(mois__lte=au)
+    return list(
+        qs.values("obstacle", "type_non_recours", "organisme", "source", "mois", "est_demo", "commune__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )

@@ -23,6 +23,7 @@
       date: fd.get("date"), canal: fd.get("canal"), secteur: fd.get("secteur") || "", commune: fd.get("commune") || "",
       situations: fd.getAll("situations"), besoins: fd.getAll("besoins"), reponses: reponses,
       orientation_proposee: fd.get("orientation_proposee") || "", suivi_souhaite: fd.get("suivi_souhaite") === "on",
+      obstacles: fd.getAll("obstacles"), type_non_recours: fd.get("type_non_recours") || "", organisme: fd.get("organisme") || "",
     };
   }
 
