@@ -41,7 +41,8 @@ def test_portrait_carte_export(live_server, page):
 
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Exporter en CSV").click()
-    contenu = open(telechargement.value.path(), encoding="utf-8-sig").read()
+    with open(telechargement.value.path(), encoding="utf-8-sig") as f:
+        contenu = f.read()
     assert "Chemillé-en-Anjou;49092;9,8" in contenu and "secret statistique" in contenu
 
     # a click on a commune of the map opens its portrait
