@@ -3,7 +3,7 @@ from django.conf import settings
 
 from repere.observatoire import selectors
 from repere.observatoire.geographie import geographie
-from repere.observatoire.models import Niveau
+from repere.observatoire.models import Agregation, Diffusion, Niveau, Unite
 
 METHODES = [
     ("quantiles", "Quantiles (autant de territoires par classe)"),
@@ -117,3 +117,61 @@ class BarometreForm(forms.Form):
         if d.get("du") and d.get("au") and d["du"] > d["au"]:
             self.add_error("au", "La fin de la période précède son début.")
         return d
+
+
+class ImportForm(forms.Form):
+    SOURCES = [
+        ("filosofi", "INSEE Filosofi (FILO2021_DISP_COM.csv, _EPCI, _DEP, _REG, IRIS)"),
+        ("caf", "CAF, allocataires par commune (data.caf.fr)"),
+        ("autre", "Autre fichier d'indicateur CSV ou XLSX (choix des colonnes à l'étape suivante)"),
+    ]
+    source = forms.ChoiceField(label="Type de fichier", choices=SOURCES, widget=forms.RadioSelect)
+    fichier = forms.FileField(label="Fichier (CSV ou XLSX, 100 Mo au plus)")
+    ignorer_inconnus = forms.BooleanField(
+        label="Ignorer (avec un avertissement) les codes de territoire inconnus du COG", required=False
+    )
+
+    def clean_fichier(self):
+        f = self.cleaned_data["fichier"]
+        if f.size > 100 * 1024 * 1024:
+            raise forms.ValidationError(f"Fichier trop gros ({f.size // (1024 * 1024)} Mo) : 100 Mo au plus.")
+        return f
+
+
+class CorrespondanceForm(forms.Form):
+    code_indicateur = forms.RegexField(
+        label="Code de l'indicateur",
+        regex=r"^[a-z0-9_]{2,60}$",
+        help_text="Lettres minuscules, chiffres et _ (ex. msa_beneficiaires_rsa)",
+        error_messages={"invalid": "2 à 60 caractères parmi a-z, 0-9 et _."},
+    )
+    libelle = forms.CharField(label="Libellé", max_length=200)
+    unite = forms.ChoiceField(label="Unité", choices=Unite.choices)
+    agregation = forms.ChoiceField(
+        label="Agrégation vers le haut", choices=Agregation.choices, initial=Agregation.AUCUNE
+    )
+    facteur = forms.FloatField(label="Facteur du taux (100 pour un pourcentage)", initial=1, min_value=0.000001)
+    niveau = forms.ChoiceField(label="Niveau géographique", choices=Niveau.choices, initial=Niveau.COMMUNE)
+    colonne_code = forms.ChoiceField(label="Colonne du code du territoire")
+    colonne_valeur = forms.ChoiceField(label="Colonne de la valeur", required=False)
+    colonne_periode = forms.ChoiceField(label="Colonne de la période", required=False)
+    periode = forms.CharField(label="…ou période fixe (AAAA, AAAA-MM)", required=False, max_length=10)
+    colonne_numerateur = forms.ChoiceField(label="Colonne du numérateur", required=False)
+    colonne_denominateur = forms.ChoiceField(label="Colonne du dénominateur", required=False)
+    colonne_statut = forms.ChoiceField(label="Colonne du statut (secret, nd, provisoire…)", required=False)
+    source_donnees = forms.CharField(label="Source", max_length=200, required=False)
+    producteur = forms.CharField(label="Producteur", max_length=120, required=False)
+    diffusion = forms.ChoiceField(label="Diffusion", choices=Diffusion.choices, initial=Diffusion.PUBLIC)
+
+    def __init__(self, *args, colonnes, **kwargs):
+        super().__init__(*args, **kwargs)
+        choix = [(c, c) for c in colonnes]
+        self.fields["colonne_code"].choices = choix
+        for nom in (
+            "colonne_valeur",
+            "colonne_periode",
+            "colonne_numerateur",
+            "colonne_denominateur",
+            "colonne_statut",
+        ):
+            self.fields[nom].choices = [("", "— aucune —"), *choix]

@@ -13,6 +13,8 @@ urlpatterns = [
     path("carte/export.<str:format>", views.carte_export, name="carte_export"),
     path("indicateurs/", views.indicateurs, name="indicateurs"),
     path("imports/", views.imports, name="imports"),
+    path("imports/nouveau/", views.importer, name="importer"),
+    path("imports/correspondance/", views.import_correspondance, name="import_correspondance"),
     path("barometre/", views.barometre, name="barometre"),
     path("barometre/export.<str:format>", views.barometre_export, name="barometre_export"),
 ]

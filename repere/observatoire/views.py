@@ -4,16 +4,27 @@ indicator catalogue, import runs, obstacle barometer. No business logic here: se
 from __future__ import annotations
 
 import json
+import tempfile
+import uuid
+from pathlib import Path
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
 from repere.observatoire import barometre as barometre_mod
-from repere.observatoire import exports, selectors
-from repere.observatoire.forms import BarometreForm, CarteForm
+from repere.observatoire import exports, selectors, services
+from repere.observatoire.forms import BarometreForm, CarteForm, CorrespondanceForm, ImportForm
 from repere.observatoire.geographie import geographie
+from repere.observatoire.importation import caf, filosofi, generique
+from repere.observatoire.importation.commun import ErreurImport, Fichier
 from repere.observatoire.models import ImportFichier, Niveau
+from repere.organisations import permissions
+from repere.organisations.permissions import ROLES_GESTION
 from repere.territoires import selectors as territoires
 from repere.utils.tableurs import reponse_tableur
 
@@ -147,7 +158,11 @@ def indicateurs(request):
 
 
 def imports(request):
-    return render(request, "observatoire/imports.html", {"imports": ImportFichier.objects.all()[:100]})
+    return render(
+        request,
+        "observatoire/imports.html",
+        {"imports": ImportFichier.objects.all()[:100], "peut_importer": _peut_importer(request.user)},
+    )
 
 
 def _barometre_demande(request):
@@ -176,3 +191,94 @@ def barometre_export(request, format):
     if tableau is None:
         return redirect(reverse("observatoire:barometre") + "?" + request.GET.urlencode())
     return reponse_tableur(exports.tableaux_barometre(tableau), format=format, nom_fichier="barometre-obstacles")
+
+
+# --- Import assistant -------------------------------------------------------------------------------------
+
+_DOSSIER_IMPORTS = Path(tempfile.gettempdir()) / "repere-observatoire-imports"
+
+
+def _peut_importer(user) -> bool:
+    return user.is_authenticated and (user.is_staff or permissions.organisations_de(user, ROLES_GESTION).exists())
+
+
+def _exiger_importateur(request):
+    if not _peut_importer(request.user):
+        raise PermissionDenied("L'import de fichiers est réservé aux administrateurs d'une organisation.")
+
+
+def _resultat(request, fichier, lire):
+    try:
+        run = services.enregistrer_import(lecture=lire(fichier), fichier=fichier, par=request.user)
+    except ErreurImport as e:
+        return render(request, "observatoire/import_resultat.html", {"erreur": e, "run": e.import_fichier}, status=422)
+    return render(request, "observatoire/import_resultat.html", {"run": run})
+
+
+@login_required
+def importer(request):
+    _exiger_importateur(request)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        fichier = Fichier(nom=d["fichier"].name, contenu=d["fichier"].read(), date=timezone.now())
+        if d["source"] == "filosofi":
+            return _resultat(request, fichier, lambda f: filosofi.lire(f, ignorer_inconnus=d["ignorer_inconnus"]))
+        if d["source"] == "caf":
+            return _resultat(request, fichier, lambda f: caf.lire(f, ignorer_inconnus=d["ignorer_inconnus"]))
+        try:
+            generique.entetes(fichier)
+        except ErreurImport as e:
+            return render(request, "observatoire/import_resultat.html", {"erreur": e}, status=422)
+        jeton = uuid.uuid4().hex
+        _DOSSIER_IMPORTS.mkdir(parents=True, exist_ok=True)
+        (_DOSSIER_IMPORTS / jeton).write_bytes(fichier.contenu)
+        request.session["observatoire_import"] = {"jeton": jeton, "nom": fichier.nom, "ignorer": d["ignorer_inconnus"]}
+        return redirect("observatoire:import_correspondance")
+    return render(request, "observatoire/import.html", {"form": form})
+
+
+@login_required
+def import_correspondance(request):
+    _exiger_importateur(request)
+    attente = request.session.get("observatoire_import")
+    chemin = _DOSSIER_IMPORTS / attente["jeton"] if attente else None
+    if not chemin or not chemin.is_file():
+        messages.error(request, "Aucun fichier en attente : déposez-le de nouveau.")
+        return redirect("observatoire:importer")
+    fichier = Fichier(nom=attente["nom"], contenu=chemin.read_bytes(), date=timezone.now())
+    colonnes = generique.entetes(fichier)
+    form = CorrespondanceForm(request.POST or None, colonnes=colonnes)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        c = generique.Correspondance(
+            code_indicateur=d["code_indicateur"],
+            libelle=d["libelle"],
+            unite=d["unite"],
+            agregation=d["agregation"],
+            facteur=d["facteur"],
+            niveau=d["niveau"],
+            colonne_code=d["colonne_code"],
+            colonne_valeur=d["colonne_valeur"],
+            colonne_periode=d["colonne_periode"],
+            periode=d["periode"],
+            colonne_numerateur=d["colonne_numerateur"],
+            colonne_denominateur=d["colonne_denominateur"],
+            colonne_statut=d["colonne_statut"],
+            source=d["source_donnees"],
+            producteur=d["producteur"],
+            diffusion=d["diffusion"],
+        )
+        reponse = _resultat(
+            request, fichier, lambda f: generique.lire(f, correspondance=c, ignorer_inconnus=attente["ignorer"])
+        )
+        if reponse.status_code == 200:
+            chemin.unlink(missing_ok=True)
+            request.session.pop("observatoire_import", None)
+        return reponse
+    apercu = generique.apercu(fichier)
+    return render(
+        request,
+        "observatoire/import_correspondance.html",
+        {"form": form, "nom": attente["nom"], "colonnes": colonnes, "apercu": apercu},
+    )

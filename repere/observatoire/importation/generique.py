@@ -65,6 +65,11 @@ def entetes(fichier: Fichier) -> list[str]:
     return lire_tableau(fichier)[0]
 
 
+def apercu(fichier: Fichier, lignes: int = 5) -> list[list[str]]:
+    """The first rows, shown next to the mapping form."""
+    return lire_tableau(fichier)[1][:lignes]
+
+
 def _verifier_correspondance(c: Correspondance, cols: list[str], lecture: Lecture) -> None:
     def manque(nom, champ):
         lecture.problemes.append(Probleme(1, nom, None, f"Colonne introuvable dans l'en-tête ({champ})."))
