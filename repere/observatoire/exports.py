@@ -65,3 +65,18 @@ def _secret_ou(b, ligne, colonne):
     if (ligne, colonne) in b.masques:
         return LIBELLE_SECRET
     return b.valeurs.get((ligne, colonne), 0)
+
+
+def tableaux_comparaison(lieux, lignes) -> list:
+    entetes = ["Indicateur", "Unité", "Période", *[lieu.nom for lieu in lieux], "Source"]
+    corps = [
+        [
+            ligne.indicateur.libelle,
+            ligne.indicateur.get_unite_display(),
+            ligne.periode,
+            *[_nombre_ou_mention(c) for c in ligne.cellules],
+            ligne.indicateur.source + (" (démo)" if ligne.indicateur.est_demo else ""),
+        ]
+        for ligne in lignes
+    ]
+    return [("Comparaison de territoires", entetes, corps)]

@@ -444,3 +444,44 @@ def libelle_periode(periode: str) -> str:
         t = periode[-1]
         return f"{t}{'er' if t == '1' else 'e'} trimestre {periode[:4]}"
     return periode
+
+
+def comparer(*, lieux: list[Lieu], user) -> list[LignePortrait]:
+    """Several territories side by side: for each indicator, its latest period among them, one cell each.
+    An activity indicator appears only if the user may see it for every territory compared."""
+    from django.db.models import Q
+
+    visibles = None
+    for lieu in lieux:
+        codes = {i.code for i in indicateurs_visibles(user, lieu)}
+        visibles = codes if visibles is None else visibles & codes
+    indicateurs = [i for i in Indicateur.objects.all() if i.code in (visibles or set())]
+    filtre = Q()
+    for lieu in lieux:
+        filtre |= Q(niveau=lieu.niveau, code=lieu.code)
+    valeurs: dict[tuple, dict] = {}
+    for v in Valeur.objects.filter(filtre, indicateur__in=indicateurs).values(
+        "indicateur_id", "niveau", "code", "periode", "valeur", "numerateur", "denominateur", "statut", "masque"
+    ):
+        valeurs[(v["indicateur_id"], v["niveau"], v["code"], v["periode"])] = v
+    lignes = []
+    for indicateur in indicateurs:
+        periodes_i = sorted({p for (i, _n, _c, p) in valeurs if i == indicateur.pk})
+        if not periodes_i:
+            continue
+        periode = periodes_i[-1]
+        cellules = []
+        for lieu in lieux:
+            v = valeurs.get((indicateur.pk, lieu.niveau, lieu.code, periode)) or {
+                "niveau": lieu.niveau,
+                "code": lieu.code,
+                "periode": periode,
+                "valeur": None,
+                "statut": "nd",
+                "masque": False,
+                "numerateur": None,
+                "denominateur": None,
+            }
+            cellules.append(_cellule(v, indicateur, lieu.nom))
+        lignes.append(LignePortrait(indicateur=indicateur, periode=periode, cellules=cellules, rang=None))
+    return lignes

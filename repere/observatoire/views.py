@@ -151,6 +151,41 @@ def carte_export(request, format):
     )
 
 
+def _lieux_compares(request) -> list:
+    geo = geographie()
+    lieux = []
+    for jeton in " ".join(request.GET.getlist("t")).split():
+        niveau, _, code = jeton.partition(":")
+        lieu = geo.lieu(niveau, code)
+        if lieu is not None and lieu not in lieux:
+            lieux.append(lieu)
+    return lieux[:8]
+
+
+def comparer(request):
+    lieux = _lieux_compares(request)
+    lignes = selectors.comparer(lieux=lieux, user=request.user) if lieux else []
+    return render(
+        request,
+        "observatoire/comparer.html",
+        {
+            "lieux": lieux,
+            "lignes": lignes,
+            "jetons": "\n".join(f"{lieu.niveau}:{lieu.code}" for lieu in lieux),
+            "requete": request.GET.urlencode(),
+            "demo": any(ligne.indicateur.est_demo for ligne in lignes),
+        },
+    )
+
+
+def comparer_export(request, format):
+    if format not in FORMATS:
+        raise Http404("Format inconnu.")
+    lieux = _lieux_compares(request)
+    lignes = selectors.comparer(lieux=lieux, user=request.user) if lieux else []
+    return reponse_tableur(exports.tableaux_comparaison(lieux, lignes), format=format, nom_fichier="comparaison")
+
+
 def indicateurs(request):
     return render(
         request, "observatoire/indicateurs.html", {"indicateurs": selectors.indicateurs_visibles(request.user)}

@@ -94,3 +94,11 @@ def test_secret_du_seuil_sur_les_effectifs_caf(client, donnees):
     # 47 foyers allocataires: shown; the RSA of Béhuard, blurred at source, stays secret.
     r = client.get("/api/v1/observatoire/valeurs", {"indicateur": "caf_nb_foyers_rsa", "code": "49028"})
     assert r.json()["valeurs"][0]["etat"] == "secret"
+
+
+def test_comparer_plusieurs_territoires(client, donnees):
+    r = client.get(reverse("observatoire:comparer"), {"t": "commune:49092\ncommune:49007\ndepartement:49"})
+    texte = r.content.decode()
+    assert "Angers" in texte and "9,8" in texte and "21,3" in texte and "12,1" in texte
+    r = client.get(reverse("observatoire:comparer_export", args=["csv"]), {"t": "commune:49092 commune:49007"})
+    assert "Chemillé-en-Anjou;Angers" in r.content.decode("utf-8-sig")
