@@ -61,6 +61,7 @@ def _register_routers():
     api.add_router("", droits_router, tags=["Simulateur de droits"])
     api.add_router("/aller-vers", "repere.allervers.api.router", tags=["Aller-vers"])
     api.add_router("/annuaire", "repere.annuaire.api.router", tags=["Annuaire"])
+    api.add_router("/observatoire", "repere.observatoire.api.router", tags=["Observatoire"])
 
 
 _register_routers()

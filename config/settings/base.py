@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "repere.allervers",
     "repere.journal",
     "repere.exploitation",
+    "repere.observatoire",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +250,8 @@ REPERE_ALLERVERS_JOURNAL_JOURS = env.int("REPERE_ALLERVERS_JOURNAL_JOURS", defau
 # First name and number of a person met at the door who asked to be called back: deleted after the call,
 # at the latest after this many days.
 REPERE_ALLERVERS_RECONTACT_JOURS = env.int("REPERE_ALLERVERS_RECONTACT_JOURS", default=90)
+# Observatoire: statistical secret threshold (counts below it, and values whose denominator is below it, are hidden).
+REPERE_SECRET_SEUIL = env.int("REPERE_SECRET_SEUIL", default=11)
 
 # Logs: one JSON object a line (LOG_FORMAT=json, the default in production) or plain text; server errors are
 # also e-mailed to ADMINS, without request parameters or variables (repere.exploitation.journaux).

@@ -95,6 +95,23 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
         ("id", "contact", "campagne", "date", "commune", "prestation", "libelle", "certitude", "montant_mensuel"), C
     ),
     "CompteurJour": dict.fromkeys(("id", "campagne", "date", "cle", "n", "montant"), C),
+    # Barometer of obstacles: codes, commune and month only, never linked to a person.
+    "ObstacleRencontre": dict.fromkeys(
+        (
+            "id",
+            "organisation",
+            "campagne",
+            "commune",
+            "mois",
+            "source",
+            "obstacle",
+            "type_non_recours",
+            "organisme",
+            "prestation",
+            "est_demo",
+        ),
+        C,
+    ),
     "Personne": {
         "id": S,
         "organisation": ST,

@@ -250,6 +250,9 @@ def saisie(request, pk):
                 orientation_proposee=d["orientation_proposee"],
                 suivi_souhaite=d["suivi_souhaite"],
                 recontact=form.recontact(),
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             _erreur(form, e)
@@ -525,6 +528,9 @@ def droit_etape(request, pk, droit_id):
                 date=d["date"],
                 montant_confirme=d["montant_confirme"],
                 motif=d["motif"],
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             messages.error(request, f"{droit.libelle} : {e.message}")

@@ -464,3 +464,28 @@ def filtrer_orientations(qs: QuerySet[Orientation], *, statut="", resultat="", d
     if q:
         qs = qs.filter(Q(service__nom__icontains=q) | Q(service__structure__nom__icontains=q))
     return qs
+
+
+def points_de_service() -> list[dict]:
+    """Every published, visible, located service with what the observatory's coverage needs:
+    coordinates, commune, thematiques, networks and source of its structure (no personal data)."""
+    from repere.annuaire.models import StatutService
+
+    return list(
+        Service.objects.filter(
+            statut=StatutService.PUBLIE,
+            latitude__isnull=False,
+            longitude__isnull=False,
+            structure__statut_moderation=StatutModeration.VALIDEE,
+            structure__retiree_de_la_source_le__isnull=True,
+        ).values(
+            "latitude",
+            "longitude",
+            "code_insee",
+            "thematiques",
+            "structure__reseaux_porteurs",
+            "structure__source",
+            "structure__nom",
+            "est_demo",
+        )
+    )
