@@ -18,6 +18,8 @@ urlpatterns = [
     path("depistage/", include("repere.depistage.urls")),
     path("annuaire/", include("repere.annuaire.urls")),
     path("aller-vers/", include("repere.allervers.urls")),
+    path("pilotage/", include("repere.pilotage.urls")),
+    path("concertation/", include("repere.concertation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "repere.depistage",
     "repere.annuaire",
     "repere.allervers",
+    "repere.pilotage",
+    "repere.concertation",
 ]
 
 MIDDLEWARE = [
