@@ -115,7 +115,7 @@ def test_comparaison_des_pactes_par_mesure():
     m = MesureNationale.objects.get(code="3-AN1")
     action(p1, mesures=[m], avancement_saisi=40)
     comp = selectors.comparaison_pactes(p1.__class__.objects.filter(pk__in=[p1.pk, p2.pk]))
-    ligne = next(l for l in comp["lignes"] if l["mesure"].code == "3-AN1")
+    ligne = next(x for x in comp["lignes"] if x["mesure"].code == "3-AN1")
     noms = [p.nom for p in comp["plans"]]
     assert ligne["cellules"][noms.index("Pacte 49")]["avancement"] == 40
     assert ligne["cellules"][noms.index("Pacte 44")]["actions"] == []
