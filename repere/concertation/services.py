@@ -99,9 +99,15 @@ def importer_synthese(*, texte: str, evenement: Evenement) -> list[Atelier]:
     return ateliers
 
 
+NOM_SEED = "conference-pacte-solidarites-pdl-2023.md"
+
+
 def chemin_seed() -> Path:
-    """The 2023 synthesis next to the repository (``../shared/seed/``), when present."""
-    return Path(settings.BASE_DIR).parent / "shared" / "seed" / "conference-pacte-solidarites-pdl-2023.md"
+    """The 2023 synthesis in ``shared/seed/`` beside the repository (``../shared``; one level higher for a
+    git worktree kept in a sub-folder). The first candidate is returned when neither exists."""
+    candidats = [Path(settings.BASE_DIR).parent / "shared" / "seed" / NOM_SEED]
+    candidats.append(Path(settings.BASE_DIR).parent.parent / "shared" / "seed" / NOM_SEED)
+    return next((c for c in candidats if c.exists()), candidats[0])
 
 
 # ---- working groups -----------------------------------------------------------------------------------

@@ -116,7 +116,7 @@ def _renumeroter(synthese: Synthese) -> None:
 
 
 def _verifier_modifiable(synthese: Synthese) -> None:
-    if synthese.publiee_le:
+    if Synthese.objects.filter(pk=synthese.pk, publiee_le__isnull=False).exists():
         raise ValidationError("La synthèse est publiée : dépubliez-la pour la modifier.")
 
 
