@@ -18,8 +18,12 @@ def _donnees():
     org = OrganisationFactory(nom="Département test")
     user = membre(org, Role.PROFESSIONNEL)
     p = plan(organisation=org, publie=True)
-    a = action(p, axe=axe(p), titre="Maraudes", date_debut=date(2024, 1, 1), date_fin_prevue=date(2026, 1, 1), publique=True)
-    services.enregistrer_ligne_budget(action=a, par=None, annee=2025, type="fonctionnement", financeur_nom="CAF", prevu=100)
+    a = action(
+        p, axe=axe(p), titre="Maraudes", date_debut=date(2024, 1, 1), date_fin_prevue=date(2026, 1, 1), publique=True
+    )
+    services.enregistrer_ligne_budget(
+        action=a, par=None, annee=2025, type="fonctionnement", financeur_nom="CAF", prevu=100
+    )
     return org, user, p, a
 
 
@@ -67,8 +71,16 @@ def test_saisie_par_formulaire_avec_erreur_en_francais(client):
     client.force_login(user)
     r = client.post(
         f"/pilotage/actions/{a.pk}/",
-        {"quoi": "budget", "budget-annee": 2025, "budget-type": "investissement", "budget-financeur": "État",
-         "budget-type_financeur": "etat_pacte", "budget-prevu": "100", "budget-engage": "200", "budget-paye": "0"},
+        {
+            "quoi": "budget",
+            "budget-annee": 2025,
+            "budget-type": "investissement",
+            "budget-financeur": "État",
+            "budget-type_financeur": "etat_pacte",
+            "budget-prevu": "100",
+            "budget-engage": "200",
+            "budget-paye": "0",
+        },
     )
     assert r.status_code == 200
     assert "dépasse le prévu" in r.content.decode()
@@ -79,8 +91,14 @@ def test_saisie_par_formulaire_avec_erreur_en_francais(client):
     assert r.status_code == 302 and a.notes.count() == 1
     r = client.post(
         f"/pilotage/plans/{p.pk}/actions/nouvelle/",
-        {"titre": "Nouvelle", "statut": "a_venir", "priorite": "moyenne", "territoire_nom": "Chemillé-en-Anjou",
-         "date_debut": "2025-02-01", "date_fin_prevue": "2025-01-01"},
+        {
+            "titre": "Nouvelle",
+            "statut": "a_venir",
+            "priorite": "moyenne",
+            "territoire_nom": "Chemillé-en-Anjou",
+            "date_debut": "2025-02-01",
+            "date_fin_prevue": "2025-01-01",
+        },
     )
     assert r.status_code == 200 and "est avant la date de début" in r.content.decode()
 
@@ -92,8 +110,14 @@ def test_pages_de_concertation(client):
     synthese.calculer_synthese(evenement=ev)
     client.force_login(user)
     atelier = Atelier.objects.filter(evenement=ev).first()
-    for url in ["/concertation/", f"/concertation/evenements/{ev.pk}/", f"/concertation/ateliers/{atelier.pk}/saisie/",
-                f"/concertation/ateliers/{atelier.pk}/fiche/", f"/concertation/evenements/{ev.pk}/synthese/", "/concertation/sw.js"]:
+    for url in [
+        "/concertation/",
+        f"/concertation/evenements/{ev.pk}/",
+        f"/concertation/ateliers/{atelier.pk}/saisie/",
+        f"/concertation/ateliers/{atelier.pk}/fiche/",
+        f"/concertation/evenements/{ev.pk}/synthese/",
+        "/concertation/sw.js",
+    ]:
         assert client.get(url).status_code == 200, url
     assert client.get(f"/concertation/evenements/{ev.pk}/synthese.pdf").content.startswith(b"%PDF")
     assert client.get(f"/concertation/evenements/{ev.pk}/synthese.odt").content[:2] == b"PK"
