@@ -53,6 +53,9 @@ def main():
     import django
 
     django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
     from django.core.management import call_command
     from django.test import Client
 

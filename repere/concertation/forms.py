@@ -81,3 +81,78 @@ class VersActionForm(forms.Form):
     def __init__(self, *args, plans, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = plans
+
+
+class EvenementForm(forms.Form):
+    nom = forms.CharField(label="Nom", max_length=200)
+    date = forms.DateField(label="Date", widget=DATE)
+    lieu = forms.CharField(label="Lieu", max_length=200, required=False)
+    programme = forms.CharField(label="Programme", widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    organisation = forms.ModelChoiceField(label="Organisation qui l'organise", queryset=None, empty_label=None)
+    plan = forms.ModelChoiceField(label="Feuille de route alimentée", queryset=None, required=False)
+
+    def __init__(self, *args, organisations, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["plan"].queryset = plans
+
+
+class AtelierForm(forms.Form):
+    thematique = forms.CharField(label="Thématique", max_length=300)
+    enjeu = forms.CharField(label="Enjeu", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AnimateurForm(forms.Form):
+    atelier = forms.ModelChoiceField(label="Atelier", queryset=None)
+    email = forms.EmailField(label="E-mail de l'animateur (compte existant)")
+
+    def __init__(self, *args, evenement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["atelier"].queryset = evenement.ateliers.all()
+        self.fields["atelier"].label_from_instance = lambda a: f"n°{a.numero} — {a.enjeu[:60]}"
+
+
+class KiosqueForm(forms.Form):
+    thematique = forms.CharField(label="Thématique", max_length=200, required=False)
+    titre = forms.CharField(label="Projet présenté", max_length=200)
+    structure = forms.CharField(
+        label="Structure de l'annuaire",
+        max_length=150,
+        required=False,
+        help_text="Son nom, tel qu'il figure dans l'annuaire.",
+    )
+    action = forms.ModelChoiceField(label="Action de la feuille de route", queryset=None, required=False)
+
+    def __init__(self, *args, actions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = actions
+
+    def clean_structure(self):
+        from repere.annuaire.models import Structure
+
+        nom = self.cleaned_data["structure"].strip()
+        if not nom:
+            return None
+        trouvees = list(Structure.objects.filter(nom__icontains=nom)[:2])
+        if not trouvees:
+            raise forms.ValidationError(f"Aucune structure de l'annuaire ne s'appelle « {nom} ».")
+        exacte = [s for s in trouvees if s.nom.lower() == nom.lower()]
+        if len(trouvees) > 1 and not exacte:
+            raise forms.ValidationError(f"Plusieurs structures correspondent à « {nom} » : précisez le nom.")
+        return (exacte or trouvees)[0]
+
+
+class GroupeForm(forms.Form):
+    nom = forms.CharField(label="Nom", max_length=200)
+    theme = forms.CharField(label="Thème", max_length=300, required=False)
+    organisation_pilote = forms.ModelChoiceField(label="Organisation pilote", queryset=None, empty_label=None)
+    plan = forms.ModelChoiceField(label="Feuille de route suivie", queryset=None, required=False)
+
+    def __init__(self, *args, organisations, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation_pilote"].queryset = organisations
+        self.fields["plan"].queryset = plans
+
+
+class MembreForm(forms.Form):
+    email = forms.EmailField(label="E-mail du membre (compte existant)")

@@ -120,6 +120,14 @@ class Kiosque(models.Model):
     thematique = models.CharField("thématique", max_length=200, blank=True)
     titre = models.CharField(max_length=200)
     structure = models.CharField("structure présentée", max_length=200, blank=True)
+    structure_annuaire = models.ForeignKey(
+        "annuaire.Structure",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="structure de l'annuaire",
+    )
     action = models.ForeignKey("pilotage.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:

@@ -187,3 +187,85 @@ def envoyer_rappels(*, jour: date, delai_jours: int = 3) -> int:
         t.save(update_fields=["rappel_envoye_le"])
         envoyes += 1
     return envoyes
+
+
+# ---- events, workshops, kiosks ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def creer_evenement(*, nom, date, organisation, lieu="", programme="", plan=None) -> Evenement:
+    if not (nom or "").strip():
+        raise ValidationError({"nom": "Le nom est obligatoire."})
+    return Evenement.objects.create(
+        nom=nom.strip(), date=date, lieu=lieu, programme=programme, organisation=organisation, plan=plan
+    )
+
+
+@transaction.atomic
+def creer_atelier(*, evenement: Evenement, thematique: str, enjeu: str) -> Atelier:
+    if not (thematique or "").strip() or not (enjeu or "").strip():
+        raise ValidationError({"enjeu": "La thématique et l'enjeu sont obligatoires."})
+    numero = (evenement.ateliers.order_by("-numero").values_list("numero", flat=True).first() or 0) + 1
+    return Atelier.objects.create(
+        evenement=evenement, numero=numero, thematique=thematique.strip(), enjeu=enjeu.strip()
+    )
+
+
+def ajouter_animateur(*, atelier: Atelier, email: str):
+    from repere.comptes.models import User
+
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"email": f"Aucun compte actif pour « {email} » : invitez d'abord la personne."})
+    atelier.animateurs.add(user)
+    return user
+
+
+@transaction.atomic
+def creer_kiosque(*, evenement: Evenement, titre: str, thematique="", structure_annuaire=None, action=None):
+    from repere.concertation.models import Kiosque
+
+    if not (titre or "").strip():
+        raise ValidationError({"titre": "Le titre est obligatoire."})
+    return Kiosque.objects.create(
+        evenement=evenement,
+        titre=titre.strip(),
+        thematique=thematique,
+        structure=structure_annuaire.nom if structure_annuaire else "",
+        structure_annuaire=structure_annuaire,
+        action=action,
+    )
+
+
+@transaction.atomic
+def creer_groupe(*, nom, theme, organisation_pilote, pilote=None, plan=None):
+    from repere.concertation.models import GroupeTravail
+
+    if not (nom or "").strip():
+        raise ValidationError({"nom": "Le nom est obligatoire."})
+    g = GroupeTravail.objects.create(
+        nom=nom.strip(), theme=theme, organisation_pilote=organisation_pilote, pilote=pilote, plan=plan
+    )
+    g.organisations.add(organisation_pilote)
+    if pilote:
+        g.membres.add(pilote)
+    return g
+
+
+def ajouter_membre_groupe(*, groupe, email: str):
+    from repere.comptes.models import User
+
+    user = User.objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    if user is None:
+        raise ValidationError({"email": f"Aucun compte actif pour « {email} »."})
+    groupe.membres.add(user)
+    for m in user.memberships.filter(is_active=True):
+        groupe.organisations.add(m.organisation_id)
+    return user
+
+
+@transaction.atomic
+def marquer_tache(*, tache: Tache, faite: bool) -> Tache:
+    tache.faite = faite
+    tache.save(update_fields=["faite"])
+    return tache

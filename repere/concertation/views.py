@@ -8,7 +8,8 @@ from django.views.decorators.http import require_POST
 
 from repere.concertation import documents, selectors, services, synthese
 from repere.concertation import forms as f
-from repere.concertation.models import Atelier, Enseignement, GroupeTravail, Reunion, Section, Synthese
+from repere.concertation.models import Atelier, Enseignement, GroupeTravail, Reunion, Section, Synthese, Tache
+from repere.organisations.permissions import ROLES_SAISIE, organisations_de
 from repere.pilotage import selectors as pilotage
 from repere.pilotage.models import Action
 
@@ -21,12 +22,45 @@ def _message_erreur(request, e: ValidationError):
 
 @login_required
 def accueil(request):
+    organisations = organisations_de(request.user, ROLES_SAISIE)
+    plans = pilotage.plans_modifiables(request.user)
+    formulaires = {
+        "evenement": f.EvenementForm(organisations=organisations, plans=plans, prefix="evenement"),
+        "groupe": f.GroupeForm(organisations=organisations, plans=plans, prefix="groupe"),
+    }
+    if request.method == "POST":
+        quoi = request.POST.get("quoi")
+        if quoi not in formulaires or not organisations.exists():
+            raise Http404("Formulaire inconnu.")
+        classe = f.EvenementForm if quoi == "evenement" else f.GroupeForm
+        form = formulaires[quoi] = classe(request.POST, organisations=organisations, plans=plans, prefix=quoi)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if quoi == "evenement":
+                    ev = services.creer_evenement(**d)
+                    messages.success(request, f"L'événement « {ev.nom} » est créé.")
+                    return redirect("concertation:evenement", pk=ev.pk)
+                g = services.creer_groupe(
+                    nom=d["nom"],
+                    theme=d["theme"],
+                    organisation_pilote=d["organisation_pilote"],
+                    pilote=request.user,
+                    plan=d["plan"],
+                )
+                messages.success(request, f"Le groupe « {g.nom} » est créé.")
+                return redirect("concertation:groupe", pk=g.pk)
+            except ValidationError as e:
+                for champ, msgs in e.message_dict.items():
+                    form.add_error(champ if champ in form.fields else None, msgs)
     return render(
         request,
         "concertation/accueil.html",
         {
             "groupes": selectors.groupes_visibles(request.user).select_related("organisation_pilote"),
             "evenements": selectors.evenements_visibles(request.user),
+            "peut_creer": organisations.exists(),
+            "f": formulaires,
         },
     )
 
@@ -39,18 +73,31 @@ def _groupe(request, pk) -> GroupeTravail:
 def groupe(request, pk):
     groupe = _groupe(request, pk)
     gerer = selectors.peut_animer_groupe(request.user, groupe)
-    form = f.ReunionForm(request.POST or None)
+    form = f.ReunionForm()
+    form_membre = f.MembreForm()
     if request.method == "POST":
         if not gerer:
             raise Http404("Groupe introuvable.")
-        if form.is_valid():
-            r = services.creer_reunion(groupe=groupe, **form.cleaned_data)
-            messages.success(request, "La réunion est programmée.")
-            return redirect("concertation:reunion", pk=r.pk)
+        if request.POST.get("quoi") == "membre":
+            form_membre = f.MembreForm(request.POST)
+            if form_membre.is_valid():
+                try:
+                    u = services.ajouter_membre_groupe(groupe=groupe, email=form_membre.cleaned_data["email"])
+                except ValidationError as e:
+                    form_membre.add_error("email", e.message_dict["email"])
+                else:
+                    messages.success(request, f"{u.get_full_name() or u.email} rejoint le groupe.")
+                    return redirect("concertation:groupe", pk=groupe.pk)
+        else:
+            form = f.ReunionForm(request.POST)
+            if form.is_valid():
+                r = services.creer_reunion(groupe=groupe, **form.cleaned_data)
+                messages.success(request, "La réunion est programmée.")
+                return redirect("concertation:reunion", pk=r.pk)
     return render(
         request,
         "concertation/groupe.html",
-        {"groupe": groupe, "reunions": groupe.reunions.all(), "form": form, "gerer": gerer},
+        {"groupe": groupe, "reunions": groupe.reunions.all(), "form": form, "form_membre": form_membre, "gerer": gerer},
     )
 
 
@@ -59,9 +106,7 @@ def reunion(request, pk):
     reunion = get_object_or_404(Reunion.objects.select_related("groupe"), pk=pk)
     groupe = _groupe(request, reunion.groupe_id)
     gerer = selectors.peut_animer_groupe(request.user, groupe)
-    plans = pilotage.plans_visibles(request.user).filter(
-        pk__in=[p.pk for p in pilotage.plans_visibles(request.user) if pilotage.peut_modifier(request.user, p)]
-    )
+    plans = pilotage.plans_modifiables(request.user)
     actions = Action.objects.filter(plan__in=plans)
     formulaires = {
         "compte_rendu": f.CompteRenduForm(
@@ -80,6 +125,10 @@ def reunion(request, pk):
             form = formulaires[quoi] = f.DecisionForm(request.POST, plans=plans, actions=actions)
         elif quoi == "tache":
             form = formulaires[quoi] = f.TacheForm(request.POST, groupe=groupe)
+        elif quoi == "tache_faite":
+            tache = get_object_or_404(Tache, pk=request.POST.get("tache"), reunion=reunion)
+            services.marquer_tache(tache=tache, faite=not tache.faite)
+            return redirect("concertation:reunion", pk=reunion.pk)
         else:
             raise Http404("Formulaire inconnu.")
         if form.is_valid():
@@ -131,28 +180,53 @@ def _evenement(request, pk):
 def evenement(request, pk):
     ev = _evenement(request, pk)
     gerer = selectors.peut_gerer_evenement(request.user, ev)
-    form = f.ImportSyntheseForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if not gerer:
-            raise Http404("Événement introuvable.")
-        if form.is_valid():
-            fichier = form.cleaned_data.get("fichier")
-            try:
-                if fichier:
-                    texte = fichier.read().decode("utf-8-sig")
-                else:
-                    chemin = services.chemin_seed()
-                    if not chemin.exists():
-                        raise services.ImportImpossible(
-                            f"Aucun fichier joint et la synthèse 2023 est absente ({chemin})."
-                        )
-                    texte = chemin.read_text(encoding="utf-8")
-                ateliers = services.importer_synthese(texte=texte, evenement=ev)
-            except (services.ImportImpossible, UnicodeDecodeError) as e:
-                messages.error(request, f"Import impossible : {e}")
+    actions = Action.objects.filter(plan__in=pilotage.plans_visibles(request.user))
+    quoi = request.POST.get("quoi", "import") if request.method == "POST" else None
+    form = f.ImportSyntheseForm(request.POST if quoi == "import" else None, request.FILES or None)
+    autres = {
+        "atelier": f.AtelierForm(request.POST if quoi == "atelier" else None, prefix="atelier"),
+        "animateur": f.AnimateurForm(request.POST if quoi == "animateur" else None, evenement=ev, prefix="animateur"),
+        "kiosque": f.KiosqueForm(request.POST if quoi == "kiosque" else None, actions=actions, prefix="kiosque"),
+    }
+    if request.method == "POST" and not gerer:
+        raise Http404("Événement introuvable.")
+    if quoi in autres and autres[quoi].is_valid():
+        d = autres[quoi].cleaned_data
+        try:
+            if quoi == "atelier":
+                services.creer_atelier(evenement=ev, **d)
+            elif quoi == "animateur":
+                services.ajouter_animateur(atelier=d["atelier"], email=d["email"])
             else:
-                messages.success(request, f"{len(ateliers)} fiches d'atelier reconstituées.")
-                return redirect("concertation:evenement", pk=ev.pk)
+                services.creer_kiosque(
+                    evenement=ev,
+                    titre=d["titre"],
+                    thematique=d["thematique"],
+                    structure_annuaire=d["structure"],
+                    action=d["action"],
+                )
+        except ValidationError as e:
+            for champ, msgs in e.message_dict.items():
+                autres[quoi].add_error(champ if champ in autres[quoi].fields else None, msgs)
+        else:
+            messages.success(request, "Enregistré.")
+            return redirect("concertation:evenement", pk=ev.pk)
+    if quoi == "import" and form.is_valid():
+        fichier = form.cleaned_data.get("fichier")
+        try:
+            if fichier:
+                texte = fichier.read().decode("utf-8-sig")
+            else:
+                chemin = services.chemin_seed()
+                if not chemin.exists():
+                    raise services.ImportImpossible(f"Aucun fichier joint et la synthèse 2023 est absente ({chemin}).")
+                texte = chemin.read_text(encoding="utf-8")
+            ateliers = services.importer_synthese(texte=texte, evenement=ev)
+        except (services.ImportImpossible, UnicodeDecodeError) as e:
+            messages.error(request, f"Import impossible : {e}")
+        else:
+            messages.success(request, f"{len(ateliers)} fiches d'atelier reconstituées.")
+            return redirect("concertation:evenement", pk=ev.pk)
     return render(
         request,
         "concertation/evenement.html",
@@ -162,6 +236,7 @@ def evenement(request, pk):
             "kiosques": ev.kiosques.select_related("action"),
             "gerer": gerer,
             "form": form,
+            "f": autres,
             "synthese": Synthese.objects.filter(evenement=ev).first(),
         },
     )
@@ -221,9 +296,6 @@ def _synthese_geree(request, pk) -> Synthese:
 def synthese_page(request, pk):
     ev = _evenement(request, pk)
     s = Synthese.objects.filter(evenement=ev).first()
-    plans = [p for p in pilotage.plans_visibles(request.user) if pilotage.peut_modifier(request.user, p)]
-    from repere.pilotage.models import Plan
-
     return render(
         request,
         "concertation/synthese.html",
@@ -232,7 +304,7 @@ def synthese_page(request, pk):
             "synthese": s,
             "gerer": selectors.peut_gerer_evenement(request.user, ev),
             "ens": selectors.enseignements_de(s) if s else None,
-            "vers_action": f.VersActionForm(plans=Plan.objects.filter(pk__in=[p.pk for p in plans])),
+            "vers_action": f.VersActionForm(plans=pilotage.plans_modifiables(request.user)),
             "sections": Section,
         },
     )
@@ -297,8 +369,8 @@ def enseignement_modifier(request, pk):
         elif quoi in ("monter", "descendre"):
             synthese.deplacer(enseignement=e, sens=-1 if quoi == "monter" else 1)
         elif quoi == "action":
-            form = f.VersActionForm(request.POST, plans=pilotage.plans_visibles(request.user))
-            if not form.is_valid() or not pilotage.peut_modifier(request.user, form.cleaned_data["plan"]):
+            form = f.VersActionForm(request.POST, plans=pilotage.plans_modifiables(request.user))
+            if not form.is_valid():
                 raise ValidationError("Choisissez un plan que vous pouvez modifier.")
             action = synthese.transformer_en_action(enseignement=e, plan=form.cleaned_data["plan"], par=request.user)
             messages.success(request, f"L'action « {action.titre} » est créée dans « {action.plan} ».")

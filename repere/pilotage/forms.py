@@ -209,3 +209,19 @@ def appliquer_erreurs(form, erreur: ValidationError) -> None:
     """Show a service's French errors on the form fields they name (the others above the form)."""
     for champ, messages in erreur.message_dict.items():
         form.add_error(champ if champ in form.fields else None, messages)
+
+
+class DocumentForm(forms.Form):
+    titre = forms.CharField(label="Titre du document", max_length=200)
+    fichier = forms.FileField(label="Fichier (PDF, image, tableur ; 10 Mo au plus)")
+
+    EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "odt", "ods", "xlsx", "docx", "csv"}
+
+    def clean_fichier(self):
+        f = self.cleaned_data["fichier"]
+        extension = f.name.rsplit(".", 1)[-1].lower() if "." in f.name else ""
+        if extension not in self.EXTENSIONS:
+            raise ValidationError(f"Type de fichier refusé : « .{extension} » ({', '.join(sorted(self.EXTENSIONS))}).")
+        if f.size > 10 * 1024 * 1024:
+            raise ValidationError(f"Le fichier pèse {f.size // (1024 * 1024)} Mo : 10 Mo au plus.")
+        return f

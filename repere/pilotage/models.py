@@ -264,6 +264,9 @@ class Indicateur(models.Model):
     cible = models.DecimalField(max_digits=16, decimal_places=2)
     date_cible = models.DateField("date de la cible")
     reference_observatoire = models.CharField("indicateur de l'observatoire", max_length=100, blank=True)
+    # The latest value, kept by services.enregistrer_valeur so that the dashboard reads one row per indicator.
+    derniere_valeur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True, editable=False)
+    derniere_date = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["action", "nom"]

@@ -63,6 +63,11 @@ def plans_visibles(user) -> QuerySet[Plan]:
     return Plan.objects.filter(organisation__in=organisations_de(user))
 
 
+def plans_modifiables(user) -> QuerySet[Plan]:
+    """Plans where the user may write: an admin, professional or volunteer of the plan's organisation."""
+    return Plan.objects.filter(organisation__in=organisations_de(user, ROLES_SAISIE))
+
+
 def peut_modifier(user, plan: Plan) -> bool:
     return organisations_de(user, ROLES_SAISIE).filter(pk=plan.organisation_id).exists()
 
@@ -144,7 +149,8 @@ def filtrer_actions(
     territoire: int | None = None,
     recherche: str = "",
     jour: date | None = None,
-) -> QuerySet:
+) -> QuerySet[Action]:
+    """The filtered actions, without their computed figures (count and page them, then ``page_annotee``)."""
     jour = jour or aujourdhui()
     qs = Action.objects.filter(plan__in=plans)
     if plan:
@@ -161,7 +167,20 @@ def filtrer_actions(
         qs = qs.filter(Q(territoire_id=territoire) | Q(territoire__isnull=True, plan__territoire_id=territoire))
     if recherche:
         qs = qs.filter(titre__icontains=recherche)
-    return actions_annotees(qs, jour=jour).select_related("plan", "axe", "territoire", "organisation_pilote")
+    return qs
+
+
+def page_annotee(
+    qs: QuerySet[Action], *, ordre: tuple[str, ...], limite: int, jour: date | None = None
+) -> list[Action]:
+    """The first ``limite`` actions of ``qs`` in ``ordre``, with progress, lateness and budget computed for
+    those rows only."""
+    pks = list(qs.order_by(*ordre).values_list("pk", flat=True)[:limite])
+    rang = {pk: i for i, pk in enumerate(pks)}
+    actions = actions_annotees(Action.objects.filter(pk__in=pks), jour=jour).select_related(
+        "plan", "axe", "territoire", "organisation_pilote"
+    )
+    return sorted(actions, key=lambda a: rang[a.pk])
 
 
 # ---- the COPIL dashboard ----------------------------------------------------------------------------------
@@ -219,16 +238,39 @@ def _budgets_par_action(actions_qs) -> dict[int, tuple[Decimal, Decimal, Decimal
     return {r["action_id"]: (r["p"] or 0, r["e"] or 0, r["y"] or 0) for r in lignes}
 
 
+def _etapes_par_action(actions_qs, jour: date) -> tuple[dict[int, tuple[int, int]], set[int]]:
+    comptes = (
+        Etape.objects.filter(action__in=actions_qs)
+        .order_by()
+        .values("action_id")
+        .annotate(n=Count("pk"), f=Count("pk", filter=Q(faite=True)))
+    )
+    depassees = set(
+        Etape.objects.filter(action__in=actions_qs, faite=False, echeance__lt=jour).values_list("action_id", flat=True)
+    )
+    return {r["action_id"]: (r["n"], r["f"]) for r in comptes}, depassees
+
+
+def avancement(*, statut: str, nb_etapes: int, nb_faites: int, saisi: int | None) -> int:
+    """The progress rule of the module docstring (the SQL form is in ``actions_annotees``)."""
+    if statut == Statut.REALISE:
+        return 100
+    if nb_etapes:
+        return nb_faites * 100 // nb_etapes
+    return saisi or 0
+
+
 def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_listes: int = 50) -> TableauDeBord:
+    """The COPIL figures in a handful of grouped queries (no per-action subquery): actions, steps, budgets,
+    then indicators."""
     jour = jour or aujourdhui()
     actions_qs = Action.objects.filter(plan__in=plans)
     lignes = list(
-        actions_annotees(actions_qs, jour=jour, budget=False).values(
+        actions_qs.values(
             "pk",
             "titre",
             "statut",
-            "avancement",
-            "en_retard",
+            "avancement_saisi",
             "plan_id",
             "plan__nom",
             "axe__axe_national_id",
@@ -237,6 +279,7 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
             "plan__territoire__nom",
         )
     )
+    etapes, depassees = _etapes_par_action(actions_qs, jour)
     budgets = _budgets_par_action(actions_qs)
     axes = {a.pk: a for a in AxeNational.objects.all()}
     total = Cumul("Ensemble")
@@ -245,6 +288,14 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
     par_territoire: dict = {}
     en_retard, bloquees = [], []
     for ligne in lignes:
+        n, f = etapes.get(ligne["pk"], (0, 0))
+        ligne["avancement"] = avancement(
+            statut=ligne["statut"], nb_etapes=n, nb_faites=f, saisi=ligne["avancement_saisi"]
+        )
+        fin = ligne["date_fin_prevue"]
+        ligne["en_retard"] = ligne["statut"] not in STATUTS_CLOS and (
+            (fin is not None and fin < jour) or ligne["pk"] in depassees
+        )
         p, e, y = budgets.get(ligne["pk"], (0, 0, 0))
         territoire = ligne["territoire__nom"] or ligne["plan__territoire__nom"]
         axe_id = ligne["axe__axe_national_id"]
@@ -294,22 +345,31 @@ def est_hors_cible(indicateur, valeur: Decimal, jour_valeur: date) -> bool:
 
 
 def indicateurs_hors_cible(actions_qs, *, jour: date) -> tuple[list, int]:
-    derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
-    indicateurs = (
-        Indicateur.objects.filter(action__in=actions_qs)
-        .annotate(
-            derniere_valeur=Subquery(derniere.values("valeur")[:1]), derniere_date=Subquery(derniere.values("date")[:1])
+    """Today, the latest value kept on each indicator is read; for a report at a past date, the latest value
+    measured on or before that date."""
+    indicateurs = Indicateur.objects.filter(action__in=actions_qs)
+    if jour < aujourdhui():
+        derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
+        indicateurs = indicateurs.annotate(
+            valeur_lue=Subquery(derniere.values("valeur")[:1]), date_lue=Subquery(derniere.values("date")[:1])
         )
-        .select_related("action", "action__plan")
-    )
-    hors, nb = [], 0
-    for ind in indicateurs:
-        nb += 1
-        if ind.derniere_valeur is None:
+    else:
+        indicateurs = indicateurs.annotate(valeur_lue=F("derniere_valeur"), date_lue=F("derniere_date"))
+    champs = ["pk", "nom", "unite", "sens", "valeur_initiale", "date_initiale", "cible", "date_cible"]
+    lignes = list(indicateurs.values(*champs, "valeur_lue", "date_lue", "action_id"))
+    hors, nb = [], len(lignes)
+    for ligne in lignes:
+        if ligne["valeur_lue"] is None:
             continue
-        if est_hors_cible(ind, ind.derniere_valeur, ind.derniere_date):
-            ind.valeur_attendue = valeur_attendue(ind, ind.derniere_date)
+        ind = Indicateur(**{c: ligne[c] for c in champs}, action_id=ligne["action_id"])
+        if est_hors_cible(ind, ligne["valeur_lue"], ligne["date_lue"]):
+            ind.derniere_valeur, ind.derniere_date = ligne["valeur_lue"], ligne["date_lue"]
+            ind.valeur_attendue = valeur_attendue(ind, ligne["date_lue"])
             hors.append(ind)
+    ids = {i.action_id for i in hors[:200]}
+    titres = dict(Action.objects.filter(pk__in=ids).values_list("pk", "titre"))
+    for i in hors:
+        i.titre_action = titres.get(i.action_id, "")
     return hors, nb
 
 

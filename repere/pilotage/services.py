@@ -297,6 +297,7 @@ def enregistrer_valeur(*, indicateur: Indicateur, par, date: date, valeur) -> Va
             }
         )
     v, _ = ValeurIndicateur.objects.update_or_create(indicateur=indicateur, date=date, defaults={"valeur": valeur})
+    recalculer_dernieres_valeurs(indicateurs=Indicateur.objects.filter(pk=indicateur.pk))
     _journaliser(indicateur.action, par, "indicateur", indicateur.nom, apres=f"{valeur} au {date:%d/%m/%Y}")
     return v
 
@@ -329,3 +330,24 @@ def creer_axe(*, plan: Plan, titre: str, axe_national=None, mesures=None, ordre=
     if mesures:
         axe.mesures.set(mesures)
     return axe
+
+
+@transaction.atomic
+def ajouter_document(*, action: Action, par, titre: str, fichier):
+    from repere.pilotage.models import Document
+
+    if not (titre or "").strip():
+        raise ValidationError({"titre": "Le titre du document est obligatoire."})
+    document = Document.objects.create(action=action, titre=titre.strip(), fichier=fichier)
+    _journaliser(action, par, "document", apres=f"Document ajouté : {document.titre}")
+    return document
+
+
+def recalculer_dernieres_valeurs(*, indicateurs) -> None:
+    """Refresh the latest value kept on each indicator (after ``enregistrer_valeur`` or a bulk load)."""
+    from django.db.models import OuterRef, Subquery
+
+    derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk")).order_by("-date")
+    indicateurs.update(
+        derniere_valeur=Subquery(derniere.values("valeur")[:1]), derniere_date=Subquery(derniere.values("date")[:1])
+    )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("actions/", views.tableau_actions, name="actions"),
     path("actions/<int:pk>/", views.action, name="action"),
     path("actions/<int:pk>/modifier/", views.action_modifier, name="action_modifier"),
+    path("documents/<int:pk>/", views.document, name="document"),
     path("etapes/<int:pk>/basculer/", views.etape_basculer, name="etape_basculer"),
     path("chronologie/", views.chronologie, name="chronologie"),
     path("tableau-de-bord/", views.tableau_de_bord, name="tableau_de_bord"),

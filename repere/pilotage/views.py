@@ -171,7 +171,7 @@ def action_modifier(request, pk):
     )
 
 
-def _formulaires_action(data=None, prefixe=None):
+def _formulaires_action(data=None, prefixe=None, fichiers=None):
     aujourd = timezone.localdate()
     formulaires = {
         "etape": f.EtapeForm(prefix="etape"),
@@ -179,9 +179,10 @@ def _formulaires_action(data=None, prefixe=None):
         "indicateur": f.IndicateurForm(prefix="indicateur", initial={"date_initiale": aujourd}),
         "valeur": f.ValeurForm(prefix="valeur", initial={"date": aujourd}),
         "note": f.NoteForm(prefix="note", initial={"date": aujourd}),
+        "document": f.DocumentForm(prefix="document"),
     }
     if data is not None:
-        formulaires[prefixe] = type(formulaires[prefixe])(data, prefix=prefixe)
+        formulaires[prefixe] = type(formulaires[prefixe])(data, fichiers, prefix=prefixe)
     return formulaires
 
 
@@ -196,7 +197,7 @@ def action(request, pk):
         quoi = request.POST.get("quoi", "")
         if quoi not in formulaires:
             raise Http404("Formulaire inconnu.")
-        formulaires = _formulaires_action(request.POST, quoi)
+        formulaires = _formulaires_action(request.POST, quoi, request.FILES)
         form = formulaires[quoi]
         objet = Action.objects.get(pk=action.pk)
         if form.is_valid():
@@ -223,6 +224,8 @@ def action(request, pk):
                     services.enregistrer_valeur(indicateur=indicateur, par=request.user, **d)
                 elif quoi == "note":
                     services.ajouter_note(action=objet, par=request.user, **d)
+                elif quoi == "document":
+                    services.ajouter_document(action=objet, par=request.user, titre=d["titre"], fichier=d["fichier"])
             except ValidationError as e:
                 f.appliquer_erreurs(form, e)
             else:
@@ -252,12 +255,29 @@ def action(request, pk):
             "lignes_budget": action.lignes_budget.select_related("financeur"),
             "indicateurs": indicateurs,
             "notes": action.notes.select_related("auteur"),
+            "documents": action.documents.all(),
             "historique": action.historique.select_related("par")[:100],
             "modifiable": modifiable,
             "f": formulaires,
             "jour": jour,
         },
     )
+
+
+@login_required
+def document(request, pk):
+    """A document of an action, served only to those who can see the action (never a public media URL)."""
+    from django.http import FileResponse
+
+    from repere.pilotage.models import Document
+
+    doc = get_object_or_404(Document, pk=pk)
+    _action_visible(request, doc.action_id)
+    try:
+        fichier = doc.fichier.open("rb")
+    except FileNotFoundError as e:
+        raise Http404("Fichier introuvable.") from e
+    return FileResponse(fichier, as_attachment=True, filename=doc.fichier.name.rsplit("/", 1)[-1])
 
 
 @login_required
@@ -300,19 +320,21 @@ def _contexte_filtres(request, plans):
 @login_required
 def tableau_actions(request):
     plans = selectors.plans_visibles(request.user)
-    qs = selectors.filtrer_actions(plans, **_filtres(request)).order_by("plan__nom", "axe__ordre", "pk")
-    total = qs.count()
+    qs = selectors.filtrer_actions(plans, **_filtres(request))
+    actions = selectors.page_annotee(qs, ordre=("plan__nom", "axe__ordre", "pk"), limite=200)
     return render(
         request,
         "pilotage/actions.html",
-        {"actions": qs[:200], "total": total, **_contexte_filtres(request, plans)},
+        {"actions": actions, "total": qs.count(), **_contexte_filtres(request, plans)},
     )
 
 
 @login_required
 def chronologie(request):
     plans = selectors.plans_visibles(request.user)
-    qs = list(selectors.filtrer_actions(plans, **_filtres(request)).order_by("date_debut", "pk")[:300])
+    qs = selectors.page_annotee(
+        selectors.filtrer_actions(plans, **_filtres(request)), ordre=("date_debut", "pk"), limite=300
+    )
     return render(
         request,
         "pilotage/chronologie.html",

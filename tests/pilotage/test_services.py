@@ -58,6 +58,7 @@ def test_en_retard_est_calcule_depuis_les_dates():
     assert qs["A"].en_retard and not qs["B"].en_retard and qs["C"].en_retard
     assert selectors.statut_affiche(qs["A"]) == "En retard (en cours)"
     filtrees = selectors.filtrer_actions(p.__class__.objects.filter(pk=p.pk), statut="en_retard")
+    assert {a.titre for a in selectors.page_annotee(filtrees, ordre=("pk",), limite=10)} == {"A", "C"}
     assert {a.titre for a in filtrees} == {"A", "C"}
     assert en_retard and realisee
 
