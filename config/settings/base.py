@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "repere.journal",
     "repere.exploitation",
     "repere.observatoire",
+    "repere.pilotage",
+    "repere.concertation",
 ]
 
 MIDDLEWARE = [
