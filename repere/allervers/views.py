@@ -37,6 +37,7 @@ from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
 from repere.utils.soumission import soumission_unique
+from repere.utils.tableurs import reponse_tableur
 
 
 def _erreur(form, e: ErreurMetier):
@@ -206,7 +207,7 @@ def contacts(request, pk):
         raise Http404
     qs = (
         contacts_visibles(request.user, campagne)
-        .select_related("commune", "personne")
+        .select_related("commune", "personne", "recontact")
         .prefetch_related("besoins", "droits")[:300]
     )
     return render(
@@ -248,6 +249,10 @@ def saisie(request, pk):
                 reponses=form.reponses(),
                 orientation_proposee=d["orientation_proposee"],
                 suivi_souhaite=d["suivi_souhaite"],
+                recontact=form.recontact(),
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             _erreur(form, e)
@@ -342,6 +347,7 @@ def personne_creer(request):
             "notice": contact.campagne.notice_id,
             "organisation": contact.campagne.organisation_id,
             "referent": request.user.pk,
+            **services.coordonnees_recontact(contact=contact),
         }
     form = forms.PersonneForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -522,6 +528,9 @@ def droit_etape(request, pk, droit_id):
                 date=d["date"],
                 montant_confirme=d["montant_confirme"],
                 motif=d["motif"],
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             messages.error(request, f"{droit.libelle} : {e.message}")
@@ -785,14 +794,6 @@ def indicateurs_export(request, format):
         )
     ind = selectors.indicateurs(**filtres)
     titre = exports.titre_rapport(form.cleaned_data if form.is_bound else {})
-    if format not in ("csv", "ods"):
-        raise Http404("Format inconnu (csv ou ods).")
-    if format == "csv":
-        reponse = HttpResponse(exports.csv_rapport(ind, titre), content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = 'attachment; filename="indicateurs-aller-vers.csv"'
-        return reponse
-    reponse = HttpResponse(
-        exports.ods_rapport(ind, titre), content_type="application/vnd.oasis.opendocument.spreadsheet"
-    )
-    reponse["Content-Disposition"] = 'attachment; filename="indicateurs-aller-vers.ods"'
-    return reponse
+    if format not in ("csv", "xlsx", "ods"):
+        raise Http404("Format inconnu (csv, xlsx ou ods).")
+    return reponse_tableur(exports.tableaux_rapport(ind, titre), format=format, nom_fichier="indicateurs-aller-vers")

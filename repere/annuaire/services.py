@@ -132,6 +132,29 @@ def reindexer(services) -> None:
         IndexRecherche.objects.bulk_create(lignes)
 
 
+@transaction.atomic
+def retirer_structures(*, ids: list[int], le: datetime | None = None) -> int:
+    """Withdraw these structures and, in the same transaction, every one of their services: no longer
+    searchable, their pages and API answers 404, the export leaves them out (all read `recherchable` or
+    the structure's withdrawal). The services keep their own state, restored if the structure comes back.
+    Returns the number of services withdrawn with them."""
+    le = le or timezone.now()
+    total = 0
+    for i in range(0, len(ids), 900):
+        lot = ids[i : i + 900]
+        Structure.objects.filter(pk__in=lot, retiree_de_la_source_le__isnull=True).update(retiree_de_la_source_le=le)
+        total += Service.objects.filter(structure_id__in=lot, recherchable=True).update(recherchable=False)
+        IndexRecherche.objects.filter(service__structure_id__in=lot).delete()
+    return total
+
+
+@transaction.atomic
+def retirer_structure(*, structure: Structure) -> Structure:
+    retirer_structures(ids=[structure.pk])
+    structure.refresh_from_db()
+    return structure
+
+
 # -- Structure space ----------------------------------------------------------------------------
 
 
@@ -169,7 +192,24 @@ def enregistrer_structure(*, structure: Structure, par=None, nouvelle: bool = Fa
         )
     structure.save()
     reindexer(structure.services.all())
+    if nouvelle and structure.statut_moderation == StatutModeration.EN_ATTENTE:
+        transaction.on_commit(lambda: notifier_moderateurs(structure))
     return structure
+
+
+def notifier_moderateurs(structure: Structure) -> None:
+    """E-mail the admins of the organisations that moderate the structure's territory."""
+    from repere.annuaire.selectors import organisations_moderatrices
+
+    destinataires = []
+    for organisation in organisations_moderatrices(structure):
+        destinataires += _courriels_membres(organisation, {Role.ADMIN})
+    _envoyer(
+        sujet=f"Nouvelle structure à valider : « {structure.nom} »",
+        gabarit="annuaire/emails/moderation.txt",
+        contexte={"structure": structure, "lien": _url(reverse("annuaire:moderation"))},
+        destinataires=destinataires,
+    )
 
 
 @transaction.atomic

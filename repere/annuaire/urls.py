@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repere.annuaire import views
+from repere.annuaire import views, views_import
 
 app_name = "annuaire"
 
@@ -27,4 +27,14 @@ urlpatterns = [
     path("fermetures/<int:pk>/supprimer/", views.fermeture_supprimer, name="fermeture_supprimer"),
     path("structures/<int:pk>/revendiquer/", views.revendiquer, name="revendiquer"),
     path("moderation/", views.moderation, name="moderation"),
+    path("import/", views_import.depot, name="import_depot"),
+    path("import/<str:jeton>/colonnes/", views_import.correspondance_colonnes, name="import_correspondance"),
+    path(
+        "import/<str:jeton>/correspondance.json",
+        views_import.telecharger_correspondance,
+        name="import_correspondance_json",
+    ),
+    path("import/<str:jeton>/verification/", views_import.apercu, name="import_apercu"),
+    path("import/<str:jeton>/importer/", views_import.executer, name="import_executer"),
+    path("import/suivi/<int:pk>/", views_import.suivi, name="import_suivi"),
 ]

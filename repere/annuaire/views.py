@@ -47,16 +47,40 @@ def _contours(commune: Territoire | None) -> list[dict]:
     return contours
 
 
+CLE_SESSION_COMMUNE = "annuaire_commune"
+
+
+def _rayons_plus_grands(rayon: float) -> list[int]:
+    from repere.annuaire.forms import CHOIX_RAYONS
+
+    return [r for r, _ in CHOIX_RAYONS if r > rayon][:3]
+
+
 def recherche(request):
-    form = RechercheForm(request.GET or None)
+    """The public search. The chosen commune is kept in the session (never anything else about the
+    person), so that coming back to the directory from a service page finds it again."""
+    donnees = request.GET or None
+    initial = {}
+    if donnees is None and request.session.get(CLE_SESSION_COMMUNE):
+        commune = Territoire.objects.filter(type="commune", code=request.session[CLE_SESSION_COMMUNE]).first()
+        if commune is not None:
+            initial = {"commune": commune.code, "commune_nom": commune.nom}
+    form = RechercheForm(donnees, initial=initial)
     resultats, page, criteres, contours = [], None, None, []
+    proches, generalistes, rayons = [], [], []
     if form.is_bound and form.is_valid():
         criteres = form.criteres()
-        tous = selectors.rechercher(criteres, limite=500)
+        if criteres.commune is not None:
+            request.session[CLE_SESSION_COMMUNE] = criteres.commune.code
+        tous = selectors.rechercher(criteres)
         paginator = Paginator(tous, PAR_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         resultats = selectors.charger_services(list(page.object_list))
         contours = _contours(criteres.commune)
+        if not tous and criteres.commune is not None:
+            rayons = _rayons_plus_grands(criteres.rayon_km)
+            proches = selectors.plus_proches(criteres)
+            generalistes = selectors.lieux_generalistes(criteres)
     points = [
         {
             "id": r.service.pk,
@@ -67,7 +91,7 @@ def recherche(request):
             "url": reverse("annuaire:service", args=[r.service.pk]),
             "distance": round(r.distance_km, 1) if r.distance_km is not None else None,
         }
-        for r in resultats
+        for r in [*resultats, *proches, *generalistes]
         if r.latitude is not None
     ]
     carte = {
@@ -81,6 +105,7 @@ def recherche(request):
     }
     params = request.GET.copy()
     params.pop("page", None)
+    choisies = set(form["thematiques"].value() or [])
     return render(
         request,
         "annuaire/recherche.html",
@@ -92,8 +117,24 @@ def recherche(request):
             "carte": carte,
             "params": params.urlencode(),
             "libelle": taxonomies.libelle,
+            "besoins": [{**b, "coche": b["code"] in set(form["besoins"].value() or [])} for b in taxonomies.BESOINS],
+            "fines": [
+                (b, [(code, nom, code in choisies) for code, nom in choix])
+                for b, choix in taxonomies.thematiques_par_besoin()
+            ],
+            "proches": proches,
+            "generalistes": generalistes,
+            "rayons": rayons,
+            "params_sans_rayon": _sans(request.GET, "page", "rayon"),
         },
     )
+
+
+def _sans(parametres, *cles) -> str:
+    copie = parametres.copy()
+    for cle in cles:
+        copie.pop(cle, None)
+    return copie.urlencode()
 
 
 @login_required
@@ -110,6 +151,12 @@ def revendiquer(request, pk):
         messages.error(request, exc.message)
     service = structure.services.filter(recherchable=True).first()
     return redirect("annuaire:service", service.pk) if service else redirect("annuaire:recherche")
+
+
+def _nom_langue(code: str) -> str:
+    from babel import Locale
+
+    return Locale("fr").languages.get(code, code)
 
 
 def service(request, pk):
@@ -136,6 +183,10 @@ def service(request, pk):
             "service": objet,
             "structure": objet.structure,
             "semaine": horaires.semaine(objet.horaires_effectifs, lundi) if objet.horaires_effectifs else [],
+            "horaires_phrases": horaires.en_phrases(objet.horaires_effectifs, aujourdhui=aujourdhui),
+            "zones": selectors.zones_par_nom(objet.zone_eligibilite),
+            "langues": [_nom_langue(code) for code in objet.langues or []],
+            "source": taxonomies.libelle_source(objet.source),
             "aujourdhui": aujourdhui,
             "fermetures": fermetures,
             "ferme_aujourdhui": ferme_aujourdhui,
@@ -144,6 +195,7 @@ def service(request, pk):
                 {
                     "lieu": lieu,
                     "semaine": horaires.semaine(lieu.horaires_accueil, lundi) if lieu.horaires_accueil else [],
+                    "phrases": horaires.en_phrases(lieu.horaires_accueil, aujourdhui=aujourdhui),
                 }
                 for lieu in objet.lieux.all()
             ],
@@ -460,8 +512,25 @@ def mes_structures(request):
             "limite": limite,
             "a_moderer": selectors.structures_a_moderer(request.user).count(),
             "peut_creer": organisations_de(request.user, ROLES_SAISIE).exists() or request.user.is_platform_admin,
+            "peut_importer": organisations_de(request.user, ROLES_GESTION).exists() or request.user.is_platform_admin,
         },
     )
+
+
+def _carte_formulaire() -> dict:
+    return {
+        "tuiles": getattr(settings, "REPERE_TUILES_URL", ""),
+        "attribution": getattr(settings, "REPERE_TUILES_ATTRIBUTION", ""),
+    }
+
+
+def _signaler_position(request, form) -> None:
+    if getattr(form, "position_approximative", False):
+        messages.info(
+            request,
+            "Lieu placé au centre de la commune, faute d'adresse choisie ou de point sur la carte : "
+            "choisissez l'adresse proposée ou placez le point pour une distance juste.",
+        )
 
 
 @login_required
@@ -475,12 +544,15 @@ def structure_creer(request):
         structure = form.save(commit=False)
         structure.organisation = organisations.first()
         services.enregistrer_structure(structure=structure, par=request.user, nouvelle=True)
+        _signaler_position(request, form)
         messages.success(
             request,
             "La structure est créée. Elle apparaîtra dans l'annuaire après validation par l'administrateur du territoire.",
         )
         return redirect("annuaire:structure_modifier", structure.pk)
-    return render(request, "annuaire/formulaire.html", {"form": form, "titre": "Nouvelle structure"})
+    return render(
+        request, "annuaire/formulaire.html", {"form": form, "titre": "Nouvelle structure", **_carte_formulaire()}
+    )
 
 
 @login_required
@@ -490,11 +562,12 @@ def structure_modifier(request, pk):
     if request.method == "POST" and form.is_valid():
         services.enregistrer_structure(structure=form.save(commit=False), par=request.user)
         messages.success(request, "La structure est enregistrée.")
+        _signaler_position(request, form)
         return redirect("annuaire:structure_modifier", structure.pk)
     return render(
         request,
         "annuaire/structure.html",
-        {"form": form, "structure": structure, "services": structure.services.all()},
+        {"form": form, "structure": structure, "services": structure.services.all(), **_carte_formulaire()},
     )
 
 
@@ -511,6 +584,7 @@ def service_modifier(request, pk=None, structure_pk=None):
     if request.method == "POST" and form.is_valid():
         services.enregistrer_service(service=form.save(), par=request.user, verifie=bool(request.POST.get("verifie")))
         messages.success(request, "Le service est enregistré.")
+        _signaler_position(request, form)
         return redirect("annuaire:service_modifier", objet.pk)
     return render(
         request,
@@ -521,6 +595,7 @@ def service_modifier(request, pk=None, structure_pk=None):
             "structure": structure,
             "fermeture_form": FermetureForm(),
             "fermetures": objet.fermetures.all() if objet.pk else [],
+            **_carte_formulaire(),
         },
     )
 

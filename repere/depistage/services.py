@@ -191,6 +191,7 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
         reprendre=reprise,
         processus=int(getattr(settings, "DEPISTAGE_PROCESSUS", 1) or 1),
         dask=getattr(settings, "DEPISTAGE_DASK", None) or None,
+        lots_minimum=20,  # the page shows progress chunk by chunk
     )
     try:
         bilan = depister(
@@ -202,7 +203,7 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
             options=options,
             progression=progression,
             noms_communes=noms_communes,
-            titre=f"Synthèse du dépistage n° {depistage_id} — {depistage.organisation.nom}",
+            titre=f"Synthèse du repérage n° {depistage_id} — {depistage.organisation.nom}",
         )
     except (lecture.ErreurFichier, ErreurDepistage) as exc:
         _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message=str(exc), termine_le=timezone.now())
@@ -235,6 +236,8 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
         menages_rejetes=bilan.menages_rejetes,
         lignes_rejetees=bilan.lignes_rejetees,
         menages_non_recours=bilan.non_recours,
+        menages_droit_estime=bilan.menages_droit,
+        menages_percu_declare=bilan.menages_percu,
         montant_mensuel_en_jeu=bilan.montant_mensuel_en_jeu,
         message="",
     )

@@ -75,7 +75,7 @@ def organisation(request, organisation_id):
         except ErreurMetier as exc:
             form.add_error(exc.champ if exc.champ in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Fichier déposé : le dépistage n° {depistage.pk} est lancé.")
+            messages.success(request, f"Fichier déposé : le repérage n° {depistage.pk} est lancé.")
             return redirect("depistage:detail", request.organisation.pk, depistage.pk)
     return render(
         request,
@@ -84,6 +84,7 @@ def organisation(request, organisation_id):
             "organisation": request.organisation,
             "form": form,
             "depistages": selectors.depistages_de(organisation=request.organisation)[:50],
+            "colonnes": COLONNES,
             "conservation": fichiers.duree_conservation().days,
             "taille_max_mo": taille_max // (1024 * 1024),
         },
@@ -146,8 +147,8 @@ def telecharger(request, organisation_id, pk, quoi):
 def supprimer(request, organisation_id, pk):
     depistage = _depistage(request, pk)
     if depistage.en_cours:
-        messages.error(request, "Un dépistage en cours ne peut pas être supprimé : attendez la fin du calcul.")
+        messages.error(request, "Un repérage en cours ne peut pas être supprimé : attendez la fin du calcul.")
         return redirect("depistage:detail", request.organisation.pk, depistage.pk)
     services.supprimer_depistage(depistage=depistage)
-    messages.success(request, f"Le dépistage n° {pk} et ses fichiers ont été supprimés.")
+    messages.success(request, f"Le repérage n° {pk} et ses fichiers ont été supprimés.")
     return redirect("depistage:organisation", request.organisation.pk)

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from repere.comptes.limitation import tentative_permise
 from repere.organisations.models import Invitation, Membership, Organisation, Role
 from repere.utils.errors import ErreurMetier
 
@@ -91,6 +92,7 @@ def inviter(*, organisation: Organisation, email: str, role: str, par) -> Invita
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
         raise ErreurMetier("Cette personne est déjà membre de l'organisation.", champ="email")
     _refuser_plateforme(email=email)
+    _limiter_invitations(organisation=organisation, email=email, par=par)
     maintenant = timezone.now()
     organisation.invitations.filter(email__iexact=email, acceptee_le=None, annulee_le=None).update(
         annulee_le=maintenant
@@ -105,6 +107,21 @@ def inviter(*, organisation: Organisation, email: str, role: str, par) -> Invita
     )
     transaction.on_commit(lambda: _envoyer_invitation(invitation))
     return invitation
+
+
+def _limiter_invitations(*, organisation: Organisation, email: str, par) -> None:
+    """An e-mail is sent for each invitation: limited per inviting account and per invited address."""
+    limite_compte, limite_adresse, fenetre = settings.REPERE_LIMITE_INVITATIONS
+    if not tentative_permise(
+        action="invitation-adresse", cle=f"{organisation.pk}:{email}", limite=limite_adresse, fenetre_secondes=fenetre
+    ):
+        raise ErreurMetier(
+            f"{email} a déjà reçu {limite_adresse} invitations récemment : réessayez demain.", champ="email"
+        )
+    if par is not None and not tentative_permise(
+        action="invitation-compte", cle=str(par.pk), limite=limite_compte, fenetre_secondes=fenetre
+    ):
+        raise ErreurMetier(f"Vous avez envoyé {limite_compte} invitations aujourd'hui : réessayez demain.")
 
 
 @transaction.atomic
