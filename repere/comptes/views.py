@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from repere.comptes.espace import espace_de, page_de_travail
 from repere.comptes.forms import ConnexionForm, ProfilForm
 from repere.comptes.limitation import tentative_permise
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.selectors import memberships_of
 from repere.utils.redirections import chemin_sur
 
@@ -30,6 +31,7 @@ class ConnexionView(auth_views.LoginView):
 
 
 @login_required
+@donnees_personnelles
 def journee(request):
     """A professional's day: reminders due, people to call back, referrals received, people followed."""
     from repere.allervers.selectors import a_recontacter, mes_suivis, rappels_du_jour

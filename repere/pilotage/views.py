@@ -14,6 +14,7 @@ from repere.pilotage import forms as f
 from repere.pilotage import selectors, services, tableur
 from repere.pilotage.cadre import cadre_pacte
 from repere.pilotage.models import Action, AxeNational, Etape, Indicateur, Plan, Priorite, TypePlan
+from repere.utils.soumission import soumission_unique
 from repere.utils.tableurs import reponse_tableur
 
 
@@ -50,6 +51,7 @@ def accueil(request):
 
 
 @login_required
+@soumission_unique
 def plan_creer(request):
     organisations = organisations_de(request.user, ROLES_SAISIE)
     if not organisations.exists():
@@ -112,6 +114,7 @@ def plan(request, pk):
 
 
 @login_required
+@soumission_unique
 def axe_creer(request, pk):
     plan = _plan_modifiable(request, pk)
     form = f.AxeForm(request.POST or None)
@@ -124,6 +127,7 @@ def axe_creer(request, pk):
 
 
 @login_required
+@soumission_unique
 def action_creer(request, pk):
     plan = _plan_modifiable(request, pk)
     form = f.ActionForm(request.POST or None, plan=plan, initial={"axe": request.GET.get("axe")})
@@ -187,6 +191,7 @@ def _formulaires_action(data=None, prefixe=None, fichiers=None):
 
 
 @login_required
+@soumission_unique
 def action(request, pk):
     action = _action_visible(request, pk)
     modifiable = selectors.peut_modifier(request.user, action.plan)

@@ -154,9 +154,21 @@ def _vide(c) -> bool:
     return c is None or (isinstance(c, str) and not c.strip())
 
 
+def _verifier_archive(octets: bytes, nom: str) -> None:
+    """Sizes and ratio of the XLSX/ODS archive, before the parser unpacks anything (zip bombs)."""
+    from repere.utils.classeurs import verifier_classeur
+    from repere.utils.errors import ErreurMetier
+
+    try:
+        verifier_classeur(io.BytesIO(octets))
+    except ErreurMetier as exc:
+        raise ErreurFichier(f"{nom} : {exc.message}") from None
+
+
 def _grille_xlsx(octets: bytes, nom: str) -> list[list]:
     from openpyxl import load_workbook
 
+    _verifier_archive(octets, nom)
     try:
         classeur = load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
@@ -167,6 +179,8 @@ def _grille_xlsx(octets: bytes, nom: str) -> list[list]:
 
 def _grille_ods(octets: bytes, nom: str) -> list[list]:
     from odf import opendocument, table, text
+
+    _verifier_archive(octets, nom)
 
     try:
         doc = opendocument.load(io.BytesIO(octets))
