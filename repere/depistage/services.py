@@ -132,8 +132,10 @@ def memoire_utilisee_octets() -> int:
 
 
 def controleur_limites(*, debut: float):
-    """A check called at each progress step of a job: raises LimiteDepassee past the time or memory limit."""
+    """A check called at each progress step of a job: raises LimiteDepassee past the time limit, or when the
+    memory the job added since it started goes past the memory limit."""
     duree_max, memoire_max = duree_max_secondes(), memoire_max_octets()
+    memoire_depart = memoire_utilisee_octets()
 
     def controler() -> None:
         if time.monotonic() - debut > duree_max:
@@ -141,7 +143,7 @@ def controleur_limites(*, debut: float):
                 f"Le calcul a dépassé la durée maximale d'un dépistage ({duree_max // 60} minutes) : il est arrêté. "
                 "Découpez le fichier en plusieurs dépôts, ou faites-le traiter en ligne de commande (manage.py depister)."
             )
-        if memoire_max and memoire_utilisee_octets() > memoire_max:
+        if memoire_max and memoire_utilisee_octets() - memoire_depart > memoire_max:
             raise LimiteDepassee(
                 f"Le calcul a dépassé la mémoire maximale d'un dépistage ({memoire_max // (1024 * 1024)} Mo) : il est "
                 "arrêté. Découpez le fichier en plusieurs dépôts."

@@ -109,8 +109,10 @@ def test_file_equitable_entre_organisations(tmp_path):
     ("reglage", "valeur", "message"),
     [("DEPISTAGE_MEMOIRE_MAX_MO", 1, "mémoire maximale"), ("DEPISTAGE_DUREE_MAX_MINUTES", -1, "durée maximale")],
 )
-def test_limites_d_un_travail(settings, django_capture_on_commit_callbacks, reglage, valeur, message):
+def test_limites_d_un_travail(settings, monkeypatch, django_capture_on_commit_callbacks, reglage, valeur, message):
     setattr(settings, reglage, valeur)
+    mesures = iter(range(0, 10**12, 50 * 1024 * 1024))  # the job grows by 50 Mo at each progress step
+    monkeypatch.setattr(services, "memoire_utilisee_octets", lambda: next(mesures))
     org = OrganisationFactory()
     with django_capture_on_commit_callbacks(execute=True):
         depistage = services.creer_depistage(
