@@ -105,7 +105,22 @@ AUTH_USER_MODEL = "comptes.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "repere.comptes.proconnect.ProConnectBackend",
 ]
+# Optional ProConnect login for agents (repere/comptes/proconnect.py): the issuer, the client's id and secret.
+PROCONNECT_URL = env("PROCONNECT_URL", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name uid siret"
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_URL}/jwks"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -7,6 +7,7 @@ from django.urls import reverse_lazy
 
 from repere.comptes.forms import ConnexionForm, ProfilForm
 from repere.comptes.limitation import tentative_permise
+from repere.comptes.proconnect import proconnect_actif
 from repere.organisations.selectors import memberships_of
 
 
@@ -14,6 +15,9 @@ class ConnexionView(auth_views.LoginView):
     template_name = "comptes/connexion.html"
     form_class = ConnexionForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proconnect": proconnect_actif()}
 
 
 @login_required
