@@ -55,7 +55,7 @@ def environnement(base: str, port: int) -> dict:
 
 
 def manage(env, *args):
-    subprocess.run([PY, "manage.py", *args], cwd=RACINE, env=env, check=True)
+    subprocess.run([PY, "manage.py", *args], cwd=RACINE, env={**env, "REPERE_PRECHAUFFAGE": "0"}, check=True)
 
 
 def preparer(env, base: str):

@@ -265,6 +265,7 @@ LOGGING = {
         # Request lines carry paths only; URLs never carry personal data in Repère.
         "django.request": {"level": "ERROR", "handlers": ["console", "admins"], "propagate": False},
         "huey": {"level": "INFO", "handlers": ["console", "admins"], "propagate": False},
+        "repere": {"level": "INFO", "handlers": ["console", "admins"], "propagate": False},
         "axes": {"level": "WARNING"},
     },
 }

@@ -1,6 +1,8 @@
 import secrets
+import sys
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import render
 from django.views.decorators.csrf import requires_csrf_token
 
@@ -35,6 +37,17 @@ def securite(request):
     )
 
 
+def _base_injoignable() -> bool:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT 1")
+    except DatabaseError:
+        return True
+    return False
+
+
 def _erreur(request, status, titre, message):
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
@@ -60,6 +73,20 @@ def erreur_404(request, exception=None):
 
 @requires_csrf_token
 def erreur_500(request):
+    if isinstance(sys.exc_info()[1], DatabaseError) and _base_injoignable():
+        titre = "Service momentanément indisponible"
+        message = (
+            "La base de données ne répond pas pour le moment. Rien de ce que vous venez d'envoyer n'a été "
+            "enregistré : réessayez dans quelques minutes."
+        )
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            reponse = JsonResponse({"detail": message}, status=503)
+        else:
+            reponse = render(request, "pages/indisponible.html", {"titre": titre, "message": message}, status=503)
+        reponse["Retry-After"] = "60"
+        return reponse
     # The reference is logged and e-mailed with the error (repere.exploitation.journaux), so that a user can quote it.
     request.reference_erreur = secrets.token_hex(4).upper()
     if settings.ADMINS:
