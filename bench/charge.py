@@ -83,6 +83,41 @@ def attendre(url: str, delai: float = 180) -> None:
     raise SystemExit(f"Le serveur ne répond pas sur {url}")
 
 
+SEQUENTIELS = [
+    ("témoin : page triviale", "GET", "/mentions-legales/"),
+    ("/", "GET", "/"),
+    ("/droits/", "GET", "/droits/"),
+    ("/annuaire/?commune=…", "GET", "/annuaire/?commune=49092"),
+    ("/territoires/commune/…/", "GET", "/territoires/commune/49092/"),
+    ("API territoires/recherche", "GET", "/api/v1/territoires/recherche?q=chemille"),
+    ("API annuaire/search/services", "GET", "/api/v1/annuaire/search/services?code_commune=49092"),
+    ("API simulations?mode=rapide", "POST", "/api/v1/simulations?mode=rapide"),
+]
+
+
+def requete(base: str, methode: str, chemin: str) -> float:
+    import json
+
+    sys.path.insert(0, str(RACINE / "bench"))
+    from charge_locust import MENAGE
+
+    corps = json.dumps(MENAGE).encode() if methode == "POST" else None
+    demande = urllib.request.Request(
+        base + chemin, data=corps, method=methode, headers={"Content-Type": "application/json"}
+    )
+    debut = time.perf_counter()
+    with urllib.request.urlopen(demande, timeout=120) as r:
+        r.read()
+    return (time.perf_counter() - debut) * 1000
+
+
+def seul(base: str, repetitions: int = 5) -> dict[str, float]:
+    """Each endpoint alone (one request at a time): its own cost, without queueing."""
+    import statistics
+
+    return {nom: statistics.median(requete(base, m, c) for _ in range(repetitions)) for nom, m, c in SEQUENTIELS}
+
+
 def lire(fichier: Path) -> list[dict]:
     with fichier.open(encoding="utf-8") as f:
         return [ligne for ligne in csv.DictReader(f) if ligne["Name"] != "Aggregated"]
@@ -127,9 +162,11 @@ def main():
         start_new_session=True,
     )
     try:
-        attendre(f"http://127.0.0.1:{a.port}/mentions-legales/")
-        for _ in range(3):  # every worker warm (engine built, templates loaded)
-            urllib.request.urlopen(f"http://127.0.0.1:{a.port}/", timeout=60).read()
+        base = f"http://127.0.0.1:{a.port}"
+        attendre(f"{base}/mentions-legales/")
+        for _ in range(3 * a.workers):  # every worker warm (engine built, templates loaded)
+            requete(base, "POST", "/api/v1/simulations?mode=rapide")
+        couts = seul(base)
         charge_avant = os.getloadavg()
         subprocess.run(
             [
@@ -173,12 +210,13 @@ def main():
         f"charge de la machine {charge_avant[0]:.1f} avant / {charge_apres[0]:.1f} après (1 min), {os.cpu_count()} cœurs"
     )
     print(f"{total} requêtes, {erreurs} erreurs\n")
-    print("| point d'accès | requêtes | erreurs | p50 (ms) | p95 (ms) | p95 / témoin |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| point d'accès | seul (ms, médiane) | requêtes | erreurs | p50 (ms) | p95 (ms) | p95 / témoin |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for x in sorted(lignes, key=lambda x: -float(x["95%"])):
+        cout = f"{couts[x['Name']]:.0f}" if x["Name"] in couts else "—"
         print(
-            f"| {x['Type']} {x['Name']} | {x['Request Count']} | {x['Failure Count']} | {float(x['50%']):.0f} | "
-            f"{float(x['95%']):.0f} | {float(x['95%']) / temoin:.1f} |"
+            f"| {x['Type']} {x['Name']} | {cout} | {x['Request Count']} | {x['Failure Count']} | "
+            f"{float(x['50%']):.0f} | {float(x['95%']):.0f} | {float(x['95%']) / temoin:.1f} |"
         )
     echecs = sortie / "resultats_failures.csv"
     if erreurs and echecs.exists():
