@@ -20,6 +20,9 @@ urlpatterns = [
     path("depistage/", include("repere.depistage.urls")),
     path("annuaire/", include("repere.annuaire.urls")),
     path("aller-vers/", include("repere.allervers.urls")),
+    path("observatoire/", include("repere.observatoire.urls")),
+    path("pilotage/", include("repere.pilotage.urls")),
+    path("concertation/", include("repere.concertation.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -49,7 +49,11 @@ INSTALLED_APPS = [
     "repere.depistage",
     "repere.annuaire",
     "repere.allervers",
+    "repere.journal",
     "repere.exploitation",
+    "repere.observatoire",
+    "repere.pilotage",
+    "repere.concertation",
 ]
 
 MIDDLEWARE = [
@@ -67,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "repere.pages.middleware.PagesErreurEnFrancais",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -167,13 +172,14 @@ def _origine(url: str) -> list[str]:
 
 
 # Content-Security-Policy (django-csp): scripts only from the site's own static files or with the request's
-# nonce (templates: <script nonce="{{ request.csp_nonce }}">), no inline script or style attribute, no
+# nonce (templates: <script nonce="{{ request.csp_nonce }}">, <style nonce=…>), no style="…" attribute (computed
+# styles: data-css-<property>, applied by js/styles-dynamiques.js), no inline event handler, no
 # external host except the optional map tiles; violations are reported to /csp-rapport/ (logged, no path).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", *_origine(env("REPERE_TUILES_URL", default=""))],
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -209,7 +215,8 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "repere.exploitation.journaux.FiltreRapportS
 # Background worker (huey): SQLite file by default, Redis when REDIS_URL is set.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "repere", "url": REDIS_URL, "immediate": False}
+    # PriorityRedisHuey: background jobs are served fairly between organisations (depistage.services)
+    HUEY = {"huey_class": "huey.PriorityRedisHuey", "name": "repere", "url": REDIS_URL, "immediate": False}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
@@ -224,6 +231,18 @@ REPERE_INSTANCE_NAME = env("REPERE_INSTANCE_NAME", default="Repère")
 REPERE_DEMO = env.bool("REPERE_DEMO", default=False)
 # Address shown on /securite/ to report a vulnerability (the operator's security contact).
 REPERE_CONTACT_SECURITE = env("REPERE_CONTACT_SECURITE", default="")
+# Who operates this instance: shown on the legal notices and personal-data pages (empty = the page says
+# that the operator has not filled it in, never a placeholder presented as real).
+REPERE_EXPLOITANT = {
+    "nom": env("REPERE_EXPLOITANT_NOM", default=""),
+    "adresse": env("REPERE_EXPLOITANT_ADRESSE", default=""),
+    "siret": env("REPERE_EXPLOITANT_SIRET", default=""),
+    "directeur_publication": env("REPERE_DIRECTEUR_PUBLICATION", default=""),
+    "contact": env("REPERE_CONTACT", default=""),
+    "dpo": env("REPERE_DPO", default=""),
+    "hebergeur": env("REPERE_HEBERGEUR", default=""),
+    "hebergeur_adresse": env("REPERE_HEBERGEUR_ADRESSE", default=""),
+}
 
 # Per-deployment settings of the pillars (environment variables).
 # Annuaire: optional map tiles (none by default: outlines from the stored geometries only), and the
@@ -246,6 +265,11 @@ if env("DEPISTAGE_REPERTOIRE", default=""):
 REPERE_ALLERVERS_CONSERVATION_JOURS = env.int("REPERE_ALLERVERS_CONSERVATION_JOURS", default=730)
 REPERE_ALLERVERS_PREAVIS_JOURS = env.int("REPERE_ALLERVERS_PREAVIS_JOURS", default=30)
 REPERE_ALLERVERS_JOURNAL_JOURS = env.int("REPERE_ALLERVERS_JOURNAL_JOURS", default=365)
+# First name and number of a person met at the door who asked to be called back: deleted after the call,
+# at the latest after this many days.
+REPERE_ALLERVERS_RECONTACT_JOURS = env.int("REPERE_ALLERVERS_RECONTACT_JOURS", default=90)
+# Observatoire: statistical secret threshold (counts below it, and values whose denominator is below it, are hidden).
+REPERE_SECRET_SEUIL = env.int("REPERE_SECRET_SEUIL", default=11)
 
 # Logs: one JSON object a line (LOG_FORMAT=json, the default in production) or plain text; server errors are
 # also e-mailed to ADMINS, without request parameters or variables (repere.exploitation.journaux).
@@ -264,8 +288,15 @@ LOGGING = {
     "loggers": {
         # Request lines carry paths only; URLs never carry personal data in Repère.
         "django.request": {"level": "ERROR", "handlers": ["console", "admins"], "propagate": False},
-        "huey": {"level": "INFO", "handlers": ["console", "admins"], "propagate": False},
+        # one line per event: the worker's logger goes through its handlers only (run_huey adds its own
+        # handler when this one has none, and every line was printed twice)
+        "huey": {"level": env("LOG_LEVEL", default="INFO"), "handlers": ["console", "admins"], "propagate": False},
         "repere": {"level": "INFO", "handlers": ["console", "admins"], "propagate": False},
         "axes": {"level": "WARNING"},
+        "numexpr": {"level": "WARNING"},
     },
 }
+# Limits of one background screening job (fair queue per organisation: repere.depistage.services)
+DEPISTAGE_DUREE_MAX_MINUTES = env.int("DEPISTAGE_DUREE_MAX_MINUTES", default=120)
+DEPISTAGE_MEMOIRE_MAX_MO = env.int("DEPISTAGE_MEMOIRE_MAX_MO", default=2048)
+REPERE_CLASSEUR_DECOMPRESSE_MAX_MO = env.int("REPERE_CLASSEUR_DECOMPRESSE_MAX_MO", default=1024)

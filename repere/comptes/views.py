@@ -2,13 +2,18 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
+from repere.comptes.espace import espace_de, page_de_travail
 from repere.comptes.forms import ConnexionForm, ProfilForm
 from repere.comptes.limitation import tentative_permise
 from repere.comptes.proconnect import proconnect_actif
 from repere.organisations.selectors import memberships_of
+from repere.utils.redirections import chemin_sur
 
 
 class ConnexionView(auth_views.LoginView):
@@ -18,6 +23,38 @@ class ConnexionView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "proconnect": proconnect_actif()}
+
+    def get_redirect_url(self):
+        cible = self.request.POST.get(self.redirect_field_name, self.request.GET.get(self.redirect_field_name))
+        return chemin_sur(cible, defaut="")
+
+    def get_default_redirect_url(self):
+        """Each role lands on its work (repere.comptes.espace), unless a `next` page was asked for."""
+        return page_de_travail(self.request.user)
+
+
+@login_required
+def journee(request):
+    """A professional's day: reminders due, people to call back, referrals received, people followed."""
+    from repere.allervers.selectors import a_recontacter, mes_suivis, rappels_du_jour
+    from repere.annuaire.models import StatutOrientation
+    from repere.annuaire.selectors import orientations_recues
+
+    if not espace_de(request.user).suit_des_personnes:
+        return redirect(page_de_travail(request.user))
+    return render(
+        request,
+        "comptes/journee.html",
+        {
+            "rappels": list(rappels_du_jour(user=request.user)),
+            "recontacts": list(a_recontacter(user=request.user)),
+            "orientations": list(
+                orientations_recues(request.user).filter(statut=StatutOrientation.ENVOYEE).order_by("cree_le")[:30]
+            ),
+            "suivis": list(mes_suivis(user=request.user)[:30]),
+            "aujourdhui": timezone.localdate(),
+        },
+    )
 
 
 @login_required
@@ -35,6 +72,20 @@ def compte(request):
         "comptes/compte.html",
         {"form": form, "memberships": memberships_of(request.user)},
     )
+
+
+@login_required
+@require_POST
+def recontact_fait(request, pk):
+    from repere.allervers.selectors import demandes_recontact
+    from repere.allervers.services import marquer_recontact_fait
+
+    demande = demandes_recontact(user=request.user).filter(pk=pk).first()
+    if demande is None:
+        raise Http404("Demande introuvable.")
+    marquer_recontact_fait(demande=demande, par=request.user)
+    messages.success(request, "Appel noté : le prénom et les coordonnées de la personne sont effacés.")
+    return redirect("comptes:journee")
 
 
 mot_de_passe_modifier = auth_views.PasswordChangeView.as_view(

@@ -1,9 +1,14 @@
 import secrets
 import sys
+from functools import cache
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import DatabaseError
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import requires_csrf_token
 
 
@@ -15,12 +20,36 @@ def accessibilite(request):
     return render(request, "pages/accessibilite.html")
 
 
+def _exploitant() -> dict:
+    """The operator of this instance, from the settings (REPERE_EXPLOITANT_* environment variables)."""
+    return {k: (v or "").strip() for k, v in getattr(settings, "REPERE_EXPLOITANT", {}).items()}
+
+
 def mentions_legales(request):
-    return render(request, "pages/mentions_legales.html")
+    return render(request, "pages/mentions_legales.html", {"exploitant": _exploitant()})
 
 
 def donnees_personnelles(request):
-    return render(request, "pages/donnees_personnelles.html")
+    return render(
+        request,
+        "pages/donnees_personnelles.html",
+        {
+            "exploitant": _exploitant(),
+            "conservation_jours": settings.REPERE_ALLERVERS_CONSERVATION_JOURS,
+            "journal_jours": settings.REPERE_ALLERVERS_JOURNAL_JOURS,
+            "depistage_jours": settings.DEPISTAGE_CONSERVATION_JOURS,
+        },
+    )
+
+
+@cache
+def _favicon() -> bytes:
+    return Path(finders.find("favicon.ico")).read_bytes()
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    return HttpResponse(_favicon(), content_type="image/x-icon")
 
 
 def securite(request):
@@ -52,8 +81,11 @@ def _erreur(request, status, titre, message):
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
 
-        return JsonResponse({"detail": message}, status=status)
-    return render(request, "pages/erreur.html", {"titre": titre, "message": message}, status=status)
+        reponse = JsonResponse({"detail": message}, status=status)
+    else:
+        reponse = render(request, "pages/erreur.html", {"titre": titre, "message": message}, status=status)
+    reponse.page_erreur_repere = True  # see repere.pages.middleware
+    return reponse
 
 
 @requires_csrf_token
