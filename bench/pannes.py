@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/pannes.py [--menages 4000] [--port 8116] [--scenar
        [--base postgres://postgres@127.0.0.1:5432/repere_pannes]
 
 PostgreSQL is reached through a small TCP relay started by the script (127.0.0.1 only): the outage is the relay
-stopping, so the shared PostgreSQL server is never stopped. The disk-full case mounts a 1 MB tmpfs on the upload
+stopping, so the shared PostgreSQL server is never stopped. The disk-full case mounts a 256 KiB tmpfs on the upload
 folder (needs root; skipped otherwise). Everything runs on 127.0.0.1.
 """
 
@@ -70,6 +70,8 @@ class Relais:
 
     def arreter(self):
         if self.ecoute:
+            with contextlib.suppress(OSError):
+                self.ecoute.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread: the port stops listening
             self.ecoute.close()
             self.ecoute = None
         for s in self.sockets:
@@ -326,9 +328,13 @@ def scenario_disque(env, port: int) -> None:
 
     print("\n== Disque plein dans le dossier des dépôts", flush=True)
     depots = VAR / "depots"
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(depots)], capture_output=True).returncode:
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(depots)], capture_output=True
+    ).returncode:
         verifier(
-            "tmpfs de 1 Mo monté sur le dossier des dépôts (root requis)", False, "montage impossible : scénario sauté"
+            "tmpfs de 256 Kio monté sur le dossier des dépôts (root requis)",
+            False,
+            "montage impossible : scénario sauté",
         )
         return
     web = lancer_web(env, port)
@@ -376,7 +382,7 @@ def scenario_disque(env, port: int) -> None:
         verifier(
             "dépôt refusé avec un message clair",
             reponse.status_code == 422 and "plus assez de place" in reponse.text,
-            f"{reponse.status_code}, fichier de {taille} Kio sur un disque de 1 Mio",
+            f"{reponse.status_code}, fichier de {taille} Kio sur un disque de 256 Kio",
         )
         verifier(
             "rien de partiel gardé (ni ligne, ni fichier)",
@@ -403,13 +409,15 @@ def main():
     p.add_argument("--port-relais", type=int, default=54329)
     p.add_argument("--scenarios", default="travailleur,base,disque")
     p.add_argument("--base", default="postgres://postgres@127.0.0.1:5432/repere_pannes")
+    p.add_argument("--reutiliser", action="store_true", help="garder la base et les fichiers d'un lancement précédent")
     a = p.parse_args()
     relais = Relais(a.port_relais)
     relais.demarrer()
     base_relais = a.base.replace("127.0.0.1:5432", f"127.0.0.1:{a.port_relais}")
     env = environnement(base_relais, a.port)
     print(f"Préparation ({a.menages} ménages fictifs), charge de la machine {os.getloadavg()[0]:.1f}", flush=True)
-    preparer(env, a.base, a.menages)
+    if not a.reutiliser:
+        preparer(env, a.base, a.menages)
     scenarios = a.scenarios.split(",")
     if "travailleur" in scenarios:
         scenario_travailleur(env, a.menages)
