@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -78,6 +79,20 @@ def creer_depistage(
         shutil.rmtree(destination.parent, ignore_errors=True)
         depistage.delete()
         raise ErreurMetier(str(exc), champ="fichier") from None
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            shutil.rmtree(destination.parent, ignore_errors=True)
+            depistage.delete()
+            raise
+        # Disk full: nothing is kept (neither the row nor a partial file), the operators are told, the user too.
+        shutil.rmtree(destination.parent, ignore_errors=True)
+        depistage.delete()
+        logger.error("Dossier des dépôts plein : %s", destination.parent.parent)
+        raise ErreurMetier(
+            "Le serveur n'a plus assez de place pour enregistrer ce fichier : rien n'a été enregistré. "
+            "L'incident est signalé à l'équipe d'exploitation ; réessayez plus tard.",
+            champ="fichier",
+        ) from None
     except BaseException:
         shutil.rmtree(destination.parent, ignore_errors=True)
         depistage.delete()
