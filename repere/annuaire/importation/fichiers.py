@@ -183,6 +183,9 @@ def _grille_ods(octets: bytes, nom: str) -> list[list]:
             valeur = td.getAttribute("value")
             if valeur is None:
                 valeur = "\n".join(str(p) for p in td.getElementsByType(text.P))
+            elif td.getAttribute("valuetype") in ("float", "percentage", "currency"):
+                nombre = float(valeur)
+                valeur = int(nombre) if nombre.is_integer() else nombre
             ligne.extend([valeur] * min(repetitions, 1000))
         while ligne and _vide(ligne[-1]):
             ligne.pop()
