@@ -154,7 +154,10 @@ def depot(request):
             }
             request.session[CLE_SESSION] = imports
             return redirect("annuaire:import_correspondance", jeton)
-    return render(request, "annuaire/import/depot.html", {"form": form, "sources": _sources(request.user)})
+    recents = ImportAnnuaire.objects.filter(source__in=_sources(request.user)).select_related("source")[:10]
+    return render(
+        request, "annuaire/import/depot.html", {"form": form, "sources": _sources(request.user), "recents": recents}
+    )
 
 
 def _choix_thematiques():
