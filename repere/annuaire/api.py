@@ -163,7 +163,7 @@ def rechercher_services(request, filtres: Query[FiltresRecherche]):
         ouvert_maintenant=filtres.ouvert_maintenant,
         ouvert_le=filtres.ouvert_le,
     )
-    tous = selectors.rechercher(criteres, limite=1000)
+    tous = selectors.rechercher(criteres)
     morceau, total = _page(tous, filtres.page, filtres.size)
     resultats = selectors.charger_services(morceau)
     ids = [r.service_id for r in resultats]

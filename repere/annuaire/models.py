@@ -382,9 +382,15 @@ STATUTS_OUVERTS = (StatutOrientation.ENVOYEE, StatutOrientation.ACCEPTEE)
 
 def stockage_prive() -> FileSystemStorage:
     """Private storage of attachments: outside MEDIA_ROOT (never served as static files), read only
-    through permission-checked views. REPERE_STOCKAGE_PRIVE overrides the default <MEDIA_ROOT>-prive."""
+    through permission-checked views, readable by the application's account only (0600 files, 0700
+    folders). REPERE_STOCKAGE_PRIVE overrides the default <MEDIA_ROOT>-prive."""
     racine = getattr(settings, "REPERE_STOCKAGE_PRIVE", "") or f"{str(settings.MEDIA_ROOT).rstrip('/')}-prive"
-    return FileSystemStorage(location=f"{racine}/orientations", base_url=None)
+    return FileSystemStorage(
+        location=f"{racine}/orientations",
+        base_url=None,
+        file_permissions_mode=0o600,
+        directory_permissions_mode=0o700,
+    )
 
 
 def _chemin_piece(instance, nom):

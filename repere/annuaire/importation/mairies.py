@@ -6,6 +6,7 @@ from django.utils import timezone
 from repere.annuaire import horaires
 from repere.annuaire.importation.data_inclusion import importer_dicts
 from repere.annuaire.importation.pipeline import Rapport
+from repere.utils.text import de
 
 SOURCE_MAIRIES = "repere-demo-mairies"
 
@@ -41,7 +42,7 @@ def mairies(*, regions: list[str] | None = None, departements: list[str] | None 
             h = horaires.depuis_mairie(ln.get("mairie_horaires"))
         except (horaires.HorairesInvalides, ValueError):
             h = ""
-        nom = f"Mairie de {ln['nom']} (démo)"
+        nom = f"Mairie {de(ln['nom'])} (démo)"
         site = (ln.get("mairie_site") or "").replace("\\N", "")
         base = {
             "source": SOURCE_MAIRIES,
