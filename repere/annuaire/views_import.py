@@ -143,7 +143,7 @@ def depot(request):
             )
             jeton = secrets.token_urlsafe(16)
             nom_stocke = f"{jeton}.{fichiers.format_de(f.name)}"
-            (assistant.dossier_prive() / nom_stocke).write_bytes(octets)
+            assistant.deposer(nom=nom_stocke, octets=octets)
             imports = request.session.get(CLE_SESSION, {})
             imports[jeton] = {
                 "fichier": nom_stocke,

@@ -253,3 +253,23 @@ def test_codes_numeriques_d_un_tableur_retrouvent_leur_zero():
         {"code_insee": 1001, "code_postal": 1400, "id": 12.0, "nom": "x"}, ["code_insee", "code_postal", "id", "nom"]
     )
     assert propre == {"code_insee": "01001", "code_postal": "01400", "id": "12", "nom": "x"}
+
+
+def test_bombe_de_decompression_refusee_avant_lecture(settings):
+    import io
+    import zipfile
+
+    from repere.utils import tableurs
+
+    tampon = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(tableurs.xlsx_octets([("A", ["id"], [[1]])]))) as source,
+        zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for entree in source.infolist():
+            contenu = source.read(entree)
+            if entree.filename == "xl/worksheets/sheet1.xml":
+                contenu = contenu + b" " * (8 * 1024 * 1024)
+            archive.writestr(entree.filename, contenu)
+    with pytest.raises(importation.ErreurFichier, match=r"bombe.xlsx : Le classeur est anormalement compressé"):
+        fichiers.lire(tampon.getvalue(), nom="bombe.xlsx")

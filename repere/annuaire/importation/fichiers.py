@@ -65,10 +65,10 @@ def lire(
         return _lire_csv(octets, nom, encodage)
     if format == "json":
         return _lire_json(octets, nom, encodage, cle_json)
-    if format == "xlsx":
-        return _depuis_grille(_grille_xlsx(octets, nom), nom)
-    if format == "ods":
-        return _depuis_grille(_grille_ods(octets, nom), nom)
+    if format in ("xlsx", "ods"):
+        _verifier_archive(octets, nom)
+        grille = _grille_xlsx(octets, nom) if format == "xlsx" else _grille_ods(octets, nom)
+        return _depuis_grille(grille, nom)
     return _lire_parquet(octets, nom)
 
 
@@ -152,6 +152,17 @@ def _depuis_grille(grille: list[list], nom: str, *, encodage: str = "", separate
 
 def _vide(c) -> bool:
     return c is None or (isinstance(c, str) and not c.strip())
+
+
+def _verifier_archive(octets: bytes, nom: str) -> None:
+    """A workbook is a zip archive: refused before parsing if it would unpack abnormally (zip bomb)."""
+    from repere.utils.classeurs import verifier_classeur
+    from repere.utils.errors import ErreurMetier
+
+    try:
+        verifier_classeur(io.BytesIO(octets))
+    except ErreurMetier as exc:
+        raise ErreurFichier(f"{nom} : {exc.message}") from exc
 
 
 def _grille_xlsx(octets: bytes, nom: str) -> list[list]:
