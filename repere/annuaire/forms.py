@@ -16,6 +16,7 @@ from repere.annuaire.models import (
     Structure,
 )
 from repere.annuaire.selectors import RAYON_DEFAUT_KM, RAYON_MAX_KM, Criteres
+from repere.territoires.forms import TerritoiresField
 from repere.territoires.selectors import get_commune
 
 CHOIX_RAYONS = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km"), (100, "100 km")]
@@ -382,14 +383,14 @@ class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    zone_eligibilite_texte = forms.CharField(
+    zone_eligibilite_texte = TerritoiresField(
         label="Zone d'éligibilité",
         required=False,
-        help_text="Codes INSEE de communes, numéros SIREN d'EPCI ou codes de départements, séparés par des "
-        "espaces ; vide ou « france » = sans restriction.",
+        help_text="Les communes, EPCI ou départements dont les habitants peuvent en bénéficier : cherchez-les par "
+        "leur nom dans le champ suivant. Vide : sans restriction.",
     )
-    langues_texte = forms.CharField(
-        label="Langues parlées", required=False, help_text="Codes séparés par des espaces : fr en ar…"
+    langues_texte = forms.MultipleChoiceField(
+        label="Langues parlées", required=False, widget=forms.CheckboxSelectMultiple
     )
     documents_texte = forms.CharField(
         label="Documents à apporter",
@@ -443,20 +444,30 @@ class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._preparer_lieu_et_horaires(aide_vide="Vide : les horaires de la structure s'appliquent.")
         self.fields["thematiques"].choices = taxonomies.choix_thematiques_groupees()
+        self.fields["langues_texte"].choices = choix_langues(self.instance.langues or [])
         if self.instance.pk:
             self.initial["thematiques"] = self.instance.toutes_thematiques
-            self.initial["zone_eligibilite_texte"] = " ".join(self.instance.zone_eligibilite or [])
-            self.initial["langues_texte"] = " ".join(self.instance.langues or [])
+            self.initial["zone_eligibilite_texte"] = "\n".join(
+                jeton for jeton in (_jeton_zone(c) for c in self.instance.zone_eligibilite or []) if jeton
+            )
+            self.initial["langues_texte"] = list(self.instance.langues or [])
             self.initial["documents_texte"] = "\n".join(self.instance.documents_a_fournir or [])
 
     def clean_zone_eligibilite_texte(self):
-        import re
+        """Territories → data·inclusion codes; a région is its départements (data·inclusion's rule)."""
+        from repere.territoires.models import Territoire, TypeTerritoire
 
-        codes = self.cleaned_data["zone_eligibilite_texte"].replace(",", " ").split()
-        for code in codes:
-            if not (code == "france" or re.fullmatch(r"\w{5}|\w{2,3}|\d{9}", code)):
-                raise forms.ValidationError(f"Code « {code} » invalide (commune, EPCI, département ou « france »).")
-        return codes
+        codes = []
+        for t in self.cleaned_data["zone_eligibilite_texte"] or []:
+            if t.type == TypeTerritoire.REGION:
+                codes += Territoire.objects.filter(type=TypeTerritoire.DEPARTEMENT, region=t).values_list(
+                    "code", flat=True
+                )
+            elif t.type in (TypeTerritoire.COMMUNE, TypeTerritoire.EPCI, TypeTerritoire.DEPARTEMENT):
+                codes.append(t.code)
+            else:
+                raise forms.ValidationError(f"« {t.nom} » : choisissez sa commune, son EPCI ou son département.")
+        return list(dict.fromkeys(codes))
 
     def clean(self):
         d = super().clean()
@@ -477,9 +488,29 @@ class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
         service.thematiques = sorted(c for c in codes if c not in taxonomies.THEMATIQUES_LOCALES)
         service.thematiques_locales = sorted(c for c in codes if c in taxonomies.THEMATIQUES_LOCALES)
         service.zone_eligibilite = self.cleaned_data["zone_eligibilite_texte"]
-        service.langues = self.cleaned_data["langues_texte"].split()
+        service.langues = list(self.cleaned_data["langues_texte"])
         service.documents_a_fournir = _liste_lignes(self.cleaned_data["documents_texte"])
         return service
+
+
+# Languages most often spoken in reception desks (ISO 639-1), named in French by babel.
+LANGUES_COURANTES = ["fr", "en", "ar", "es", "pt", "it", "de", "ro", "tr", "ru", "uk", "fa", "ps", "zh", "vi", "ta"]
+
+
+def choix_langues(deja: list[str]) -> list[tuple[str, str]]:
+    from babel import Locale
+
+    noms = Locale("fr").languages
+    return [(c, noms.get(c, c)) for c in dict.fromkeys([*LANGUES_COURANTES, *deja])]
+
+
+def _jeton_zone(code: str) -> str:
+    """A stored eligibility code as the territory picker's token (« france » = no restriction: none)."""
+    if code == "france":
+        return ""
+    if code.isdigit() and len(code) == 9:
+        return f"epci:{code}"
+    return f"commune:{code}" if len(code) == 5 else f"departement:{code}"
 
 
 class FermetureForm(forms.ModelForm):

@@ -84,13 +84,18 @@ def _index_synonymes() -> dict[str, dict]:
 
 _SYNONYMES = _index_synonymes()
 _LONGUEUR_MAX_TERME = max(len(t.split()) for t in _SYNONYMES)
-_memoire: dict = {"vocabulaire": None, "construit": 0.0}
+_memoire: dict = {"vocabulaire": None, "construit": 0.0, "corrections": {}}
 
 
 def vider_vocabulaire() -> None:
     """Forget the vocabulary (after an import, and in tests)."""
     _memoire["vocabulaire"] = None
     cache.delete(CLE_CACHE)
+
+
+def vider_corrections() -> None:
+    """Forget the corrections already computed (the benchmark measures them afresh)."""
+    _memoire["corrections"] = {}
 
 
 def _lire_vocabulaire() -> list[str]:
@@ -101,7 +106,8 @@ def _lire_vocabulaire() -> list[str]:
             mots.update(texte.split())
     for terme in _SYNONYMES:
         mots.update(terme.split())
-    return sorted(m for m in mots if len(m) > 1)
+    # words with a digit (numbers, postcodes, "Service 12") are matched exactly, never corrected
+    return sorted(m for m in mots if len(m) > 1 and m.isalpha())
 
 
 def vocabulaire() -> tuple[list[str], dict[int, list[str]]]:
@@ -116,6 +122,7 @@ def vocabulaire() -> tuple[list[str], dict[int, list[str]]]:
             par_longueur.setdefault(len(mot), []).append(mot)
         _memoire["vocabulaire"] = (mots, par_longueur)
         _memoire["construit"] = time.monotonic()
+        _memoire["corrections"] = {}
     return _memoire["vocabulaire"]
 
 
@@ -126,16 +133,25 @@ def _commence_un_mot(debut: str, mots: list[str]) -> bool:
 
 def corrections(mot: str) -> list[str]:
     """The nearest words of the vocabulary when `mot` starts none of them (at most 3, nearest first)."""
-    ecart = 0 if len(mot) < 5 or mot.isdigit() else 1 if len(mot) <= 8 else 2
+    ecart = 0 if len(mot) < 5 or not mot.isalpha() else 1 if len(mot) <= 8 else 2
     if not ecart:
         return []
     mots, par_longueur = vocabulaire()
+    deja = _memoire["corrections"]
+    if mot not in deja:
+        if len(deja) > 10_000:
+            deja.clear()
+        deja[mot] = _corriger(mot, ecart, mots, par_longueur)
+    return deja[mot]
+
+
+def _corriger(mot: str, ecart: int, mots: list[str], par_longueur: dict[int, list[str]]) -> list[str]:
     if _commence_un_mot(mot, mots):
         return []
     candidats = [m for n in range(len(mot) - ecart, len(mot) + ecart + 1) for m in par_longueur.get(n, ())]
     if not candidats:
         return []
-    distances = cdist([mot], candidats, scorer=OSA.distance, score_cutoff=ecart)[0]
+    distances = cdist([mot], candidats, scorer=OSA.distance, score_cutoff=ecart, dtype="int8")[0]
     proches = sorted((int(d), m) for d, m in zip(distances, candidats, strict=True) if d <= ecart)
     return [m for _d, m in proches[:MAX_CORRECTIONS]]
 

