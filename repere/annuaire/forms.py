@@ -312,11 +312,33 @@ class LieuEtHorairesMixin:
             d["code_postal"] = territoire.liste_codes_postaux[0]
         if (d.get("latitude") is None) != (d.get("longitude") is None):
             d["latitude"] = d["longitude"] = None
-        if d.get("latitude") is None and territoire.latitude is not None:
+        if d.get("latitude") is not None:
+            if not (-90 <= d["latitude"] <= 90 and -180 <= d["longitude"] <= 180):
+                self.add_error("adresse", "Le point placé sur la carte est hors des limites : placez-le de nouveau.")
+            self.instance.localisation_approximative = False
+            return
+        position = self._geocoder(d, territoire)
+        if position is not None:
+            d["latitude"], d["longitude"] = position.latitude, position.longitude
+            self.instance.localisation_approximative = False
+        elif territoire.latitude is not None:
             d["latitude"], d["longitude"] = territoire.latitude, territoire.longitude
+            self.instance.localisation_approximative = True
             self.position_approximative = True
-        elif d.get("latitude") is not None and not (-90 <= d["latitude"] <= 90 and -180 <= d["longitude"] <= 180):
-            self.add_error("adresse", "Le point placé sur la carte est hors des limites : placez-le de nouveau.")
+
+    @staticmethod
+    def _geocoder(d: dict, territoire):
+        """The address typed without choosing a suggestion, through the geocoder (cached; nothing asked
+        when the deployment has none): its point when precise and in the chosen commune."""
+        from repere.annuaire import geocodage
+
+        if not d.get("adresse") or not geocodage.actif():
+            return None
+        demande = geocodage.AdresseAGeocoder(d["adresse"], d.get("code_postal") or "", territoire.nom, territoire.code)
+        position = geocodage.geocoder([demande]).get(demande.cle)
+        if position is not None and position.precise and position.code_insee == territoire.code:
+            return position
+        return None
 
 
 class StructureForm(LieuEtHorairesMixin, forms.ModelForm):

@@ -414,6 +414,44 @@ def orientations_par_origine(*, origine: str, user) -> QuerySet[Orientation]:
     return orientations_visibles(user).filter(origine=origine)
 
 
+def donnees_orientations(*, ids) -> list[dict]:
+    """What the referrals ``ids`` hold about the person, for the right of access (art. 15 RGPD):
+    the identity copy, the needs, the consent record, the answers and the history's comments."""
+    lignes = []
+    for o in (
+        Orientation.objects.filter(pk__in=list(ids)).select_related("service__structure").prefetch_related("historique")
+    ):
+        lignes.append(
+            {
+                "date": o.cree_le,
+                "service": o.service.nom,
+                "structure": o.service.structure.nom,
+                "identite_transmise": {
+                    "prenom": o.personne_prenom,
+                    "nom": o.personne_nom,
+                    "telephone": o.personne_telephone,
+                    "email": o.personne_courriel,
+                    "commune": o.personne_commune,
+                    "preference_contact": o.get_preference_contact_display() if o.preference_contact else "",
+                },
+                "besoins": o.besoins,
+                "informee_par": o.consentement_informe_par,
+                "informee_le": o.consentement_le,
+                "base_legale": o.get_consentement_base_legale_display(),
+                "piece_jointe": o.piece_jointe_nom if o.piece_jointe else "",
+                "statut": o.get_statut_display(),
+                "motif_refus": o.get_motif_refus_display() if o.motif_refus else "",
+                "resultat": o.get_resultat_display() if o.resultat else "",
+                "commentaire_reponse": o.commentaire_reponse,
+                "historique": [
+                    {"le": e.le, "statut": e.get_statut_display(), "commentaire": e.commentaire}
+                    for e in o.historique.all()
+                ],
+            }
+        )
+    return lignes
+
+
 def filtrer_orientations(qs: QuerySet[Orientation], *, statut="", resultat="", depuis=None, jusqua=None, q=""):
     if statut:
         qs = qs.filter(statut=statut)
@@ -426,3 +464,28 @@ def filtrer_orientations(qs: QuerySet[Orientation], *, statut="", resultat="", d
     if q:
         qs = qs.filter(Q(service__nom__icontains=q) | Q(service__structure__nom__icontains=q))
     return qs
+
+
+def points_de_service() -> list[dict]:
+    """Every published, visible, located service with what the observatory's coverage needs:
+    coordinates, commune, thematiques, networks and source of its structure (no personal data)."""
+    from repere.annuaire.models import StatutService
+
+    return list(
+        Service.objects.filter(
+            statut=StatutService.PUBLIE,
+            latitude__isnull=False,
+            longitude__isnull=False,
+            structure__statut_moderation=StatutModeration.VALIDEE,
+            structure__retiree_de_la_source_le__isnull=True,
+        ).values(
+            "latitude",
+            "longitude",
+            "code_insee",
+            "thematiques",
+            "structure__reseaux_porteurs",
+            "structure__source",
+            "structure__nom",
+            "est_demo",
+        )
+    )

@@ -1,11 +1,10 @@
-import csv
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +23,13 @@ from repere.annuaire.forms import (
     StructureForm,
 )
 from repere.annuaire.models import Fermeture, Orientation, Service, Structure
+from repere.journal.vues import donnees_personnelles, sans_lecture
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_GESTION, ROLES_SAISIE, organisations_de
 from repere.territoires.models import Territoire
 from repere.utils.errors import ErreurMetier
+from repere.utils.redirections import chemin_sur
+from repere.utils.soumission import soumission_unique
+from repere.utils.tableurs import reponse_tableur
 
 PAR_PAGE = 20
 
@@ -216,6 +219,7 @@ def service(request, pk):
 
 
 @login_required
+@soumission_unique
 def orienter(request, pk):
     objet = selectors.service_public(pk)
     if objet is None:
@@ -263,6 +267,7 @@ def _contexte_orientation(orientation: Orientation, **extra) -> dict:
 
 
 @login_required
+@donnees_personnelles
 def orientation(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None:
@@ -311,6 +316,7 @@ def _traiter_reponse(request, objet, *, par_lien: bool):
 
 @login_required
 @require_POST
+@donnees_personnelles
 def repondre(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None or not services.peut_repondre(request.user, objet):
@@ -323,14 +329,36 @@ def repondre(request, pk):
     return render(request, "annuaire/orientation.html", contexte, status=400)
 
 
-def reponse_lien(request, pk, jeton):
-    """Answer through the signed link (no account): valid 8 days, bound to this referral."""
+SESSION_LIENS = "liens_orientations"
+
+
+def _jeton_du_lien(request, pk) -> str:
+    """The signed link's token: posted by the opening page (read from the link's #fragment, so it never
+    reaches a URL or an access log), then kept in the session for the following pages."""
+    jeton = request.POST.get("jeton", "").strip()
+    if jeton:
+        liens = request.session.get(SESSION_LIENS, {})
+        liens[str(pk)] = jeton
+        request.session[SESSION_LIENS] = liens
+        return jeton
+    return request.session.get(SESSION_LIENS, {}).get(str(pk), "")
+
+
+@donnees_personnelles(lien_signe=True)
+def reponse_lien(request, pk):
+    """Answer through the signed link (no account): valid 8 days, bound to this referral. The e-mail's
+    link is ``…/reponse/#<token>``: this page posts the fragment (lien-signe.js), or the user pastes it."""
+    jeton = _jeton_du_lien(request, pk)
+    if not jeton:
+        return sans_lecture(render(request, "annuaire/lien_ouverture.html", {"pk": pk}))
     try:
         objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
     except ErreurMetier as exc:
+        request.session.get(SESSION_LIENS, {}).pop(str(pk), None)
+        request.session.modified = True
         return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
-    contexte = _contexte_orientation(objet, recepteur=True, par_lien=True, jeton=jeton)
-    if request.method == "POST":
+    contexte = _contexte_orientation(objet, recepteur=True, par_lien=True)
+    if request.method == "POST" and request.POST.get("action"):
         erreurs = _traiter_reponse(request, objet, par_lien=True)
         if erreurs is None:
             objet.refresh_from_db()
@@ -339,13 +367,20 @@ def reponse_lien(request, pk, jeton):
                     request,
                     "Votre réponse a été enregistrée. Vous pourrez indiquer le résultat plus tard avec ce même lien.",
                 )
-                return redirect("annuaire:reponse_lien", pk, jeton)
+                return redirect("annuaire:reponse_lien", pk)
             return render(request, "annuaire/lien_merci.html", {"orientation": objet})
         contexte.update(erreurs)
         return render(request, "annuaire/orientation.html", contexte, status=400)
+    if request.method == "POST":
+        return redirect("annuaire:reponse_lien", pk)  # the token is now in the session: a plain address
     response = render(request, "annuaire/orientation.html", contexte)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def reponse_lien_ancien(request, pk, jeton):
+    """Links sent before tokens moved to the fragment: the token leaves the path at once."""
+    return redirect(reverse("annuaire:reponse_lien", args=[pk]) + "#" + jeton)
 
 
 @login_required
@@ -365,6 +400,7 @@ def renouveler_lien(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def piece_jointe(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None or not objet.piece_jointe:
@@ -372,9 +408,10 @@ def piece_jointe(request, pk):
     return _servir_piece(objet)
 
 
-def piece_jointe_lien(request, pk, jeton):
+@donnees_personnelles(lien_signe=True)
+def piece_jointe_lien(request, pk):
     try:
-        objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
+        objet = services.verifier_jeton(orientation_id=pk, jeton=_jeton_du_lien(request, pk))
     except ErreurMetier as exc:
         return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
     if not objet.piece_jointe:
@@ -425,40 +462,32 @@ def tableau_csv(request, sens):
     if sens not in ("envoyees", "recues"):
         raise Http404
     qs, _form = _tableau(request, sens)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="orientations-{sens}-{timezone.localdate():%Y-%m-%d}.csv"'
-    reponse.write("\ufeff")
-    w = csv.writer(reponse, delimiter=";")
-    w.writerow(
+
+    def date(d):
+        return timezone.localtime(d).strftime("%Y-%m-%d %H:%M") if d else ""
+
+    entetes = ["numero", "envoyee_le", "organisation_emettrice", "service", "structure", "statut"]
+    entetes += ["motif_refus", "resultat", "repondue_le", "cloturee_le"]
+    lignes = (
         [
-            "numero",
-            "envoyee_le",
-            "organisation_emettrice",
-            "service",
-            "structure",
-            "statut",
-            "motif_refus",
-            "resultat",
-            "repondue_le",
-            "cloturee_le",
+            o.pk,
+            date(o.cree_le),
+            o.organisation_emettrice.nom,
+            o.service.nom,
+            o.service.structure.nom,
+            o.get_statut_display(),
+            o.get_motif_refus_display() if o.motif_refus else "",
+            o.get_resultat_display() if o.resultat else "",
+            date(o.repondue_le),
+            date(o.cloturee_le),
         ]
+        for o in qs
     )
-    for o in qs:
-        w.writerow(
-            [
-                o.pk,
-                timezone.localtime(o.cree_le).strftime("%Y-%m-%d %H:%M"),
-                o.organisation_emettrice.nom,
-                o.service.nom,
-                o.service.structure.nom,
-                o.get_statut_display(),
-                o.get_motif_refus_display() if o.motif_refus else "",
-                o.get_resultat_display() if o.resultat else "",
-                timezone.localtime(o.repondue_le).strftime("%Y-%m-%d %H:%M") if o.repondue_le else "",
-                timezone.localtime(o.cloturee_le).strftime("%Y-%m-%d %H:%M") if o.cloturee_le else "",
-            ]
-        )
-    return reponse
+    return reponse_tableur(
+        [("Orientations", entetes, lignes)],
+        format="csv",
+        nom_fichier=f"orientations-{sens}-{timezone.localdate():%Y-%m-%d}",
+    )
 
 
 # -- Structure space ----------------------------------------------------------------------------
@@ -483,6 +512,7 @@ def mes_structures(request):
             "limite": limite,
             "a_moderer": selectors.structures_a_moderer(request.user).count(),
             "peut_creer": organisations_de(request.user, ROLES_SAISIE).exists() or request.user.is_platform_admin,
+            "peut_importer": organisations_de(request.user, ROLES_GESTION).exists() or request.user.is_platform_admin,
         },
     )
 
@@ -504,6 +534,7 @@ def _signaler_position(request, form) -> None:
 
 
 @login_required
+@soumission_unique
 def structure_creer(request):
     organisations = organisations_de(request.user, ROLES_SAISIE)
     if not organisations.exists():
@@ -541,6 +572,7 @@ def structure_modifier(request, pk):
 
 
 @login_required
+@soumission_unique
 def service_modifier(request, pk=None, structure_pk=None):
     if pk:
         objet = get_object_or_404(Service, pk=pk)
@@ -575,11 +607,12 @@ def service_verifie(request, pk):
     _structure_modifiable(request, objet.structure_id)
     services.marquer_verifie(service=objet, par=request.user)
     messages.success(request, f"« {objet.nom} » est marqué comme vérifié aujourd'hui.")
-    return redirect(request.POST.get("retour") or reverse("annuaire:mes_structures"))
+    return redirect(chemin_sur(request.POST.get("retour"), defaut=reverse("annuaire:mes_structures")))
 
 
 @login_required
 @require_POST
+@soumission_unique
 def fermeture_ajouter(request, pk):
     objet = get_object_or_404(Service, pk=pk)
     _structure_modifiable(request, objet.structure_id)

@@ -274,3 +274,49 @@ def commune_au_point(*, lat: float, lon: float) -> Territoire | None:
         if point_dans_territoire(territoire=commune, lat=lat, lon=lon):
             return commune
     return None
+
+
+@dataclass(frozen=True, slots=True)
+class LigneTerritoire:
+    type: str
+    code: str
+    nom: str
+    population: int | None
+    commune_parente: str | None
+    epci: str | None
+    departement: str | None
+    region: str | None
+    latitude: float | None
+    longitude: float | None
+
+
+def table_territoires(*, types: list[str] | None = None) -> list[LigneTerritoire]:
+    """Every territory with the codes of its parents, in one query (for joins done in memory)."""
+    qs = Territoire.objects.all()
+    if types:
+        qs = qs.filter(type__in=types)
+    return [
+        LigneTerritoire(*ligne)
+        for ligne in qs.values_list(
+            "type",
+            "code",
+            "nom",
+            "population",
+            "commune_parente__code",
+            "epci__code",
+            "departement__code",
+            "region__code",
+            "latitude",
+            "longitude",
+        )
+    ]
+
+
+def contours(*, type: str, codes: list[str] | None = None, region: str | None = None) -> dict[str, dict]:
+    """Stored outlines (GeoJSON) by code, of one type, optionally limited to codes or to a région."""
+    qs = Territoire.objects.filter(type=type, geometrie__isnull=False)
+    if codes is not None:
+        qs = qs.filter(code__in=codes)
+    if region:
+        qs = qs.filter(region__code=region) if type != TypeTerritoire.REGION else qs.filter(code=region)
+    return dict(qs.values_list("code", "geometrie"))
