@@ -33,9 +33,11 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
+# REPERE_BENCH_SUFFIXE gives two runs of the same machine their own databases.
+_SUFFIXE = os.environ.get("REPERE_BENCH_SUFFIXE", "")
 BASES = {
-    "sqlite": "sqlite:////tmp/repere-bench-annuaire.sqlite3",
-    "postgres": "postgres://postgres@127.0.0.1:5432/repere_bench_annuaire",
+    "sqlite": f"sqlite:////tmp/repere-bench-annuaire{_SUFFIXE}.sqlite3",
+    "postgres": f"postgres://postgres@127.0.0.1:5432/repere_bench_annuaire{_SUFFIXE}",
 }
 
 # (name, lat, lon, INSEE code, EPCI SIREN, département, weight)
@@ -246,10 +248,10 @@ def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
         import psycopg
 
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS repere_bench_annuaire")
-            c.execute("CREATE DATABASE repere_bench_annuaire")
+            c.execute(f"DROP DATABASE IF EXISTS repere_bench_annuaire{_SUFFIXE}")
+            c.execute(f"CREATE DATABASE repere_bench_annuaire{_SUFFIXE}")
     else:
-        Path("/tmp/repere-bench-annuaire.sqlite3").unlink(missing_ok=True)
+        Path(f"/tmp/repere-bench-annuaire{_SUFFIXE}.sqlite3").unlink(missing_ok=True)
     import django
 
     django.setup()
