@@ -197,12 +197,23 @@ def test_moderation_atteint_les_administrateurs_du_territoire(client, django_cap
     assert structure.statut_moderation == StatutModeration.VALIDEE
 
 
-def test_revendication_jamais_decidee_par_celle_qui_la_demande(client):
+def test_revendication_jamais_decidee_par_celle_qui_la_demande(client, django_capture_on_commit_callbacks):
     ccas = OrganisationFactory(type=TypeOrganisation.CCAS)
     ccas.territoires.set([get_commune("49092")])
-    admin_ccas = membre(ccas, role=Role.ADMIN)
-    structure = StructureFactory(organisation=None, revendiquee_par=ccas, source="france-services")
+    admin_ccas = membre(ccas, role=Role.ADMIN, email="admin@ccas.exemple.fr")
+    departement = OrganisationFactory(type=TypeOrganisation.DEPARTEMENT)
+    departement.territoires.set([Territoire.objects.get(type="departement", code="49")])
+    membre(departement, role=Role.ADMIN, email="admin@49.exemple.fr")
+    service = ServiceFactory(
+        structure=StructureFactory(organisation=None, source="france-services", code_insee="49092")
+    )
+    structure = service.structure
     client.force_login(admin_ccas)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("annuaire:revendiquer", args=[structure.pk]), {"organisation": ccas.pk})
+    assert [m.to for m in mail.outbox] == [["admin@49.exemple.fr"]]  # the département decides, not the CCAS
+    assert "demande à gérer" in mail.outbox[0].body
     assert structure.nom not in client.get(reverse("annuaire:moderation")).content.decode()
 
 
