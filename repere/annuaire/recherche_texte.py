@@ -11,10 +11,12 @@
 Everything is computed in Python and the database only sees `LIKE` patterns on the normalised search text
 (`Service.texte_recherche`, built by `services.calculer_index`): the same behaviour on SQLite and
 PostgreSQL. The vocabulary is read from the published services at most once an hour per deployment (shared
-cache), and held in memory by each process for ten minutes.
+cache), held in memory by each process and refreshed in the background every ten minutes (searches never
+wait for it, except the very first one of a process).
 """
 
 import bisect
+import threading
 import time
 from dataclasses import dataclass
 
@@ -110,19 +112,48 @@ def _lire_vocabulaire() -> list[str]:
     return sorted(m for m in mots if len(m) > 1 and m.isalpha())
 
 
+def _installer(mots: list[str]) -> None:
+    par_longueur: dict[int, list[str]] = {}
+    for mot in mots:
+        par_longueur.setdefault(len(mot), []).append(mot)
+    _memoire["vocabulaire"] = (mots, par_longueur)
+    _memoire["construit"] = time.monotonic()
+    _memoire["corrections"] = {}
+
+
+def _relire_en_arriere_plan() -> None:
+    """Rebuild an expired vocabulary in a thread; searches keep the previous one meanwhile (reading
+    250,000 services takes a second or more: no search waits for it)."""
+
+    def relire():
+        from django.db import connection as connexion_du_fil
+
+        try:
+            mots = cache.get(CLE_CACHE)
+            if mots is None:
+                mots = _lire_vocabulaire()
+                cache.set(CLE_CACHE, mots, DUREE_CACHE_S)
+            _installer(mots)
+        finally:
+            _memoire["relecture"] = False
+            connexion_du_fil.close()
+
+    if not _memoire.get("relecture"):
+        _memoire["relecture"] = True
+        threading.Thread(target=relire, name="vocabulaire-annuaire", daemon=True).start()
+
+
 def vocabulaire() -> tuple[list[str], dict[int, list[str]]]:
-    """The sorted words of the published services, and the same words by length."""
-    if _memoire["vocabulaire"] is None or time.monotonic() - _memoire["construit"] > DUREE_MEMOIRE_S:
+    """The sorted words of the published services, and the same words by length. Built on the first
+    search of a process; afterwards refreshed in the background every ten minutes."""
+    if _memoire["vocabulaire"] is None:
         mots = cache.get(CLE_CACHE)
         if mots is None:
             mots = _lire_vocabulaire()
             cache.set(CLE_CACHE, mots, DUREE_CACHE_S)
-        par_longueur: dict[int, list[str]] = {}
-        for mot in mots:
-            par_longueur.setdefault(len(mot), []).append(mot)
-        _memoire["vocabulaire"] = (mots, par_longueur)
-        _memoire["construit"] = time.monotonic()
-        _memoire["corrections"] = {}
+        _installer(mots)
+    elif time.monotonic() - _memoire["construit"] > DUREE_MEMOIRE_S:
+        _relire_en_arriere_plan()
     return _memoire["vocabulaire"]
 
 
