@@ -31,6 +31,7 @@ from repere.droits.services import (
 from repere.organisations.permissions import ROLES_GESTION, exiger_role
 from repere.utils.api_errors import erreurs_validation
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 # --- public questionnaire ------------------------------------------------------------------------------
 
@@ -189,6 +190,19 @@ def courbe_json(request):
 
 @require_POST
 def recommencer(request):
+    if request.POST.get("confirme") != "oui":
+        return render(
+            request,
+            "_confirmer.html",
+            {
+                "titre": "Effacer toutes vos réponses ?",
+                "message": "Toutes les réponses du questionnaire seront effacées : il faudra tout recommencer.",
+                "action": reverse("droits:recommencer"),
+                "bouton": "Oui, effacer mes réponses",
+                "annuler": reverse("droits:resultats") if q.reponses(request.session) else reverse("droits:accueil"),
+                "annuler_libelle": "Non, garder mes réponses",
+            },
+        )
     q.effacer(request.session)
     messages.success(request, "Vos réponses ont été effacées.")
     return redirect("droits:accueil")
@@ -238,6 +252,7 @@ def _enregistrer_aide(request, form, aide=None):
 
 
 @login_required
+@soumission_unique
 def aide_creer(request):
     organisations = organisations_gerees(user=request.user)
     if not organisations.exists():
