@@ -157,5 +157,5 @@ def test_listes_de_choix_construites_depuis_les_enumerations():
         assert all("_" not in libelle for _, libelle in choix(enumeration))
     assert [v for v, _ in forms.ACTIVITES] == [a.value for a in Activite]
     assert forms.EtapeLogement().fields["statut"].choices == choix(StatutLogement)
-    assert colonnes.STATUTS_LOGEMENT == tuple(s.value for s in StatutLogement)
-    assert colonnes.NIVEAUX_SCOLAIRES == tuple(n.value for n in NiveauScolaire)
+    assert tuple(s.value for s in StatutLogement) == colonnes.STATUTS_LOGEMENT
+    assert tuple(n.value for n in NiveauScolaire) == colonnes.NIVEAUX_SCOLAIRES
