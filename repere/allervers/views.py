@@ -35,6 +35,7 @@ from repere.allervers.permissions import (
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
+from repere.utils.nombres import euros
 from repere.utils.tableurs import reponse_tableur
 
 
@@ -482,7 +483,7 @@ def simuler(request, pk):
         messages.error(request, e.message)
     else:
         messages.success(
-            request, f"Simulation complète enregistrée : {simulation.total_mensuel} € par mois d'aides probables."
+            request, f"Simulation complète enregistrée : {euros(simulation.total_mensuel)} par mois d'aides probables."
         )
     return redirect("allervers:personne", personne.pk)
 
