@@ -615,7 +615,8 @@ def partage_retirer(request, pk, membre_id):
 def orienter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     besoins = request.POST.getlist("besoins") or request.GET.getlist("besoins") or personne.besoins
-    resultats = annuaire.services_proposes(personne=personne, thematiques=besoins) if besoins else []
+    texte = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    resultats = annuaire.services_proposes(personne=personne, thematiques=besoins, texte=texte) if besoins else []
     erreur = None
     if request.method == "POST":
         try:
@@ -631,6 +632,7 @@ def orienter(request, pk):
                     service_id=service_id,
                     besoins=besoins,
                     base_legale=request.POST.get("base_legale", ""),
+                    message=request.POST.get("message", ""),
                 )
         except ErreurMetier as e:
             erreur = e.message
@@ -648,6 +650,10 @@ def orienter(request, pk):
             "besoins": besoins,
             "choix_besoins": list(referentiels.thematiques().items()),
             "bases": BaseLegale.choices,
+            "base_preset": request.POST.get("base_legale")
+            or annuaire.base_legale_preset(personne=personne, organisation=organisation),
+            "texte": texte,
+            "message": request.POST.get("message", ""),
             "erreur": erreur,
         },
     )
