@@ -95,6 +95,23 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
         ("id", "contact", "campagne", "date", "commune", "prestation", "libelle", "certitude", "montant_mensuel"), C
     ),
     "CompteurJour": dict.fromkeys(("id", "campagne", "date", "cle", "n", "montant"), C),
+    # Barometer of obstacles: codes, commune and month only, never linked to a person.
+    "ObstacleRencontre": dict.fromkeys(
+        (
+            "id",
+            "organisation",
+            "campagne",
+            "commune",
+            "mois",
+            "source",
+            "obstacle",
+            "type_non_recours",
+            "organisme",
+            "prestation",
+            "est_demo",
+        ),
+        C,
+    ),
     "Personne": {
         "id": S,
         "organisation": ST,
@@ -266,18 +283,11 @@ def anonymiser_personne(*, personne: Personne, motif: str, par=None) -> Personne
 
 
 def _effacer_orientations(ids: list[int]) -> None:
-    """Right to erasure: the identity copied into the directory's referrals is erased too."""
-    from repere.annuaire.models import Orientation
+    """Right to erasure: the identity copied into the directory's referrals is erased too, by the
+    directory's own service (this module never writes its tables)."""
+    from repere.annuaire.services import effacer_orientations
 
-    Orientation.objects.filter(pk__in=ids, anonymisee_le__isnull=True).update(
-        personne_prenom="",
-        personne_nom="",
-        personne_telephone="",
-        personne_courriel="",
-        personne_commune="",
-        besoins="(effacé à la demande de la personne)",
-        anonymisee_le=timezone.now(),
-    )
+    effacer_orientations(ids=ids)
 
 
 def appliquer_retention(*, aujourdhui: datetime.date | None = None) -> dict:

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from repere.allervers import obstacles as obstacles_ref
 from repere.allervers import referentiels
 from repere.allervers.models import Canal, NoticeInformation, StatutDroit, TypeCampagne
 from repere.allervers.prereperage import LIBELLES_ACTIVITE, LIBELLES_LOGEMENT
@@ -110,6 +111,18 @@ class ContactForm(forms.Form):
         max_length=254,
         required=False,
         widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off", "inputmode": "email"}),
+    )
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles rencontrés",
+        choices=obstacles_ref.OBSTACLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type_non_recours = forms.ChoiceField(
+        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
+    )
+    organisme = forms.ChoiceField(
+        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
     )
     # Pre-screen (optional)
     pr_age = forms.IntegerField(label="Âge", min_value=16, max_value=110, required=False)
@@ -317,6 +330,18 @@ class EntretienForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Visible par vous seul.",
     )
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles rencontrés",
+        choices=obstacles_ref.OBSTACLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type_non_recours = forms.ChoiceField(
+        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
+    )
+    organisme = forms.ChoiceField(
+        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
+    )
 
 
 class EtapeDroitForm(forms.Form):
@@ -325,6 +350,18 @@ class EtapeDroitForm(forms.Form):
     date = forms.DateField(label="Date", widget=DATE, initial=timezone.localdate)
     montant_confirme = forms.DecimalField(label="Montant mensuel confirmé (€)", min_value=0, required=False)
     motif = forms.CharField(label="Motif (refus ou abandon)", max_length=300, required=False)
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles rencontrés",
+        choices=obstacles_ref.OBSTACLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type_non_recours = forms.ChoiceField(
+        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
+    )
+    organisme = forms.ChoiceField(
+        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
+    )
 
 
 class RappelForm(forms.Form):

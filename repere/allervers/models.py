@@ -436,6 +436,30 @@ class DroitAnonymise(models.Model):
         return f"{self._meta.verbose_name} n° {self.pk}"
 
 
+class ObstacleRencontre(models.Model):
+    """An obstacle met on the way to a right, recorded for the barometer without any identity:
+    codes, a commune and a month only (repere/allervers/obstacles.py holds the taxonomy)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    campagne = models.ForeignKey(Campagne, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    commune = models.ForeignKey(
+        "territoires.Territoire", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mois = models.DateField("mois")
+    source = models.CharField("recueilli lors de", max_length=12)
+    obstacle = models.CharField("obstacle", max_length=30)
+    type_non_recours = models.CharField("type de non-recours", max_length=20, blank=True)
+    organisme = models.CharField("organisme concerné", max_length=20, blank=True)
+    prestation = models.CharField("prestation", max_length=60, blank=True)
+    est_demo = models.BooleanField("démo", default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["mois", "organisme", "obstacle"], name="obstacle_barometre")]
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} n° {self.pk}"
+
+
 class CompteurJour(models.Model):
     """Daily counters of a campaign's anonymous contacts, kept up to date in the transaction that
     stores each contact (and rebuilt from the rows by ``manage.py allervers_recalculer_compteurs``):

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from repere.allervers import compteurs, prereperage, referentiels
+from repere.allervers import obstacles as obstacles_ref
 from repere.allervers.journal import instantane, journaliser_ecriture
 from repere.allervers.models import (
     Campagne,
@@ -26,6 +27,7 @@ from repere.allervers.models import (
     Finalite,
     MembreGroupeSuivi,
     NoticeInformation,
+    ObstacleRencontre,
     OrientationPersonne,
     Personne,
     Rappel,
@@ -185,6 +187,9 @@ def enregistrer_contact(
     orientation_proposee: str = "",
     suivi_souhaite: bool = False,
     recontact: dict | None = None,
+    obstacles=(),
+    type_non_recours: str = "",
+    organisme: str = "",
 ) -> tuple[Contact, bool]:
     """Record an anonymous contact. Idempotent on `cle`: a second submission with the same key
     returns the contact already stored, with `cree=False`, and changes nothing.
@@ -234,6 +239,7 @@ def enregistrer_contact(
         raise ErreurMetier("Orientation inconnue.", champ="orientation_proposee")
     commune = commune_de_contact(campagne, commune_code)
     recontact = verifier_recontact(suivi_souhaite=suivi_souhaite, recontact=recontact)
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
 
     resultat = None
     if reponses:
@@ -284,6 +290,16 @@ def enregistrer_contact(
                         for d in resultat["droits"]
                     ]
                 )
+            enregistrer_obstacles(
+                organisation=organisation,
+                campagne=campagne,
+                commune=commune,
+                jour=date,
+                source="contact",
+                obstacles=obstacles,
+                type_non_recours=type_non_recours,
+                organisme=organisme,
+            )
             compteurs.incrementer(
                 campagne_id=campagne.pk,
                 date=date,
@@ -511,13 +527,35 @@ def modifier_personne(*, personne: Personne, par, version: int, **champs) -> Per
 
 
 def ajouter_entretien(
-    *, personne: Personne, par, organisation, date, canal, besoins=(), resume="", note_privee=""
+    *,
+    personne: Personne,
+    par,
+    organisation,
+    date,
+    canal,
+    besoins=(),
+    resume="",
+    note_privee="",
+    obstacles=(),
+    type_non_recours="",
+    organisme="",
 ) -> Entretien:
     if date > timezone.localdate():
         raise ErreurMetier(f"La date de l'entretien ({date:%d/%m/%Y}) est dans le futur.", champ="date")
     connues = referentiels.thematiques()
     if any(b not in connues for b in besoins):
         raise ErreurMetier("Besoin inconnu.", champ="besoins")
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
+    enregistrer_obstacles(
+        organisation=organisation,
+        campagne=personne.campagne,
+        commune=personne.commune,
+        jour=date,
+        source="entretien",
+        obstacles=obstacles,
+        type_non_recours=type_non_recours,
+        organisme=organisme,
+    )
     entretien = Entretien.objects.create(
         personne=personne,
         auteur=par,
@@ -601,6 +639,9 @@ def changer_statut_droit(
     date: datetime.date,
     montant_confirme: Decimal | None = None,
     motif: str = "",
+    obstacles=(),
+    type_non_recours: str = "",
+    organisme: str = "",
 ) -> DroitSuivi:
     if statut not in StatutDroit.values:
         raise ErreurMetier("Étape inconnue.", champ="statut")
@@ -631,6 +672,9 @@ def changer_statut_droit(
         champs.update(cloture_le=date, motif_refus=motif.strip())
     elif statut == StatutDroit.ABANDONNE:
         champs.update(cloture_le=date, motif_refus=motif.strip())
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
+    if obstacles and statut not in (StatutDroit.REFUSE, StatutDroit.ABANDONNE):
+        raise ErreurMetier("Un obstacle s'indique avec un refus ou un abandon.", champ="obstacles")
     avant = instantane(droit, CHAMPS_DROIT)
     n = DroitSuivi.objects.filter(pk=droit.pk, version=version).update(version=F("version") + 1, **champs)
     if n == 0:
@@ -640,6 +684,19 @@ def changer_statut_droit(
             champ="version",
         )
     droit.refresh_from_db()
+    if obstacles:
+        source = "refus" if statut == StatutDroit.REFUSE else "abandon"
+        enregistrer_obstacles(
+            organisation=droit.personne.organisation,
+            campagne=droit.personne.campagne,
+            commune=droit.personne.commune,
+            jour=date,
+            source=source,
+            obstacles=obstacles,
+            type_non_recours=type_non_recours or obstacles_ref.TYPE_PAR_DEFAUT[source],
+            organisme=organisme,
+            prestation=droit.prestation,
+        )
     _toucher(droit.personne, date)
     journaliser_ecriture(
         personne=droit.personne,
@@ -713,3 +770,42 @@ def lier_orientation(*, personne: Personne, par, orientation_id: int) -> Orienta
     _toucher(personne)
     journaliser_ecriture(personne=personne, utilisateur=par, objet="orientation", action="création")
     return lien
+
+
+# --- Obstacles (barometer) ------------------------------------------------------------------------------
+
+
+def _valider_obstacles(obstacles, type_non_recours: str, organisme: str) -> list[str]:
+    obstacles = list(dict.fromkeys(o for o in obstacles if o))
+    inconnus = [o for o in obstacles if o not in obstacles_ref.OBSTACLES_CODES]
+    if inconnus:
+        raise ErreurMetier("Obstacle inconnu : " + ", ".join(inconnus) + ".", champ="obstacles")
+    if type_non_recours and type_non_recours not in obstacles_ref.TYPES_NON_RECOURS_CODES:
+        raise ErreurMetier(f"Type de non-recours inconnu : {type_non_recours}.", champ="type_non_recours")
+    if organisme and organisme not in obstacles_ref.ORGANISMES_CODES:
+        raise ErreurMetier(f"Organisme inconnu : {organisme}.", champ="organisme")
+    return obstacles
+
+
+def enregistrer_obstacles(
+    *, organisation, campagne, commune, jour, source, obstacles, type_non_recours="", organisme="", prestation=""
+) -> list[ObstacleRencontre]:
+    """One anonymous row per obstacle (codes, commune, month): what the barometer counts."""
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
+    return ObstacleRencontre.objects.bulk_create(
+        [
+            ObstacleRencontre(
+                organisation=organisation,
+                campagne=campagne,
+                commune=commune,
+                mois=jour.replace(day=1),
+                source=source,
+                obstacle=o,
+                type_non_recours=type_non_recours,
+                organisme=organisme,
+                prestation=prestation[:60],
+                est_demo=bool(campagne and campagne.est_demo),
+            )
+            for o in obstacles
+        ]
+    )

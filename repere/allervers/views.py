@@ -32,10 +32,12 @@ from repere.allervers.permissions import (
     peut_saisir_dans,
     role_dans_campagne,
 )
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
 from repere.utils.nombres import euros
+from repere.utils.soumission import soumission_unique
 from repere.utils.tableurs import reponse_tableur
 
 
@@ -105,6 +107,7 @@ def accueil(request):
 
 
 @login_required
+@soumission_unique
 def notice_creer(request):
     form = forms.NoticeForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
@@ -121,6 +124,7 @@ def notice_creer(request):
 
 
 @login_required
+@soumission_unique
 def campagne_creer(request):
     form = forms.CampagneForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
@@ -247,6 +251,9 @@ def saisie(request, pk):
                 orientation_proposee=d["orientation_proposee"],
                 suivi_souhaite=d["suivi_souhaite"],
                 recontact=form.recontact(),
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             _erreur(form, e)
@@ -307,17 +314,20 @@ def service_worker(request):
 
 
 @login_required
+@donnees_personnelles
 def personnes(request):
     if not organisations_donnees_personnelles(request.user):
         raise Http404
     qs = personnes_visibles(request.user).select_related("organisation", "referent")
-    q = request.GET.get("q", "").strip()
+    # The searched name travels in the POST body, never in the URL (nor the access log)
+    q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     if q:
         qs = qs.filter(nom__icontains=q) | qs.filter(prenom__icontains=q)
     return render(request, "allervers/personnes.html", {"personnes": qs[:200], "q": q})
 
 
 @login_required
+@soumission_unique
 def personne_creer(request):
     if not organisations_donnees_personnelles(request.user):
         raise Http404
@@ -369,6 +379,7 @@ def personne_creer(request):
 
 
 @login_required
+@donnees_personnelles
 def personne(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(personne=personne, utilisateur=request.user, quoi="fiche", organisation=organisation)
@@ -402,6 +413,7 @@ def personne(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def personne_modifier(request, pk):
     personne, organisation = _personne_visible(request, pk)
     initial = {c: getattr(personne, c) for c in ("prenom", "nom", "date_naissance", "telephone", "email", "adresse")}
@@ -434,6 +446,7 @@ def personne_modifier(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def menage(request, pk):
     from repere.allervers.simulation import formulaire_depuis_menage, menage_depuis_formulaire
 
@@ -442,6 +455,8 @@ def menage(request, pk):
     initial["version"] = personne.version
     form = forms.MenageForm(request.POST or None, initial=initial)
     conflit = False
+    if request.method != "POST":
+        acces.journaliser_lecture(personne=personne, utilisateur=request.user, quoi="foyer", organisation=organisation)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -489,6 +504,7 @@ def simuler(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def simulation(request, pk, simulation_id):
     personne, organisation = _personne_visible(request, pk)
     sim = get_object_or_404(personne.simulations, pk=simulation_id)
@@ -513,6 +529,9 @@ def droit_etape(request, pk, droit_id):
                 date=d["date"],
                 montant_confirme=d["montant_confirme"],
                 motif=d["motif"],
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             messages.error(request, f"{droit.libelle} : {e.message}")
@@ -546,6 +565,7 @@ def _appliquer_formulaire(request, form, *, action, succes, echec: str) -> None:
 
 @login_required
 @require_POST
+@soumission_unique
 def entretien_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     _appliquer_formulaire(
@@ -562,6 +582,7 @@ def entretien_ajouter(request, pk):
 
 @login_required
 @require_POST
+@soumission_unique
 def rappel_ajouter(request, pk):
     personne, _organisation = _personne_visible(request, pk)
     _appliquer_formulaire(
@@ -584,6 +605,7 @@ def rappel_fait(request, pk, rappel_id):
 
 @login_required
 @require_POST
+@soumission_unique
 def partage_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
@@ -612,6 +634,8 @@ def partage_retirer(request, pk, membre_id):
 
 
 @login_required
+@donnees_personnelles
+@soumission_unique
 def orienter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     besoins = request.POST.getlist("besoins") or request.GET.getlist("besoins") or personne.besoins
@@ -663,12 +687,13 @@ def orienter(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def export_json(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(
         personne=personne, utilisateur=request.user, quoi="droit d'accès (JSON)", organisation=organisation
     )
-    donnees = acces.donnees_de(personne=personne)
+    donnees = acces.donnees_de(personne=personne, lecteur=request.user)
     reponse = HttpResponse(
         json.dumps(donnees, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -678,17 +703,21 @@ def export_json(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def export_imprimable(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(
         personne=personne, utilisateur=request.user, quoi="droit d'accès (imprimable)", organisation=organisation
     )
     return render(
-        request, "allervers/acces.html", {"personne": personne, "donnees": acces.donnees_de(personne=personne)}
+        request,
+        "allervers/acces.html",
+        {"personne": personne, "donnees": acces.donnees_de(personne=personne, lecteur=request.user)},
     )
 
 
 @login_required
+@donnees_personnelles
 def effacer(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
@@ -709,6 +738,7 @@ def effacer(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def journal(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:

@@ -11,8 +11,10 @@ from repere.depistage import fichiers, modele, selectors, services
 from repere.depistage.colonnes import COLONNES
 from repere.depistage.forms import DepistageForm
 from repere.depistage.models import Depistage, Statut
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisation_requise
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 
 def accueil(request):
@@ -45,6 +47,7 @@ def modele_fichier(request, format):
 
 
 @organisation_requise(ROLES_DONNEES_PERSONNELLES)
+@soumission_unique(taille_max=fichiers.taille_max_octets)
 def organisation(request, organisation_id):
     taille_max = fichiers.taille_max_octets()
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > taille_max + 1024 * 1024:
@@ -118,6 +121,7 @@ _FICHIERS = {
 
 
 @organisation_requise(ROLES_DONNEES_PERSONNELLES)
+@donnees_personnelles
 def telecharger(request, organisation_id, pk, quoi):
     depistage = _depistage(request, pk)
     if quoi not in _FICHIERS or depistage.statut != Statut.TERMINE:

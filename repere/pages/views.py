@@ -1,3 +1,4 @@
+import secrets
 from functools import cache
 from pathlib import Path
 
@@ -49,6 +50,20 @@ def favicon(request):
     return HttpResponse(_favicon(), content_type="image/x-icon")
 
 
+def securite(request):
+    return render(
+        request,
+        "pages/securite.html",
+        {
+            "CONTACT_SECURITE": settings.REPERE_CONTACT_SECURITE,
+            "conservation_allervers": settings.REPERE_ALLERVERS_CONSERVATION_JOURS,
+            "preavis_allervers": settings.REPERE_ALLERVERS_PREAVIS_JOURS,
+            "conservation_depistage": settings.DEPISTAGE_CONSERVATION_JOURS,
+            "conservation_journal": settings.REPERE_ALLERVERS_JOURNAL_JOURS,
+        },
+    )
+
+
 def _erreur(request, status, titre, message):
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
@@ -77,8 +92,17 @@ def erreur_404(request, exception=None):
 
 @requires_csrf_token
 def erreur_500(request):
+    # The reference is logged and e-mailed with the error (repere.exploitation.journaux), so that a user can quote it.
+    request.reference_erreur = secrets.token_hex(4).upper()
+    if settings.ADMINS:
+        suite = "L'équipe technique a été prévenue par e-mail"
+    else:
+        suite = "L'erreur est enregistrée dans le journal du serveur ; signalez-la à l'organisme qui exploite ce site"
     return _erreur(
-        request, 500, "Erreur du serveur", "Une erreur inattendue s'est produite. L'équipe technique a été prévenue."
+        request,
+        500,
+        "Erreur du serveur",
+        f"Une erreur inattendue s'est produite. {suite} (référence {request.reference_erreur}).",
     )
 
 

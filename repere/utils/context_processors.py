@@ -10,6 +10,7 @@ PILIERS = [
     ("Aller-vers", "allervers:accueil", True),
     ("Repérage par fichier", "depistage:accueil", False),
     ("Observatoire", "observatoire:accueil", False),
+    ("Pilotage", "pilotage:accueil", True),
 ]
 
 

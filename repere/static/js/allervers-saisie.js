@@ -27,6 +27,7 @@
         prenom: fd.get("recontact_prenom") || "", telephone: fd.get("recontact_telephone") || "",
         courriel: fd.get("recontact_courriel") || "", accord: fd.get("recontact_accord") === "on",
       } : {},
+      obstacles: fd.getAll("obstacles"), type_non_recours: fd.get("type_non_recours") || "", organisme: fd.get("organisme") || "",
     };
   }
 
