@@ -31,6 +31,7 @@ def verifier(page) -> None:
 def test_de_l_accueil_au_recapitulatif_en_passant_par_ou_faire_ces_demarches(live_server, page_mobile):
     page = page_mobile
     page.set_default_timeout(30_000)
+    page.set_default_navigation_timeout(120_000)
     ServiceFactory(
         nom="Accueil sur rendez-vous",
         structure=StructureFactory(
@@ -126,6 +127,7 @@ ROLES = {
 def test_chaque_role_arrive_sur_son_travail_sans_lien_mort(live_server, page_mobile):
     page = page_mobile
     page.set_default_timeout(30_000)
+    page.set_default_navigation_timeout(120_000)
     charger_organisations()
     for compte, titre in ROLES.items():
         page.context.clear_cookies()

@@ -197,7 +197,7 @@ def test_les_emails_en_texte_brut_ne_sont_pas_echappes(django_capture_on_commit_
 
 def test_territoires_choisis_par_leur_nom_et_affiches_par_leur_nom(client):
     org = OrganisationFactory()
-    client.force_login(membre(org, Role.ADMIN))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
     r = client.post(
         f"/organisations/{org.pk}/modifier/",
         {"nom": "CCAS", "type": "ccas", "territoires": "Chemillé-en-Anjou\nMauges Communauté\nMaine-et-Loire"},
