@@ -46,6 +46,7 @@ def _remplir_contact(page, *, suivi=False, prereperage=False):
 @pytest.mark.django_db(transaction=True)
 def test_parcours_telephone(page_mobile, live_server, client):
     page = page_mobile
+    page.set_default_navigation_timeout(60_000)  # the shared test machine is slow under load
     org = OrganisationFactory(nom="CCAS test")
     pro = membre(org, Role.PROFESSIONNEL)
     c = campagne(organisation=org, equipe=[pro], nom="Porte-à-porte navigateur")
