@@ -14,14 +14,54 @@ def origine(personne: Personne) -> str:
     return f"allervers:{personne.pk}"
 
 
-def services_proposes(*, personne: Personne, thematiques: list[str], limite: int = 30):
+def services_proposes(*, personne: Personne, thematiques: list[str], texte: str = "", limite: int = 30):
+    """Services of the directory near the person's commune for these needs, nearest first; `texte`
+    (words of the service's or structure's name or description) narrows the list."""
     from repere.annuaire.selectors import Criteres, charger_services, rechercher
 
-    criteres = Criteres(commune=personne.commune, rayon_km=RAYON_KM, thematiques=list(thematiques))
+    criteres = Criteres(
+        commune=personne.commune, rayon_km=RAYON_KM, thematiques=list(thematiques), texte=(texte or "")[:100]
+    )
     return [r for r in charger_services(rechercher(criteres, limite=limite)) if r.service is not None]
 
 
-def orienter(*, personne: Personne, par, organisation, service_id: int, besoins: list[str], base_legale: str):
+MESSAGE_MAX = 2000
+# Public bodies refer people under their public-interest mission; other organisations on consent.
+TYPES_MISSION_PUBLIQUE = {"ccas", "departement", "france_services", "organisme_social", "etat", "collectivite"}
+
+
+def base_legale_preset(*, personne: Personne, organisation) -> str:
+    """The legal basis of a referral, preset from the purpose the person agreed to (the notice read to
+    them states it), else from the kind of organisation that follows them."""
+    from repere.annuaire.models import BaseLegale
+
+    accord = (
+        personne.consentements.filter(finalite=Finalite.SUIVI, retire_le__isnull=True).select_related("notice").first()
+    )
+    texte = (accord.notice.base_legale if accord else "").lower()
+    for indices, base in (
+        (("6.1.e", "intérêt public", "interet public", "mission"), BaseLegale.MISSION_PUBLIQUE),
+        (("6.1.c", "obligation"), BaseLegale.OBLIGATION_LEGALE),
+        (("6.1.f", "légitime", "legitime"), BaseLegale.INTERET_LEGITIME),
+        (("6.1.a", "consentement"), BaseLegale.CONSENTEMENT),
+    ):
+        if any(i in texte for i in indices):
+            return base
+    if getattr(organisation, "type", "") in TYPES_MISSION_PUBLIQUE:
+        return BaseLegale.MISSION_PUBLIQUE
+    return BaseLegale.CONSENTEMENT
+
+
+def orienter(
+    *,
+    personne: Personne,
+    par,
+    organisation,
+    service_id: int,
+    besoins: list[str],
+    base_legale: str,
+    message: str = "",
+):
     from repere.annuaire.models import Service
     from repere.annuaire.services import creer_orientation
 
@@ -37,6 +77,15 @@ def orienter(*, personne: Personne, par, organisation, service_id: int, besoins:
         raise ErreurMetier("L'accord de la personne a été retiré : elle ne peut pas être orientée.", champ="accord")
     if not besoins:
         raise ErreurMetier("Choisissez au moins un besoin motivant l'orientation.", champ="besoins")
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX:
+        raise ErreurMetier(
+            f"Le message à la structure dépasse {MESSAGE_MAX} caractères ({len(message)}) : raccourcissez-le.",
+            champ="message",
+        )
+    motif = "Besoins : " + " ; ".join(referentiels.libelle_thematique(b) for b in besoins)
+    if message:
+        motif += f"\n\nMessage de {organisation} : {message}"
     orientation = creer_orientation(
         emetteur=par,
         organisation_emettrice=organisation,
@@ -48,7 +97,7 @@ def orienter(*, personne: Personne, par, organisation, service_id: int, besoins:
             "courriel": personne.email,
             "commune": personne.commune.nom if personne.commune else "",
         },
-        besoins="Besoins : " + " ; ".join(referentiels.libelle_thematique(b) for b in besoins),
+        besoins=motif,
         consentement={
             "informe_par": str(accord.recueilli_par or par),
             "le": accord.recueilli_le,

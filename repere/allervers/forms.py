@@ -8,7 +8,7 @@ from repere.allervers.prereperage import LIBELLES_ACTIVITE, LIBELLES_LOGEMENT
 from repere.comptes.models import User
 from repere.organisations.models import Organisation
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisations_de
-from repere.territoires.forms import TerritoiresField
+from repere.territoires.forms import TerritoireField, TerritoiresField
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,7 +42,7 @@ class CampagneForm(forms.Form):
     )
     territoires = TerritoiresField(
         label="Territoire (communes ou EPCI)",
-        help_text="Une commune ou un EPCI par ligne : commune:49092 ou epci:200060010.",
+        help_text="Une commune ou une intercommunalité par ligne : tapez son nom, ou utilisez le champ de recherche.",
     )
     secteurs = forms.CharField(
         label="Secteurs (facultatif)",
@@ -199,13 +199,12 @@ class PersonneForm(forms.Form):
     )
     email = forms.EmailField(label="E-mail", required=False)
     adresse = forms.CharField(label="Adresse", max_length=250, required=False)
-    commune = forms.CharField(
-        label="Commune (code INSEE)", max_length=5, required=False, help_text="Reprise du contact si elle est vide."
+    commune = TerritoireField(
+        label="Commune",
+        required=False,
+        help_text="Tapez le nom ou le code postal, puis choisissez dans la liste ; reprise du contact si elle est vide.",
     )
     referent = forms.ModelChoiceField(User.objects.none(), label="Professionnel référent", required=False)
-
-    def clean_commune(self):
-        return _commune(self.cleaned_data.get("commune"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,18 +225,6 @@ class PersonneForm(forms.Form):
         return True
 
 
-def _commune(code: str):
-    from repere.territoires.models import Territoire
-
-    code = (code or "").strip().upper()
-    if not code:
-        return None
-    commune = Territoire.objects.filter(type="commune", code=code).first()
-    if commune is None:
-        raise forms.ValidationError(f"Commune inconnue : {code} (code INSEE à 5 caractères, par exemple 49092).")
-    return commune
-
-
 class IdentiteForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     prenom = forms.CharField(label="Prénom", max_length=100)
@@ -246,7 +233,7 @@ class IdentiteForm(forms.Form):
     telephone = forms.CharField(label="Téléphone", max_length=30, required=False)
     email = forms.EmailField(label="E-mail", required=False)
     adresse = forms.CharField(label="Adresse", max_length=250, required=False)
-    commune = forms.CharField(label="Commune (code INSEE)", max_length=5, required=False)
+    commune = TerritoireField(label="Commune", required=False)
     referent = forms.ModelChoiceField(User.objects.none(), label="Professionnel référent", required=False)
 
     def __init__(self, *args, personne, **kwargs):
@@ -256,9 +243,6 @@ class IdentiteForm(forms.Form):
             memberships__role__in=list(ROLES_DONNEES_PERSONNELLES),
             memberships__is_active=True,
         ).distinct()
-
-    def clean_commune(self):
-        return _commune(self.cleaned_data.get("commune"))
 
 
 ACTIVITES = [
@@ -403,26 +387,18 @@ class PartageForm(forms.Form):
 
 class IndicateursForm(forms.Form):
     campagne = forms.ModelChoiceField(None, label="Campagne", required=False, empty_label="Toutes mes campagnes")
-    territoire = forms.CharField(label="Territoire (code commune ou EPCI)", required=False, max_length=12)
+    territoire = TerritoireField(
+        label="Territoire",
+        types=("commune", "epci", "departement"),
+        required=False,
+        help_text="Une commune, une intercommunalité ou un département : tapez son nom puis choisissez dans la liste.",
+    )
     du = forms.DateField(label="Du", widget=DATE, required=False)
     au = forms.DateField(label="Au", widget=DATE, required=False)
 
     def __init__(self, *args, campagnes, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["campagne"].queryset = campagnes
-
-    def clean_territoire(self):
-        from repere.territoires.models import Territoire
-
-        code = (self.cleaned_data.get("territoire") or "").strip()
-        if not code:
-            return None
-        t = Territoire.objects.filter(code=code, type__in=["commune", "epci", "departement"]).order_by("type").first()
-        if t is None:
-            raise forms.ValidationError(
-                f"Territoire inconnu : {code} (code INSEE de commune, SIREN d'EPCI ou département)."
-            )
-        return t
 
     def clean(self):
         d = super().clean()

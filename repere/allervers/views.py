@@ -36,6 +36,7 @@ from repere.journal.vues import donnees_personnelles
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
+from repere.utils.nombres import euros
 from repere.utils.soumission import soumission_unique
 from repere.utils.tableurs import reponse_tableur
 
@@ -497,7 +498,7 @@ def simuler(request, pk):
         messages.error(request, e.message)
     else:
         messages.success(
-            request, f"Simulation complète enregistrée : {simulation.total_mensuel} € par mois d'aides probables."
+            request, f"Simulation complète enregistrée : {euros(simulation.total_mensuel)} par mois d'aides probables."
         )
     return redirect("allervers:personne", personne.pk)
 
@@ -638,7 +639,8 @@ def partage_retirer(request, pk, membre_id):
 def orienter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     besoins = request.POST.getlist("besoins") or request.GET.getlist("besoins") or personne.besoins
-    resultats = annuaire.services_proposes(personne=personne, thematiques=besoins) if besoins else []
+    texte = (request.POST.get("q") or request.GET.get("q") or "").strip()
+    resultats = annuaire.services_proposes(personne=personne, thematiques=besoins, texte=texte) if besoins else []
     erreur = None
     if request.method == "POST":
         try:
@@ -654,6 +656,7 @@ def orienter(request, pk):
                     service_id=service_id,
                     besoins=besoins,
                     base_legale=request.POST.get("base_legale", ""),
+                    message=request.POST.get("message", ""),
                 )
         except ErreurMetier as e:
             erreur = e.message
@@ -671,6 +674,10 @@ def orienter(request, pk):
             "besoins": besoins,
             "choix_besoins": list(referentiels.thematiques().items()),
             "bases": BaseLegale.choices,
+            "base_preset": request.POST.get("base_legale")
+            or annuaire.base_legale_preset(personne=personne, organisation=organisation),
+            "texte": texte,
+            "message": request.POST.get("message", ""),
             "erreur": erreur,
         },
     )

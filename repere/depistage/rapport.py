@@ -164,7 +164,7 @@ renseignez les montants perçus (colonnes « percu_… »).</p></div>"""
         for c, v in communes[:100]
     )
     libelles_tranches = [
-        "0 €" if haut == 0 else (f"plus de {bas:.0f} €" if haut is None else f"{bas:.0f} à {haut:.0f} €")
+        "0 €" if haut == 0 else (f"plus de {_euros(bas)}" if haut is None else f"{_euros(bas)} à {_euros(haut)}")
         for bas, haut in TRANCHES
     ]
     lignes_tranches = "".join(

@@ -4,6 +4,7 @@ from django import forms
 
 from repere.droits.menage import Activite, NiveauScolaire, StatutLogement, choix
 from repere.droits.models import AideLocale, Composition
+from repere.territoires.forms import TerritoireField
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import autocompleter
 from repere.utils.text import normalise
@@ -229,10 +230,11 @@ class AideLocaleForm(forms.Form):
     organisation = forms.ModelChoiceField(queryset=None, label="Organisation")
     nom = forms.CharField(max_length=200)
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    territoire = forms.CharField(
+    territoire = TerritoireField(
         label="Territoire où l'aide s'applique",
-        help_text="Sous la forme commune:49092, epci:200060010, departement:49 ou region:52.",
-        max_length=40,
+        types=(TypeTerritoire.COMMUNE, TypeTerritoire.EPCI, TypeTerritoire.DEPARTEMENT, TypeTerritoire.REGION),
+        help_text="Une commune, une intercommunalité, un département ou une région : tapez son nom puis "
+        "choisissez dans la liste.",
     )
     age_min = forms.IntegerField(label="Âge minimum du demandeur", min_value=0, max_value=120, required=False)
     age_max = forms.IntegerField(label="Âge maximum du demandeur", min_value=0, max_value=120, required=False)
@@ -278,21 +280,12 @@ class AideLocaleForm(forms.Form):
             for c in CODES_PRESTATION_REQUISE
         ]
 
-    def clean_territoire(self):
-        texte = self.cleaned_data["territoire"].strip()
-        if ":" not in texte:
-            raise forms.ValidationError("Indiquez le type et le code, par exemple commune:49092 ou departement:49.")
-        type_, code = (x.strip() for x in texte.split(":", 1))
-        if not Territoire.objects.filter(type=type_, code=code).exists():
-            raise forms.ValidationError(f"Territoire inconnu : {texte}.")
-        return f"{type_}:{code}"
-
     def donnees(self):
         """Cleaned data -> the exchange schema (same validation as the import)."""
         from repere.droits.aides_locales import AideLocaleDonnees
 
         d = self.cleaned_data
-        type_, code = d["territoire"].split(":", 1)
+        type_, code = d["territoire"].type, d["territoire"].code
         return AideLocaleDonnees.model_validate(
             {
                 "nom": d["nom"],
@@ -327,7 +320,7 @@ class AideLocaleForm(forms.Form):
             "organisation": aide.organisation_id,
             "nom": aide.nom,
             "description": aide.description,
-            "territoire": f"{aide.territoire.type}:{aide.territoire.code}",
+            "territoire": aide.territoire,
             "age_min": aide.age_min,
             "age_max": aide.age_max,
             "composition": aide.composition,

@@ -7,50 +7,184 @@ from repere.territoires.models import Territoire, TypeTerritoire
 _SEPARATEURS = re.compile(r"[\s,;]+")
 
 
-class TerritoiresField(forms.CharField):
-    """A list of territories typed as `type:code` tokens (one per line), or bare codes.
+_JETON = re.compile(
+    r"(?:(?:commune|epci|departement|region|commune_deleguee|commune_associee|arrondissement):[0-9AB]+|\d{9}|[0-9AB]{5}|[0-9AB]{2,3})",
+    re.IGNORECASE,
+)
+TOUS_LES_TYPES = (TypeTerritoire.COMMUNE, TypeTerritoire.EPCI, TypeTerritoire.DEPARTEMENT, TypeTerritoire.REGION)
 
-    A bare code of 5 characters is a commune, 9 digits an EPCI (SIREN), 2 or 3 characters a
-    département; régions need `region:52`. The page's autocomplete fills tokens in.
-    """
+
+class TerritoiresField(forms.CharField):
+    """A list of territories, one per line, each typed by its name (« Chemillé-en-Anjou », « Mauges
+    Communauté », « Maine-et-Loire ») or chosen in the page's autocomplete; `type:code` tokens (what the
+    autocomplete fills in) and bare codes are accepted too. Shown back by name."""
 
     widget = forms.Textarea(attrs={"rows": 3})
 
     def __init__(self, **kwargs):
         kwargs.setdefault(
             "help_text",
-            "Un territoire par ligne, sous la forme commune:49092, epci:200060010, departement:49 ou region:52. "
-            "Utilisez le champ de recherche ci-dessous pour les trouver par leur nom.",
+            "Un territoire par ligne : tapez son nom (commune, intercommunalité, département ou région) ou "
+            "utilisez le champ de recherche pour le trouver.",
         )
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
+        from repere.territoires.api import libelle
+
         if isinstance(value, str) or value is None:
             return value
-        return "\n".join(f"{t.type}:{t.code}" for t in value)
+        return "\n".join(libelle(t) for t in value)
 
     def to_python(self, value):
         texte = super().to_python(value) or ""
-        territoires, inconnus = [], []
-        for jeton in _SEPARATEURS.split(texte.strip()):
-            if not jeton:
+        territoires, erreurs = [], []
+        for ligne in re.split(r"[\n;]+", texte):
+            ligne = ligne.strip()
+            if not ligne:
                 continue
-            if ":" in jeton:
-                type_, code = jeton.split(":", 1)
-            elif jeton.isdigit() and len(jeton) == 9:
-                type_, code = TypeTerritoire.EPCI, jeton
-            elif len(jeton) == 5:
-                type_, code = TypeTerritoire.COMMUNE, jeton.upper()
-            elif len(jeton) in (2, 3):
-                type_, code = TypeTerritoire.DEPARTEMENT, jeton.upper()
+            jetons = [j for j in _SEPARATEURS.split(ligne) if j]
+            if all(_JETON.fullmatch(j) for j in jetons):
+                trouves = [self._par_code(j, erreurs) for j in jetons]
             else:
-                inconnus.append(jeton)
-                continue
-            territoire = Territoire.objects.filter(type=type_, code=code).first()
-            if territoire is None:
-                inconnus.append(jeton)
-            elif territoire not in territoires:
-                territoires.append(territoire)
-        if inconnus:
-            raise forms.ValidationError(f"Territoire inconnu : {', '.join(inconnus)}.")
+                try:
+                    trouves = [trouver_territoire(ligne, types=TOUS_LES_TYPES)]
+                except forms.ValidationError as e:
+                    erreurs.extend(e.messages)
+                    continue
+            for t in trouves:
+                if t is not None and t not in territoires:
+                    territoires.append(t)
+        if erreurs:
+            raise forms.ValidationError(erreurs)
         return territoires
+
+    @staticmethod
+    def _par_code(jeton: str, erreurs: list) -> Territoire | None:
+        if ":" in jeton:
+            type_, code = jeton.split(":", 1)
+            type_, code = type_.lower(), code.upper()
+        elif jeton.isdigit() and len(jeton) == 9:
+            type_, code = TypeTerritoire.EPCI, jeton
+        elif len(jeton) == 5:
+            type_, code = TypeTerritoire.COMMUNE, jeton.upper()
+        else:
+            type_, code = TypeTerritoire.DEPARTEMENT, jeton.upper()
+        territoire = Territoire.objects.filter(type=type_, code=code).first()
+        if territoire is None:
+            erreurs.append(f"Territoire inconnu : {jeton}.")
+        return territoire
+
+
+# -- Pickers: a territory typed by its name, chosen in the autocomplete -------------------------------------
+
+# what the list shows after a name: « (49120) », « — EPCI », « (49) — département », « — commune déléguée »
+_SUFFIXE_LIBELLE = re.compile(r"\s*(?:—[^—()]*|\([^()]*\))\s*$")
+
+
+def trouver_territoire(texte: str, *, types, code: str = "") -> Territoire:
+    """The territory meant by what was typed: the code chosen in the list when the text still matches it,
+    else a code typed by hand, else the name (one clear match). French message naming the value otherwise."""
+    from repere.territoires.api import libelle
+    from repere.territoires.selectors import autocompleter
+    from repere.utils.text import normalise
+
+    texte = (texte or "").strip()
+    if code:
+        t = Territoire.objects.filter(type__in=types, code=code.strip().upper()).first()
+        if t is not None and (not texte or normalise(texte) in (normalise(t.nom), normalise(libelle(t)))):
+            return t
+    compact = texte.replace(" ", "").upper()
+    if ":" in compact:
+        type_, _, valeur = compact.partition(":")
+        t = Territoire.objects.filter(type=type_.lower(), code=valeur, type__in=types).first()
+        if t is not None:
+            return t
+    if compact.isdigit() or (len(compact) in (2, 3) and compact[:2].isdigit()):
+        t = Territoire.objects.filter(type__in=types, code=compact).order_by("type").first()
+        if t is not None:
+            return t
+    cherches = list(types)
+    if TypeTerritoire.COMMUNE in cherches:  # « Chemillé », commune déléguée, means Chemillé-en-Anjou
+        cherches += [TypeTerritoire.COMMUNE_DELEGUEE, TypeTerritoire.COMMUNE_ASSOCIEE]
+    nom = _SUFFIXE_LIBELLE.sub("", _SUFFIXE_LIBELLE.sub("", texte)).strip() or texte
+    trouves = autocompleter(q=nom, types=cherches, limite=8)
+    exacts = [t for t in trouves if normalise(t.nom) == normalise(texte) or normalise(libelle(t)) == normalise(texte)]
+    exacts = list(dict.fromkeys(_commune_actuelle(t) for t in exacts))
+    trouves = list(dict.fromkeys(_commune_actuelle(t) for t in trouves))
+    if len(exacts) == 1 or (len(trouves) == 1 and not exacts):
+        return (exacts or trouves)[0]
+    if not trouves:
+        quoi = "Aucune commune" if list(types) == [TypeTerritoire.COMMUNE] else "Aucun territoire"
+        raise forms.ValidationError(f"{quoi} ne correspond à « {texte[:80]} » : vérifiez l'orthographe.")
+    noms = ", ".join(libelle(t) for t in (exacts or trouves)[:5])
+    raise forms.ValidationError(
+        f"Plusieurs territoires correspondent à « {texte[:80]} » ({noms}) : choisissez dans la liste."
+    )
+
+
+def _commune_actuelle(t: Territoire) -> Territoire:
+    if t.type in (TypeTerritoire.COMMUNE_DELEGUEE, TypeTerritoire.COMMUNE_ASSOCIEE) and t.commune_parente_id:
+        return t.commune_parente
+    return t
+
+
+class TerritoireAutocomplete(forms.TextInput):
+    """A text input with the territory autocomplete (static/js/autocomplete.js); the code of the territory
+    chosen in the list goes into the hidden input ``<name>_code``. Without JavaScript, the name typed is
+    enough (see ``trouver_territoire``)."""
+
+    template_name = "territoires/widgets/autocomplete.html"
+
+    def __init__(self, *, types, attrs=None):
+        self.types = list(types)
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        from repere.territoires.api import libelle
+
+        if isinstance(value, Territoire):
+            return libelle(value)
+        if isinstance(value, tuple):
+            return value[0]
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        return (data.get(name, ""), data.get(f"{name}_code", ""))
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        contexte = super().get_context(name, value, attrs)
+        code = value.code if isinstance(value, Territoire) else (value[1] if isinstance(value, tuple) else "")
+        contexte["widget"].update(code=code, types=",".join(self.types), url=reverse("api:recherche"))
+        return contexte
+
+
+class TerritoireField(forms.Field):
+    """One territory (a commune by default), chosen by its name; cleaned to a ``Territoire``."""
+
+    def __init__(self, *, types=(TypeTerritoire.COMMUNE,), **kwargs):
+        self.types = list(types)
+        kwargs.setdefault("widget", TerritoireAutocomplete(types=self.types))
+        kwargs.setdefault("help_text", "Tapez le nom ou le code postal, puis choisissez dans la liste.")
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, str) and value and not isinstance(value, tuple):
+            t = Territoire.objects.filter(type__in=self.types, code=value).first()
+            return t or value
+        if isinstance(value, int):
+            return Territoire.objects.filter(pk=value).first()
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, Territoire):
+            return value
+        texte, code = value if isinstance(value, tuple) else (value or "", "")
+        if not (texte or "").strip():
+            return None
+        return trouver_territoire(texte, types=self.types, code=code)

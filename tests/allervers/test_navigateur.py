@@ -46,6 +46,7 @@ def _remplir_contact(page, *, suivi=False, prereperage=False):
 @pytest.mark.django_db(transaction=True)
 def test_parcours_telephone(page_mobile, live_server, client):
     page = page_mobile
+    page.set_default_navigation_timeout(60_000)  # the shared test machine is slow under load
     org = OrganisationFactory(nom="CCAS test")
     pro = membre(org, Role.PROFESSIONNEL)
     c = campagne(organisation=org, equipe=[pro], nom="Porte-à-porte navigateur")
@@ -57,13 +58,21 @@ def test_parcours_telephone(page_mobile, live_server, client):
 
     # 1. Online contact with the quick pre-screen.
     page.goto(f"{live_server.url}/aller-vers/campagnes/{c.pk}/saisie/")
+    # phone-first: a compact header, « Enregistrer » within reach without scrolling
+    assert page.locator("header.entete").bounding_box()["height"] <= 180
+    bouton = page.get_by_role("button", name="Enregistrer le contact").bounding_box()
+    assert bouton["y"] + bouton["height"] <= 844
     _remplir_contact(page, suivi=True, prereperage=True)
+    position = page.evaluate("window.scrollY")
     page.get_by_role("button", name="Voir les droits probables").click()
     expect(page.locator("#resultat-prereperage")).to_contain_text("Aide au logement", timeout=30_000)
     expect(page.locator("#resultat-prereperage")).to_contain_text("à confirmer")
     page.get_by_role("button", name="Enregistrer le contact").click()
     expect(page.locator("#file-attente")).to_contain_text("1 contact envoyé", timeout=30_000)
     assert Contact.objects.count() == 1
+    # the page stays where it was, the confirmation is read next to the button
+    assert abs(page.evaluate("window.scrollY") - position) < 50
+    expect(page.locator("#statut-envoi")).to_contain_text("Contact enregistré")
     # The service worker has cached the capture page.
     expect(page.locator("#form-contact")).to_have_attribute("data-hors-ligne", "pret", timeout=15_000)
 
@@ -127,6 +136,9 @@ def test_parcours_telephone(page_mobile, live_server, client):
     # 7. A right moved to "opened" with its confirmed amount.
     droit = DroitSuivi.objects.filter(personne=personne, prestation="aide_logement").get()
     ligne = page.locator("tr", has=page.get_by_role("rowheader", name=droit.libelle))
+    # one compact table: each right has one « Changer l'étape » action, opened on demand
+    expect(ligne.get_by_label("Étape")).to_be_hidden()
+    ligne.get_by_text("Changer l'étape").click()
     ligne.get_by_label("Étape").select_option("ouvert")
     ligne.get_by_label("Montant confirmé (€/mois, si ouvert)").fill("321")
     ligne.get_by_role("button", name="Enregistrer l'étape").click()

@@ -65,3 +65,38 @@ def test_orientation_sans_besoin_refusee(client):
     client.force_login(pro)
     r = client.post(reverse("allervers:orienter", args=[p.pk]), {"service": service.pk, "base_legale": "consentement"})
     assert r.status_code == 200 and not Orientation.objects.exists()
+
+
+def test_orientation_service_cherche_base_legale_prereglee_et_message(client):
+    org = OrganisationFactory(type="ccas")
+    pro = membre(org, Role.PROFESSIONNEL)
+    epicerie = ServiceFactory(nom="Épicerie solidaire du centre")
+    ServiceFactory(nom="Banque alimentaire")
+    p = services.creer_personne(
+        par=pro,
+        organisation=org,
+        accord=True,
+        notice=NoticeFactory(organisation=org, base_legale="Mission d'intérêt public (art. 6.1.e RGPD)"),
+        prenom="Léa",
+        nom="Martin",
+        commune=chemille(),
+    )
+    client.force_login(pro)
+    url = reverse("allervers:orienter", args=[p.pk])
+    html = client.get(url, {"besoins": ["equipement-et-alimentation--alimentation"], "q": "épicerie"}).content.decode()
+    assert "Épicerie solidaire du centre" in html and "Banque alimentaire" not in html  # searchable picker
+    assert '<option value="mission_publique" selected>' in html  # preset from the purpose agreed to
+    assert "Message à la structure" in html
+    r = client.post(
+        url,
+        {
+            "service": epicerie.pk,
+            "besoins": ["equipement-et-alimentation--alimentation"],
+            "base_legale": "mission_publique",
+            "message": "Disponible le matin ; parle peu le français.",
+        },
+    )
+    assert r.status_code == 302
+    o = Orientation.objects.get()
+    assert o.consentement_base_legale == "mission_publique"
+    assert "Disponible le matin ; parle peu le français." in o.besoins

@@ -246,7 +246,11 @@ def test_modification_concurrente_par_la_page(client):
     p.refresh_from_db()
     assert p.telephone == "0611111111" and p.commune.code == "49092" and p.version == 2
     r = client.post(url, {**base, "version": 2, "commune": "99999"})
-    assert r.status_code == 200 and "Commune inconnue" in r.content.decode()
+    assert r.status_code == 200 and "Aucune commune ne correspond à « 99999 »" in r.content.decode()
+    # a name, not a code: « Chemillé » (commune déléguée) is Chemillé-en-Anjou
+    r = client.post(url, {**base, "version": 2, "commune": "Chemillé", "commune_code": ""})
+    p.refresh_from_db()
+    assert r.status_code == 302 and p.commune.code == "49092" and p.version == 3
 
 
 def test_compteurs_quotidiens_egaux_au_recalcul():

@@ -193,3 +193,35 @@ def test_les_emails_en_texte_brut_ne_sont_pas_echappes(django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         services.inviter(organisation=org, email="a@exemple.fr", role=Role.PROFESSIONNEL, par=None)
     assert "« Maison d'entraide »" in mail.outbox[0].body
+
+
+def test_territoires_choisis_par_leur_nom_et_affiches_par_leur_nom(client):
+    org = OrganisationFactory()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    r = client.post(
+        f"/organisations/{org.pk}/modifier/",
+        {"nom": "CCAS", "type": "ccas", "territoires": "Chemillé-en-Anjou\nMauges Communauté\nMaine-et-Loire"},
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert sorted((t.type, t.code) for t in org.territoires.all()) == [
+        ("commune", "49092"),
+        ("departement", "49"),
+        ("epci", "200060010"),
+    ]
+    html = client.get(f"/organisations/{org.pk}/modifier/").content.decode()
+    assert "Chemillé-en-Anjou (49120)" in html and "commune:49092" not in html
+    # what is shown back is accepted as is
+    r = client.post(
+        f"/organisations/{org.pk}/modifier/",
+        {
+            "nom": "CCAS",
+            "type": "ccas",
+            "territoires": "Chemillé-en-Anjou (49120)\nMauges Communauté — EPCI\nMaine-et-Loire (49) — département",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert org.territoires.count() == 3
+    r = client.post(
+        f"/organisations/{org.pk}/modifier/", {"nom": "CCAS", "type": "ccas", "territoires": "Nullepart-sur-Rien"}
+    )
+    assert r.status_code == 200 and "Aucun territoire ne correspond à « Nullepart-sur-Rien »" in r.content.decode()

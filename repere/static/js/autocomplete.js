@@ -94,6 +94,8 @@
     }
     input.addEventListener("input", function () {
       clearTimeout(minuteur);
+      // the text no longer is the territory chosen: forget its code (the server reads the name then)
+      if (bloc.dataset.valeur && document.getElementById(bloc.dataset.valeur)) document.getElementById(bloc.dataset.valeur).value = "";
       var q = input.value.trim();
       if (q.length < 2) { fermer(); return; }
       minuteur = setTimeout(function () {
