@@ -90,6 +90,13 @@ def charger() -> list[str]:
                 reponses=reponses,
                 orientation_proposee=hasard.choice(["", "ccas", "caf_msa", "france_services"]),
                 suivi_souhaite=i % 4 == 0,
+                recontact={
+                    "prenom": hasard.choice(["Alex", "Morgane", "Yanis", "Louise", "Sam"]) + " (démo)",
+                    "telephone": f"06 00 00 00 {i:02d}",
+                    "accord": True,
+                }
+                if i % 4 == 0
+                else None,
                 # Obstacles for the observatory's barometer (demo campaign, labelled « démo » there too).
                 obstacles=hasard.sample(OBSTACLES_DEMO, hasard.randint(1, 2)) if i % 6 else [],
                 type_non_recours=hasard.choice(

@@ -93,6 +93,25 @@ class ContactForm(forms.Form):
         label="Orientation proposée", choices=referentiels.ORIENTATIONS, required=False
     )
     suivi_souhaite = forms.BooleanField(label="La personne souhaite être recontactée", required=False)
+    # Who to call back: asked only when the person wants to be contacted again (see services.verifier_recontact)
+    recontact_accord = forms.BooleanField(
+        label="La personne a entendu cette phrase et elle est d'accord", required=False
+    )
+    recontact_prenom = forms.CharField(
+        label="Prénom", max_length=100, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    recontact_telephone = forms.CharField(
+        label="Téléphone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+    recontact_courriel = forms.CharField(
+        label="E-mail (si pas de téléphone)",
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off", "inputmode": "email"}),
+    )
     obstacles = forms.MultipleChoiceField(
         label="Obstacles rencontrés",
         choices=obstacles_ref.OBSTACLES,
@@ -123,6 +142,9 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, campagne, communes, **kwargs):
         super().__init__(*args, **kwargs)
+        from repere.allervers.services import phrase_accord_recontact
+
+        self.phrase_accord = phrase_accord_recontact(organisation=campagne.organisation)
         self.fields["commune"].choices = [(c.code, c.nom) for c in communes]
         if len(communes) > 1:
             self.fields["commune"].choices.insert(0, ("", "— choisir —"))
@@ -136,6 +158,15 @@ class ContactForm(forms.Form):
             "appels": "telephone",
         }
         self.fields["canal"].initial = type_canal.get(campagne.type, "autre")
+
+    def recontact(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "prenom": d.get("recontact_prenom", ""),
+            "telephone": d.get("recontact_telephone", ""),
+            "courriel": d.get("recontact_courriel", ""),
+            "accord": d.get("recontact_accord", False),
+        }
 
     def reponses(self) -> dict:
         d = self.cleaned_data

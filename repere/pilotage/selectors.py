@@ -1,0 +1,443 @@
+"""Reads of the steering module: visibility, progress roll-up, the COPIL dashboard, the filtered table.
+
+Progress of an action (one rule, here): 100 % when « réalisé »; otherwise the share of its steps done when
+it has steps; otherwise the progress its team entered (0 when none). An axis or a plan averages its actions,
+each counting once, abandoned actions left out (Decidim's unweighted roll-up).
+« En retard » is computed, never entered: an action not done nor abandoned whose planned end date, or the
+due date of one of its steps not done, is past.
+An indicator is off target when its latest value is behind the straight line from the baseline to the
+target at that date (or, the target date passed, short of the target). The dashboard says it on screen.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from repere.organisations.permissions import ROLES_SAISIE, organisations_de
+from repere.pilotage.models import (
+    LIBELLE_EN_RETARD,
+    STATUTS_CLOS,
+    Action,
+    AxeNational,
+    Etape,
+    Indicateur,
+    LigneBudget,
+    Plan,
+    SensIndicateur,
+    Statut,
+    ValeurIndicateur,
+)
+
+ZERO = Value(Decimal(0), output_field=DecimalField(max_digits=16, decimal_places=2))
+
+
+def aujourdhui() -> date:
+    return timezone.localdate()
+
+
+# ---- visibility -------------------------------------------------------------------------------------------
+
+
+def plans_visibles(user) -> QuerySet[Plan]:
+    """Plans of the user's organisations (any role) — the platform admin sees all of them."""
+    if getattr(user, "is_platform_admin", False):
+        return Plan.objects.all()
+    return Plan.objects.filter(organisation__in=organisations_de(user))
+
+
+def plans_modifiables(user) -> QuerySet[Plan]:
+    """Plans where the user may write: an admin, professional or volunteer of the plan's organisation."""
+    return Plan.objects.filter(organisation__in=organisations_de(user, ROLES_SAISIE))
+
+
+def peut_modifier(user, plan: Plan) -> bool:
+    return organisations_de(user, ROLES_SAISIE).filter(pk=plan.organisation_id).exists()
+
+
+def plans_publies() -> QuerySet[Plan]:
+    return Plan.objects.filter(publie=True).select_related("territoire", "organisation")
+
+
+# ---- actions with their computed figures ------------------------------------------------------------------
+
+
+def _somme_budget(champ: str):
+    return Coalesce(
+        Subquery(
+            LigneBudget.objects.filter(action=OuterRef("pk"))
+            .order_by()
+            .values("action")
+            .annotate(s=Sum(champ))
+            .values("s")[:1],
+            output_field=DecimalField(max_digits=16, decimal_places=2),
+        ),
+        ZERO,
+    )
+
+
+def condition_en_retard(jour: date) -> Q:
+    etape_depassee = Etape.objects.filter(action=OuterRef("pk"), faite=False, echeance__lt=jour)
+    return ~Q(statut__in=STATUTS_CLOS) & (Q(date_fin_prevue__lt=jour) | Exists(etape_depassee))
+
+
+def actions_annotees(qs: QuerySet[Action] | None = None, *, jour: date | None = None, budget=True) -> QuerySet:
+    jour = jour or aujourdhui()
+    qs = Action.objects.all() if qs is None else qs
+    qs = qs.annotate(
+        nb_etapes=Count("etapes", distinct=True),
+        nb_etapes_faites=Count("etapes", filter=Q(etapes__faite=True), distinct=True),
+    ).annotate(
+        avancement=Case(
+            When(statut=Statut.REALISE, then=Value(100)),
+            When(nb_etapes__gt=0, then=F("nb_etapes_faites") * 100 / F("nb_etapes")),
+            default=Coalesce(F("avancement_saisi"), Value(0)),
+            output_field=IntegerField(),
+        ),
+        en_retard=Case(When(condition_en_retard(jour), then=Value(True)), default=Value(False)),
+    )
+    if budget:
+        qs = qs.annotate(prevu=_somme_budget("prevu"), engage=_somme_budget("engage"), paye=_somme_budget("paye"))
+    return qs
+
+
+def statut_affiche(action) -> str:
+    """The status a person reads: « En retard » replaces the entered status when the dates say so."""
+    if getattr(action, "en_retard", False):
+        return f"{LIBELLE_EN_RETARD} ({action.get_statut_display().lower()})"
+    return action.get_statut_display()
+
+
+def action_detaillee(pk: int) -> Action | None:
+    return (
+        actions_annotees(Action.objects.filter(pk=pk))
+        .select_related("plan", "axe", "territoire", "organisation_pilote")
+        .first()
+    )
+
+
+# ---- the filtered table -----------------------------------------------------------------------------------
+
+STATUT_EN_RETARD = "en_retard"
+CHOIX_STATUTS_FILTRE = [(STATUT_EN_RETARD, LIBELLE_EN_RETARD), *Statut.choices]
+
+
+def filtrer_actions(
+    plans: QuerySet[Plan],
+    *,
+    plan: int | None = None,
+    axe_national: int | None = None,
+    statut: str = "",
+    priorite: str = "",
+    territoire: int | None = None,
+    recherche: str = "",
+    jour: date | None = None,
+) -> QuerySet[Action]:
+    """The filtered actions, without their computed figures (count and page them, then ``page_annotee``)."""
+    jour = jour or aujourdhui()
+    qs = Action.objects.filter(plan__in=plans)
+    if plan:
+        qs = qs.filter(plan_id=plan)
+    if axe_national:
+        qs = qs.filter(axe__axe_national_id=axe_national)
+    if statut == STATUT_EN_RETARD:
+        qs = qs.filter(condition_en_retard(jour))
+    elif statut:
+        qs = qs.filter(statut=statut)
+    if priorite:
+        qs = qs.filter(priorite=priorite)
+    if territoire:
+        qs = qs.filter(Q(territoire_id=territoire) | Q(territoire__isnull=True, plan__territoire_id=territoire))
+    if recherche:
+        qs = qs.filter(titre__icontains=recherche)
+    return qs
+
+
+def page_annotee(
+    qs: QuerySet[Action], *, ordre: tuple[str, ...], limite: int, jour: date | None = None
+) -> list[Action]:
+    """The first ``limite`` actions of ``qs`` in ``ordre``, with progress, lateness and budget computed for
+    those rows only."""
+    pks = list(qs.order_by(*ordre).values_list("pk", flat=True)[:limite])
+    rang = {pk: i for i, pk in enumerate(pks)}
+    actions = actions_annotees(Action.objects.filter(pk__in=pks), jour=jour).select_related(
+        "plan", "axe", "territoire", "organisation_pilote"
+    )
+    return sorted(actions, key=lambda a: rang[a.pk])
+
+
+# ---- the COPIL dashboard ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cumul:
+    libelle: str
+    cle: object = None
+    nb_actions: int = 0
+    somme_avancement: int = 0
+    nb_retard: int = 0
+    nb_bloquees: int = 0
+    prevu: Decimal = Decimal(0)
+    engage: Decimal = Decimal(0)
+    paye: Decimal = Decimal(0)
+
+    @property
+    def avancement(self) -> int | None:
+        return round(self.somme_avancement / self.nb_actions) if self.nb_actions else None
+
+    @property
+    def consommation(self) -> float | None:
+        """Share of the planned budget already paid."""
+        return float(self.paye / self.prevu) if self.prevu else None
+
+    def ajouter(self, ligne: dict) -> None:
+        if ligne["statut"] != Statut.ABANDONNE:
+            self.nb_actions += 1
+            self.somme_avancement += ligne["avancement"]
+        self.nb_retard += int(bool(ligne["en_retard"]))
+        self.nb_bloquees += int(ligne["statut"] == Statut.BLOQUE)
+
+
+@dataclass
+class TableauDeBord:
+    jour: date
+    total: Cumul
+    par_plan: list[Cumul]
+    par_axe: list[Cumul]
+    par_territoire: list[Cumul]
+    en_retard: list = field(default_factory=list)
+    bloquees: list = field(default_factory=list)
+    indicateurs_hors_cible: list = field(default_factory=list)
+    nb_indicateurs: int = 0
+
+
+def _budgets_par_action(actions_qs) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    lignes = (
+        LigneBudget.objects.filter(action__in=actions_qs)
+        .order_by()
+        .values("action_id")
+        .annotate(p=Sum("prevu"), e=Sum("engage"), y=Sum("paye"))
+    )
+    return {r["action_id"]: (r["p"] or 0, r["e"] or 0, r["y"] or 0) for r in lignes}
+
+
+def _etapes_par_action(actions_qs, jour: date) -> tuple[dict[int, tuple[int, int]], set[int]]:
+    comptes = (
+        Etape.objects.filter(action__in=actions_qs)
+        .order_by()
+        .values("action_id")
+        .annotate(n=Count("pk"), f=Count("pk", filter=Q(faite=True)))
+    )
+    depassees = set(
+        Etape.objects.filter(action__in=actions_qs, faite=False, echeance__lt=jour).values_list("action_id", flat=True)
+    )
+    return {r["action_id"]: (r["n"], r["f"]) for r in comptes}, depassees
+
+
+def avancement(*, statut: str, nb_etapes: int, nb_faites: int, saisi: int | None) -> int:
+    """The progress rule of the module docstring (the SQL form is in ``actions_annotees``)."""
+    if statut == Statut.REALISE:
+        return 100
+    if nb_etapes:
+        return nb_faites * 100 // nb_etapes
+    return saisi or 0
+
+
+def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_listes: int = 50) -> TableauDeBord:
+    """The COPIL figures in a handful of grouped queries (no per-action subquery): actions, steps, budgets,
+    then indicators."""
+    jour = jour or aujourdhui()
+    actions_qs = Action.objects.filter(plan__in=plans)
+    lignes = list(
+        actions_qs.values(
+            "pk",
+            "titre",
+            "statut",
+            "avancement_saisi",
+            "plan_id",
+            "plan__nom",
+            "axe__axe_national_id",
+            "date_fin_prevue",
+            "territoire__nom",
+            "plan__territoire__nom",
+        )
+    )
+    etapes, depassees = _etapes_par_action(actions_qs, jour)
+    budgets = _budgets_par_action(actions_qs)
+    axes = {a.pk: a for a in AxeNational.objects.all()}
+    total = Cumul("Ensemble")
+    par_plan: dict = {}
+    par_axe: dict = {}
+    par_territoire: dict = {}
+    en_retard, bloquees = [], []
+    for ligne in lignes:
+        n, f = etapes.get(ligne["pk"], (0, 0))
+        ligne["avancement"] = avancement(
+            statut=ligne["statut"], nb_etapes=n, nb_faites=f, saisi=ligne["avancement_saisi"]
+        )
+        fin = ligne["date_fin_prevue"]
+        ligne["en_retard"] = ligne["statut"] not in STATUTS_CLOS and (
+            (fin is not None and fin < jour) or ligne["pk"] in depassees
+        )
+        p, e, y = budgets.get(ligne["pk"], (0, 0, 0))
+        territoire = ligne["territoire__nom"] or ligne["plan__territoire__nom"]
+        axe_id = ligne["axe__axe_national_id"]
+        cumuls = [
+            total,
+            par_plan.setdefault(ligne["plan_id"], Cumul(ligne["plan__nom"], ligne["plan_id"])),
+            par_axe.setdefault(axe_id, Cumul(str(axes[axe_id]) if axe_id in axes else "Hors axe du Pacte", axe_id)),
+            par_territoire.setdefault(territoire, Cumul(territoire, territoire)),
+        ]
+        for c in cumuls:
+            c.ajouter(ligne)
+            c.prevu += p
+            c.engage += e
+            c.paye += y
+        if ligne["en_retard"]:
+            en_retard.append(ligne)
+        elif ligne["statut"] == Statut.BLOQUE:
+            bloquees.append(ligne)
+    en_retard.sort(key=lambda r: r["date_fin_prevue"] or jour)
+    hors_cible, nb_indicateurs = indicateurs_hors_cible(actions_qs, jour=jour)
+    return TableauDeBord(
+        jour=jour,
+        total=total,
+        par_plan=sorted(par_plan.values(), key=lambda c: c.libelle),
+        par_axe=sorted(par_axe.values(), key=lambda c: (c.cle is None, c.libelle)),
+        par_territoire=sorted(par_territoire.values(), key=lambda c: c.libelle),
+        en_retard=en_retard[:limite_listes],
+        bloquees=bloquees[:limite_listes],
+        indicateurs_hors_cible=hors_cible[:limite_listes],
+        nb_indicateurs=nb_indicateurs,
+    )
+
+
+def valeur_attendue(indicateur, jour: date) -> Decimal:
+    """The straight line from the baseline to the target, read at ``jour`` (the target once its date passed)."""
+    duree = (indicateur.date_cible - indicateur.date_initiale).days
+    ecoule = min(max((jour - indicateur.date_initiale).days, 0), duree)
+    part = Decimal(ecoule) / Decimal(duree) if duree > 0 else Decimal(1)
+    return indicateur.valeur_initiale + (indicateur.cible - indicateur.valeur_initiale) * part
+
+
+def est_hors_cible(indicateur, valeur: Decimal, jour_valeur: date) -> bool:
+    attendu = valeur_attendue(indicateur, jour_valeur)
+    if indicateur.sens == SensIndicateur.BAISSE:
+        return valeur > attendu
+    return valeur < attendu
+
+
+def indicateurs_hors_cible(actions_qs, *, jour: date) -> tuple[list, int]:
+    """Today, the latest value kept on each indicator is read; for a report at a past date, the latest value
+    measured on or before that date."""
+    indicateurs = Indicateur.objects.filter(action__in=actions_qs)
+    if jour < aujourdhui():
+        derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
+        indicateurs = indicateurs.annotate(
+            valeur_lue=Subquery(derniere.values("valeur")[:1]), date_lue=Subquery(derniere.values("date")[:1])
+        )
+    else:
+        indicateurs = indicateurs.annotate(valeur_lue=F("derniere_valeur"), date_lue=F("derniere_date"))
+    champs = ["pk", "nom", "unite", "sens", "valeur_initiale", "date_initiale", "cible", "date_cible"]
+    lignes = list(indicateurs.values(*champs, "valeur_lue", "date_lue", "action_id"))
+    hors, nb = [], len(lignes)
+    for ligne in lignes:
+        if ligne["valeur_lue"] is None:
+            continue
+        ind = Indicateur(**{c: ligne[c] for c in champs}, action_id=ligne["action_id"])
+        if est_hors_cible(ind, ligne["valeur_lue"], ligne["date_lue"]):
+            ind.derniere_valeur, ind.derniere_date = ligne["valeur_lue"], ligne["date_lue"]
+            ind.valeur_attendue = valeur_attendue(ind, ligne["date_lue"])
+            hors.append(ind)
+    ids = {i.action_id for i in hors[:200]}
+    titres = dict(Action.objects.filter(pk__in=ids).values_list("pk", "titre"))
+    for i in hors:
+        i.titre_action = titres.get(i.action_id, "")
+    return hors, nb
+
+
+# ---- timeline, comparison, public roadmap ------------------------------------------------------------------
+
+
+def chronologie(actions) -> dict:
+    """Bounds of the Gantt view and, for each action, its offset and width in % of the period."""
+    dates = [d for a in actions for d in (a.date_debut, a.date_fin_prevue) if d]
+    if not dates:
+        return {"debut": None, "fin": None, "lignes": [], "annees": []}
+    debut, fin = min(dates), max(dates)
+    duree = max((fin - debut).days, 1)
+    lignes = []
+    for a in actions:
+        if not (a.date_debut or a.date_fin_prevue):
+            lignes.append({"action": a, "decalage": None, "largeur": None})
+            continue
+        d = a.date_debut or a.date_fin_prevue
+        f = a.date_fin_prevue or a.date_debut
+        lignes.append(
+            {
+                "action": a,
+                "decalage": round(100 * (d - debut).days / duree, 2),
+                "largeur": max(round(100 * (f - d).days / duree, 2), 0.8),
+            }
+        )
+    annees = [
+        {"annee": y, "position": round(100 * (date(y, 1, 1) - debut).days / duree, 2)}
+        for y in range(debut.year + 1, fin.year + 1)
+    ]
+    return {"debut": debut, "fin": fin, "lignes": lignes, "annees": annees}
+
+
+def comparaison_pactes(plans: QuerySet[Plan], *, jour: date | None = None) -> dict:
+    """Local pacts side by side: for each national measure, each plan's actions, progress and budget."""
+    jour = jour or aujourdhui()
+    plans = list(plans.order_by("nom"))
+    actions = list(actions_annotees(Action.objects.filter(plan__in=plans), jour=jour).prefetch_related("mesures"))
+    from repere.pilotage.models import MesureNationale
+
+    mesures = list(MesureNationale.objects.filter(retiree=False).select_related("axe"))
+    grille = {m.pk: {p.pk: [] for p in plans} for m in mesures}
+    for a in actions:
+        for m in a.mesures.all():
+            if m.pk in grille:
+                grille[m.pk][a.plan_id].append(a)
+    lignes = []
+    for m in mesures:
+        cellules = []
+        for p in plans:
+            acts = grille[m.pk][p.pk]
+            vivantes = [a for a in acts if a.statut != Statut.ABANDONNE]
+            cellules.append(
+                {
+                    "actions": acts,
+                    "avancement": round(sum(a.avancement for a in vivantes) / len(vivantes)) if vivantes else None,
+                    "prevu": sum((a.prevu for a in acts), Decimal(0)),
+                    "paye": sum((a.paye for a in acts), Decimal(0)),
+                }
+            )
+        lignes.append({"mesure": m, "cellules": cellules})
+    return {"plans": plans, "lignes": lignes}
+
+
+def feuille_de_route_publique(plan: Plan, *, jour: date | None = None):
+    return (
+        actions_annotees(plan.actions.filter(publique=True), jour=jour)
+        .select_related("axe", "territoire", "organisation_pilote")
+        .order_by("axe__ordre", "pk")
+    )

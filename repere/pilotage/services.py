@@ -1,0 +1,353 @@
+"""Writes of the steering module. Every change of an action leaves a line in its history.
+
+Rules are checked before anything is written and raise ``ValidationError`` with French messages keyed by
+field, so that forms, the API and the spreadsheet import show the same words.
+"""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from repere.pilotage.models import (
+    Action,
+    Axe,
+    Etape,
+    Financeur,
+    Historique,
+    Indicateur,
+    LigneBudget,
+    MesureNationale,
+    Note,
+    Plan,
+    Priorite,
+    Statut,
+    TypeBudget,
+    ValeurIndicateur,
+)
+
+CHAMPS_ACTION = {
+    "titre": "titre",
+    "description": "description",
+    "objectifs": "objectifs",
+    "publics": "publics visés",
+    "territoire": "territoire",
+    "organisation_pilote": "organisation pilote",
+    "pilotes": "pilotes",
+    "partenaires": "partenaires",
+    "statut": "statut",
+    "priorite": "priorité",
+    "date_debut": "date de début",
+    "date_fin_prevue": "date de fin prévue",
+    "avancement_saisi": "avancement saisi",
+    "axe": "axe",
+    "publique": "visible sur la feuille de route publique",
+}
+LONGUEURS = {"titre": 300, "publics": 300, "pilotes": 300}
+
+
+def _texte(valeur) -> str:
+    if valeur is None or valeur == "":
+        return ""
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    if isinstance(valeur, date):
+        return f"{valeur:%d/%m/%Y}"
+    if hasattr(valeur, "get_statut_display"):
+        return str(valeur)
+    return str(valeur)
+
+
+def _libelle_valeur(champ: str, valeur) -> str:
+    if champ == "statut" and valeur:
+        return Statut(valeur).label
+    if champ == "priorite" and valeur:
+        return Priorite(valeur).label
+    return _texte(valeur)
+
+
+def valider_champs_action(champs: dict, *, plan: Plan) -> dict[str, str]:
+    """French messages keyed by field; empty when the values can be written."""
+    erreurs: dict[str, str] = {}
+    if "titre" in champs and not (champs.get("titre") or "").strip():
+        erreurs["titre"] = "Le titre est obligatoire."
+    for champ, maximum in LONGUEURS.items():
+        valeur = champs.get(champ) or ""
+        if len(valeur) > maximum:
+            erreurs[champ] = f"« {CHAMPS_ACTION[champ]} » dépasse {maximum} caractères ({len(valeur)})."
+    if "statut" in champs and champs["statut"] not in Statut.values:
+        erreurs["statut"] = f"Statut inconnu : « {champs['statut']} »."
+    if "priorite" in champs and champs["priorite"] not in Priorite.values:
+        erreurs["priorite"] = f"Priorité inconnue : « {champs['priorite']} »."
+    debut, fin = champs.get("date_debut"), champs.get("date_fin_prevue")
+    if debut and fin and fin < debut:
+        erreurs["date_fin_prevue"] = (
+            f"La date de fin prévue ({fin:%d/%m/%Y}) est avant la date de début ({debut:%d/%m/%Y})."
+        )
+    avancement = champs.get("avancement_saisi")
+    if avancement is not None and not 0 <= avancement <= 100:
+        erreurs["avancement_saisi"] = f"L'avancement doit être entre 0 et 100 % (reçu : {avancement})."
+    axe = champs.get("axe")
+    if axe is not None and axe.plan_id != plan.pk:
+        erreurs["axe"] = f"L'axe « {axe} » n'appartient pas au plan « {plan} »."
+    return erreurs
+
+
+def _journaliser(action: Action, par, objet: str, champ: str = "", avant="", apres="") -> None:
+    Historique.objects.create(
+        action=action, par=par if getattr(par, "pk", None) else None, objet=objet, champ=champ, avant=avant, apres=apres
+    )
+
+
+@transaction.atomic
+def creer_action(*, plan: Plan, par, mesures: list[MesureNationale] | None = None, **champs) -> Action:
+    champs.setdefault("statut", Statut.A_VENIR)
+    champs.setdefault("priorite", Priorite.MOYENNE)
+    erreurs = valider_champs_action({"titre": champs.get("titre", ""), **champs}, plan=plan)
+    if erreurs:
+        raise ValidationError(erreurs)
+    action = Action.objects.create(plan=plan, est_demo=plan.est_demo, **champs)
+    if mesures:
+        action.mesures.set(mesures)
+    _journaliser(action, par, "action", apres=f"Action créée : {action.titre}")
+    return action
+
+
+@transaction.atomic
+def modifier_action(*, action: Action, par, mesures: list[MesureNationale] | None = None, **champs) -> Action:
+    inconnus = set(champs) - set(CHAMPS_ACTION)
+    if inconnus:
+        raise ValidationError({c: f"Champ inconnu : « {c} »." for c in inconnus})
+    etat = {c: getattr(action, c) for c in CHAMPS_ACTION}
+    erreurs = valider_champs_action({**etat, **champs}, plan=action.plan)
+    if erreurs:
+        raise ValidationError(erreurs)
+    changes = []
+    for champ, valeur in champs.items():
+        avant = getattr(action, champ)
+        if avant != valeur:
+            setattr(action, champ, valeur)
+            changes.append((champ, _libelle_valeur(champ, avant), _libelle_valeur(champ, valeur)))
+    if changes:
+        action.save()
+        for champ, avant, apres in changes:
+            _journaliser(action, par, "action", CHAMPS_ACTION[champ], avant, apres)
+    if mesures is not None:
+        avant = sorted(m.code for m in action.mesures.all())
+        apres = sorted(m.code for m in mesures)
+        if avant != apres:
+            action.mesures.set(mesures)
+            _journaliser(action, par, "action", "mesures nationales", ", ".join(avant), ", ".join(apres))
+    return action
+
+
+@transaction.atomic
+def ajouter_etape(*, action: Action, par, titre: str, echeance: date | None = None) -> Etape:
+    if not titre.strip():
+        raise ValidationError({"titre": "Le titre de l'étape est obligatoire."})
+    if len(titre) > 300:
+        raise ValidationError({"titre": f"Le titre de l'étape dépasse 300 caractères ({len(titre)})."})
+    ordre = action.etapes.count()
+    etape = Etape.objects.create(action=action, titre=titre.strip(), echeance=echeance, ordre=ordre)
+    _journaliser(action, par, "étape", apres=f"Étape ajoutée : {etape.titre} ({_texte(echeance) or 'sans échéance'})")
+    return etape
+
+
+@transaction.atomic
+def marquer_etape(*, etape: Etape, par, faite: bool) -> Etape:
+    if etape.faite != faite:
+        etape.faite = faite
+        etape.save(update_fields=["faite"])
+        _journaliser(etape.action, par, "étape", etape.titre, "non faite" if faite else "faite", _faite(faite))
+    return etape
+
+
+def _faite(faite: bool) -> str:
+    return "faite" if faite else "non faite"
+
+
+def _montant(valeur, champ: str, libelle: str, erreurs: dict) -> Decimal:
+    if valeur in (None, ""):
+        return Decimal(0)
+    try:
+        montant = Decimal(str(valeur).replace("\u202f", "").replace(" ", "").replace("€", "").replace(",", "."))
+    except InvalidOperation:
+        erreurs[champ] = f"« {libelle} » n'est pas un montant : « {valeur} »."
+        return Decimal(0)
+    if montant < 0:
+        erreurs[champ] = f"« {libelle} » ne peut pas être négatif ({valeur})."
+    if montant >= Decimal("1e12"):
+        erreurs[champ] = f"« {libelle} » est trop grand ({valeur})."
+    return montant.quantize(Decimal("0.01"))
+
+
+def valider_ligne_budget(*, annee, type, financeur_nom, prevu, engage, paye) -> tuple[dict, dict]:
+    """Check one budget line; return (clean values, French errors keyed by field)."""
+    erreurs: dict[str, str] = {}
+    try:
+        annee_i = int(annee)
+        if not 2000 <= annee_i <= 2100:
+            raise ValueError
+    except (TypeError, ValueError):
+        erreurs["annee"] = f"Année invalide : « {annee} » (attendu : 2024, 2025…)."
+        annee_i = 0
+    if type not in TypeBudget.values:
+        erreurs["type"] = f"Type de budget inconnu : « {type} » (fonctionnement ou investissement)."
+    nom = (financeur_nom or "").strip()
+    if not nom:
+        erreurs["financeur"] = "Le financeur est obligatoire."
+    elif len(nom) > 200:
+        erreurs["financeur"] = "Le nom du financeur dépasse 200 caractères."
+    p = _montant(prevu, "prevu", "prévu", erreurs)
+    e = _montant(engage, "engage", "engagé", erreurs)
+    y = _montant(paye, "paye", "payé", erreurs)
+    if not erreurs:
+        if e > p:
+            erreurs["engage"] = f"L'engagé ({e} €) dépasse le prévu ({p} €) : le budget ne s'additionne pas."
+        elif y > e:
+            erreurs["paye"] = f"Le payé ({y} €) dépasse l'engagé ({e} €) : le budget ne s'additionne pas."
+    return {"annee": annee_i, "type": type, "financeur_nom": nom, "prevu": p, "engage": e, "paye": y}, erreurs
+
+
+def financeur_par_nom(nom: str, *, type_par_defaut: str) -> Financeur:
+    financeur = Financeur.objects.filter(nom__iexact=nom).first()
+    return financeur or Financeur.objects.create(nom=nom, type=type_par_defaut)
+
+
+@transaction.atomic
+def enregistrer_ligne_budget(
+    *, action: Action, par, annee, type, financeur_nom, prevu, engage=0, paye=0, type_financeur="autre"
+) -> LigneBudget:
+    """Create or replace the line (action, year, type, funder)."""
+    valeurs, erreurs = valider_ligne_budget(
+        annee=annee, type=type, financeur_nom=financeur_nom, prevu=prevu, engage=engage, paye=paye
+    )
+    if erreurs:
+        raise ValidationError(erreurs)
+    financeur = financeur_par_nom(valeurs["financeur_nom"], type_par_defaut=type_financeur)
+    ligne, creee = LigneBudget.objects.update_or_create(
+        action=action,
+        annee=valeurs["annee"],
+        type=valeurs["type"],
+        financeur=financeur,
+        defaults={"prevu": valeurs["prevu"], "engage": valeurs["engage"], "paye": valeurs["paye"]},
+    )
+    libelle = f"{ligne.annee} {TypeBudget(ligne.type).label.lower()} — {financeur.nom}"
+    _journaliser(
+        action,
+        par,
+        "budget",
+        libelle,
+        "" if creee else "remplacée",
+        f"prévu {ligne.prevu} €, engagé {ligne.engage} €, payé {ligne.paye} €",
+    )
+    return ligne
+
+
+@transaction.atomic
+def ajouter_indicateur(
+    *, action: Action, par, nom: str, valeur_initiale, date_initiale, cible, date_cible, unite="", sens="hausse"
+) -> Indicateur:
+    erreurs = {}
+    if not (nom or "").strip():
+        erreurs["nom"] = "Le nom de l'indicateur est obligatoire."
+    elif len(nom) > 200:
+        erreurs["nom"] = "Le nom de l'indicateur dépasse 200 caractères."
+    if date_initiale and date_cible and date_cible <= date_initiale:
+        erreurs["date_cible"] = (
+            f"La date de la cible ({date_cible:%d/%m/%Y}) doit être après celle de la valeur initiale "
+            f"({date_initiale:%d/%m/%Y})."
+        )
+    if valeur_initiale is None:
+        erreurs["valeur_initiale"] = "La valeur initiale est obligatoire."
+    if cible is None:
+        erreurs["cible"] = "La cible est obligatoire."
+    if erreurs:
+        raise ValidationError(erreurs)
+    indicateur = Indicateur.objects.create(
+        action=action,
+        nom=nom.strip(),
+        unite=unite,
+        sens=sens,
+        valeur_initiale=valeur_initiale,
+        date_initiale=date_initiale,
+        cible=cible,
+        date_cible=date_cible,
+    )
+    _journaliser(
+        action,
+        par,
+        "indicateur",
+        indicateur.nom,
+        apres=f"initiale {valeur_initiale} au {date_initiale:%d/%m/%Y}, cible {cible} au {date_cible:%d/%m/%Y}",
+    )
+    return indicateur
+
+
+@transaction.atomic
+def enregistrer_valeur(*, indicateur: Indicateur, par, date: date, valeur) -> ValeurIndicateur:
+    if valeur is None:
+        raise ValidationError({"valeur": "La valeur est obligatoire."})
+    if date < indicateur.date_initiale:
+        raise ValidationError(
+            {
+                "date": f"La date ({date:%d/%m/%Y}) est avant celle de la valeur initiale "
+                f"({indicateur.date_initiale:%d/%m/%Y})."
+            }
+        )
+    v, _ = ValeurIndicateur.objects.update_or_create(indicateur=indicateur, date=date, defaults={"valeur": valeur})
+    recalculer_dernieres_valeurs(indicateurs=Indicateur.objects.filter(pk=indicateur.pk))
+    _journaliser(indicateur.action, par, "indicateur", indicateur.nom, apres=f"{valeur} au {date:%d/%m/%Y}")
+    return v
+
+
+@transaction.atomic
+def ajouter_note(*, action: Action, par, texte: str, date: date) -> Note:
+    if not (texte or "").strip():
+        raise ValidationError({"texte": "La note est vide."})
+    note = Note.objects.create(action=action, texte=texte.strip(), date=date, auteur=par)
+    _journaliser(action, par, "note", apres=f"Note du {date:%d/%m/%Y}")
+    return note
+
+
+@transaction.atomic
+def creer_plan(*, nom, type, territoire, organisation, cadre=None, debut=None, fin=None, **extra) -> Plan:
+    if debut and fin and fin < debut:
+        raise ValidationError({"fin": f"La fin ({fin:%d/%m/%Y}) est avant le début ({debut:%d/%m/%Y})."})
+    return Plan.objects.create(
+        nom=nom, type=type, territoire=territoire, organisation=organisation, cadre=cadre, debut=debut, fin=fin, **extra
+    )
+
+
+@transaction.atomic
+def creer_axe(*, plan: Plan, titre: str, axe_national=None, mesures=None, ordre=None) -> Axe:
+    if not titre.strip():
+        raise ValidationError({"titre": "Le titre de l'axe est obligatoire."})
+    axe = Axe.objects.create(
+        plan=plan, titre=titre, axe_national=axe_national, ordre=plan.axes.count() if ordre is None else ordre
+    )
+    if mesures:
+        axe.mesures.set(mesures)
+    return axe
+
+
+@transaction.atomic
+def ajouter_document(*, action: Action, par, titre: str, fichier):
+    from repere.pilotage.models import Document
+
+    if not (titre or "").strip():
+        raise ValidationError({"titre": "Le titre du document est obligatoire."})
+    document = Document.objects.create(action=action, titre=titre.strip(), fichier=fichier)
+    _journaliser(action, par, "document", apres=f"Document ajouté : {document.titre}")
+    return document
+
+
+def recalculer_dernieres_valeurs(*, indicateurs) -> None:
+    """Refresh the latest value kept on each indicator (after ``enregistrer_valeur`` or a bulk load)."""
+    from django.db.models import OuterRef, Subquery
+
+    derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk")).order_by("-date")
+    indicateurs.update(
+        derniere_valeur=Subquery(derniere.values("valeur")[:1]), derniere_date=Subquery(derniere.values("date")[:1])
+    )
