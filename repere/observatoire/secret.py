@@ -74,41 +74,50 @@ def masquer(
         c = cellules[k]
         return (c.effectif if c.effectif is not None else float("inf"), str(k))
 
+    # Relations with a member unknown to everyone recompute nothing; that never changes during the run
+    # (a cell chosen for secondary secret is always a known one).
+    actives = [r for r in rels if not any(inconnu(m) for m in (r[0], *r[1]))]
+    relations_de: dict = {}
+    for n, (t, p) in enumerate(actives):
+        for m in (t, *p):
+            relations_de.setdefault(m, []).append(n)
+    caches = [sum(1 for m in (t, *p) if m in masques) for t, p in actives]
+
+    def cacher(m) -> None:
+        masques.add(m)
+        for n in relations_de.get(m, ()):
+            caches[n] += 1
+            a_revoir.append(n)
+
     def masquer_un_de_plus(total, parties) -> bool:
         candidats = [p for p in parties if p not in masques and not inconnu(p)]
         if candidats:
-            masques.add(min(candidats, key=taille))
+            cacher(min(candidats, key=taille))
             return True
         if total not in masques and not inconnu(total):
-            masques.add(total)
+            cacher(total)
             return True
         return False
 
-    def passe_simple() -> None:
-        change = True
-        while change:
-            change = False
-            for total, parties in rels:
-                membres = (total, *parties)
-                if any(inconnu(m) for m in membres):
-                    continue
-                if sum(1 for m in membres if m in masques) == 1:
-                    change |= masquer_un_de_plus(total, parties)
+    a_revoir: list[int] = list(range(len(actives)))
 
-    relations_de: dict = {}
-    for r in rels:
-        for m in (r[0], *r[1]):
-            relations_de.setdefault(m, []).append(r)
+    def passe_simple() -> None:
+        # Worklist: only the relations touched by a newly hidden cell are looked at again.
+        while a_revoir:
+            n = a_revoir.pop()
+            if caches[n] == 1:
+                masquer_un_de_plus(*actives[n])
+
     passe_simple()
     while True:
-        cellules_a_couvrir = _cellules_recalculables(rels, masques, inconnu)
+        cellules_a_couvrir = _cellules_recalculables(actives, masques, inconnu)
         if not cellules_a_couvrir:
             return masques
         progres = False
         for cellule in cellules_a_couvrir:
             # One more hidden member in a relation of the cell (the first that still has a visible one).
-            for r in relations_de.get(cellule, ()):
-                if masquer_un_de_plus(*r):
+            for n in relations_de.get(cellule, ()):
+                if masquer_un_de_plus(*actives[n]):
                     progres = True
                     break
         if not progres:
