@@ -15,16 +15,13 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
-    Count,
     DecimalField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
     When,
 )
@@ -37,9 +34,7 @@ from repere.pilotage.models import (
     STATUTS_CLOS,
     Action,
     AxeNational,
-    Etape,
     Indicateur,
-    LigneBudget,
     Plan,
     SensIndicateur,
     Statut,
@@ -79,32 +74,15 @@ def plans_publies() -> QuerySet[Plan]:
 # ---- actions with their computed figures ------------------------------------------------------------------
 
 
-def _somme_budget(champ: str):
-    return Coalesce(
-        Subquery(
-            LigneBudget.objects.filter(action=OuterRef("pk"))
-            .order_by()
-            .values("action")
-            .annotate(s=Sum(champ))
-            .values("s")[:1],
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
-        ZERO,
-    )
-
-
 def condition_en_retard(jour: date) -> Q:
-    etape_depassee = Etape.objects.filter(action=OuterRef("pk"), faite=False, echeance__lt=jour)
-    return ~Q(statut__in=STATUTS_CLOS) & (Q(date_fin_prevue__lt=jour) | Exists(etape_depassee))
+    return ~Q(statut__in=STATUTS_CLOS) & (Q(date_fin_prevue__lt=jour) | Q(echeance_etape_ouverte__lt=jour))
 
 
-def actions_annotees(qs: QuerySet[Action] | None = None, *, jour: date | None = None, budget=True) -> QuerySet:
+def actions_annotees(qs: QuerySet[Action] | None = None, *, jour: date | None = None) -> QuerySet:
+    """Actions with ``avancement``, ``en_retard``, ``prevu``, ``engage`` and ``paye`` (from the kept totals)."""
     jour = jour or aujourdhui()
     qs = Action.objects.all() if qs is None else qs
-    qs = qs.annotate(
-        nb_etapes=Count("etapes", distinct=True),
-        nb_etapes_faites=Count("etapes", filter=Q(etapes__faite=True), distinct=True),
-    ).annotate(
+    return qs.annotate(
         avancement=Case(
             When(statut=Statut.REALISE, then=Value(100)),
             When(nb_etapes__gt=0, then=F("nb_etapes_faites") * 100 / F("nb_etapes")),
@@ -112,10 +90,10 @@ def actions_annotees(qs: QuerySet[Action] | None = None, *, jour: date | None = 
             output_field=IntegerField(),
         ),
         en_retard=Case(When(condition_en_retard(jour), then=Value(True)), default=Value(False)),
+        prevu=F("budget_prevu"),
+        engage=F("budget_engage"),
+        paye=F("budget_paye"),
     )
-    if budget:
-        qs = qs.annotate(prevu=_somme_budget("prevu"), engage=_somme_budget("engage"), paye=_somme_budget("paye"))
-    return qs
 
 
 def statut_affiche(action) -> str:
@@ -228,31 +206,15 @@ class TableauDeBord:
     nb_indicateurs: int = 0
 
 
-def _budgets_par_action(actions_qs) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
-    lignes = (
-        LigneBudget.objects.filter(action__in=actions_qs)
-        .order_by()
-        .values("action_id")
-        .annotate(p=Sum("prevu"), e=Sum("engage"), y=Sum("paye"))
-    )
-    return {r["action_id"]: (r["p"] or 0, r["e"] or 0, r["y"] or 0) for r in lignes}
-
-
-def _etapes_par_action(actions_qs, jour: date) -> tuple[dict[int, tuple[int, int]], set[int]]:
-    comptes = (
-        Etape.objects.filter(action__in=actions_qs)
-        .order_by()
-        .values("action_id")
-        .annotate(n=Count("pk"), f=Count("pk", filter=Q(faite=True)))
-    )
-    depassees = set(
-        Etape.objects.filter(action__in=actions_qs, faite=False, echeance__lt=jour).values_list("action_id", flat=True)
-    )
-    return {r["action_id"]: (r["n"], r["f"]) for r in comptes}, depassees
+def est_en_retard(ligne: dict, jour: date) -> bool:
+    """The lateness rule of ``condition_en_retard``, on a row of values."""
+    if ligne["statut"] in STATUTS_CLOS:
+        return False
+    return any(d is not None and d < jour for d in (ligne["date_fin_prevue"], ligne["echeance_etape_ouverte"]))
 
 
 def avancement(*, statut: str, nb_etapes: int, nb_faites: int, saisi: int | None) -> int:
-    """The progress rule of the module docstring (the SQL form is in ``actions_annotees``)."""
+    """The progress rule of the module docstring (its SQL form is in ``actions_annotees``)."""
     if statut == Statut.REALISE:
         return 100
     if nb_etapes:
@@ -261,8 +223,8 @@ def avancement(*, statut: str, nb_etapes: int, nb_faites: int, saisi: int | None
 
 
 def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_listes: int = 50) -> TableauDeBord:
-    """The COPIL figures in a handful of grouped queries (no per-action subquery): actions, steps, budgets,
-    then indicators."""
+    """The COPIL figures from one row per action (steps and budget totals are kept on the action) and one
+    per off-target indicator."""
     jour = jour or aujourdhui()
     actions_qs = Action.objects.filter(plan__in=plans)
     lignes = list(
@@ -277,10 +239,14 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
             "date_fin_prevue",
             "territoire__nom",
             "plan__territoire__nom",
+            "nb_etapes",
+            "nb_etapes_faites",
+            "echeance_etape_ouverte",
+            "budget_prevu",
+            "budget_engage",
+            "budget_paye",
         )
     )
-    etapes, depassees = _etapes_par_action(actions_qs, jour)
-    budgets = _budgets_par_action(actions_qs)
     axes = {a.pk: a for a in AxeNational.objects.all()}
     total = Cumul("Ensemble")
     par_plan: dict = {}
@@ -288,15 +254,14 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
     par_territoire: dict = {}
     en_retard, bloquees = [], []
     for ligne in lignes:
-        n, f = etapes.get(ligne["pk"], (0, 0))
         ligne["avancement"] = avancement(
-            statut=ligne["statut"], nb_etapes=n, nb_faites=f, saisi=ligne["avancement_saisi"]
+            statut=ligne["statut"],
+            nb_etapes=ligne["nb_etapes"],
+            nb_faites=ligne["nb_etapes_faites"],
+            saisi=ligne["avancement_saisi"],
         )
-        fin = ligne["date_fin_prevue"]
-        ligne["en_retard"] = ligne["statut"] not in STATUTS_CLOS and (
-            (fin is not None and fin < jour) or ligne["pk"] in depassees
-        )
-        p, e, y = budgets.get(ligne["pk"], (0, 0, 0))
+        ligne["en_retard"] = est_en_retard(ligne, jour)
+        p, e, y = ligne["budget_prevu"], ligne["budget_engage"], ligne["budget_paye"]
         territoire = ligne["territoire__nom"] or ligne["plan__territoire__nom"]
         axe_id = ligne["axe__axe_national_id"]
         cumuls = [
@@ -344,33 +309,30 @@ def est_hors_cible(indicateur, valeur: Decimal, jour_valeur: date) -> bool:
     return valeur < attendu
 
 
-def indicateurs_hors_cible(actions_qs, *, jour: date) -> tuple[list, int]:
-    """Today, the latest value kept on each indicator is read; for a report at a past date, the latest value
-    measured on or before that date."""
+def indicateurs_hors_cible(actions_qs, *, jour: date, limite: int = 200) -> tuple[list, int]:
+    """Off-target indicators and the number of indicators. Today, the verdict kept on each indicator at its
+    latest value is read; for a report at a past date, it is computed from the latest value on or before it."""
     indicateurs = Indicateur.objects.filter(action__in=actions_qs)
-    if jour < aujourdhui():
-        derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
-        indicateurs = indicateurs.annotate(
-            valeur_lue=Subquery(derniere.values("valeur")[:1]), date_lue=Subquery(derniere.values("date")[:1])
+    nb = indicateurs.count()
+    if jour >= aujourdhui():
+        hors = list(
+            indicateurs.filter(hors_trajectoire=True).select_related("action").order_by("derniere_date", "pk")[:limite]
         )
-    else:
-        indicateurs = indicateurs.annotate(valeur_lue=F("derniere_valeur"), date_lue=F("derniere_date"))
-    champs = ["pk", "nom", "unite", "sens", "valeur_initiale", "date_initiale", "cible", "date_cible"]
-    lignes = list(indicateurs.values(*champs, "valeur_lue", "date_lue", "action_id"))
-    hors, nb = [], len(lignes)
-    for ligne in lignes:
-        if ligne["valeur_lue"] is None:
-            continue
-        ind = Indicateur(**{c: ligne[c] for c in champs}, action_id=ligne["action_id"])
-        if est_hors_cible(ind, ligne["valeur_lue"], ligne["date_lue"]):
-            ind.derniere_valeur, ind.derniere_date = ligne["valeur_lue"], ligne["date_lue"]
-            ind.valeur_attendue = valeur_attendue(ind, ligne["date_lue"])
-            hors.append(ind)
-    ids = {i.action_id for i in hors[:200]}
-    titres = dict(Action.objects.filter(pk__in=ids).values_list("pk", "titre"))
-    for i in hors:
-        i.titre_action = titres.get(i.action_id, "")
-    return hors, nb
+        for i in hors:
+            i.valeur_attendue = valeur_attendue(i, i.derniere_date)
+            i.titre_action = i.action.titre
+        return hors, nb
+    derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
+    hors = []
+    for i in indicateurs.annotate(
+        valeur_lue=Subquery(derniere.values("valeur")[:1]), date_lue=Subquery(derniere.values("date")[:1])
+    ).select_related("action"):
+        if i.valeur_lue is not None and est_hors_cible(i, i.valeur_lue, i.date_lue):
+            i.derniere_valeur, i.derniere_date = i.valeur_lue, i.date_lue
+            i.valeur_attendue = valeur_attendue(i, i.date_lue)
+            i.titre_action = i.action.titre
+            hors.append(i)
+    return hors[:limite], nb
 
 
 # ---- timeline, comparison, public roadmap ------------------------------------------------------------------
