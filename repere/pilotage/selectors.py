@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Case,
+    Count,
     DecimalField,
     F,
     IntegerField,
@@ -22,6 +23,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -186,6 +188,7 @@ class Cumul:
         return float(self.paye / self.prevu) if self.prevu else None
 
     def ajouter(self, ligne: dict) -> None:
+        """Add one action (a dict with statut, avancement, en_retard) — used for one plan's page."""
         if ligne["statut"] != Statut.ABANDONNE:
             self.nb_actions += 1
             self.somme_avancement += ligne["avancement"]
@@ -204,93 +207,81 @@ class TableauDeBord:
     bloquees: list = field(default_factory=list)
     indicateurs_hors_cible: list = field(default_factory=list)
     nb_indicateurs: int = 0
+    nb_hors_cible: int = 0
 
 
-def est_en_retard(ligne: dict, jour: date) -> bool:
-    """The lateness rule of ``condition_en_retard``, on a row of values."""
-    if ligne["statut"] in STATUTS_CLOS:
-        return False
-    return any(d is not None and d < jour for d in (ligne["date_fin_prevue"], ligne["echeance_etape_ouverte"]))
-
-
-def avancement(*, statut: str, nb_etapes: int, nb_faites: int, saisi: int | None) -> int:
-    """The progress rule of the module docstring (its SQL form is in ``actions_annotees``)."""
-    if statut == Statut.REALISE:
-        return 100
-    if nb_etapes:
-        return nb_faites * 100 // nb_etapes
-    return saisi or 0
+def _cumuls_par(actions, dimension, libelle) -> list[Cumul]:
+    """One grouped query: counts, summed progress and budget of the actions per value of ``dimension``."""
+    vivante = ~Q(statut=Statut.ABANDONNE)
+    lignes = (
+        actions.annotate(cle_groupe=dimension)
+        .order_by()
+        .values("cle_groupe")
+        .annotate(
+            nb=Count("pk", filter=vivante),
+            somme=Coalesce(Sum("avancement", filter=vivante), Value(0)),
+            retard=Coalesce(Sum(Case(When(en_retard=True, then=Value(1)), default=Value(0))), Value(0)),
+            bloquees=Count("pk", filter=Q(statut=Statut.BLOQUE)),
+            p=Sum("budget_prevu"),
+            e=Sum("budget_engage"),
+            y=Sum("budget_paye"),
+        )
+    )
+    return [
+        Cumul(
+            libelle(r["cle_groupe"]),
+            r["cle_groupe"],
+            nb_actions=r["nb"],
+            somme_avancement=r["somme"],
+            nb_retard=r["retard"],
+            nb_bloquees=r["bloquees"],
+            prevu=Decimal(r["p"] or 0),
+            engage=Decimal(r["e"] or 0),
+            paye=Decimal(r["y"] or 0),
+        )
+        for r in lignes
+    ]
 
 
 def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_listes: int = 50) -> TableauDeBord:
-    """The COPIL figures from one row per action (steps and budget totals are kept on the action) and one
-    per off-target indicator."""
+    """The COPIL figures in grouped queries over the actions (their step and budget totals are kept on them),
+    so that the work stays in the database whatever the number of actions."""
     jour = jour or aujourdhui()
     actions_qs = Action.objects.filter(plan__in=plans)
-    lignes = list(
-        actions_qs.values(
-            "pk",
-            "titre",
-            "statut",
-            "avancement_saisi",
-            "plan_id",
-            "plan__nom",
-            "axe__axe_national_id",
-            "date_fin_prevue",
-            "territoire__nom",
-            "plan__territoire__nom",
-            "nb_etapes",
-            "nb_etapes_faites",
-            "echeance_etape_ouverte",
-            "budget_prevu",
-            "budget_engage",
-            "budget_paye",
-        )
+    actions = actions_annotees(actions_qs, jour=jour)
+    axes = {a.pk: str(a) for a in AxeNational.objects.all()}
+    noms_plans = dict(Plan.objects.filter(pk__in=plans.values("pk")).values_list("pk", "nom"))
+    par_plan = _cumuls_par(actions, F("plan_id"), lambda k: noms_plans.get(k, ""))
+    par_axe = _cumuls_par(actions, F("axe__axe_national_id"), lambda k: axes.get(k, "Hors axe du Pacte"))
+    par_territoire = _cumuls_par(
+        actions, Coalesce(F("territoire__nom"), F("plan__territoire__nom")), lambda k: k or "—"
     )
-    axes = {a.pk: a for a in AxeNational.objects.all()}
     total = Cumul("Ensemble")
-    par_plan: dict = {}
-    par_axe: dict = {}
-    par_territoire: dict = {}
-    en_retard, bloquees = [], []
-    for ligne in lignes:
-        ligne["avancement"] = avancement(
-            statut=ligne["statut"],
-            nb_etapes=ligne["nb_etapes"],
-            nb_faites=ligne["nb_etapes_faites"],
-            saisi=ligne["avancement_saisi"],
-        )
-        ligne["en_retard"] = est_en_retard(ligne, jour)
-        p, e, y = ligne["budget_prevu"], ligne["budget_engage"], ligne["budget_paye"]
-        territoire = ligne["territoire__nom"] or ligne["plan__territoire__nom"]
-        axe_id = ligne["axe__axe_national_id"]
-        cumuls = [
-            total,
-            par_plan.setdefault(ligne["plan_id"], Cumul(ligne["plan__nom"], ligne["plan_id"])),
-            par_axe.setdefault(axe_id, Cumul(str(axes[axe_id]) if axe_id in axes else "Hors axe du Pacte", axe_id)),
-            par_territoire.setdefault(territoire, Cumul(territoire, territoire)),
-        ]
-        for c in cumuls:
-            c.ajouter(ligne)
-            c.prevu += p
-            c.engage += e
-            c.paye += y
-        if ligne["en_retard"]:
-            en_retard.append(ligne)
-        elif ligne["statut"] == Statut.BLOQUE:
-            bloquees.append(ligne)
-    en_retard.sort(key=lambda r: r["date_fin_prevue"] or jour)
-    hors_cible, nb_indicateurs = indicateurs_hors_cible(actions_qs, jour=jour)
+    for c in par_plan:
+        for champ in ("nb_actions", "somme_avancement", "nb_retard", "nb_bloquees", "prevu", "engage", "paye"):
+            setattr(total, champ, getattr(total, champ) + getattr(c, champ))
+    champs = ["pk", "titre", "statut", "plan__nom", "date_fin_prevue"]
+    en_retard = list(
+        actions_qs.filter(condition_en_retard(jour)).order_by("date_fin_prevue", "pk").values(*champs)[:limite_listes]
+    )
+    bloquees = list(
+        actions_qs.filter(statut=Statut.BLOQUE)
+        .exclude(condition_en_retard(jour))
+        .order_by("plan__nom", "pk")
+        .values(*champs)[:limite_listes]
+    )
+    hors_cible, nb_indicateurs, nb_hors_cible = indicateurs_hors_cible(actions_qs, jour=jour, limite=limite_listes)
     return TableauDeBord(
         jour=jour,
         total=total,
-        par_plan=sorted(par_plan.values(), key=lambda c: c.libelle),
-        par_axe=sorted(par_axe.values(), key=lambda c: (c.cle is None, c.libelle)),
-        par_territoire=sorted(par_territoire.values(), key=lambda c: c.libelle),
-        en_retard=en_retard[:limite_listes],
-        bloquees=bloquees[:limite_listes],
-        indicateurs_hors_cible=hors_cible[:limite_listes],
+        par_plan=sorted(par_plan, key=lambda c: c.libelle),
+        par_axe=sorted(par_axe, key=lambda c: (c.cle is None, c.libelle)),
+        par_territoire=sorted(par_territoire, key=lambda c: c.libelle),
+        en_retard=en_retard,
+        bloquees=bloquees,
+        indicateurs_hors_cible=hors_cible,
         nb_indicateurs=nb_indicateurs,
+        nb_hors_cible=nb_hors_cible,
     )
 
 
@@ -309,8 +300,8 @@ def est_hors_cible(indicateur, valeur: Decimal, jour_valeur: date) -> bool:
     return valeur < attendu
 
 
-def indicateurs_hors_cible(actions_qs, *, jour: date, limite: int = 200) -> tuple[list, int]:
-    """Off-target indicators and the number of indicators. Today, the verdict kept on each indicator at its
+def indicateurs_hors_cible(actions_qs, *, jour: date, limite: int = 200) -> tuple[list, int, int]:
+    """The first ``limite`` off-target indicators, the number of indicators and the number off target. Today, the verdict kept on each indicator at its
     latest value is read; for a report at a past date, it is computed from the latest value on or before it."""
     indicateurs = Indicateur.objects.filter(action__in=actions_qs)
     nb = indicateurs.count()
@@ -321,7 +312,7 @@ def indicateurs_hors_cible(actions_qs, *, jour: date, limite: int = 200) -> tupl
         for i in hors:
             i.valeur_attendue = valeur_attendue(i, i.derniere_date)
             i.titre_action = i.action.titre
-        return hors, nb
+        return hors, nb, indicateurs.filter(hors_trajectoire=True).count()
     derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
     hors = []
     for i in indicateurs.annotate(
@@ -332,7 +323,7 @@ def indicateurs_hors_cible(actions_qs, *, jour: date, limite: int = 200) -> tupl
             i.valeur_attendue = valeur_attendue(i, i.date_lue)
             i.titre_action = i.action.titre
             hors.append(i)
-    return hors[:limite], nb
+    return hors[:limite], nb, len(hors)
 
 
 # ---- timeline, comparison, public roadmap ------------------------------------------------------------------
