@@ -19,7 +19,6 @@ Prints a table (Markdown) to paste into docs/performance.md.
 """
 
 import argparse
-import datetime as dt
 import os
 import random
 import statistics
@@ -119,77 +118,19 @@ def menage_aleatoire(rng: random.Random) -> dict:
     return data
 
 
-# --- baseline: plain OpenFisca situation, one household at a time ------------------------------------------
+# --- baseline: plain OpenFisca (repere.droits.reference, also run by the test suite) ---------------------
 
 
-def situation_openfisca(menage, moteur) -> dict:
-    """The household's facts as an OpenFisca situation dict (what a plain integration sends)."""
-    structure = moteur.Structure([menage])
-    donnees, _ = moteur.entrees(structure, menage.mois)
-    tbs = moteur.systeme()
-    optimisations = {
-        *moteur.ZERO_FOYER_MOIS,
-        *moteur.ZERO_INDIVIDU_MOIS,
-        *moteur.ZERO_INDIVIDU_PASSE,
-        *moteur.ZERO_FAMILLE_PASSE,
-        "ressortissant_eee",
-        "apprenti",
-    }
-    individus = {f"p{i}": {} for i in range(len(structure.personnes))}
-    familles = {f"f{f}": {} for f in range(structure.nb_familles)}
-    foyers = {f"f{f}": {} for f in range(structure.nb_familles)}
-    menages = {"m0": {"personne_de_reference": [], "conjoint": [], "enfants": [], "autres": []}}
-    for i, (_, f, p) in enumerate(structure.personnes):
-        cle = f"f{f}"
-        role = p.role.value
-        if role in ("demandeur", "autre"):
-            familles[cle].setdefault("parents", []).insert(0, f"p{i}")
-            foyers[cle].setdefault("declarants", []).insert(0, f"p{i}")
-        elif role == "conjoint":
-            familles[cle].setdefault("parents", []).append(f"p{i}")
-            foyers[cle].setdefault("declarants", []).append(f"p{i}")
-        else:
-            familles[cle].setdefault("enfants", []).append(f"p{i}")
-            foyers[cle].setdefault("personnes_a_charge", []).append(f"p{i}")
-        menages["m0"][
-            {"demandeur": "personne_de_reference", "conjoint": "conjoint", "enfant": "enfants", "autre": "autres"}[role]
-        ].append(f"p{i}")
-    variables_revenu = {v for natures in moteur.VARIABLES_REVENU.values() for v, _ in natures}
-    for (variable, periode), valeurs in donnees.items():
-        if variable in optimisations:
-            continue
-        if variable in variables_revenu and not any(valeurs):
-            continue  # an income the household does not have: left to OpenFisca's formulas
-        entite = tbs.variables[variable].entity.key
-        cibles = {"individu": individus, "famille": familles, "foyer_fiscal": foyers, "menage": menages}[entite]
-        for k, cle in enumerate(cibles):
-            v = valeurs[k]
-            v = v.item() if hasattr(v, "item") else v
-            if isinstance(v, dt.date | dt.datetime):
-                v = v.isoformat()[:10]
-            cibles[cle].setdefault(variable, {})[periode if periode != "ETERNITY" else "ETERNITY"] = v
-    return {"individus": individus, "familles": familles, "foyers_fiscaux": foyers, "menages": menages}
+def calcul_brut(menage, moteur, injections=None) -> dict:
+    from repere.droits.reference import calcul_brut as brut
 
-
-def calcul_brut(menage, moteur) -> dict:
-    from openfisca_core.simulations import SimulationBuilder
-
-    tbs = moteur.systeme()
-    simulation = SimulationBuilder().build_from_entities(tbs, situation_openfisca(menage, moteur))
-    structure = moteur.Structure([menage])
-    out = {}
-    for sorties in moteur.SORTIES.values():
-        for variable, entite, quand in sorties:
-            periode = menage.mois if quand == "M" else menage.mois[:4]
-            valeurs = simulation.calculate(variable, periode)
-            out[variable] = moteur._par_menage(valeurs, entite, structure, variable)[0]
-    return out
+    return brut(menage, injections)
 
 
 def centimes(x):
-    if isinstance(x, str | bytes):
-        return x
-    return round(float(x) * 100)
+    from repere.droits.reference import centimes as c
+
+    return c(x)
 
 
 def percentile(valeurs, q):

@@ -61,6 +61,7 @@ def _register_routers():
     api.add_router("", droits_router, tags=["Simulateur de droits"])
     api.add_router("/aller-vers", "repere.allervers.api.router", tags=["Aller-vers"])
     api.add_router("/annuaire", "repere.annuaire.api.router", tags=["Annuaire"])
+    api.add_router("/observatoire", "repere.observatoire.api.router", tags=["Observatoire"])
     api.add_router("/pilotage", "repere.pilotage.api.router", tags=["Pilotage du Pacte"])
     api.add_router("/concertation", "repere.concertation.api.router", tags=["Concertation"])
 

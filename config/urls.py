@@ -11,6 +11,7 @@ handler500 = "repere.pages.views.erreur_500"
 
 urlpatterns = [
     path("", include("repere.pages.urls")),
+    path("", include("repere.exploitation.urls")),
     path("compte/", include("repere.comptes.urls")),
     path("organisations/", include("repere.organisations.urls")),
     path("territoires/", include("repere.territoires.urls")),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("depistage/", include("repere.depistage.urls")),
     path("annuaire/", include("repere.annuaire.urls")),
     path("aller-vers/", include("repere.allervers.urls")),
+    path("observatoire/", include("repere.observatoire.urls")),
     path("pilotage/", include("repere.pilotage.urls")),
     path("concertation/", include("repere.concertation.urls")),
     path("api/v1/", api.urls),

@@ -15,6 +15,9 @@ STORAGES = {
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/repere-test-media")
 REPERE_DEMO = False
+# Two-factor authentication is off for the other tests (they log admins in directly);
+# tests/comptes/test_double_facteur.py turns it on and proves it is enforced.
+REPERE_DOUBLE_FACTEUR = False
 REPERE_GEOCODEUR_URL = ""  # tests never reach the network
 
 # SQLite: a file rather than the in-memory default, so that the live server thread of the browser

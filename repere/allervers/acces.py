@@ -5,6 +5,7 @@ from django.forms.models import model_to_dict
 from repere.allervers import referentiels
 from repere.allervers.journal import journaliser_lecture
 from repere.allervers.models import Historique, JournalAcces, Personne
+from repere.allervers.permissions import note_privee_pour
 
 __all__ = ["donnees_de", "ecritures", "journaliser_lecture", "lectures"]
 
@@ -13,9 +14,10 @@ def _d(objet, exclure=()):
     return {k: v for k, v in model_to_dict(objet).items() if k not in exclure}
 
 
-def donnees_de(*, personne: Personne) -> dict:
-    """Everything Repère holds about the person (art. 15 RGPD), private notes included: the right of
-    access covers them. Users appear by name; internal technical ids are left out."""
+def donnees_de(*, personne: Personne, lecteur) -> dict:
+    """Everything Repère holds about the person (art. 15 RGPD): identity, record, write history, the
+    referrals' identity copy and comments. An interview's private note appears only when ``lecteur``
+    is its author (as everywhere else). Users appear by name; internal technical ids are left out."""
 
     def nom(u):
         return str(u) if u else None
@@ -71,7 +73,7 @@ def donnees_de(*, personne: Personne) -> dict:
                 "organisation": str(e.organisation),
                 "besoins": [referentiels.libelle_thematique(b) for b in e.besoins],
                 "resume": e.resume,
-                "note_privee": e.note_privee,
+                "note_privee": note_privee_pour(e, lecteur),
             }
             for e in personne.entretiens.select_related("auteur", "organisation")
         ],
@@ -112,6 +114,16 @@ def donnees_de(*, personne: Personne) -> dict:
             for m in personne.groupe.select_related("organisation")
         ],
         "orientations": _orientations(personne),
+        "historique_des_modifications": [
+            {
+                "quand": h.quand,
+                "qui": nom(h.utilisateur),
+                "objet": h.objet,
+                "action": h.action,
+                "changements": h.changements,
+            }
+            for h in ecritures(personne=personne)
+        ],
         "journal_des_acces": [
             {
                 "quand": j.quand,
@@ -125,20 +137,9 @@ def donnees_de(*, personne: Personne) -> dict:
 
 
 def _orientations(personne: Personne) -> list[dict]:
-    from repere.annuaire.models import Orientation
+    from repere.annuaire.selectors import donnees_orientations
 
-    ids = list(personne.orientations.values_list("orientation_id", flat=True))
-    return [
-        {
-            "date": o.cree_le,
-            "service": o.service.nom,
-            "structure": o.service.structure.nom,
-            "besoins": o.besoins,
-            "statut": o.get_statut_display(),
-            "resultat": o.get_resultat_display() if o.resultat else "",
-        }
-        for o in Orientation.objects.filter(pk__in=ids).select_related("service__structure")
-    ]
+    return donnees_orientations(ids=list(personne.orientations.values_list("orientation_id", flat=True)))
 
 
 def lectures(*, personne: Personne):

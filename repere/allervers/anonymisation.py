@@ -85,11 +85,33 @@ CLASSIFICATION: dict[str, dict[str, str]] = {
         ),
         "personne": D,
     },
+    # who to call back: deleted after the call, when a record is created, at the latest after
+    # REPERE_ALLERVERS_RECONTACT_JOURS (appliquer_retention)
+    "DemandeRecontact": dict.fromkeys(
+        ("id", "contact", "prenom", "telephone", "courriel", "phrase_accord", "accord_le", "traitee_le"), S
+    ),
     "ContactBesoin": dict.fromkeys(("id", "contact", "campagne", "date", "commune", "thematique"), C),
     "ContactDroit": dict.fromkeys(
         ("id", "contact", "campagne", "date", "commune", "prestation", "libelle", "certitude", "montant_mensuel"), C
     ),
     "CompteurJour": dict.fromkeys(("id", "campagne", "date", "cle", "n", "montant"), C),
+    # Barometer of obstacles: codes, commune and month only, never linked to a person.
+    "ObstacleRencontre": dict.fromkeys(
+        (
+            "id",
+            "organisation",
+            "campagne",
+            "commune",
+            "mois",
+            "source",
+            "obstacle",
+            "type_non_recours",
+            "organisme",
+            "prestation",
+            "est_demo",
+        ),
+        C,
+    ),
     "Personne": {
         "id": S,
         "organisation": ST,
@@ -261,18 +283,11 @@ def anonymiser_personne(*, personne: Personne, motif: str, par=None) -> Personne
 
 
 def _effacer_orientations(ids: list[int]) -> None:
-    """Right to erasure: the identity copied into the directory's referrals is erased too."""
-    from repere.annuaire.models import Orientation
+    """Right to erasure: the identity copied into the directory's referrals is erased too, by the
+    directory's own service (this module never writes its tables)."""
+    from repere.annuaire.services import effacer_orientations
 
-    Orientation.objects.filter(pk__in=ids, anonymisee_le__isnull=True).update(
-        personne_prenom="",
-        personne_nom="",
-        personne_telephone="",
-        personne_courriel="",
-        personne_commune="",
-        besoins="(effacé à la demande de la personne)",
-        anonymisee_le=timezone.now(),
-    )
+    effacer_orientations(ids=ids)
 
 
 def appliquer_retention(*, aujourdhui: datetime.date | None = None) -> dict:
@@ -308,7 +323,15 @@ def appliquer_retention(*, aujourdhui: datetime.date | None = None) -> dict:
     purge = JournalAcces.objects.filter(
         quand__lt=maintenant - datetime.timedelta(days=DUREE_JOURNAL_ACCES_JOURS)
     ).delete()[0]
-    return {"avis": avis, "anonymisees": anonymisees, "journal_purge": purge}
+    from django.conf import settings
+
+    from repere.allervers.models import DemandeRecontact
+
+    jours_recontact = getattr(settings, "REPERE_ALLERVERS_RECONTACT_JOURS", 90)
+    recontacts = DemandeRecontact.objects.filter(
+        accord_le__lt=maintenant - datetime.timedelta(days=jours_recontact)
+    ).delete()[0]
+    return {"avis": avis, "anonymisees": anonymisees, "journal_purge": purge, "recontacts_effaces": recontacts}
 
 
 def _avertir_referent(personne: Personne, *, date_anonymisation: datetime.date) -> None:

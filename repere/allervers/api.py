@@ -32,6 +32,14 @@ class ContactEntree(Schema):
     reponses: dict = Field(default_factory=dict, description="Réponses au pré-repérage (facultatives)")
     orientation_proposee: str = ""
     suivi_souhaite: bool = False
+    recontact: dict = Field(
+        default_factory=dict,
+        description="Si la personne souhaite être recontactée (et seulement alors) : prenom, telephone et/ou "
+        "courriel, accord (true après lecture de la phrase d'accord)",
+    )
+    obstacles: list[str] = Field(default_factory=list, max_length=15, description="Obstacles rencontrés (baromètre)")
+    type_non_recours: str = ""
+    organisme: str = ""
 
 
 class DroitRepere(Schema):
@@ -102,6 +110,10 @@ def envoyer(user, donnees: ContactEntree) -> tuple[int, dict]:
             reponses=donnees.reponses,
             orientation_proposee=donnees.orientation_proposee,
             suivi_souhaite=donnees.suivi_souhaite,
+            recontact=donnees.recontact,
+            obstacles=donnees.obstacles,
+            type_non_recours=donnees.type_non_recours,
+            organisme=donnees.organisme,
         )
     except ErreurMetier as e:
         return _refus(e)

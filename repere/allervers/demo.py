@@ -14,6 +14,15 @@ from repere.organisations.models import Organisation
 from repere.territoires.models import Territoire
 
 NOM = "Porte-à-porte Chemillé centre (démo)"
+OBSTACLES_DEMO = [
+    "ne_connait_pas",
+    "ne_connait_pas",
+    "ne_connait_pas",
+    "demarche_en_ligne",
+    "demarche_en_ligne",
+    "pieces_demandees",
+    "mobilite",
+]
 
 
 def charger() -> list[str]:
@@ -81,6 +90,19 @@ def charger() -> list[str]:
                 reponses=reponses,
                 orientation_proposee=hasard.choice(["", "ccas", "caf_msa", "france_services"]),
                 suivi_souhaite=i % 4 == 0,
+                recontact={
+                    "prenom": hasard.choice(["Alex", "Morgane", "Yanis", "Louise", "Sam"]) + " (démo)",
+                    "telephone": f"06 00 00 00 {i:02d}",
+                    "accord": True,
+                }
+                if i % 4 == 0
+                else None,
+                # Obstacles for the observatory's barometer (demo campaign, labelled « démo » there too).
+                obstacles=hasard.sample(OBSTACLES_DEMO, hasard.randint(1, 2)) if i % 6 else [],
+                type_non_recours=hasard.choice(
+                    ["non_connaissance", "non_connaissance", "non_demande", "non_reception"]
+                ),
+                organisme=hasard.choice(["caf", "caf", "caf", "cpam", "departement"]),
             )
         contact = campagne.contacts.filter(suivi_souhaite=True).exclude(reponses={}).first()
         personne = services.creer_personne(

@@ -1,8 +1,5 @@
-"""Indicators report as CSV and ODS (odfpy), in a report layout: one section per table."""
-
-import csv
-import io
-from decimal import Decimal
+"""Indicators report: one table per section, written by repere.utils.tableurs (CSV for a French
+spreadsheet, XLSX, ODS; formula injection neutralised there)."""
 
 from django.utils import timezone
 
@@ -119,82 +116,10 @@ def sections(ind: dict) -> list[tuple[str, list[str], list[list]]]:
     ]
 
 
-def _cellule(v):
-    if isinstance(v, Decimal):
-        return f"{v:.2f}"
-    return v
-
-
-def csv_rapport(ind: dict, titre: list[str]) -> str:
-    sortie = io.StringIO()
-    sortie.write("\ufeff")
-    w = csv.writer(sortie, delimiter=";")
-    for ligne in titre:
-        w.writerow([ligne])
-    for nom, entetes, lignes in sections(ind):
-        w.writerow([])
-        w.writerow([nom])
-        w.writerow(entetes)
-        for ligne in lignes:
-            w.writerow([_cellule(v) for v in ligne])
-    return sortie.getvalue()
-
-
-def ods_rapport(ind: dict, titre: list[str]) -> bytes:
-    from odf.opendocument import OpenDocumentSpreadsheet
-    from odf.style import Style, TableColumnProperties, TextProperties
-    from odf.table import Table, TableCell, TableColumn, TableRow
-    from odf.text import P
-
-    doc = OpenDocumentSpreadsheet()
-    gras = Style(name="gras", family="table-cell")
-    gras.addElement(TextProperties(fontweight="bold"))
-    doc.automaticstyles.addElement(gras)
-    large = Style(name="large", family="table-column")
-    large.addElement(TableColumnProperties(columnwidth="7cm"))
-    doc.automaticstyles.addElement(large)
-
-    def ligne(table, valeurs, style=None):
-        tr = TableRow()
-        for v in valeurs:
-            v = _cellule(v)
-            if (
-                isinstance(v, int | float)
-                and not isinstance(v, bool)
-                or isinstance(v, str)
-                and v.replace(".", "", 1).isdigit()
-                and "." in v
-            ):
-                cell = TableCell(valuetype="float", value=v)
-            else:
-                cell = TableCell(valuetype="string")
-            if style:
-                cell.setAttribute("stylename", style)
-            cell.addElement(P(text=str(v)))
-            tr.addElement(cell)
-        table.addElement(tr)
-
-    rapport = Table(name="Rapport")
-    rapport.addElement(TableColumn(stylename=large))
-    for t in titre:
-        ligne(rapport, [t], gras if t == titre[0] else None)
-    for nom, entetes, lignes in sections(ind):
-        ligne(rapport, [""])
-        ligne(rapport, [nom], gras)
-        ligne(rapport, entetes, gras)
-        for valeurs in lignes:
-            ligne(rapport, valeurs)
-    doc.spreadsheet.addElement(rapport)
-    for nom, entetes, lignes in sections(ind):
-        feuille = Table(name=nom[:31].replace("'", " "))
-        feuille.addElement(TableColumn(stylename=large))
-        ligne(feuille, entetes, gras)
-        for valeurs in lignes:
-            ligne(feuille, valeurs)
-        doc.spreadsheet.addElement(feuille)
-    sortie = io.BytesIO()
-    doc.write(sortie)
-    return sortie.getvalue()
+def tableaux_rapport(ind: dict, titre: list[str]) -> list:
+    """The report as tables for repere.utils.tableurs (CSV French, XLSX, ODS): the title lines first,
+    then one table per section."""
+    return [("Rapport", [titre[0]], [[ligne] for ligne in titre[1:]]), *sections(ind)]
 
 
 def donnees_graphiques(ind: dict | None) -> dict:

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from repere.allervers import obstacles as obstacles_ref
 from repere.allervers import referentiels
 from repere.allervers.models import Canal, NoticeInformation, StatutDroit, TypeCampagne
 from repere.allervers.prereperage import LIBELLES_ACTIVITE, LIBELLES_LOGEMENT
@@ -92,6 +93,37 @@ class ContactForm(forms.Form):
         label="Orientation proposée", choices=referentiels.ORIENTATIONS, required=False
     )
     suivi_souhaite = forms.BooleanField(label="La personne souhaite être recontactée", required=False)
+    # Who to call back: asked only when the person wants to be contacted again (see services.verifier_recontact)
+    recontact_accord = forms.BooleanField(
+        label="La personne a entendu cette phrase et elle est d'accord", required=False
+    )
+    recontact_prenom = forms.CharField(
+        label="Prénom", max_length=100, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    recontact_telephone = forms.CharField(
+        label="Téléphone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
+    )
+    recontact_courriel = forms.CharField(
+        label="E-mail (si pas de téléphone)",
+        max_length=254,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off", "inputmode": "email"}),
+    )
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles rencontrés",
+        choices=obstacles_ref.OBSTACLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type_non_recours = forms.ChoiceField(
+        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
+    )
+    organisme = forms.ChoiceField(
+        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
+    )
     # Pre-screen (optional)
     pr_age = forms.IntegerField(label="Âge", min_value=16, max_value=110, required=False)
     pr_en_couple = forms.BooleanField(label="En couple", required=False)
@@ -110,6 +142,9 @@ class ContactForm(forms.Form):
 
     def __init__(self, *args, campagne, communes, **kwargs):
         super().__init__(*args, **kwargs)
+        from repere.allervers.services import phrase_accord_recontact
+
+        self.phrase_accord = phrase_accord_recontact(organisation=campagne.organisation)
         self.fields["commune"].choices = [(c.code, c.nom) for c in communes]
         if len(communes) > 1:
             self.fields["commune"].choices.insert(0, ("", "— choisir —"))
@@ -123,6 +158,15 @@ class ContactForm(forms.Form):
             "appels": "telephone",
         }
         self.fields["canal"].initial = type_canal.get(campagne.type, "autre")
+
+    def recontact(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "prenom": d.get("recontact_prenom", ""),
+            "telephone": d.get("recontact_telephone", ""),
+            "courriel": d.get("recontact_courriel", ""),
+            "accord": d.get("recontact_accord", False),
+        }
 
     def reponses(self) -> dict:
         d = self.cleaned_data
@@ -302,6 +346,18 @@ class EntretienForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Visible par vous seul.",
     )
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles rencontrés",
+        choices=obstacles_ref.OBSTACLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type_non_recours = forms.ChoiceField(
+        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
+    )
+    organisme = forms.ChoiceField(
+        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
+    )
 
 
 class EtapeDroitForm(forms.Form):
@@ -310,6 +366,18 @@ class EtapeDroitForm(forms.Form):
     date = forms.DateField(label="Date", widget=DATE, initial=timezone.localdate)
     montant_confirme = forms.DecimalField(label="Montant mensuel confirmé (€)", min_value=0, required=False)
     motif = forms.CharField(label="Motif (refus ou abandon)", max_length=300, required=False)
+    obstacles = forms.MultipleChoiceField(
+        label="Obstacles rencontrés",
+        choices=obstacles_ref.OBSTACLES,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    type_non_recours = forms.ChoiceField(
+        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
+    )
+    organisme = forms.ChoiceField(
+        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
+    )
 
 
 class RappelForm(forms.Form):

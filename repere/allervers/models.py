@@ -119,6 +119,27 @@ class Contact(models.Model):
         return f"Contact du {self.date:%d/%m/%Y}"
 
 
+class DemandeRecontact(models.Model):
+    """Who to call back, for an anonymous contact whose person asked to be contacted again: a first name
+    and a phone number or an e-mail, recorded with the sentence of agreement read to the person. Kept
+    apart from the anonymous contact, seen only by professionals, deleted once a record is created from
+    the contact or the call is done, and at the latest after REPERE_ALLERVERS_RECONTACT_JOURS."""
+
+    contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="recontact")
+    prenom = models.CharField("prénom", max_length=100)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    courriel = models.EmailField("e-mail", blank=True)
+    phrase_accord = models.TextField("phrase d'accord lue à la personne")
+    accord_le = models.DateTimeField("accord donné le", default=timezone.now)
+    traitee_le = models.DateTimeField("rappel fait le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "demande de recontact"
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} n° {self.pk}"
+
+
 class ContactBesoin(models.Model):
     """One need of a contact; campaign, date and commune are copied from the contact so that the
     indicators filter and count on this table's covering index alone."""
@@ -410,6 +431,30 @@ class DroitAnonymise(models.Model):
     depose_le = models.DateField(null=True)
     ouvert_le = models.DateField(null=True)
     cloture_le = models.DateField(null=True)
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} n° {self.pk}"
+
+
+class ObstacleRencontre(models.Model):
+    """An obstacle met on the way to a right, recorded for the barometer without any identity:
+    codes, a commune and a month only (repere/allervers/obstacles.py holds the taxonomy)."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    campagne = models.ForeignKey(Campagne, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    commune = models.ForeignKey(
+        "territoires.Territoire", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    mois = models.DateField("mois")
+    source = models.CharField("recueilli lors de", max_length=12)
+    obstacle = models.CharField("obstacle", max_length=30)
+    type_non_recours = models.CharField("type de non-recours", max_length=20, blank=True)
+    organisme = models.CharField("organisme concerné", max_length=20, blank=True)
+    prestation = models.CharField("prestation", max_length=60, blank=True)
+    est_demo = models.BooleanField("démo", default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["mois", "organisme", "obstacle"], name="obstacle_barometre")]
 
     def __str__(self):
         return f"{self._meta.verbose_name} n° {self.pk}"

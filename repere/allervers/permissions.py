@@ -12,14 +12,12 @@
 from django.db.models import Q, QuerySet
 
 from repere.allervers.models import Campagne, Contact, Personne
-from repere.organisations.models import Membership, Role
-from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_SAISIE
+from repere.organisations.models import Role
+from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_SAISIE, adhesions_actives
 
 
 def _roles(user) -> dict[int, str]:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return {}
-    return dict(Membership.objects.filter(user=user, is_active=True).values_list("organisation_id", "role"))
+    return dict(adhesions_actives(user).values_list("organisation_id", "role"))
 
 
 def organisations_de_campagne(campagne: Campagne) -> set[int]:
@@ -80,6 +78,13 @@ def contacts_visibles(user, campagne: Campagne | None = None) -> QuerySet[Contac
     if campagne is not None:
         qs = qs.filter(campagne=campagne)
     return qs
+
+
+def note_privee_pour(entretien, utilisateur) -> str:
+    """An interview's private note is shown to its author only: pages, exports and the right of access."""
+    if entretien.auteur_id is not None and entretien.auteur_id == getattr(utilisateur, "pk", None):
+        return entretien.note_privee
+    return ""
 
 
 def organisations_donnees_personnelles(user) -> list[int]:

@@ -24,6 +24,7 @@ from repere.allervers.models import (
     Rappel,
     StatutDroit,
 )
+from repere.allervers.permissions import note_privee_pour
 from repere.territoires.models import Territoire
 from repere.territoires.selectors import communes_de
 
@@ -417,8 +418,7 @@ def frise(*, personne: Personne, utilisateur) -> list[dict]:
     for c in personne.contacts.select_related("campagne"):
         evenements.append({"date": c.date, "type": "contact", "objet": c})
     for e in personne.entretiens.select_related("auteur"):
-        if e.auteur_id != utilisateur.pk:
-            e.note_privee = ""
+        e.note_privee = note_privee_pour(e, utilisateur)
         evenements.append({"date": e.date, "type": "entretien", "objet": e})
     for s in personne.simulations.all():
         evenements.append({"date": s.lancee_le.date(), "type": "simulation", "objet": s})
@@ -441,3 +441,115 @@ def frise(*, personne: Personne, utilisateur) -> list[dict]:
     ordre = {"accord": 0, "contact": 1, "simulation": 2, "droit": 3, "orientation": 4, "entretien": 5}
     evenements.sort(key=lambda e: (e["date"], ordre[e["type"]]), reverse=True)
     return evenements
+
+
+def rappels_du_jour(*, user, horizon_jours: int = 7):
+    """The user's own open reminders due within `horizon_jours` (overdue ones included), oldest first."""
+    from repere.allervers.permissions import personnes_visibles
+
+    limite = timezone.localdate() + datetime.timedelta(days=horizon_jours)
+    return (
+        Rappel.objects.filter(
+            personne__in=personnes_visibles(user), auteur=user, fait_le__isnull=True, echeance__lte=limite
+        )
+        .select_related("personne")
+        .order_by("echeance", "pk")
+    )
+
+
+def demandes_recontact(*, user):
+    """Contacts of the user's organisations' campaigns where the person asked to be contacted again and
+    no record exists yet, with whom to call (first name, phone or e-mail), oldest first. Professionals
+    and admins only (volunteers never see them)."""
+    from repere.allervers.models import DemandeRecontact
+    from repere.allervers.permissions import organisations_donnees_personnelles
+
+    orgs = organisations_donnees_personnelles(user)
+    return (
+        DemandeRecontact.objects.filter(
+            contact__organisation_id__in=orgs, contact__personne__isnull=True, traitee_le__isnull=True
+        )
+        .select_related("contact__campagne", "contact__commune")
+        .order_by("contact__date", "pk")
+    )
+
+
+def a_recontacter(*, user, limite: int = 50):
+    return demandes_recontact(user=user)[:limite]
+
+
+def mes_suivis(*, user):
+    """People the user follows as referent."""
+    from repere.allervers.permissions import personnes_visibles
+
+    return personnes_visibles(user).filter(referent=user).select_related("commune")
+
+
+def obstacles_comptes(*, communes: list[str] | None = None, du=None, au=None) -> list[dict]:
+    """Counts of the obstacles recorded (anonymous rows), by obstacle, non-take-up type, body and
+    month, optionally limited to communes (INSEE codes) and a period: the barometer's raw material."""
+    from django.db.models import Count
+
+    from repere.allervers.models import ObstacleRencontre
+
+    qs = ObstacleRencontre.objects.all()
+    if communes is not None:
+        qs = qs.filter(commune__code__in=communes, commune__type="commune")
+    if du:
+        qs = qs.filter(mois__gte=du.replace(day=1))
+    if au:
+        qs = qs.filter(mois__lte=au)
+    return list(
+        qs.values("obstacle", "type_non_recours", "organisme", "source", "mois", "est_demo", "commune__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+
+
+def activite_par_commune(*, du: datetime.date, au: datetime.date) -> dict[str, dict[str, float]]:
+    """Outreach activity per commune (INSEE code) over a period, every organisation together:
+    contacts, rights spotted by the pre-screen, people followed, rights opened and refused, confirmed
+    monthly amounts. Counts only; the observatory applies the statistical secret."""
+    from django.db.models import Count, Sum
+
+    from repere.allervers.models import Contact, ContactDroit, DroitSuivi, StatutDroit
+
+    resultat: dict[str, dict[str, float]] = {}
+
+    def ajouter(code, cle, n):
+        if code:
+            resultat.setdefault(code, {})[cle] = float(n or 0)
+
+    for r in (
+        Contact.objects.filter(date__range=(du, au), commune__isnull=False)
+        .values("commune__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        ajouter(r["commune__code"], "contacts", r["n"])
+    for r in (
+        ContactDroit.objects.filter(date__range=(du, au), commune__isnull=False)
+        .values("commune__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        ajouter(r["commune__code"], "droits_reperes", r["n"])
+    droits = DroitSuivi.objects.filter(personne__commune__isnull=False, detecte_le__lte=au)
+    for statut, cle in ((StatutDroit.OUVERT, "droits_ouverts"), (StatutDroit.REFUSE, "droits_refuses")):
+        for r in (
+            droits.filter(statut=statut, cloture_le__range=(du, au))
+            .values("personne__commune__code")
+            .annotate(n=Count("id"), montant=Sum("montant_confirme"))
+            .order_by()
+        ):
+            ajouter(r["personne__commune__code"], cle, r["n"])
+            if statut == StatutDroit.OUVERT:
+                ajouter(r["personne__commune__code"], "montants_confirmes", r["montant"])
+    for r in (
+        droits.filter(detecte_le__range=(du, au))
+        .values("personne__commune__code")
+        .annotate(n=Count("personne", distinct=True))
+        .order_by()
+    ):
+        ajouter(r["personne__commune__code"], "personnes_suivies", r["n"])
+    return resultat

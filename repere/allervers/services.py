@@ -1,14 +1,19 @@
 """Writes of the outreach module. Keyword-only arguments; business rules raise ErreurMetier (French)."""
 
 import datetime
+import re
 import uuid
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from repere.allervers import compteurs, prereperage, referentiels
+from repere.allervers import obstacles as obstacles_ref
 from repere.allervers.journal import instantane, journaliser_ecriture
 from repere.allervers.models import (
     Campagne,
@@ -16,11 +21,13 @@ from repere.allervers.models import (
     Contact,
     ContactBesoin,
     ContactDroit,
+    DemandeRecontact,
     DroitSuivi,
     Entretien,
     Finalite,
     MembreGroupeSuivi,
     NoticeInformation,
+    ObstacleRencontre,
     OrientationPersonne,
     Personne,
     Rappel,
@@ -29,7 +36,7 @@ from repere.allervers.models import (
 )
 from repere.allervers.permissions import peut_saisir_dans
 from repere.organisations.models import Organisation
-from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
+from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role, organisations_de
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import communes_de
 from repere.utils.errors import ErreurMetier
@@ -179,9 +186,16 @@ def enregistrer_contact(
     reponses: dict | None = None,
     orientation_proposee: str = "",
     suivi_souhaite: bool = False,
+    recontact: dict | None = None,
+    obstacles=(),
+    type_non_recours: str = "",
+    organisme: str = "",
 ) -> tuple[Contact, bool]:
     """Record an anonymous contact. Idempotent on `cle`: a second submission with the same key
-    returns the contact already stored, with `cree=False`, and changes nothing."""
+    returns the contact already stored, with `cree=False`, and changes nothing.
+
+    When the person wants to be contacted again (`suivi_souhaite`), `recontact` carries who to call:
+    {"prenom", "telephone" and/or "courriel", "accord": True} (see `verifier_recontact`)."""
     try:
         cle = uuid.UUID(str(cle)) if cle else uuid.uuid4()
     except ValueError as e:
@@ -224,6 +238,8 @@ def enregistrer_contact(
     if orientation_proposee not in referentiels.ORIENTATIONS_CODES:
         raise ErreurMetier("Orientation inconnue.", champ="orientation_proposee")
     commune = commune_de_contact(campagne, commune_code)
+    recontact = verifier_recontact(suivi_souhaite=suivi_souhaite, recontact=recontact)
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
 
     resultat = None
     if reponses:
@@ -248,6 +264,10 @@ def enregistrer_contact(
                 orientation_proposee=orientation_proposee,
                 suivi_souhaite=suivi_souhaite,
             )
+            if recontact:
+                DemandeRecontact.objects.create(
+                    contact=contact, phrase_accord=phrase_accord_recontact(organisation=organisation), **recontact
+                )
             ContactBesoin.objects.bulk_create(
                 [
                     ContactBesoin(contact=contact, campagne=campagne, date=date, commune=commune, thematique=b)
@@ -270,6 +290,16 @@ def enregistrer_contact(
                         for d in resultat["droits"]
                     ]
                 )
+            enregistrer_obstacles(
+                organisation=organisation,
+                campagne=campagne,
+                commune=commune,
+                jour=date,
+                source="contact",
+                obstacles=obstacles,
+                type_non_recours=type_non_recours,
+                organisme=organisme,
+            )
             compteurs.incrementer(
                 campagne_id=campagne.pk,
                 date=date,
@@ -284,6 +314,84 @@ def enregistrer_contact(
             raise
         return existant, False
     return contact, True
+
+
+def phrase_accord_recontact(*, organisation: Organisation) -> str:
+    """The sentence read to the person before their first name and number are written down."""
+    jours = getattr(settings, "REPERE_ALLERVERS_RECONTACT_JOURS", 90)
+    return (
+        f"J'accepte que {organisation.nom} garde mon prénom et mon numéro de téléphone ou mon e-mail pour me "
+        f"recontacter au sujet de mes droits. Ils seront effacés après l'appel, et au plus tard dans {jours} jours."
+    )
+
+
+def verifier_recontact(*, suivi_souhaite: bool, recontact: dict | None) -> dict | None:
+    """Who to call back: asked only when the person wants to be contacted again, then required (a first
+    name, and a phone number or an e-mail, with the person's agreement to the sentence read to them)."""
+    recontact = {k: (str(v).strip() if v is not None else "") for k, v in (recontact or {}).items()}
+    saisi = any(recontact.get(k) for k in ("prenom", "telephone", "courriel"))
+    if not suivi_souhaite:
+        if saisi:
+            raise ErreurMetier(
+                "Un prénom ou un numéro n'est noté que si la personne souhaite être recontactée : cochez-le ou "
+                "effacez ces champs.",
+                champ="suivi_souhaite",
+            )
+        return None
+    prenom = recontact.get("prenom", "")
+    telephone = recontact.get("telephone", "")
+    courriel = recontact.get("courriel", "")
+    if not prenom:
+        raise ErreurMetier("Pour recontacter la personne, notez son prénom.", champ="recontact_prenom")
+    if len(prenom) > 100:
+        raise ErreurMetier("Le prénom dépasse 100 caractères.", champ="recontact_prenom")
+    if not telephone and not courriel:
+        raise ErreurMetier(
+            "Pour recontacter la personne, notez un numéro de téléphone ou une adresse e-mail.",
+            champ="recontact_telephone",
+        )
+    if telephone and not _TELEPHONE.fullmatch(telephone):
+        raise ErreurMetier(
+            f"Le numéro « {telephone[:40]} » n'est pas un numéro de téléphone (10 chiffres, par exemple 06 12 34 56 78).",
+            champ="recontact_telephone",
+        )
+    if courriel:
+        try:
+            validate_email(courriel)
+        except ValidationError as e:
+            raise ErreurMetier(
+                f"L'adresse « {courriel[:80]} » n'est pas une adresse e-mail valide.", champ="recontact_courriel"
+            ) from e
+        if len(courriel) > 254:
+            raise ErreurMetier("L'adresse e-mail dépasse 254 caractères.", champ="recontact_courriel")
+    if recontact.get("accord") not in ("True", "true", "on", "1"):
+        raise ErreurMetier(
+            "Lisez la phrase d'accord à la personne et cochez qu'elle est d'accord avant de noter ses coordonnées.",
+            champ="recontact_accord",
+        )
+    return {"prenom": prenom, "telephone": telephone, "courriel": courriel}
+
+
+_TELEPHONE = re.compile(r"(\+33 ?|0)[1-9]([ .-]?\d{2}){4}")
+
+
+def coordonnees_recontact(*, contact: Contact) -> dict:
+    """The first name and number noted at the door, to pre-fill the record created from the contact."""
+    demande = DemandeRecontact.objects.filter(contact=contact).first()
+    if demande is None:
+        return {}
+    return {"prenom": demande.prenom, "telephone": demande.telephone, "email": demande.courriel}
+
+
+@transaction.atomic
+def marquer_recontact_fait(*, demande: DemandeRecontact, par) -> None:
+    """The call is done and no record follows: the first name and number are deleted, the anonymous
+    contact stays."""
+    if demande.contact.organisation_id not in set(
+        organisations_de(par, ROLES_DONNEES_PERSONNELLES).values_list("pk", flat=True)
+    ):
+        raise ErreurMetier("Seul un professionnel de l'organisation peut clore cette demande.")
+    demande.delete()
 
 
 def commune_de_contact(campagne: Campagne, code: str) -> Territoire | None:
@@ -364,6 +472,8 @@ def creer_personne(
     if contact is not None:
         contact.personne = personne
         contact.save(update_fields=["personne"])
+        # the first name and number noted at the door now live in the record: the request is deleted
+        DemandeRecontact.objects.filter(contact=contact).delete()
         for d in contact.droits.filter(certitude__in=["probable", "possible"]):
             DroitSuivi.objects.get_or_create(
                 personne=personne,
@@ -417,13 +527,35 @@ def modifier_personne(*, personne: Personne, par, version: int, **champs) -> Per
 
 
 def ajouter_entretien(
-    *, personne: Personne, par, organisation, date, canal, besoins=(), resume="", note_privee=""
+    *,
+    personne: Personne,
+    par,
+    organisation,
+    date,
+    canal,
+    besoins=(),
+    resume="",
+    note_privee="",
+    obstacles=(),
+    type_non_recours="",
+    organisme="",
 ) -> Entretien:
     if date > timezone.localdate():
         raise ErreurMetier(f"La date de l'entretien ({date:%d/%m/%Y}) est dans le futur.", champ="date")
     connues = referentiels.thematiques()
     if any(b not in connues for b in besoins):
         raise ErreurMetier("Besoin inconnu.", champ="besoins")
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
+    enregistrer_obstacles(
+        organisation=organisation,
+        campagne=personne.campagne,
+        commune=personne.commune,
+        jour=date,
+        source="entretien",
+        obstacles=obstacles,
+        type_non_recours=type_non_recours,
+        organisme=organisme,
+    )
     entretien = Entretien.objects.create(
         personne=personne,
         auteur=par,
@@ -507,6 +639,9 @@ def changer_statut_droit(
     date: datetime.date,
     montant_confirme: Decimal | None = None,
     motif: str = "",
+    obstacles=(),
+    type_non_recours: str = "",
+    organisme: str = "",
 ) -> DroitSuivi:
     if statut not in StatutDroit.values:
         raise ErreurMetier("Étape inconnue.", champ="statut")
@@ -537,6 +672,9 @@ def changer_statut_droit(
         champs.update(cloture_le=date, motif_refus=motif.strip())
     elif statut == StatutDroit.ABANDONNE:
         champs.update(cloture_le=date, motif_refus=motif.strip())
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
+    if obstacles and statut not in (StatutDroit.REFUSE, StatutDroit.ABANDONNE):
+        raise ErreurMetier("Un obstacle s'indique avec un refus ou un abandon.", champ="obstacles")
     avant = instantane(droit, CHAMPS_DROIT)
     n = DroitSuivi.objects.filter(pk=droit.pk, version=version).update(version=F("version") + 1, **champs)
     if n == 0:
@@ -546,6 +684,19 @@ def changer_statut_droit(
             champ="version",
         )
     droit.refresh_from_db()
+    if obstacles:
+        source = "refus" if statut == StatutDroit.REFUSE else "abandon"
+        enregistrer_obstacles(
+            organisation=droit.personne.organisation,
+            campagne=droit.personne.campagne,
+            commune=droit.personne.commune,
+            jour=date,
+            source=source,
+            obstacles=obstacles,
+            type_non_recours=type_non_recours or obstacles_ref.TYPE_PAR_DEFAUT[source],
+            organisme=organisme,
+            prestation=droit.prestation,
+        )
     _toucher(droit.personne, date)
     journaliser_ecriture(
         personne=droit.personne,
@@ -619,3 +770,42 @@ def lier_orientation(*, personne: Personne, par, orientation_id: int) -> Orienta
     _toucher(personne)
     journaliser_ecriture(personne=personne, utilisateur=par, objet="orientation", action="création")
     return lien
+
+
+# --- Obstacles (barometer) ------------------------------------------------------------------------------
+
+
+def _valider_obstacles(obstacles, type_non_recours: str, organisme: str) -> list[str]:
+    obstacles = list(dict.fromkeys(o for o in obstacles if o))
+    inconnus = [o for o in obstacles if o not in obstacles_ref.OBSTACLES_CODES]
+    if inconnus:
+        raise ErreurMetier("Obstacle inconnu : " + ", ".join(inconnus) + ".", champ="obstacles")
+    if type_non_recours and type_non_recours not in obstacles_ref.TYPES_NON_RECOURS_CODES:
+        raise ErreurMetier(f"Type de non-recours inconnu : {type_non_recours}.", champ="type_non_recours")
+    if organisme and organisme not in obstacles_ref.ORGANISMES_CODES:
+        raise ErreurMetier(f"Organisme inconnu : {organisme}.", champ="organisme")
+    return obstacles
+
+
+def enregistrer_obstacles(
+    *, organisation, campagne, commune, jour, source, obstacles, type_non_recours="", organisme="", prestation=""
+) -> list[ObstacleRencontre]:
+    """One anonymous row per obstacle (codes, commune, month): what the barometer counts."""
+    obstacles = _valider_obstacles(obstacles, type_non_recours, organisme)
+    return ObstacleRencontre.objects.bulk_create(
+        [
+            ObstacleRencontre(
+                organisation=organisation,
+                campagne=campagne,
+                commune=commune,
+                mois=jour.replace(day=1),
+                source=source,
+                obstacle=o,
+                type_non_recours=type_non_recours,
+                organisme=organisme,
+                prestation=prestation[:60],
+                est_demo=bool(campagne and campagne.est_demo),
+            )
+            for o in obstacles
+        ]
+    )

@@ -32,9 +32,12 @@ from repere.allervers.permissions import (
     peut_saisir_dans,
     role_dans_campagne,
 )
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.models import Membership, Role
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, a_un_role
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
+from repere.utils.tableurs import reponse_tableur
 
 
 def _erreur(form, e: ErreurMetier):
@@ -103,6 +106,7 @@ def accueil(request):
 
 
 @login_required
+@soumission_unique
 def notice_creer(request):
     form = forms.NoticeForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
@@ -119,6 +123,7 @@ def notice_creer(request):
 
 
 @login_required
+@soumission_unique
 def campagne_creer(request):
     form = forms.CampagneForm(request.POST or None, user=request.user)
     if not form.fields["organisation"].queryset.exists():
@@ -202,7 +207,7 @@ def contacts(request, pk):
         raise Http404
     qs = (
         contacts_visibles(request.user, campagne)
-        .select_related("commune", "personne")
+        .select_related("commune", "personne", "recontact")
         .prefetch_related("besoins", "droits")[:300]
     )
     return render(
@@ -244,6 +249,10 @@ def saisie(request, pk):
                 reponses=form.reponses(),
                 orientation_proposee=d["orientation_proposee"],
                 suivi_souhaite=d["suivi_souhaite"],
+                recontact=form.recontact(),
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             _erreur(form, e)
@@ -304,17 +313,20 @@ def service_worker(request):
 
 
 @login_required
+@donnees_personnelles
 def personnes(request):
     if not organisations_donnees_personnelles(request.user):
         raise Http404
     qs = personnes_visibles(request.user).select_related("organisation", "referent")
-    q = request.GET.get("q", "").strip()
+    # The searched name travels in the POST body, never in the URL (nor the access log)
+    q = request.POST.get("q", "").strip() if request.method == "POST" else ""
     if q:
         qs = qs.filter(nom__icontains=q) | qs.filter(prenom__icontains=q)
     return render(request, "allervers/personnes.html", {"personnes": qs[:200], "q": q})
 
 
 @login_required
+@soumission_unique
 def personne_creer(request):
     if not organisations_donnees_personnelles(request.user):
         raise Http404
@@ -335,6 +347,7 @@ def personne_creer(request):
             "notice": contact.campagne.notice_id,
             "organisation": contact.campagne.organisation_id,
             "referent": request.user.pk,
+            **services.coordonnees_recontact(contact=contact),
         }
     form = forms.PersonneForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -365,6 +378,7 @@ def personne_creer(request):
 
 
 @login_required
+@donnees_personnelles
 def personne(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(personne=personne, utilisateur=request.user, quoi="fiche", organisation=organisation)
@@ -398,6 +412,7 @@ def personne(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def personne_modifier(request, pk):
     personne, organisation = _personne_visible(request, pk)
     initial = {c: getattr(personne, c) for c in ("prenom", "nom", "date_naissance", "telephone", "email", "adresse")}
@@ -430,6 +445,7 @@ def personne_modifier(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def menage(request, pk):
     from repere.allervers.simulation import formulaire_depuis_menage, menage_depuis_formulaire
 
@@ -438,6 +454,8 @@ def menage(request, pk):
     initial["version"] = personne.version
     form = forms.MenageForm(request.POST or None, initial=initial)
     conflit = False
+    if request.method != "POST":
+        acces.journaliser_lecture(personne=personne, utilisateur=request.user, quoi="foyer", organisation=organisation)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -485,6 +503,7 @@ def simuler(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def simulation(request, pk, simulation_id):
     personne, organisation = _personne_visible(request, pk)
     sim = get_object_or_404(personne.simulations, pk=simulation_id)
@@ -509,6 +528,9 @@ def droit_etape(request, pk, droit_id):
                 date=d["date"],
                 montant_confirme=d["montant_confirme"],
                 motif=d["motif"],
+                obstacles=d["obstacles"],
+                type_non_recours=d["type_non_recours"],
+                organisme=d["organisme"],
             )
         except ErreurMetier as e:
             messages.error(request, f"{droit.libelle} : {e.message}")
@@ -542,6 +564,7 @@ def _appliquer_formulaire(request, form, *, action, succes, echec: str) -> None:
 
 @login_required
 @require_POST
+@soumission_unique
 def entretien_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     _appliquer_formulaire(
@@ -558,6 +581,7 @@ def entretien_ajouter(request, pk):
 
 @login_required
 @require_POST
+@soumission_unique
 def rappel_ajouter(request, pk):
     personne, _organisation = _personne_visible(request, pk)
     _appliquer_formulaire(
@@ -580,6 +604,7 @@ def rappel_fait(request, pk, rappel_id):
 
 @login_required
 @require_POST
+@soumission_unique
 def partage_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
@@ -608,6 +633,8 @@ def partage_retirer(request, pk, membre_id):
 
 
 @login_required
+@donnees_personnelles
+@soumission_unique
 def orienter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     besoins = request.POST.getlist("besoins") or request.GET.getlist("besoins") or personne.besoins
@@ -653,12 +680,13 @@ def orienter(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def export_json(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(
         personne=personne, utilisateur=request.user, quoi="droit d'accès (JSON)", organisation=organisation
     )
-    donnees = acces.donnees_de(personne=personne)
+    donnees = acces.donnees_de(personne=personne, lecteur=request.user)
     reponse = HttpResponse(
         json.dumps(donnees, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",
@@ -668,17 +696,21 @@ def export_json(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def export_imprimable(request, pk):
     personne, organisation = _personne_visible(request, pk)
     acces.journaliser_lecture(
         personne=personne, utilisateur=request.user, quoi="droit d'accès (imprimable)", organisation=organisation
     )
     return render(
-        request, "allervers/acces.html", {"personne": personne, "donnees": acces.donnees_de(personne=personne)}
+        request,
+        "allervers/acces.html",
+        {"personne": personne, "donnees": acces.donnees_de(personne=personne, lecteur=request.user)},
     )
 
 
 @login_required
+@donnees_personnelles
 def effacer(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
@@ -699,6 +731,7 @@ def effacer(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def journal(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
@@ -761,14 +794,6 @@ def indicateurs_export(request, format):
         )
     ind = selectors.indicateurs(**filtres)
     titre = exports.titre_rapport(form.cleaned_data if form.is_bound else {})
-    if format not in ("csv", "ods"):
-        raise Http404("Format inconnu (csv ou ods).")
-    if format == "csv":
-        reponse = HttpResponse(exports.csv_rapport(ind, titre), content_type="text/csv; charset=utf-8")
-        reponse["Content-Disposition"] = 'attachment; filename="indicateurs-aller-vers.csv"'
-        return reponse
-    reponse = HttpResponse(
-        exports.ods_rapport(ind, titre), content_type="application/vnd.oasis.opendocument.spreadsheet"
-    )
-    reponse["Content-Disposition"] = 'attachment; filename="indicateurs-aller-vers.ods"'
-    return reponse
+    if format not in ("csv", "xlsx", "ods"):
+        raise Http404("Format inconnu (csv, xlsx ou ods).")
+    return reponse_tableur(exports.tableaux_rapport(ind, titre), format=format, nom_fichier="indicateurs-aller-vers")

@@ -163,7 +163,7 @@ def rechercher_services(request, filtres: Query[FiltresRecherche]):
         ouvert_maintenant=filtres.ouvert_maintenant,
         ouvert_le=filtres.ouvert_le,
     )
-    tous = selectors.rechercher(criteres, limite=1000)
+    tous = selectors.rechercher(criteres)
     morceau, total = _page(tous, filtres.page, filtres.size)
     resultats = selectors.charger_services(morceau)
     ids = [r.service_id for r in resultats]
@@ -266,3 +266,26 @@ def detail_structure(request, source: str, identifiant: str):
     if structure is None:
         raise Http404("Structure introuvable.")
     return structure_vers_di(structure)
+
+
+class Adresse(Schema):
+    libelle: str
+    adresse: str
+    code_postal: str
+    commune: str
+    code_insee: str
+    latitude: float | None
+    longitude: float | None
+
+
+@router.get("/adresses", response=list[Adresse], summary="Suggérer des adresses (autocomplétion, BAN)")
+def adresses(
+    request,
+    q: str = Query(..., max_length=200, description="ce qui est tapé"),
+    commune: str | None = Query(None, pattern=r"^[0-9][0-9AB][0-9]{3}$", description="code INSEE de la commune"),
+):
+    """Addresses of the national address base matching `q`, within `commune` when given; an empty list
+    when the deployment has no geocoder (`REPERE_GEOCODEUR_URL` empty)."""
+    from repere.annuaire.geocodage import suggerer_adresses
+
+    return suggerer_adresses(texte=q, code_insee=commune)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from repere.annuaire.importation import _importer_dicts, importer_mairies
+from repere.annuaire.importation import importer_dicts, importer_mairies
 from repere.annuaire.models import Orientation, Service, Structure
 from repere.annuaire.services import creer_orientation, reindexer
 from repere.organisations.models import Organisation
@@ -136,7 +136,7 @@ def charger() -> list[str]:
             k: st[k] for k in ("adresse", "code_postal", "commune", "code_insee", "latitude", "longitude") if k in st
         }
         services.append(lieu | {"courriel": st["courriel"]} | s | {"source": SOURCE, "date_maj": aujourdhui})
-    rapport_demo = _importer_dicts(structures, services)
+    rapport_demo = importer_dicts(structures, services)
     if rapport_demo.rejets:
         raise RuntimeError("Données de démonstration invalides : " + " ; ".join(rapport_demo.lignes_rejets()))
     for s in STRUCTURES:

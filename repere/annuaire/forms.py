@@ -1,3 +1,4 @@
+import re
 from datetime import datetime
 
 from django import forms
@@ -28,8 +29,16 @@ class RechercheForm(forms.Form):
     rayon = forms.TypedChoiceField(
         label="Distance maximale", choices=CHOIX_RAYONS, coerce=int, initial=RAYON_DEFAUT_KM, required=False
     )
-    q = forms.CharField(label="Mots-clés", required=False, max_length=100, help_text="Nom ou description du service")
-    thematiques = forms.MultipleChoiceField(label="Thématiques", required=False)
+    q = forms.CharField(
+        label="Mots-clés",
+        required=False,
+        max_length=100,
+        help_text="Par exemple « colis alimentaire », « CAF », « France Services » ; les fautes de frappe sont tolérées.",
+    )
+    besoins = forms.MultipleChoiceField(
+        label="Besoin", required=False, choices=taxonomies.choix_besoins(), widget=forms.CheckboxSelectMultiple
+    )
+    thematiques = forms.MultipleChoiceField(label="Affiner par thématique", required=False)
     publics = forms.MultipleChoiceField(
         label="Publics", required=False, choices=taxonomies.CHOIX_PUBLICS, widget=forms.CheckboxSelectMultiple
     )
@@ -46,11 +55,10 @@ class RechercheForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["thematiques"].choices = [
-            ("Catégories", taxonomies.choix_categories()),
-            *taxonomies.choix_thematiques_groupees(),
+        # fine thématiques, shown behind each need; catégories still accepted (links made before)
+        self.fields["thematiques"].choices = taxonomies.choix_categories() + [
+            choix for _groupe, choix in taxonomies.choix_thematiques_groupees() for choix in choix
         ]
-        self.fields["thematiques"].widget.attrs["size"] = 8
 
     def clean(self):
         donnees = super().clean()
@@ -78,6 +86,7 @@ class RechercheForm(forms.Form):
             commune=d.get("territoire"),
             rayon_km=min(d.get("rayon") or RAYON_DEFAUT_KM, RAYON_MAX_KM),
             thematiques=d.get("thematiques") or [],
+            besoins=d.get("besoins") or [],
             publics=d.get("publics") or [],
             frais=d.get("frais") or [],
             modes_accueil=d.get("modes_accueil") or [],
@@ -172,14 +181,144 @@ def _liste_lignes(texte: str) -> list[str]:
     return [ligne.strip() for ligne in (texte or "").splitlines() if ligne.strip()]
 
 
-def _valider_horaires(valeur: str) -> str:
-    try:
-        return horaires.valider(valeur)
-    except horaires.HorairesInvalides as exc:
-        raise forms.ValidationError(str(exc)) from exc
+MODE_GRILLE, MODE_AVANCE = "grille", "avance"
+_JOUR_MOIS = re.compile(r"^\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*$")
+_JOURS_PAR_MOIS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 
-class StructureForm(forms.ModelForm):
+def _lire_jour_mois(texte: str, nom: str) -> tuple[int, int] | None:
+    texte = (texte or "").strip()
+    if not texte:
+        return None
+    m = _JOUR_MOIS.match(texte)
+    if not m or not (1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= _JOURS_PAR_MOIS[int(m[2]) - 1]):
+        raise forms.ValidationError(f"{nom} « {texte} » : indiquez le jour et le mois, par exemple 01/08.")
+    return int(m[2]), int(m[1])
+
+
+class LieuEtHorairesMixin:
+    """The guided part of the structure and service forms: no code, no coordinates, no OSM syntax.
+
+    - Commune: typed by name (territory autocomplete fills the hidden INSEE code; without JavaScript the
+      name is looked up the same way); the address suggestions (geocoder route) fill the address, postal
+      code, commune and point; the point can be placed on the map; without any point, the commune's
+      centre is used and the form says so.
+    - Opening hours: one field per weekday (« 9h-12h, 14h-17h30 »; the script turns it into time
+      pickers), public holidays, a yearly closure; written as OSM `opening_hours` for the user, read
+      back from it. What the grid cannot say (seasons…) stays in the « avancé » field, as it was typed.
+    """
+
+    champs_lieu = ["adresse", "complement_adresse", "commune", "code_postal"]
+    champs_horaires_grille = [f"horaires_{i}" for i in range(7)] + [
+        "horaires_feries_fermes",
+        "horaires_fermeture_du",
+        "horaires_fermeture_au",
+    ]
+
+    @property
+    def champs_groupes(self) -> list[str]:
+        return [*self.champs_lieu, *self.champs_horaires_grille, "horaires_mode", "horaires_accueil"]
+
+    @property
+    def jours_horaires(self):
+        return [self[f"horaires_{i}"] for i in range(7)]
+
+    def _preparer_lieu_et_horaires(self, *, aide_vide: str):
+        for nom in ("code_insee", "latitude", "longitude"):
+            self.fields[nom].widget = forms.HiddenInput()
+        self.fields["commune"].help_text = "Tapez le nom ou le code postal puis choisissez dans la liste."
+        self.fields[
+            "adresse"
+        ].help_text = "Numéro et voie ; choisissez l'adresse proposée pour placer le lieu sur la carte."
+        expression = self.instance.horaires_accueil if self.instance.pk else ""
+        grille = horaires.vers_grille(expression)
+        self.fields["horaires_mode"] = forms.ChoiceField(
+            label="Comment saisir les horaires",
+            choices=[(MODE_GRILLE, "Jour par jour"), (MODE_AVANCE, "Au format OpenStreetMap (avancé)")],
+            widget=forms.RadioSelect,
+            initial=MODE_GRILLE if grille is not None else MODE_AVANCE,
+            required=False,
+        )
+        grille = grille or horaires.Grille()
+        for i, jour in enumerate(horaires.JOURS_FR):
+            self.fields[f"horaires_{i}"] = forms.CharField(
+                label=jour.capitalize(), required=False, initial=horaires.ecrire_plages(grille.jours[i]), max_length=100
+            )
+        self.fields["horaires_feries_fermes"] = forms.BooleanField(
+            label="Fermé les jours fériés", required=False, initial=grille.feries_fermes
+        )
+        du, au = grille.fermeture_annuelle or (None, None)
+        self.fields["horaires_fermeture_du"] = forms.CharField(
+            label="Fermeture chaque année du (jour/mois)",
+            required=False,
+            initial=f"{du[1]:02d}/{du[0]:02d}" if du else "",
+            max_length=5,
+        )
+        self.fields["horaires_fermeture_au"] = forms.CharField(
+            label="au (jour/mois)", required=False, initial=f"{au[1]:02d}/{au[0]:02d}" if au else "", max_length=5
+        )
+        self.fields["horaires_accueil"].label = "Horaires au format OpenStreetMap"
+        self.fields["horaires_accueil"].help_text = "Par exemple « Mo-Fr 09:00-12:00; PH off ». " + aide_vide
+        self.aide_horaires_vides = aide_vide
+
+    def clean_horaires_accueil(self):
+        return self.cleaned_data.get("horaires_accueil") or ""
+
+    def _nettoyer_horaires(self, d: dict) -> None:
+        if (d.get("horaires_mode") or MODE_GRILLE) == MODE_AVANCE:
+            try:
+                d["horaires_accueil"] = horaires.valider(d.get("horaires_accueil") or "")
+            except horaires.HorairesInvalides as exc:
+                self.add_error("horaires_accueil", f"{str(exc)[0].upper()}{str(exc)[1:]}.")
+            return
+        grille = horaires.Grille(feries_fermes=bool(d.get("horaires_feries_fermes")))
+        for i, jour in enumerate(horaires.JOURS_FR):
+            try:
+                grille.jours[i] = horaires.lire_plages(d.get(f"horaires_{i}") or "")
+            except horaires.HorairesInvalides as exc:
+                self.add_error(f"horaires_{i}", f"{jour.capitalize()} : {exc}.")
+        try:
+            du = _lire_jour_mois(d.get("horaires_fermeture_du"), "Début de la fermeture")
+            au = _lire_jour_mois(d.get("horaires_fermeture_au"), "Fin de la fermeture")
+            if (du is None) != (au is None):
+                raise forms.ValidationError("Indiquez le début et la fin de la fermeture annuelle.")
+            grille.fermeture_annuelle = (du, au) if du else None
+        except forms.ValidationError as exc:
+            self.add_error("horaires_fermeture_du", exc)
+        if not self.errors:
+            d["horaires_accueil"] = horaires.depuis_grille(grille)
+
+    def _nettoyer_lieu(self, d: dict) -> None:
+        from repere.territoires.selectors import autocompleter
+        from repere.utils.text import normalise
+
+        nom = (d.get("commune") or "").strip()
+        code = (d.get("code_insee") or "").strip()
+        territoire = get_commune(code) if code else None
+        if territoire is not None and nom and not normalise(nom).startswith(normalise(territoire.nom)):
+            territoire = None  # the name was changed after choosing: look the new one up
+        if territoire is None and nom:
+            trouvees = autocompleter(q=nom.split("(")[0], types=["commune"], limite=1)
+            if not trouvees:
+                self.add_error("commune", f"Aucune commune ne correspond à « {nom} » : choisissez-la dans la liste.")
+                return
+            territoire = trouvees[0]
+        if territoire is None:
+            d["code_insee"] = ""
+            return
+        d["commune"], d["code_insee"] = territoire.nom, territoire.code
+        if not d.get("code_postal") and len(territoire.liste_codes_postaux) == 1:
+            d["code_postal"] = territoire.liste_codes_postaux[0]
+        if (d.get("latitude") is None) != (d.get("longitude") is None):
+            d["latitude"] = d["longitude"] = None
+        if d.get("latitude") is None and territoire.latitude is not None:
+            d["latitude"], d["longitude"] = territoire.latitude, territoire.longitude
+            self.position_approximative = True
+        elif d.get("latitude") is not None and not (-90 <= d["latitude"] <= 90 and -180 <= d["longitude"] <= 180):
+            self.add_error("adresse", "Le point placé sur la carte est hors des limites : placez-le de nouveau.")
+
+
+class StructureForm(LieuEtHorairesMixin, forms.ModelForm):
     class Meta:
         model = Structure
         fields = [
@@ -201,16 +340,14 @@ class StructureForm(forms.ModelForm):
             "reseaux_porteurs",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "horaires_accueil": forms.TextInput()}
-        help_texts = {
-            "horaires_accueil": "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00,14:00-17:00; PH off »."
-        }
 
     reseaux_porteurs = forms.MultipleChoiceField(
         label="Réseaux porteurs", choices=taxonomies.CHOIX_RESEAUX_PORTEURS, required=False
     )
 
-    def clean_horaires_accueil(self):
-        return _valider_horaires(self.cleaned_data["horaires_accueil"])
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._preparer_lieu_et_horaires(aide_vide="Vide : horaires non renseignés.")
 
     def clean_nom(self):
         nom = self.cleaned_data["nom"].strip()
@@ -218,8 +355,14 @@ class StructureForm(forms.ModelForm):
             raise forms.ValidationError("Le nom doit compter au moins 3 caractères.")
         return nom
 
+    def clean(self):
+        d = super().clean()
+        self._nettoyer_lieu(d)
+        self._nettoyer_horaires(d)
+        return d
 
-class ServiceForm(forms.ModelForm):
+
+class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
     thematiques = forms.MultipleChoiceField(label="Thématiques", required=False)
     publics = forms.MultipleChoiceField(
         label="Publics", choices=taxonomies.CHOIX_PUBLICS, widget=forms.CheckboxSelectMultiple
@@ -295,22 +438,16 @@ class ServiceForm(forms.ModelForm):
             "publics_precisions": forms.TextInput(),
             "mobilisation_precisions": forms.TextInput(),
         }
-        help_texts = {
-            "horaires_accueil": "Syntaxe OpenStreetMap, par exemple « Mo-Fr 09:00-12:00; PH off ». "
-            "Vide : les horaires de la structure s'appliquent."
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._preparer_lieu_et_horaires(aide_vide="Vide : les horaires de la structure s'appliquent.")
         self.fields["thematiques"].choices = taxonomies.choix_thematiques_groupees()
         if self.instance.pk:
             self.initial["thematiques"] = self.instance.toutes_thematiques
             self.initial["zone_eligibilite_texte"] = " ".join(self.instance.zone_eligibilite or [])
             self.initial["langues_texte"] = " ".join(self.instance.langues or [])
             self.initial["documents_texte"] = "\n".join(self.instance.documents_a_fournir or [])
-
-    def clean_horaires_accueil(self):
-        return _valider_horaires(self.cleaned_data["horaires_accueil"])
 
     def clean_zone_eligibilite_texte(self):
         import re
@@ -325,8 +462,8 @@ class ServiceForm(forms.ModelForm):
         d = super().clean()
         if d.get("age_min") is not None and d.get("age_max") is not None and d["age_min"] > d["age_max"]:
             self.add_error("age_max", "L'âge maximum doit être supérieur à l'âge minimum.")
-        if (d.get("latitude") is None) != (d.get("longitude") is None):
-            self.add_error("longitude", "Indiquez la latitude et la longitude, ou aucune des deux.")
+        self._nettoyer_lieu(d)
+        self._nettoyer_horaires(d)
         if len((d.get("description") or "").strip()) < 5:
             self.add_error("description", "La description doit compter au moins 5 caractères.")
         publics = d.get("publics") or []

@@ -66,11 +66,25 @@ class Structure(models.Model):
     motif_moderation = models.TextField(blank=True)
     est_demo = models.BooleanField("donnée de démonstration", default=False)
     retiree_de_la_source_le = models.DateTimeField(null=True, blank=True)
+    localisation_approximative = models.BooleanField(
+        default=False, help_text="Coordonnées du centre de la commune : l'adresse n'a pas pu être localisée"
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "identifiant"], name="structure_source_id_unique")]
+        # The identity of a row is its source's: (source, id); no source can reach another's rows.
+        constraints = [
+            models.UniqueConstraint(fields=["source", "identifiant"], name="structure_source_id_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(source="") & ~models.Q(identifiant=""), name="structure_identite"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="structure_coordonnees_ensemble",
+            ),
+        ]
         indexes = [models.Index(fields=["statut_moderation"]), models.Index(fields=["code_insee"])]
         ordering = ["nom"]
 
@@ -140,6 +154,9 @@ class Service(models.Model):
     statut = models.CharField(max_length=20, choices=StatutService.choices, default=StatutService.PUBLIE)
     est_demo = models.BooleanField("donnée de démonstration", default=False)
     retire_de_la_source_le = models.DateTimeField(null=True, blank=True)
+    localisation_approximative = models.BooleanField(
+        default=False, help_text="Coordonnées du centre de la commune : l'adresse n'a pas pu être localisée"
+    )
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
 
@@ -157,7 +174,20 @@ class Service(models.Model):
     recherchable = models.BooleanField(default=True, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["source", "identifiant"], name="service_source_id_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "identifiant"], name="service_source_id_unique"),
+            models.CheckConstraint(condition=~models.Q(source="") & ~models.Q(identifiant=""), name="service_identite"),
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__isnull=False, longitude__isnull=False),
+                name="service_coordonnees_ensemble",
+            ),
+            # a service withdrawn from its source is never searchable (search, pages and API read `recherchable`)
+            models.CheckConstraint(
+                condition=models.Q(recherchable=False) | models.Q(retire_de_la_source_le__isnull=True),
+                name="service_retire_non_recherchable",
+            ),
+        ]
         # The geographic search goes through IndexRecherche: no index on the coordinates here (every
         # index slows the import of 250,000 services down).
         indexes = [models.Index(fields=["verifie_le"])]
@@ -169,6 +199,82 @@ class Service(models.Model):
     @property
     def toutes_thematiques(self) -> list[str]:
         return list(self.thematiques_locales) + list(self.thematiques)
+
+
+class AdresseGeocodee(models.Model):
+    """Cache of the geocoder (BAN): one row per address asked, found or not, so that a re-import makes
+    no new call. `cle` is a digest of the normalised address, postal code and INSEE code."""
+
+    cle = models.CharField(max_length=40, unique=True)
+    requete = models.TextField()
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    type_resultat = models.CharField(max_length=20, blank=True)  # housenumber, street, locality, municipality
+    libelle = models.CharField(max_length=300, blank=True)
+    code_insee = models.CharField(max_length=5, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "adresse géocodée"
+
+    def __str__(self):
+        return self.libelle or self.requete
+
+
+class SourceImport(models.Model):
+    """A source of the directory fed through the import assistant: its code (the `source` of its rows),
+    its label shown to people, the organisation that owns it (only its admins may import into it), and the
+    column mapping of its last import (the same JSON file drives `manage.py importer_annuaire`)."""
+
+    code = models.SlugField(max_length=100, unique=True)
+    libelle = models.CharField("nom de la source", max_length=200)
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="sources_annuaire"
+    )
+    correspondance = models.JSONField("correspondance des colonnes", default=dict, blank=True)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "source d'import"
+        ordering = ["libelle"]
+
+    def __str__(self):
+        return self.libelle
+
+
+class StatutImport(models.TextChoices):
+    EN_ATTENTE = "en_attente", "En attente du travailleur de tâches de fond"
+    EN_COURS = "en_cours", "En cours : vérification et écriture"
+    TERMINE = "termine", "Terminé"
+    ECHEC = "echec", "Échec : rien n'a été importé"
+
+
+class ImportAnnuaire(models.Model):
+    """One run of the import assistant, executed by the background worker; its report is kept
+    (summary, exit code, the first problems) for the person who launched it."""
+
+    source = models.ForeignKey(SourceImport, on_delete=models.CASCADE, related_name="imports")
+    cree_par = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    fichier = models.CharField("fichier en attente (stockage privé)", max_length=200)
+    nom_fichier = models.CharField(max_length=200)
+    encodage = models.CharField(max_length=20, default="utf-8")
+    statut = models.CharField(max_length=20, choices=StatutImport.choices, default=StatutImport.EN_ATTENTE)
+    resume = models.TextField(blank=True)
+    code_sortie = models.SmallIntegerField(null=True, blank=True)
+    problemes = models.JSONField(default=list, blank=True)  # the first rows of the validation table
+    nombre_problemes = models.PositiveIntegerField(default=0)
+    cree_le = models.DateTimeField(auto_now_add=True)
+    debut_le = models.DateTimeField(null=True, blank=True)
+    fin_le = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "import de l'annuaire"
+        ordering = ["-cree_le"]
+
+    def __str__(self):
+        return f"{self.nom_fichier} ({self.get_statut_display()})"
 
 
 class LieuService(models.Model):
@@ -276,9 +382,15 @@ STATUTS_OUVERTS = (StatutOrientation.ENVOYEE, StatutOrientation.ACCEPTEE)
 
 def stockage_prive() -> FileSystemStorage:
     """Private storage of attachments: outside MEDIA_ROOT (never served as static files), read only
-    through permission-checked views. REPERE_STOCKAGE_PRIVE overrides the default <MEDIA_ROOT>-prive."""
+    through permission-checked views, readable by the application's account only (0600 files, 0700
+    folders). REPERE_STOCKAGE_PRIVE overrides the default <MEDIA_ROOT>-prive."""
     racine = getattr(settings, "REPERE_STOCKAGE_PRIVE", "") or f"{str(settings.MEDIA_ROOT).rstrip('/')}-prive"
-    return FileSystemStorage(location=f"{racine}/orientations", base_url=None)
+    return FileSystemStorage(
+        location=f"{racine}/orientations",
+        base_url=None,
+        file_permissions_mode=0o600,
+        directory_permissions_mode=0o700,
+    )
 
 
 def _chemin_piece(instance, nom):

@@ -2,14 +2,14 @@
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from repere.annuaire import horaires, taxonomies
+from repere.annuaire import horaires, recherche_texte, taxonomies
 from repere.annuaire.models import (
     Fermeture,
     Orientation,
@@ -17,7 +17,6 @@ from repere.annuaire.models import (
     StatutModeration,
     Structure,
 )
-from repere.annuaire.services import normaliser_texte
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisations_de
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import boite_autour, distance_km
@@ -35,6 +34,7 @@ class Criteres:
     longitude: float | None = None
     rayon_km: float = RAYON_DEFAUT_KM
     thematiques: list[str] = field(default_factory=list)  # thématiques or catégories
+    besoins: list[str] = field(default_factory=list)  # top-level needs (taxonomies.BESOINS)
     publics: list[str] = field(default_factory=list)
     frais: list[str] = field(default_factory=list)
     types: list[str] = field(default_factory=list)
@@ -52,6 +52,8 @@ class Resultat:
     latitude: float | None = None
     longitude: float | None = None
     service: Service | None = None
+    a_distance: bool = False  # a remote service: no place to go to, no distance
+    dans_la_commune: bool = False  # its place is in the commune searched from
 
 
 def cles_zone(commune: Territoire | None) -> list[str]:
@@ -75,9 +77,9 @@ def _conditions(c: Criteres, cles: list[str], thematiques: list[str]) -> tuple[l
     zone = ["s.zone_cle = ''"] + ["s.zone_cle LIKE %s"] * len(cles)
     sql.append("(" + " OR ".join(zone) + ")")
     params += [f"%|{cle}|%" for cle in cles]
-    for mot in normaliser_texte(c.texte).split():
-        sql.append("s.texte_recherche LIKE %s")
-        params.append(f"% {mot}%")
+    texte_sql, texte_params = recherche_texte.conditions_sql(c.texte)
+    sql += texte_sql
+    params += texte_params
     if c.publics:
         publics = [taxonomies.TOUS_PUBLICS, *c.publics]
         sql.append("(s.publics_cle = '' OR " + " OR ".join(["s.publics_cle LIKE %s"] * len(publics)) + ")")
@@ -140,20 +142,28 @@ def _ouverts(candidats: dict[int, tuple], c: Criteres) -> set[int]:
 
 
 _SELECT = (
-    "SELECT i.service_id, i.latitude, i.longitude, s.horaires_effectifs, s.horaires_simples, s.creneaux "
+    "SELECT i.service_id, i.latitude, i.longitude, s.horaires_effectifs, s.horaires_simples, s.creneaux, "
+    "s.code_insee "
     "FROM annuaire_indexrecherche i INNER JOIN annuaire_service s ON s.id = i.service_id WHERE "
 )
 
 
-def rechercher(c: Criteres, *, limite: int = 200) -> list[Resultat]:
-    """Services matching the criteria: on-site ones by distance (within the radius), remote ones
-    interleaved (two on-site, one remote, remote ones in a daily rotating order).
+def thematiques_cherchees(c: Criteres) -> list[str]:
+    """The fine thématiques chosen, else those behind the chosen needs; [] = every thématique."""
+    return taxonomies.thematiques_de(c.thematiques) or taxonomies.thematiques_des_besoins(c.besoins)
+
+
+def rechercher(c: Criteres, *, limite: int | None = None) -> list[Resultat]:
+    """Every service matching the criteria (the page and the API paginate it, and count it truly):
+    on-site ones by distance from the place (within the radius), remote ones interleaved (two on-site,
+    one remote, remote ones in a daily rotating order). Without a place, on-site ones come first, with
+    no distance.
 
     Indexed path: the IndexRecherche rows (thématique, latitude, longitude) of the bounding box, joined
     to the search columns of Service (normalised text, codes, zone, quarter-hours of the typical week),
     in one SQL query; exact distance and opening hours are then checked in Python on the few rows left.
     """
-    thematiques = taxonomies.thematiques_de(c.thematiques) or ["*"]
+    thematiques = thematiques_cherchees(c) or ["*"]
     lat, lon = c.latitude, c.longitude
     if lat is None and c.commune is not None:
         lat, lon = c.commune.latitude, c.commune.longitude
@@ -173,35 +183,39 @@ def rechercher(c: Criteres, *, limite: int = 200) -> list[Resultat]:
                 sql += " AND i.latitude BETWEEN %s AND %s AND i.longitude BETWEEN %s AND %s"
                 p += [sud, nord, ouest, est]
             else:
-                # no place: a bounded national sample
-                sql += f" AND i.latitude IS NOT NULL ORDER BY i.service_id LIMIT {int(limite) * 10}"
+                sql += " AND i.latitude IS NOT NULL"
             curseur.execute(sql, p)
-            for sid, plat, plon, expression, simple, creneaux in curseur.fetchall():
+            ici = c.commune.code if c.commune is not None else None
+            for sid, plat, plon, expression, simple, creneaux, code_insee in curseur.fetchall():
                 d = distance_km(lat, lon, plat, plon) if lat is not None else None
                 if d is not None and d > c.rayon_km:
                     continue
                 r = proches.get(sid)
                 if r is None or (d is not None and d < r.distance_km):
-                    proches[sid] = Resultat(sid, d, plat, plon)
+                    proches[sid] = Resultat(sid, d, plat, plon, dans_la_commune=bool(ici) and code_insee == ici)
                 infos[sid] = (expression, simple, creneaux)
         distants: dict[int, Resultat] = {}
         if veut_distance:
             curseur.execute(_SELECT + " AND ".join(conditions) + " AND i.latitude IS NULL", params)
-            for sid, _lat, _lon, expression, simple, creneaux in curseur.fetchall():
+            for sid, _lat, _lon, expression, simple, creneaux, _code in curseur.fetchall():
                 if sid not in proches:
-                    distants[sid] = Resultat(sid, None)
+                    distants[sid] = Resultat(sid, None, a_distance=True)
                     infos[sid] = (expression, simple, creneaux)
     if besoin_horaires:
         ouverts = _ouverts(infos, c)
         proches = {k: v for k, v in proches.items() if k in ouverts}
         distants = {k: v for k, v in distants.items() if k in ouverts}
 
+    # The person's own commune first (its centre is no more "where they are" than its town hall),
+    # then by distance from the place.
     sur_place = sorted(
-        proches.values(), key=lambda r: (r.distance_km if r.distance_km is not None else 0, r.service_id)
+        proches.values(),
+        key=lambda r: (not r.dans_la_commune, r.distance_km if r.distance_km is not None else 0, r.service_id),
     )
     a_distance = sorted(distants.values(), key=lambda r: r.service_id)
     random.Random(timezone.localdate().toordinal()).shuffle(a_distance)
-    return _entrelacer(sur_place, a_distance)[:limite]
+    resultats = _entrelacer(sur_place, a_distance)
+    return resultats if limite is None else resultats[:limite]
 
 
 def _entrelacer(sur_place: list, a_distance: list) -> list:
@@ -215,6 +229,35 @@ def _entrelacer(sur_place: list, a_distance: list) -> list:
             resultat.append(a_distance[j])
             j += 1
     return resultat
+
+
+def plus_proches(c: Criteres, *, nombre: int = 5) -> list[Resultat]:
+    """When nothing matches within the radius: the nearest matching on-site services up to RAYON_MAX_KM."""
+    if c.rayon_km >= RAYON_MAX_KM or (c.commune is None and c.latitude is None):
+        return []
+    elargi = replace(c, rayon_km=RAYON_MAX_KM, modes_accueil=[taxonomies.EN_PRESENTIEL])
+    return charger_services([r for r in rechercher(elargi) if not r.a_distance][:nombre])
+
+
+RESEAUX_GENERALISTES = {"france-service", "ccas-cias", "communes"}
+SOURCES_GENERALISTES = {"france-services", "repere-demo-mairies"}
+
+
+def lieux_generalistes(c: Criteres, *, nombre: int = 3, rayon_km: float = 50) -> list[Resultat]:
+    """The nearest generalist places open to the person (France Services, CCAS, town hall), whatever
+    the need: where to ask when the directory knows no specific service."""
+    if c.commune is None and c.latitude is None:
+        return []
+    autour = rechercher(Criteres(commune=c.commune, latitude=c.latitude, longitude=c.longitude, rayon_km=rayon_km))
+    ids = [r.service_id for r in autour if not r.a_distance]
+    generalistes = set()
+    for debut in range(0, len(ids), 2000):
+        for pk, source, reseaux in Service.objects.filter(pk__in=ids[debut : debut + 2000]).values_list(
+            "pk", "structure__source", "structure__reseaux_porteurs"
+        ):
+            if source in SOURCES_GENERALISTES or RESEAUX_GENERALISTES & set(reseaux or []):
+                generalistes.add(pk)
+    return charger_services([r for r in autour if r.service_id in generalistes][:nombre])
 
 
 def charger_services(resultats: list[Resultat]) -> list[Resultat]:
@@ -232,6 +275,34 @@ def service_public(pk: int) -> Service | None:
         .filter(pk=pk, recherchable=True)
         .first()
     )
+
+
+def zones_par_nom(codes: list[str]) -> list[str]:
+    """An eligibility zone as people read it: « Chemillé-en-Anjou (49120) », « Maine-et-Loire (49) »,
+    « CA Mauges Communauté »; « toute la France »; an unknown code is shown as « code inconnu … »."""
+    from repere.territoires.api import libelle
+
+    noms = []
+    for code in codes or []:
+        if code == "france":
+            noms.append("toute la France")
+            continue
+        if code.isdigit() and len(code) == 9:
+            type_ = TypeTerritoire.EPCI
+        elif len(code) == 5:
+            type_ = TypeTerritoire.COMMUNE
+        else:
+            type_ = TypeTerritoire.DEPARTEMENT
+        territoire = Territoire.objects.filter(type=type_, code=code).first()
+        if territoire is None:
+            noms.append(f"code inconnu « {code} »")
+        elif type_ == TypeTerritoire.COMMUNE:
+            noms.append(libelle(territoire))
+        else:
+            noms.append(
+                f"{territoire.nom} ({territoire.code})" if type_ == TypeTerritoire.DEPARTEMENT else territoire.nom
+            )
+    return noms
 
 
 def fermetures_a_venir(service: Service, *, aujourdhui: date | None = None):
@@ -255,36 +326,56 @@ def peut_modifier_structure(user, structure: Structure) -> bool:
     return bool(structure.organisation_id) and a_un_role(user, structure.organisation_id, ROLES_SAISIE)
 
 
-TYPES_MODERATEURS = {"departement", "collectivite", "etat"}
+# Organisations that moderate the directory on their territory of action: the public bodies and those
+# with a public-service mission (a CCAS for its commune, an EPCI, a département, the State, France
+# Services, CAF/MSA/CPAM). Associations and others declare structures; they do not validate them.
+TYPES_MODERATEURS = {"ccas", "departement", "collectivite", "etat", "france_services", "organisme_social"}
 
 
 def peut_moderer(user, structure: Structure) -> bool:
-    """Platform admins, and admins of a département/EPCI/State organisation whose territory of
-    action contains the structure's commune."""
+    """Platform admins, and admins of a moderating organisation whose territory of action contains the
+    structure's commune (commune, EPCI, département or région)."""
     if getattr(user, "is_platform_admin", False):
         return True
-    return structure.pk in set(structures_a_moderer(user).values_list("pk", flat=True))
+    return structures_a_moderer(user).filter(pk=structure.pk).exists()
 
 
 def structures_a_moderer(user) -> QuerySet[Structure]:
-    """New structures waiting for moderation, and claims of imported structures, on the user's territories."""
+    """New structures waiting for moderation, and claims of imported structures, on the user's territories.
+
+    A claim is never decided by the organisation that made it."""
     qs = Structure.objects.filter(
         Q(statut_moderation=StatutModeration.EN_ATTENTE) | Q(revendiquee_par__isnull=False)
     ).select_related("organisation", "revendiquee_par")
     if getattr(user, "is_platform_admin", False):
         return qs
     from repere.organisations.permissions import ROLES_GESTION
+    from repere.territoires.selectors import communes_de
 
+    organisations = list(organisations_de(user, ROLES_GESTION).filter(type__in=TYPES_MODERATEURS))
     codes = set()
-    for organisation in organisations_de(user, ROLES_GESTION).filter(type__in=TYPES_MODERATEURS):
+    for organisation in organisations:
         for t in organisation.territoires.all():
             if t.type == TypeTerritoire.COMMUNE:
                 codes.add(t.code)
             else:
-                from repere.territoires.selectors import communes_de
-
                 codes.update(communes_de(t).values_list("code", flat=True))
-    return qs.filter(code_insee__in=codes)
+    propres = [o.pk for o in organisations]
+    return qs.filter(code_insee__in=codes).exclude(
+        Q(revendiquee_par_id__in=propres) & ~Q(statut_moderation=StatutModeration.EN_ATTENTE)
+    )
+
+
+def organisations_moderatrices(structure: Structure):
+    """The moderating organisations whose territory of action contains the structure's commune."""
+    from repere.organisations.models import Organisation
+    from repere.territoires.selectors import get_commune
+
+    commune = get_commune(structure.code_insee) if structure.code_insee else None
+    if commune is None:
+        return Organisation.objects.none()
+    ids = {commune.pk, commune.commune_parente_id, commune.epci_id, commune.departement_id, commune.region_id}
+    return Organisation.objects.filter(type__in=TYPES_MODERATEURS, territoires__in=[i for i in ids if i]).distinct()
 
 
 # -- Referrals ----------------------------------------------------------------------------------
@@ -323,6 +414,44 @@ def orientations_par_origine(*, origine: str, user) -> QuerySet[Orientation]:
     return orientations_visibles(user).filter(origine=origine)
 
 
+def donnees_orientations(*, ids) -> list[dict]:
+    """What the referrals ``ids`` hold about the person, for the right of access (art. 15 RGPD):
+    the identity copy, the needs, the consent record, the answers and the history's comments."""
+    lignes = []
+    for o in (
+        Orientation.objects.filter(pk__in=list(ids)).select_related("service__structure").prefetch_related("historique")
+    ):
+        lignes.append(
+            {
+                "date": o.cree_le,
+                "service": o.service.nom,
+                "structure": o.service.structure.nom,
+                "identite_transmise": {
+                    "prenom": o.personne_prenom,
+                    "nom": o.personne_nom,
+                    "telephone": o.personne_telephone,
+                    "email": o.personne_courriel,
+                    "commune": o.personne_commune,
+                    "preference_contact": o.get_preference_contact_display() if o.preference_contact else "",
+                },
+                "besoins": o.besoins,
+                "informee_par": o.consentement_informe_par,
+                "informee_le": o.consentement_le,
+                "base_legale": o.get_consentement_base_legale_display(),
+                "piece_jointe": o.piece_jointe_nom if o.piece_jointe else "",
+                "statut": o.get_statut_display(),
+                "motif_refus": o.get_motif_refus_display() if o.motif_refus else "",
+                "resultat": o.get_resultat_display() if o.resultat else "",
+                "commentaire_reponse": o.commentaire_reponse,
+                "historique": [
+                    {"le": e.le, "statut": e.get_statut_display(), "commentaire": e.commentaire}
+                    for e in o.historique.all()
+                ],
+            }
+        )
+    return lignes
+
+
 def filtrer_orientations(qs: QuerySet[Orientation], *, statut="", resultat="", depuis=None, jusqua=None, q=""):
     if statut:
         qs = qs.filter(statut=statut)
@@ -335,3 +464,28 @@ def filtrer_orientations(qs: QuerySet[Orientation], *, statut="", resultat="", d
     if q:
         qs = qs.filter(Q(service__nom__icontains=q) | Q(service__structure__nom__icontains=q))
     return qs
+
+
+def points_de_service() -> list[dict]:
+    """Every published, visible, located service with what the observatory's coverage needs:
+    coordinates, commune, thematiques, networks and source of its structure (no personal data)."""
+    from repere.annuaire.models import StatutService
+
+    return list(
+        Service.objects.filter(
+            statut=StatutService.PUBLIE,
+            latitude__isnull=False,
+            longitude__isnull=False,
+            structure__statut_moderation=StatutModeration.VALIDEE,
+            structure__retiree_de_la_source_le__isnull=True,
+        ).values(
+            "latitude",
+            "longitude",
+            "code_insee",
+            "thematiques",
+            "structure__reseaux_porteurs",
+            "structure__source",
+            "structure__nom",
+            "est_demo",
+        )
+    )

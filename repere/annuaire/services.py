@@ -132,6 +132,29 @@ def reindexer(services) -> None:
         IndexRecherche.objects.bulk_create(lignes)
 
 
+@transaction.atomic
+def retirer_structures(*, ids: list[int], le: datetime | None = None) -> int:
+    """Withdraw these structures and, in the same transaction, every one of their services: no longer
+    searchable, their pages and API answers 404, the export leaves them out (all read `recherchable` or
+    the structure's withdrawal). The services keep their own state, restored if the structure comes back.
+    Returns the number of services withdrawn with them."""
+    le = le or timezone.now()
+    total = 0
+    for i in range(0, len(ids), 900):
+        lot = ids[i : i + 900]
+        Structure.objects.filter(pk__in=lot, retiree_de_la_source_le__isnull=True).update(retiree_de_la_source_le=le)
+        total += Service.objects.filter(structure_id__in=lot, recherchable=True).update(recherchable=False)
+        IndexRecherche.objects.filter(service__structure_id__in=lot).delete()
+    return total
+
+
+@transaction.atomic
+def retirer_structure(*, structure: Structure) -> Structure:
+    retirer_structures(ids=[structure.pk])
+    structure.refresh_from_db()
+    return structure
+
+
 # -- Structure space ----------------------------------------------------------------------------
 
 
@@ -169,7 +192,24 @@ def enregistrer_structure(*, structure: Structure, par=None, nouvelle: bool = Fa
         )
     structure.save()
     reindexer(structure.services.all())
+    if nouvelle and structure.statut_moderation == StatutModeration.EN_ATTENTE:
+        transaction.on_commit(lambda: notifier_moderateurs(structure))
     return structure
+
+
+def notifier_moderateurs(structure: Structure) -> None:
+    """E-mail the admins of the organisations that moderate the structure's territory."""
+    from repere.annuaire.selectors import organisations_moderatrices
+
+    destinataires = []
+    for organisation in organisations_moderatrices(structure):
+        destinataires += _courriels_membres(organisation, {Role.ADMIN})
+    _envoyer(
+        sujet=f"Nouvelle structure à valider : « {structure.nom} »",
+        gabarit="annuaire/emails/moderation.txt",
+        contexte={"structure": structure, "lien": _url(reverse("annuaire:moderation"))},
+        destinataires=destinataires,
+    )
 
 
 @transaction.atomic
@@ -293,7 +333,8 @@ def _destinataires_emission(orientation: Orientation) -> list[str]:
 
 
 def _notifier_reception(orientation: Orientation, *, relance: bool = False) -> None:
-    lien = _url(reverse("annuaire:reponse_lien", args=[orientation.pk, generer_jeton(orientation)]))
+    # the token goes in the fragment: browsers never send it, so no server or proxy log records it
+    lien = _url(reverse("annuaire:reponse_lien", args=[orientation.pk])) + "#" + generer_jeton(orientation)
     _envoyer(
         sujet=("Rappel : " if relance else "") + f"nouvelle orientation vers « {orientation.service.nom} »",
         gabarit="annuaire/emails/orientation_recue.txt",
@@ -556,43 +597,77 @@ def renouveler_lien(*, orientation: Orientation) -> Orientation:
 
 
 ANONYME = "(anonymisé)"
+EFFACE = "(effacé à la demande de la personne)"
+
+
+def _derniere_activite():
+    """When a referral last changed: its closure, else its answer, else its creation."""
+    from django.db.models.functions import Coalesce
+
+    return Coalesce("cloturee_le", "repondue_le", "cree_le")
+
+
+def _anonymiser(orientation: Orientation, *, maintenant: datetime, nom: str, libelle: str) -> None:
+    """Erase everything personal a referral holds (identity copy, needs, consent record, answer comment,
+    history comments, attachment file); status, dates and organisations stay for the statistics."""
+    if orientation.piece_jointe:
+        orientation.piece_jointe.delete(save=False)
+        orientation.piece_jointe = ""
+        orientation.piece_jointe_supprimee_le = orientation.piece_jointe_supprimee_le or maintenant
+    orientation.personne_prenom = nom
+    orientation.personne_nom = nom
+    orientation.personne_telephone = ""
+    orientation.personne_courriel = ""
+    orientation.personne_commune = ""
+    orientation.besoins = libelle
+    orientation.commentaire_reponse = ""
+    orientation.consentement_informe_par = libelle
+    orientation.piece_jointe_nom = ""
+    orientation.nonce_lien = ""
+    orientation.anonymisee_le = maintenant
+    orientation.save()
+    orientation.historique.update(commentaire="")
+
+
+def effacer_orientations(*, ids, maintenant: datetime | None = None) -> int:
+    """Right to erasure, called by the module that referred the person (e.g. outreach): the directory
+    erases its own rows. Returns the number of referrals erased."""
+    maintenant = maintenant or timezone.now()
+    total = 0
+    for orientation in Orientation.objects.filter(pk__in=list(ids), anonymisee_le__isnull=True):
+        with transaction.atomic():
+            _anonymiser(orientation, maintenant=maintenant, nom="", libelle=EFFACE)
+        total += 1
+    return total
 
 
 def anonymiser_orientations(*, maintenant: datetime | None = None) -> int:
-    """Erase the personal data of referrals closed more than 2 years ago; keep statistics."""
+    """Erase the personal data of referrals with no activity for 2 years, closed or not (a referral
+    accepted and never closed is anonymised 2 years after its answer); keep statistics."""
     maintenant = maintenant or timezone.now()
-    qs = Orientation.objects.filter(
-        cloturee_le__lt=maintenant - timedelta(days=ANONYMISATION_APRES_JOURS), anonymisee_le__isnull=True
+    qs = Orientation.objects.alias(derniere=_derniere_activite()).filter(
+        derniere__lt=maintenant - timedelta(days=ANONYMISATION_APRES_JOURS), anonymisee_le__isnull=True
     )
     total = 0
     for orientation in qs:
         with transaction.atomic():
-            if orientation.piece_jointe:
-                orientation.piece_jointe.delete(save=False)
-                orientation.piece_jointe_supprimee_le = maintenant
-            orientation.personne_prenom = ANONYME
-            orientation.personne_nom = ANONYME
-            orientation.personne_telephone = ""
-            orientation.personne_courriel = ""
-            orientation.personne_commune = ""
-            orientation.besoins = ANONYME
-            orientation.commentaire_reponse = ""
-            orientation.consentement_informe_par = ANONYME
-            orientation.piece_jointe_nom = ""
-            orientation.nonce_lien = ""
-            orientation.anonymisee_le = maintenant
-            orientation.save()
-            orientation.historique.update(commentaire="")
+            _anonymiser(orientation, maintenant=maintenant, nom=ANONYME, libelle=ANONYME)
         total += 1
     return total
 
 
 def supprimer_pieces_jointes(*, maintenant: datetime | None = None) -> int:
-    """Delete attachments of referrals closed more than 6 months ago."""
+    """Delete attachments 6 months after the referral's last activity (its closure, or its answer when
+    accepted and never closed)."""
     maintenant = maintenant or timezone.now()
-    qs = Orientation.objects.filter(
-        cloturee_le__lt=maintenant - timedelta(days=PIECES_JOINTES_APRES_JOURS), piece_jointe_supprimee_le__isnull=True
-    ).exclude(piece_jointe="")
+    qs = (
+        Orientation.objects.alias(derniere=_derniere_activite())
+        .filter(
+            derniere__lt=maintenant - timedelta(days=PIECES_JOINTES_APRES_JOURS),
+            piece_jointe_supprimee_le__isnull=True,
+        )
+        .exclude(piece_jointe="")
+    )
     total = 0
     for orientation in qs:
         orientation.piece_jointe.delete(save=False)

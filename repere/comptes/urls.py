@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from repere.comptes import views
+from repere.comptes import views, views_double_facteur
 
 app_name = "comptes"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("connexion/", views.ConnexionView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.compte, name="compte"),
+    path("double-facteur/", views_double_facteur.double_facteur, name="double_facteur"),
+    path("journee/", views.journee, name="journee"),
+    path("journee/recontacts/<int:pk>/fait/", views.recontact_fait, name="recontact_fait"),
     path("mot-de-passe/", views.mot_de_passe_modifier, name="mot_de_passe_modifier"),
     path("mot-de-passe/modifie/", views.mot_de_passe_modifie, name="mot_de_passe_modifie"),
     path("mot-de-passe-oublie/", views.mot_de_passe_oublie, name="mot_de_passe_oublie"),

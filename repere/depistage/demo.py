@@ -27,4 +27,6 @@ def charger() -> list[str]:
             contenu = ContentFile(chemin.read_bytes(), name=NOM_FICHIER)
         depistage = creer_depistage(organisation=organisation, user=None, fichier=contenu, est_demo=True)
         executer_depistage(depistage_id=depistage.pk)
-    return [f"dépistage de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"]
+    return [
+        f"repérage par fichier de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"
+    ]

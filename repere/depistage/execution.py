@@ -46,6 +46,18 @@ class Options:
     dask: str | None = None  # scheduler address, e.g. tcp://10.0.0.5:8786
     reprendre: bool = False
     garder_travail: bool = False
+    # Live progress: at least this many chunks (smaller chunks on small files, never below LOT_PLANCHER
+    # households), so that the progress bar moves chunk by chunk instead of jumping from 0 % to done.
+    lots_minimum: int = 0
+
+
+LOT_PLANCHER = 100
+
+
+def taille_lot_effective(options: Options, total: int) -> int:
+    if not options.lots_minimum or total <= 0:
+        return options.taille_lot
+    return min(options.taille_lot, max(LOT_PLANCHER, -(-total // options.lots_minimum)))
 
 
 @dataclass
@@ -59,6 +71,8 @@ class Bilan:
     lots_repris: int = 0
     duree: float = 0.0
     non_recours: int = 0
+    menages_droit: int = 0
+    menages_percu: int = 0
     montant_mensuel_en_jeu: float = 0.0
     colonnes_ignorees: list[str] = field(default_factory=list)
     sortie: str = ""
@@ -148,6 +162,7 @@ def empreinte(entree: Path, options: Options) -> dict:
         "modifie": stat.st_mtime_ns,
         "sha256_debut_fin": h.hexdigest(),
         "taille_lot": options.taille_lot,
+        "lots_minimum": options.lots_minimum,
         "mois": options.mois,
         "mode": options.mode,
         "prestations": list(options.prestations) if options.prestations else None,
@@ -361,7 +376,7 @@ def depister(
         flux = grouper(source.lignes(), positions, codes_communes=codes)
 
         def a_faire():
-            for index, menages, anomalies in decouper(flux, options.taille_lot):
+            for index, menages, anomalies in decouper(flux, taille_lot_effective(options, total)):
                 indices.append(index)
                 if str(index) not in etat.lots:
                     yield index, menages, anomalies
@@ -412,6 +427,8 @@ def depister(
         bilan.menages_rejetes += v["menages_rejetes"]
     bilan.lots = len(indices)
     bilan.non_recours = synthese.menages_non_recours
+    bilan.menages_droit = synthese.menages_droit
+    bilan.menages_percu = synthese.menages_percu
     bilan.montant_mensuel_en_jeu = round(synthese.montant_total, 2)
     bilan.duree = time.perf_counter() - debut
     if rapport:

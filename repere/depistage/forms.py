@@ -10,7 +10,7 @@ class DepistageForm(forms.Form):
     fichier = forms.FileField(
         label="Fichier des ménages",
         help_text="CSV (UTF-8 ou Windows-1252, séparateur ; ou ,), XLSX ou Parquet ; une ligne par personne. "
-        "Téléchargez le modèle ci-dessus.",
+        "Téléchargez le modèle de fichier proposé sur cette page.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.parquet"}),
     )
     format_sortie = forms.ChoiceField(

@@ -188,6 +188,13 @@ def _ouvrir_xlsx(source: Source):
 
     from openpyxl import load_workbook
 
+    from repere.utils.classeurs import verifier_classeur
+    from repere.utils.errors import ErreurMetier
+
+    try:
+        verifier_classeur(source.chemin)  # sizes and ratio before the parser unpacks anything
+    except ErreurMetier as exc:
+        raise ErreurFichier(exc.message) from None
     try:
         classeur = load_workbook(source.chemin, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):

@@ -34,6 +34,8 @@ class Depistage(models.Model):
     menages_rejetes = models.PositiveIntegerField(default=0)
     lignes_rejetees = models.PositiveIntegerField(default=0)
     menages_non_recours = models.PositiveIntegerField(default=0)
+    menages_droit_estime = models.PositiveIntegerField("ménages avec un droit estimé", default=0)
+    menages_percu_declare = models.PositiveIntegerField("ménages déclarant un montant perçu", default=0)
     montant_mensuel_en_jeu = models.FloatField(default=0)
     tentatives = models.PositiveSmallIntegerField(default=0)
     est_demo = models.BooleanField("démo", default=False)
@@ -50,6 +52,13 @@ class Depistage(models.Model):
 
     def __str__(self):
         return f"Dépistage n° {self.pk} ({self.organisation})"
+
+    @property
+    def non_recours_mesurable(self) -> bool:
+        """Whether the file said what is received (else the figures are estimated rights, not non-take-up)."""
+        from repere.depistage.rapport import non_recours_mesurable
+
+        return non_recours_mesurable(menages_droit=self.menages_droit_estime, menages_percu=self.menages_percu_declare)
 
     @property
     def en_cours(self) -> bool:

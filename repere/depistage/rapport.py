@@ -16,6 +16,15 @@ from repere.droits.prestations import PAR_CODE
 
 _DEBUT_PRESTATIONS = 6  # first benefit cell in a result row (see sortie.SCHEMA_PART)
 TRANCHES = ((0, 0), (0.01, 50), (50, 100), (100, 200), (200, 500), (500, 1000), (1000, None))
+# Non-take-up is what is estimated and NOT received: it can be told only if the file says what is received.
+# Below this share of households with an estimated right that declare any amount received, the « perçu »
+# columns are taken as empty, and figures are shown as « droits estimés », never as « non-recours ».
+SEUIL_PERCUS_RENSEIGNES = 0.10
+
+
+def non_recours_mesurable(*, menages_droit: int, menages_percu: int) -> bool:
+    """True when the file's « perçu » columns are filled enough to tell non-take-up (the one rule)."""
+    return menages_droit > 0 and menages_percu / menages_droit >= SEUIL_PERCUS_RENSEIGNES
 
 
 @dataclass
@@ -23,6 +32,8 @@ class Synthese:
     codes: tuple[str, ...]
     menages: int = 0
     menages_non_recours: int = 0
+    menages_droit: int = 0  # households with at least one estimated right
+    menages_percu: int = 0  # households declaring at least one amount received
     montant_total: float = 0.0
     par_prestation: dict[str, list] = field(default_factory=dict)  # code -> [droit estimé, NR, montant NR, perçus]
     par_commune: dict[str, list] = field(default_factory=dict)  # code INSEE -> [ménages, ménages NR, montant]
@@ -42,10 +53,13 @@ class Synthese:
             if (haut is None and priorite >= bas) or (haut is not None and bas <= priorite <= haut):
                 self.tranches[i] += 1
                 break
+        droit = percu_declare = False
         for k, code in enumerate(self.codes):
             estime, percu, _ecart, nr = ligne[_DEBUT_PRESTATIONS + 4 * k : _DEBUT_PRESTATIONS + 4 * k + 4]
             if estime is None:
                 continue
+            droit = droit or bool(estime and estime > 0) or bool(nr)
+            percu_declare = percu_declare or bool(percu and percu > 0)
             stats = self.par_prestation.setdefault(code, [0, 0, 0.0, 0])
             if estime > 0 or nr:
                 stats[0] += 1
@@ -54,14 +68,30 @@ class Synthese:
                 stats[2] += estime
             if percu:
                 stats[3] += 1
+        self.menages_droit += droit
+        self.menages_percu += percu_declare
+
+    @property
+    def non_recours_mesurable(self) -> bool:
+        return non_recours_mesurable(menages_droit=self.menages_droit, menages_percu=self.menages_percu)
 
 
 def _euros(x: float) -> str:
-    return f"{x:,.0f} €".replace(",", "\u202f")
+    from repere.utils.nombres import euros
+
+    return euros(x)
 
 
 def _nombre(x: int) -> str:
-    return f"{x:,}".replace(",", "\u202f")
+    from repere.utils.nombres import nombre
+
+    return nombre(x)
+
+
+def _pourcentage(part: int, total: int) -> str:
+    from repere.utils.nombres import pourcentage
+
+    return pourcentage(part / total) if total else "0 %"
 
 
 def barres_svg(titre: str, donnees: list[tuple[str, float]], *, format_valeur=_nombre, couleur="#1d4e89") -> str:
@@ -93,7 +123,7 @@ h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:2px solid
 table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left}
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3rem 0}
 .chiffres{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}.chiffres li{border:1px solid #ccc;padding:.6rem 1rem;border-radius:4px}
-.chiffres strong{display:block;font-size:1.4rem}figure{margin:1rem 0}figcaption{font-weight:bold}.discret{color:#555;font-size:.9rem}
+.chiffres strong{display:block;font-size:1.4rem}.avertissement{border-left:4px solid #7a4b00;background:#fff4d6;padding:.5rem 1rem}figure{margin:1rem 0}figcaption{font-weight:bold}.discret{color:#555;font-size:.9rem}
 @media print{body{margin:0;max-width:none}h2{break-after:avoid}figure,table{break-inside:avoid}}
 """
 
@@ -107,7 +137,21 @@ def ecrire_rapport(
     communes = sorted(s.par_commune.items(), key=lambda kv: (-kv[1][2], kv[0]))
 
     def nom(code):
-        return f"{noms_communes.get(code, code)} ({code})"
+        return noms_communes.get(code) or f"commune inconnue ({code})"
+
+    mesurable = s.non_recours_mesurable
+    part_percu = _pourcentage(s.menages_percu, s.menages_droit)
+    avertissement = (
+        ""
+        if mesurable
+        else f"""<div class="avertissement" role="note"><p><strong>Le non-recours ne peut pas être mesuré avec ce fichier.</strong>
+Les colonnes « perçu » sont vides ou presque : seuls {_nombre(s.menages_percu)} des {_nombre(s.menages_droit)} ménages
+ayant un droit estimé ({part_percu}) déclarent un montant perçu. Ne rien déclarer ne veut pas dire ne rien recevoir :
+les chiffres ci-dessous sont des <strong>droits estimés</strong>, pas du non-recours. Pour mesurer le non-recours,
+renseignez les montants perçus (colonnes « percu_… »).</p></div>"""
+    )
+    nr = "en non-recours probable" if mesurable else "avec un droit estimé"
+    montant_libelle = "Montant mensuel en jeu" if mesurable else "Montant mensuel des droits estimés"
 
     lignes_prestations = "".join(
         f"<tr><th scope='row'>{escape(libelle[c])}</th><td class='n'>{_nombre(v[0])}</td><td class='n'>{_nombre(v[3])}</td>"
@@ -130,24 +174,24 @@ def ecrire_rapport(
     graphiques = "".join(
         [
             barres_svg(
-                "Ménages en non-recours probable, par prestation",
+                f"Ménages {nr}, par prestation",
                 [(libelle[c], v[1]) for c, v in prestations if v[1]],
             ),
             barres_svg(
-                "Montant mensuel en jeu (non-recours probable), par prestation",
+                f"{montant_libelle}, par prestation",
                 [(libelle[c], v[2]) for c, v in prestations if v[2]],
                 format_valeur=_euros,
                 couleur="#a33b20",
             ),
             barres_svg(
-                "Montant mensuel en jeu : les 15 premières communes",
+                f"{montant_libelle} : les 15 premières communes",
                 [(nom(c), v[2]) for c, v in communes[:15] if v[2]],
                 format_valeur=_euros,
                 couleur="#2e6b30",
             ),
         ]
     )
-    titre_page = titre or "Synthèse du dépistage du non-recours"
+    titre_page = titre or "Synthèse du repérage du non-recours par fichier"
     maintenant = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
     html = f"""<!DOCTYPE html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -157,29 +201,32 @@ def ecrire_rapport(
 Estimations à confirmer avec les personnes : elles dépendent des données du fichier.</p></header>
 <main>
 <h2>En bref</h2>
+{avertissement}
 <ul class="chiffres">
 <li><strong>{_nombre(s.menages)}</strong> ménages calculés</li>
-<li><strong>{_nombre(s.menages_non_recours)}</strong> en non-recours probable (au moins une prestation)</li>
-<li><strong>{_euros(s.montant_total)}</strong> par mois en jeu</li>
+<li><strong>{_nombre(s.menages_non_recours if mesurable else s.menages_droit)}</strong> {nr} (au moins une prestation)</li>
+<li><strong>{_euros(s.montant_total)}</strong> par mois {"en jeu" if mesurable else "de droits estimés non déclarés comme perçus"}</li>
 <li><strong>{_nombre(bilan.menages_rejetes)}</strong> ménages non calculés ({_nombre(bilan.lignes_rejetees)} lignes signalées)</li>
 </ul>
 {graphiques}
 <h2>Par prestation</h2>
 <table><caption>Ménages et montants par prestation (montants mensuels ; prestations annuelles ramenées au mois)</caption>
 <thead><tr><th scope="col">Prestation</th><th scope="col" class="n">Droit estimé</th><th scope="col" class="n">Déjà perçue</th>
-<th scope="col" class="n">Non-recours probable</th><th scope="col" class="n">Montant mensuel en jeu</th></tr></thead>
+<th scope="col" class="n">{"Non-recours probable" if mesurable else "Droit estimé, rien de déclaré perçu"}</th><th scope="col" class="n">{montant_libelle}</th></tr></thead>
 <tbody>{lignes_prestations}</tbody></table>
 <h2>Par commune</h2>
-<table><caption>Ménages et montant mensuel en jeu par commune{" (les 100 premières)" if len(communes) > 100 else ""}</caption>
-<thead><tr><th scope="col">Commune</th><th scope="col" class="n">Ménages</th><th scope="col" class="n">En non-recours probable</th>
-<th scope="col" class="n">Montant mensuel en jeu</th></tr></thead><tbody>{lignes_communes}</tbody></table>
+<table><caption>Ménages et {montant_libelle.lower()} par commune{" (les 100 premières)" if len(communes) > 100 else ""}</caption>
+<thead><tr><th scope="col">Commune</th><th scope="col" class="n">Ménages</th><th scope="col" class="n">{"En non-recours probable" if mesurable else "Avec un droit estimé"}</th>
+<th scope="col" class="n">{montant_libelle}</th></tr></thead><tbody>{lignes_communes}</tbody></table>
 <h2>Répartition des montants en jeu par ménage</h2>
 <table><caption>Nombre de ménages par montant mensuel en jeu</caption><thead><tr><th scope="col">Montant mensuel</th>
 <th scope="col" class="n">Ménages</th></tr></thead><tbody>{lignes_tranches}</tbody></table>
 <h2>Méthode</h2>
 <p>Chaque ménage est simulé avec le moteur de Repère (OpenFisca-France), exactement comme dans le simulateur.
 Une prestation est en <strong>non-recours probable</strong> quand son montant estimé est positif (ou le ménage éligible)
-et que rien n'est déclaré comme perçu. La <strong>priorité</strong> d'un ménage est la somme des écarts positifs
+et que rien n'est déclaré comme perçu : cela n'a de sens que si le fichier renseigne les montants perçus
+(au moins {_pourcentage(int(SEUIL_PERCUS_RENSEIGNES * 100), 100)} des ménages ayant un droit estimé déclarent un montant perçu ; sinon, le rapport parle
+de droits estimés). La <strong>priorité</strong> d'un ménage est la somme des écarts positifs
 entre montants estimés et perçus, par mois (hors participation à la complémentaire santé solidaire).</p>
 <p class="discret">Durée du calcul : {bilan.duree:.0f} s. Lignes signalées : voir le fichier des lignes rejetées.</p>
 </main></body></html>

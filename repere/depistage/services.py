@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from datetime import timedelta
@@ -81,10 +82,72 @@ def creer_depistage(
         shutil.rmtree(destination.parent, ignore_errors=True)
         depistage.delete()
         raise
+    transaction.on_commit(lambda: mettre_en_file(depistage))
+    return depistage
+
+
+# -- Fair queue and limits of the background jobs ---------------------------------------------------
+
+
+def priorite_en_file(depistage: Depistage) -> int:
+    """Jobs are served fairly between organisations: a job's priority is minus the number of jobs of
+    its organisation queued or running before it. The first job of every organisation comes before the
+    second of any other, so one organisation uploading ten files does not delay everybody else."""
+    return -(
+        Depistage.objects.filter(
+            organisation_id=depistage.organisation_id, statut__in=(Statut.EN_ATTENTE, Statut.EN_COURS)
+        )
+        .exclude(pk=depistage.pk)
+        .filter(pk__lt=depistage.pk)
+        .count()
+    )
+
+
+def duree_max_secondes() -> int:
+    return int(getattr(settings, "DEPISTAGE_DUREE_MAX_MINUTES", 120)) * 60
+
+
+def memoire_max_octets() -> int:
+    return int(getattr(settings, "DEPISTAGE_MEMOIRE_MAX_MO", 2048)) * 1024 * 1024
+
+
+def mettre_en_file(depistage: Depistage) -> None:
+    """Queue the job with its fair priority and its time limit (enforced by the worker too)."""
     from repere.depistage.tasks import tache_depistage
 
-    transaction.on_commit(lambda: tache_depistage(depistage.pk))
-    return depistage
+    tache_depistage(depistage.pk, priority=priorite_en_file(depistage), timeout=duree_max_secondes())
+
+
+class LimiteDepassee(Exception):
+    """A job went past its time or memory limit: it is stopped, with a French message for the user."""
+
+
+def memoire_utilisee_octets() -> int:
+    """Resident memory of this process (Linux /proc; 0 elsewhere, where the check is then skipped)."""
+    try:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def controleur_limites(*, debut: float):
+    """A check called at each progress step of a job: raises LimiteDepassee past the time or memory limit."""
+    duree_max, memoire_max = duree_max_secondes(), memoire_max_octets()
+
+    def controler() -> None:
+        if time.monotonic() - debut > duree_max:
+            raise LimiteDepassee(
+                f"Le calcul a dépassé la durée maximale d'un dépistage ({duree_max // 60} minutes) : il est arrêté. "
+                "Découpez le fichier en plusieurs dépôts, ou faites-le traiter en ligne de commande (manage.py depister)."
+            )
+        if memoire_max and memoire_utilisee_octets() > memoire_max:
+            raise LimiteDepassee(
+                f"Le calcul a dépassé la mémoire maximale d'un dépistage ({memoire_max // (1024 * 1024)} Mo) : il est "
+                "arrêté. Découpez le fichier en plusieurs dépôts."
+            )
+
+    return controler
 
 
 def _mettre_a_jour(depistage_id: int, **champs) -> None:
@@ -114,8 +177,10 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
     )
     logger.info("dépistage %s : démarrage (reprise=%s)", depistage_id, reprise)
     dernier = [0.0]
+    controler = controleur_limites(debut=time.monotonic())
 
     def progression(etape, faits, total):
+        controler()
         if etape == "calcul" and time.monotonic() - dernier[0] < 1.0 and faits < total:
             return
         dernier[0] = time.monotonic()
@@ -126,6 +191,7 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
         reprendre=reprise,
         processus=int(getattr(settings, "DEPISTAGE_PROCESSUS", 1) or 1),
         dask=getattr(settings, "DEPISTAGE_DASK", None) or None,
+        lots_minimum=20,  # the page shows progress chunk by chunk
     )
     try:
         bilan = depister(
@@ -137,12 +203,17 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
             options=options,
             progression=progression,
             noms_communes=noms_communes,
-            titre=f"Synthèse du dépistage n° {depistage_id} — {depistage.organisation.nom}",
+            titre=f"Synthèse du repérage n° {depistage_id} — {depistage.organisation.nom}",
         )
     except (lecture.ErreurFichier, ErreurDepistage) as exc:
         _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message=str(exc), termine_le=timezone.now())
         shutil.rmtree(fichiers.travail(depistage), ignore_errors=True)
         logger.info("dépistage %s : fichier refusé", depistage_id)
+        return Depistage.objects.get(pk=depistage_id)
+    except LimiteDepassee as exc:
+        _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message=str(exc), termine_le=timezone.now())
+        shutil.rmtree(fichiers.travail(depistage), ignore_errors=True)
+        logger.warning("dépistage %s : arrêté, limite dépassée", depistage_id)
         return Depistage.objects.get(pk=depistage_id)
     except Exception as exc:
         _mettre_a_jour(
@@ -165,6 +236,8 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
         menages_rejetes=bilan.menages_rejetes,
         lignes_rejetees=bilan.lignes_rejetees,
         menages_non_recours=bilan.non_recours,
+        menages_droit_estime=bilan.menages_droit,
+        menages_percu_declare=bilan.menages_percu,
         montant_mensuel_en_jeu=bilan.montant_mensuel_en_jeu,
         message="",
     )
@@ -204,8 +277,6 @@ def purger_depistages(*, maintenant=None) -> int:
 def relancer_depistages_interrompus(*, delai: timedelta = timedelta(minutes=15), maintenant=None) -> list[int]:
     """Re-queue the jobs whose worker stopped (no sign of life for ``delai``): they resume from their
     last completed chunk. After TENTATIVES_MAX attempts a job is marked failed."""
-    from repere.depistage.tasks import tache_depistage
-
     maintenant = maintenant or timezone.now()
     relances = []
     interrompus = Depistage.objects.filter(statut=Statut.EN_COURS, battement__lt=maintenant - delai)
@@ -219,7 +290,7 @@ def relancer_depistages_interrompus(*, delai: timedelta = timedelta(minutes=15),
             )
             continue
         _mettre_a_jour(depistage.pk, battement=maintenant)
-        tache_depistage(depistage.pk)
+        mettre_en_file(depistage)
         relances.append(depistage.pk)
     if relances:
         logger.info("dépistages relancés après interruption : %s", relances)

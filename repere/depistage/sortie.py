@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 
 from repere.depistage.assemblage import ENTETE_ANOMALIES
 from repere.droits.prestations import PRESTATIONS
+from repere.utils.tableurs import cellule_sure
 
 CODES = tuple(p.code for p in PRESTATIONS)
 COLONNES_FIXES = ("id_menage", "commune", "nb_personnes", "priorite_mensuelle", "nb_non_recours", "motifs")
@@ -127,13 +128,25 @@ def lire_anomalies(chemins: list[Path]) -> Iterator[list]:
 
 
 def _decimal(valeur) -> str:
+    """A CSV cell: numbers with a decimal comma, oui/non, text through the one anti-formula rule."""
     if valeur is None:
         return ""
     if isinstance(valeur, bool):
         return "oui" if valeur else "non"
     if isinstance(valeur, float):
         return f"{valeur:.2f}".replace(".", ",")
-    return str(valeur)
+    if isinstance(valeur, int):
+        return str(valeur)
+    return cellule_sure(valeur)
+
+
+def _cellule_xlsx(valeur):
+    """An XLSX cell: numbers stay numbers, text is neutralised so it is never stored as a formula."""
+    if valeur is None or (isinstance(valeur, int | float) and not isinstance(valeur, bool)):
+        return valeur
+    if isinstance(valeur, bool):
+        return "oui" if valeur else "non"
+    return cellule_sure(valeur)
 
 
 class EcrivainCSV:
@@ -144,7 +157,7 @@ class EcrivainCSV:
         self.tmp = temporaire(self.chemin)
         self.fichier = open(self.tmp, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
         self.csv = csv.writer(self.fichier, delimiter=";")
-        self.csv.writerow(entetes)
+        self.csv.writerow([cellule_sure(e) for e in entetes])
 
     def ecrire(self, ligne) -> None:
         self.csv.writerow([_decimal(v) for v in ligne])
@@ -166,7 +179,7 @@ class EcrivainXLSX:
 
         self.chemin = Path(chemin)
         self.tmp = temporaire(self.chemin)
-        self.entetes = list(entetes)
+        self.entetes = [cellule_sure(e) for e in entetes]
         self.titre = titre
         self.classeur = Workbook(write_only=True)
         self.numero_feuille = 0
@@ -182,7 +195,7 @@ class EcrivainXLSX:
     def ecrire(self, ligne) -> None:
         if self.lignes >= LIGNES_MAX_XLSX:
             self._nouvelle_feuille()
-        self.feuille.append(["oui" if v is True else "non" if v is False else v for v in ligne])
+        self.feuille.append([_cellule_xlsx(v) for v in ligne])
         self.lignes += 1
 
     def fermer(self) -> None:

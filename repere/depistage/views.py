@@ -11,8 +11,10 @@ from repere.depistage import fichiers, modele, selectors, services
 from repere.depistage.colonnes import COLONNES
 from repere.depistage.forms import DepistageForm
 from repere.depistage.models import Depistage, Statut
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisation_requise
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 
 def accueil(request):
@@ -45,6 +47,7 @@ def modele_fichier(request, format):
 
 
 @organisation_requise(ROLES_DONNEES_PERSONNELLES)
+@soumission_unique(taille_max=fichiers.taille_max_octets)
 def organisation(request, organisation_id):
     taille_max = fichiers.taille_max_octets()
     if request.method == "POST" and int(request.META.get("CONTENT_LENGTH") or 0) > taille_max + 1024 * 1024:
@@ -72,7 +75,7 @@ def organisation(request, organisation_id):
         except ErreurMetier as exc:
             form.add_error(exc.champ if exc.champ in form.fields else None, exc.message)
         else:
-            messages.success(request, f"Fichier déposé : le dépistage n° {depistage.pk} est lancé.")
+            messages.success(request, f"Fichier déposé : le repérage n° {depistage.pk} est lancé.")
             return redirect("depistage:detail", request.organisation.pk, depistage.pk)
     return render(
         request,
@@ -81,6 +84,7 @@ def organisation(request, organisation_id):
             "organisation": request.organisation,
             "form": form,
             "depistages": selectors.depistages_de(organisation=request.organisation)[:50],
+            "colonnes": COLONNES,
             "conservation": fichiers.duree_conservation().days,
             "taille_max_mo": taille_max // (1024 * 1024),
         },
@@ -117,6 +121,7 @@ _FICHIERS = {
 
 
 @organisation_requise(ROLES_DONNEES_PERSONNELLES)
+@donnees_personnelles
 def telecharger(request, organisation_id, pk, quoi):
     depistage = _depistage(request, pk)
     if quoi not in _FICHIERS or depistage.statut != Statut.TERMINE:
@@ -142,8 +147,8 @@ def telecharger(request, organisation_id, pk, quoi):
 def supprimer(request, organisation_id, pk):
     depistage = _depistage(request, pk)
     if depistage.en_cours:
-        messages.error(request, "Un dépistage en cours ne peut pas être supprimé : attendez la fin du calcul.")
+        messages.error(request, "Un repérage en cours ne peut pas être supprimé : attendez la fin du calcul.")
         return redirect("depistage:detail", request.organisation.pk, depistage.pk)
     services.supprimer_depistage(depistage=depistage)
-    messages.success(request, f"Le dépistage n° {pk} et ses fichiers ont été supprimés.")
+    messages.success(request, f"Le repérage n° {pk} et ses fichiers ont été supprimés.")
     return redirect("depistage:organisation", request.organisation.pk)

@@ -33,9 +33,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
-from repere.droits.explications import euros
+from repere.droits.a_demander import est_a_demander, est_a_verifier
 from repere.droits.menage import Activite, Menage, StatutLogement
-from repere.droits.prestations import CODES
+from repere.droits.prestations import CODES, NOMS_COURTS, NOMS_RECUS
+from repere.droits.textes import pluriel
+from repere.utils.nombres import euros
 
 COMPOSITIONS = ("toutes", "personne_seule", "couple", "avec_enfants", "parent_isole")
 LIBELLES_COMPOSITION = {
@@ -150,7 +152,7 @@ def _composition_ok(menage: Menage, composition: str) -> bool:
 
 def evaluer(aide: AideLocaleDonnees, menage: Menage, resultat, *, code: str, organisation: str):
     """Evaluate one local aid for a household, given the national ``ResultatSimulation``."""
-    from repere.droits.moteur import CommentDemanderSchema, ResultatPrestation
+    from repere.droits.schemas import CommentDemanderSchema, ResultatPrestation
 
     c = aide.conditions
     raisons: list[str] = []
@@ -188,8 +190,8 @@ def evaluer(aide: AideLocaleDonnees, menage: Menage, resultat, *, code: str, org
         n = len(menage.enfants)
         verifier(
             n >= c.enfants_min,
-            f"{n} enfant(s) à charge.",
-            f"Demande au moins {c.enfants_min} enfant(s) à charge ({n}).",
+            f"{pluriel(n, 'enfant')} à charge.",
+            f"Demande au moins {pluriel(c.enfants_min, 'enfant')} à charge ({n}).",
         )
     if c.statuts_logement:
         verifier(
@@ -233,19 +235,17 @@ def evaluer(aide: AideLocaleDonnees, menage: Menage, resultat, *, code: str, org
         for code_p in codes:
             p = resultat.prestation(code_p)
             if p is not None:
-                etats.append("recu" if p.recu else p.eligible)
+                etats.append("recu" if p.deja_percue else p.eligible)
         recu = menage.montant_recu(c.prestation_requise) > 0
-        libelle = (
-            c.prestation_requise.upper() if len(c.prestation_requise) <= 4 else c.prestation_requise.replace("_", " ")
-        )
+        libelle = NOMS_RECUS.get(c.prestation_requise) or NOMS_COURTS.get(c.prestation_requise, c.prestation_requise)
         if recu or "recu" in etats or "oui" in etats:
-            raisons.append(f"Condition remplie : {libelle} perçu(e) ou probablement accessible.")
+            raisons.append(f"Condition remplie : vous recevez ou pouvez probablement recevoir {libelle}.")
         elif "incertain" in etats:
             incertitudes += 1
-            raisons.append(f"Demande de percevoir : {libelle} (droit incertain).")
+            raisons.append(f"Il faut recevoir {libelle} (droit à vérifier).")
         else:
             echecs += 1
-            raisons.append(f"Réservée aux bénéficiaires de : {libelle}.")
+            raisons.append(f"Réservée aux personnes qui reçoivent {libelle}.")
     if not raisons:
         raisons.append("Aucune condition particulière : l'aide s'adresse à tous les habitants du territoire.")
 
@@ -279,6 +279,7 @@ def evaluer(aide: AideLocaleDonnees, menage: Menage, resultat, *, code: str, org
             pieces=aide.pieces,
         ),
         recu=None,
-        a_demander=eligible in ("oui", "incertain"),
+        a_demander=est_a_demander(eligible=eligible, deja_percue=False),
+        a_verifier=est_a_verifier(eligible=eligible, deja_percue=False),
         organisation=organisation,
     )

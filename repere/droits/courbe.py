@@ -3,6 +3,7 @@ goes from 0 to 3,000 €/month. One vectorised simulation over copies of the hou
 
 from __future__ import annotations
 
+from repere.droits.a_demander import compte_dans_le_total
 from repere.droits.menage import Activite, Menage, NatureRevenu, Revenu
 from repere.droits.moteur import simuler_lot
 from repere.droits.prestations import PAR_CODE
@@ -61,7 +62,7 @@ def courbe(menage: Menage, *, salaire_max: int = SALAIRE_MAX, pas: int = PAS) ->
         total = s + autres
         for code in CODES_MONETAIRES:
             p = r.prestation(code)
-            montant = p.montant_mensuel if p and p.eligible in ("oui", "incertain") else 0.0
+            montant = p.montant_mensuel if p and compte_dans_le_total(eligible=p.eligible) else 0.0
             series[code].append(round(montant, 2))
             total += montant
         totaux.append(round(total, 2))

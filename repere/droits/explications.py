@@ -1,25 +1,23 @@
-"""Turn OpenFisca values into results a person understands: eligible or not, why, what is missing.
+"""Turn the engine's values into results a person understands: eligible or not, why, what is missing.
 
-Curated rules per benefit, reading the household's answers and a few OpenFisca intermediates
-(resources taken into account, ceilings, forfait logement). No raw trace is shown.
+Eligibility and amounts are decided ONCE, by the array path (``repere.droits.lot`` through the
+coherent combination ``repere.droits.combinaison``); this module never decides them again. Every
+sentence that states a fact about the household (a benefit received, a resource counted, a
+threshold passed) is built from the computed values it quotes, and is only said when those values
+make it true (tests/droits/test_explications.py checks it on random households). Plain French:
+short sentences, amounts rounded to the euro, months spelled out, « 1 enfant » / « 2 enfants ».
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from repere.droits import a_demander as regle
+from repere.droits.combinaison import RESSOURCES
 from repere.droits.menage import Activite, Menage, NatureRevenu, NiveauScolaire, Role, StatutLogement
-from repere.droits.prestations import PAR_CODE
-
-
-def euros(x: float) -> str:
-    """French formatting: 1 234,56 € (no decimals when round)."""
-    x = round(float(x), 2)
-    if abs(x - round(x)) < 0.005:
-        texte = f"{round(x):,}".replace(",", "\u202f")
-    else:
-        texte = f"{x:,.2f}".replace(",", "\u202f").replace(".", ",")
-    return f"{texte} €"
+from repere.droits.prestations import NOMS_COURTS, NOMS_RECUS, PAR_CODE
+from repere.droits.schemas import CommentDemanderSchema, ResultatPrestation, ResultatSimulation
+from repere.droits.textes import euros, liste, mois_reference, pluriel
 
 
 def _v(valeurs: dict, variable: str, j: int, defaut=0.0):
@@ -52,6 +50,10 @@ class _Contexte:
         self.a_independant = any(
             r.nature == NatureRevenu.INDEPENDANT for p in menage.personnes for r in p.revenus if p.role != Role.AUTRE
         )
+        injections = contexte.get("injections") or {}
+        # Benefits estimated as obtained (probable, not declared), counted as received in past months.
+        self.estimees = {c: float(v[j]) for c, v in injections.items() if float(v[j]) > 0}
+        self.declarees = {r.code for r in menage.prestations_recues}
 
     def v(self, variable: str, defaut=0.0):
         return _v(self.valeurs, variable, self.j, defaut)
@@ -63,125 +65,149 @@ class _Contexte:
     def age(self, p) -> int:
         return p.age_au(self.jour)
 
+    def recue_ou_estimee(self, code: str) -> str | None:
+        """ "declaree" (declared as received with an amount), "estimee" (to claim, counted), or None."""
+        if code in self.declarees and self.m.montant_recu(code) > 0:
+            return "declaree"
+        if code in self.estimees:
+            return "estimee"
+        return None
+
     @property
     def revenus_activite(self) -> float:
         return self.revenu_mensuel(NatureRevenu.SALAIRE, NatureRevenu.INDEPENDANT)
 
+    @property
+    def annee_n2(self) -> int:
+        return int(self.m.mois[:4]) - 2
 
-# --- one function per benefit: returns (montant, eligible, raisons, manquant) ----------------------------
+
+def _rfr(c: _Contexte) -> str:
+    return f"revenu fiscal de référence {c.annee_n2} ({euros(c.rfr)}, sur l'avis d'impôt {c.annee_n2 + 1})"
 
 
-def _rsa(c: _Contexte):
+# --- one function per benefit: returns (raisons, manquant) ------------------------------------------------
+
+
+def _motif_forfait(c: _Contexte) -> str:
+    """Why a forfait logement is counted, from the household's answers and the benefits counted."""
+    etat = c.recue_ou_estimee("aide_logement")
+    if etat == "declaree":
+        return "vous recevez une aide au logement"
+    if etat == "estimee":
+        return "vous devriez recevoir une aide au logement (elle est comptée comme déjà obtenue)"
+    statut = c.m.logement.statut
+    if statut == StatutLogement.HEBERGE_GRATUITEMENT:
+        return "vous êtes logé(e) gratuitement"
+    if statut in (StatutLogement.PROPRIETAIRE, StatutLogement.ACCEDANT):
+        return "vous êtes propriétaire de votre logement"
+    return "votre logement vous coûte peu"
+
+
+def _rsa(c: _Contexte, e: str):
     montant = c.v("rsa")
     raisons, manquant = [], []
     d = c.m.demandeur
-    jeune = c.age(d) < 25 and not c.enfants and not any(p.enceinte for p in c.adultes)
-    if c.v("rsa_non_calculable", "calculable") != "calculable" or c.a_independant:
+    if e == "incertain":
         return (
-            montant,
-            "incertain",
             [
-                "Avec des revenus d'indépendant, le RSA se calcule sur le chiffre d'affaires déclaré : l'estimation est incertaine."
+                "Avec des revenus d'indépendant, le RSA se calcule sur le chiffre d'affaires déclaré. Le montant est incertain."
             ],
             ["Chiffre d'affaires et bénéfice des 3 derniers mois"],
         )
+    jeune = c.age(d) < 25 and not c.enfants and not any(p.enceinte for p in c.adultes)
     if jeune:
-        raisons.append(
-            "Le RSA est réservé aux personnes de 25 ans ou plus, sauf avec un enfant à charge ou une grossesse "
-            "(le « RSA jeune actif » demande 2 ans d'activité sur les 3 dernières années)."
-        )
-    if d.activite == Activite.ETUDIANT:
-        raisons.append("Les étudiants n'ont en général pas droit au RSA, sauf revenus d'activité suffisants.")
-    socle = c.v("rsa_socle")
+        raisons.append("Le RSA est pour les personnes de 25 ans ou plus.")
+        raisons.append("Avant 25 ans, il faut un enfant à charge ou attendre un bébé.")
+    if d.activite == Activite.ETUDIANT and montant <= 0:
+        raisons.append("Les étudiants n'ont en général pas droit au RSA.")
+    periode = mois_reference(c.m.mois, du=4, au=2)
     ressources = c.v("rsa_base_ressources")
     forfait = c.v("rsa_forfait_logement")
-    if montant > 0 and socle:
+    familiales = c.v("rsa_base_ressources_prestations_familiales")
+    minima = c.v("rsa_base_ressources_minima_sociaux")
+    base = max(c.v("rsa_socle"), c.v("rsa_socle_majore") if c.v("rsa_majore_eligibilite", False) else 0.0)
+    if ressources > 0.5:
+        dont = []
+        if familiales > 0.5:
+            dont.append(f"{euros(familiales)} de prestations familiales")
+        if minima > 0.5:
+            noms = [n for code, n in (("aah", "AAH"), ("aspa", "ASPA"), ("ass", "ASS")) if c.recue_ou_estimee(code)]
+            if c.v("aspa") > 0 and "ASPA" not in noms:
+                noms.append("ASPA")
+            dont.append(f"{euros(minima)} d'allocations ({', '.join(noms) or 'minima sociaux'})")
         raisons.append(
-            f"Montant forfaitaire pour votre foyer : {euros(socle)} par mois ; ressources prises en compte : "
-            f"{euros(ressources)} (revenus des mois M-4 à M-2 et prestations familiales)."
-        )
-    elif montant > 0:
-        raisons.append(
-            "Vos ressources (revenus des mois M-4 à M-2) sont inférieures au montant forfaitaire de votre foyer."
-        )
-        if c.v("rsa_majore_eligibilite", False):
-            raisons.append("Majoration pour parent isolé (enfant à charge ou grossesse, isolement) comprise.")
-    elif not jeune and socle:
-        raisons.append(
-            f"Vos ressources prises en compte ({euros(ressources)} par mois, plus le forfait logement) dépassent "
-            f"le montant forfaitaire de votre foyer ({euros(socle)})."
+            f"Ressources comptées : {euros(ressources)} par mois (moyenne de {periode})"
+            + (f", dont {liste(dont)}." if dont else ".")
         )
     if forfait > 0:
-        raisons.append(_raison_forfait_logement(c, forfait))
-    if c.seul and c.enfants and not c.m.isolement_recent and montant >= 0:
-        manquant.append("Êtes-vous séparé(e) depuis moins de 18 mois ? (RSA majoré pour parent isolé)")
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+        raisons.append(
+            f"{euros(forfait)} par mois sont ajoutés à vos ressources (forfait logement) : {_motif_forfait(c)}."
+        )
+    if montant > 0 and base and abs(base - ressources - forfait - montant) < 1:
+        raisons.append(f"Le RSA de votre foyer peut aller jusqu'à {euros(base)} par mois.")
+        raisons.append("On enlève vos ressources comptées. Il reste le montant indiqué.")
+        if c.v("rsa_majore_eligibilite", False):
+            raisons.append("Ce montant est majoré car vous élevez seul(e) un enfant ou attendez un bébé.")
+    elif montant > 0:
+        raisons.append("Vos ressources comptées sont plus faibles que le RSA de votre foyer : le RSA complète.")
+    elif not jeune and base and ressources + forfait >= base:
+        raisons.append(
+            f"Vos ressources comptées ({euros(ressources + forfait)} par mois) dépassent le RSA de votre foyer "
+            f"({euros(base)})."
+        )
+    elif not jeune and montant <= 0 and not raisons:
+        raisons.append("Les conditions du RSA ne sont pas remplies d'après vos réponses.")
+    if c.seul and c.enfants and not c.m.isolement_recent:
+        manquant.append("Êtes-vous séparé(e) depuis moins de 18 mois ? (RSA majoré pour parent seul)")
+    return raisons, manquant
 
 
-def _raison_forfait_logement(c: _Contexte, forfait: float) -> str:
-    statut = c.m.logement.statut
-    if statut == StatutLogement.HEBERGE_GRATUITEMENT:
-        motif = "vous êtes hébergé(e) gratuitement"
-    elif statut in (StatutLogement.PROPRIETAIRE,):
-        motif = "vous êtes propriétaire sans loyer à payer"
-    else:
-        motif = "vous percevez une aide au logement"
-    return f"Un forfait logement de {euros(forfait)} est compté dans vos ressources car {motif}."
-
-
-def _ppa(c: _Contexte):
+def _ppa(c: _Contexte, e: str):
     montant = c.v("ppa")
     raisons, manquant = [], []
-    if c.a_independant:
+    if e == "incertain":
         return (
-            montant,
-            "incertain",
             [
-                "Pour un travailleur indépendant, la prime d'activité se calcule sur le chiffre d'affaires déclaré "
-                "chaque trimestre : l'estimation est incertaine."
+                "Pour un travailleur indépendant, la prime d'activité se calcule sur le chiffre d'affaires déclaré chaque trimestre.",
+                "Le montant est incertain.",
             ],
             ["Chiffre d'affaires des 3 derniers mois"],
         )
     if c.revenus_activite <= 0:
-        raisons.append("La prime d'activité suppose des revenus d'activité (salaire ou activité indépendante).")
+        raisons.append("La prime d'activité est pour les personnes qui travaillent.")
     elif montant > 0:
-        raisons.append(
-            f"Vous travaillez ({euros(c.revenus_activite)} par mois pour le foyer) et vos ressources restent "
-            "modestes : la prime complète vos revenus."
-        )
+        raisons.append(f"Vous travaillez : {euros(c.revenus_activite)} par mois pour le foyer.")
+        raisons.append("Vos ressources restent modestes : la prime complète vos revenus.")
     else:
         base = c.v("ppa_base_ressources")
-        detail = f" ({euros(base)} par mois prises en compte)" if base else ""
+        detail = f" ({euros(base)} par mois comptées)" if base > 0.5 else ""
         raisons.append(
-            f"Vos ressources{detail} sont trop élevées pour votre composition familiale, ou la prime calculée "
-            "est inférieure à 15 € (non versée)."
+            f"Vos ressources{detail} sont trop élevées pour votre foyer, ou la prime serait de moins de 15 € par mois."
         )
+        raisons.append("Sous 15 €, elle n'est pas versée.")
     if c.age(c.m.demandeur) < 18:
-        raisons.append("La prime d'activité est ouverte à partir de 18 ans.")
+        raisons.append("La prime d'activité commence à 18 ans.")
     if any(p.activite == Activite.ETUDIANT for p in c.adultes) and montant <= 0:
-        manquant.append(
-            "Étudiant(e) : la prime est possible si vous gagnez au moins 78 % du SMIC net (environ 1 100 €)."
-        )
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+        manquant.append("Étudiant(e) : la prime est possible si vous gagnez au moins environ 1 100 € par mois.")
+    return raisons, manquant
 
 
-def _aide_logement(c: _Contexte):
+def _aide_logement(c: _Contexte, e: str):
     montant = c.v("aide_logement")
     raisons, manquant = [], []
     statut = c.m.logement.statut
     if statut in (StatutLogement.HEBERGE_GRATUITEMENT, StatutLogement.SANS_DOMICILE):
-        raisons.append("Les aides au logement aident à payer un loyer : sans loyer, pas d'aide.")
-        return 0.0, "non", raisons, manquant
+        return ["Les aides au logement aident à payer un loyer. Sans loyer, pas d'aide."], []
     if statut == StatutLogement.PROPRIETAIRE:
-        raisons.append("Un propriétaire qui ne rembourse plus de prêt n'a pas droit aux aides au logement.")
-        return 0.0, "non", raisons, manquant
+        return ["Un propriétaire qui ne rembourse plus de prêt n'a pas droit aux aides au logement."], []
     if c.v("aide_logement_non_calculable", "calculable") != "calculable":
         return (
-            montant,
-            "incertain",
-            ["En foyer ou résidence, le montant dépend de la convention du foyer : demandez au gestionnaire."],
-            ["Le foyer est-il conventionné APL (résidence sociale, FJT) ?"],
+            ["En foyer ou en résidence, le montant dépend du foyer. Demandez au gestionnaire."],
+            ["Le foyer est-il conventionné APL (résidence sociale, foyer de jeunes travailleurs) ?"],
         )
+    base = c.v("aide_logement_base_ressources")
+    detail = f" ({euros(base)} par an comptées)" if base > 0.5 else ""
     if montant > 0:
         if c.v("apl") > 0:
             type_aide = "APL (logement conventionné)"
@@ -189,228 +215,211 @@ def _aide_logement(c: _Contexte):
             type_aide = "ALF (allocation de logement familiale)"
         else:
             type_aide = "ALS (allocation de logement sociale)"
-        base = c.v("aide_logement_base_ressources")
-        detail = f" ({euros(base)} par an prises en compte)" if base else ""
+        raisons.append(f"{type_aide}.")
         raisons.append(
-            f"{type_aide} : calculée sur votre loyer ({euros(c.m.logement.loyer)}, plafonné selon la zone), "
-            f"la composition du foyer et les ressources des 12 derniers mois{detail}."
+            f"Elle dépend de votre loyer ({euros(c.m.logement.loyer)} par mois), de votre commune, "
+            f"du nombre de personnes et de vos ressources des 12 derniers mois{detail}."
         )
     else:
-        base = c.v("aide_logement_base_ressources")
-        detail = f" ({euros(base)} par an prises en compte)" if base else ""
-        raisons.append(
-            f"Vos ressources{detail} sont trop élevées par rapport à votre loyer et à la composition du foyer."
-        )
+        raisons.append(f"Vos ressources{detail} sont trop élevées pour votre loyer et votre foyer.")
     if statut == StatutLogement.ACCEDANT:
-        manquant.append("Prêt signé avant 2018 ou logement ancien en zone 3 ? (l'aide à l'accession est limitée)")
+        manquant.append("Prêt signé avant 2018, ou logement ancien en zone 3 ? (l'aide pour un achat est limitée)")
     if c.m.logement.charges == 0:
-        manquant.append("Charges locatives (un forfait est appliqué de toute façon)")
-    eligible = "incertain" if c.a_independant and montant > 0 else ("oui" if montant > 0 else "non")
-    return montant, eligible, raisons, manquant
+        manquant.append("Charges locatives (un montant fixe est compté de toute façon)")
+    return raisons, manquant
 
 
-def _css_gratuite(c: _Contexte):
-    gratuite = bool(c.v("cmu_c", False))
+def _css_gratuite(c: _Contexte, e: str):
     raisons = []
     ressources = c.v("css_cmu_base_ressources")
     plafond = c.v("cmu_c_plafond")
-    if c.m.montant_recu("rsa") > 0 and gratuite:
-        raisons.append("Les allocataires du RSA y ont droit sans condition supplémentaire.")
-    if gratuite and plafond:
+    if e == "oui" and c.v("rsa") > 0:
+        raisons.append("Avec le RSA, la complémentaire santé solidaire est gratuite.")
+    elif e == "oui" and plafond and ressources <= plafond:
         raisons.append(
-            f"Ressources des 12 derniers mois ({euros(ressources)}) inférieures au plafond de votre foyer "
-            f"({euros(plafond)}) : mutuelle gratuite."
+            f"Vos ressources des 12 derniers mois ({euros(ressources)}) sont sous le plafond de votre foyer "
+            f"({euros(plafond)} par an) : la mutuelle est gratuite."
         )
-    elif gratuite:
-        raisons.append("Ressources des 12 derniers mois sous le plafond de votre foyer : mutuelle gratuite.")
-    elif plafond:
+    elif e == "oui":
         raisons.append(
-            f"Ressources des 12 derniers mois ({euros(ressources)}) au-dessus du plafond de la CSS gratuite "
-            f"({euros(plafond)})."
+            "Vos ressources des 12 derniers mois sont sous le plafond de votre foyer : la mutuelle est gratuite."
         )
-    return 0.0, "oui" if gratuite else "non", raisons, []
-
-
-def _css_participation(c: _Contexte):
-    participation = c.v("css_participation_forfaitaire")
-    gratuite = bool(c.v("cmu_c", False))
-    raisons = []
-    if gratuite:
-        raisons.append("Vous pouvez avoir la complémentaire santé solidaire sans participation (voir plus haut).")
-        return 0.0, "non", raisons, []
-    plafond = c.v("acs_plafond")
-    detail = f" ({euros(plafond)} par an pour votre foyer)" if plafond else ""
-    if participation > 0:
+    elif plafond and ressources > plafond:
         raisons.append(
-            f"Ressources entre les deux plafonds{detail} : mutuelle pour {euros(participation)} par mois pour "
-            "tout le foyer, au lieu d'une mutuelle classique."
-        )
-        return 0.0, "oui", raisons, []
-    raisons.append(f"Ressources des 12 derniers mois au-dessus du plafond{detail}.")
-    return 0.0, "non", raisons, []
-
-
-def _cheque_energie(c: _Contexte):
-    montant = c.v("cheque_energie")
-    raisons, manquant = [], []
-    if c.m.logement.statut == StatutLogement.SANS_DOMICILE:
-        raisons.append(
-            "Le chèque énergie est envoyé au logement déclaré aux impôts : il faut un logement imposable à la taxe d'habitation."
-        )
-    annee_n2 = int(c.m.mois[:4]) - 2
-    if montant > 0:
-        raisons.append(
-            f"Revenu fiscal de référence {annee_n2} ({euros(c.rfr)}) sous le plafond, rapporté au nombre d'unités "
-            "de consommation du logement."
+            f"Vos ressources des 12 derniers mois ({euros(ressources)}) dépassent le plafond de la mutuelle gratuite "
+            f"({euros(plafond)} par an)."
         )
     else:
-        raisons.append(
-            f"Revenu fiscal de référence {annee_n2} ({euros(c.rfr)}) trop élevé pour la composition du logement."
+        raisons.append("Les conditions de la mutuelle gratuite ne sont pas remplies d'après vos réponses.")
+    return raisons, []
+
+
+def _css_participation(c: _Contexte, e: str):
+    participation = c.v("css_participation_forfaitaire")
+    if bool(c.v("cmu_c", False)):
+        return ["Vous pouvez avoir la complémentaire santé solidaire gratuite (voir plus haut)."], []
+    plafond = c.v("acs_plafond")
+    detail = f" ({euros(plafond)} par an pour votre foyer)" if plafond else ""
+    if e == "oui":
+        return (
+            [
+                f"Vos ressources sont entre les deux plafonds{detail}.",
+                f"La mutuelle coûte {euros(participation)} par mois pour tout le foyer, moins qu'une mutuelle classique.",
+            ],
+            [],
         )
+    return [f"Vos ressources des 12 derniers mois dépassent le plafond{detail}."], []
+
+
+def _cheque_energie(c: _Contexte, e: str):
+    montant = c.v("cheque_energie")
+    brut = c.v("cheque_energie_montant")
+    logement_ok = bool(c.v("cheque_energie_eligibilite_logement", True))
+    raisons, manquant = [], []
+    if montant > 0:
+        raisons.append(f"Votre {_rfr(c)} est sous le plafond pour le nombre de personnes de votre logement.")
+    elif brut > 0 or not logement_ok:
+        raisons.append("Le chèque énergie est envoyé au logement déclaré aux impôts.")
+        raisons.append("Sans logement à vous (sans domicile ou logé(e) par quelqu'un), vous ne le recevez pas.")
+    else:
+        raisons.append(f"Votre {_rfr(c)} est au-dessus du plafond pour le nombre de personnes de votre logement.")
     if not c.rfr_declare:
-        manquant.append(f"Revenu fiscal de référence {annee_n2} (avis d'impôt {annee_n2 + 1}) : il a été estimé")
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+        manquant.append(f"Revenu fiscal de référence {c.annee_n2} (avis d'impôt {c.annee_n2 + 1}) : il a été estimé")
+    return raisons, manquant
 
 
-def _aah(c: _Contexte):
+def _aah(c: _Contexte, e: str):
     montant = c.v("aah")
     raisons, manquant = [], []
     taux = max((p.taux_incapacite for p in c.adultes), default=0)
     if taux < 50:
-        raisons.append("L'AAH demande un taux d'incapacité reconnu par la MDPH d'au moins 50 %.")
+        raisons.append("L'AAH demande un taux d'incapacité d'au moins 50 %, reconnu par la MDPH.")
         if taux == 0:
-            manquant.append("Un taux d'incapacité a-t-il été reconnu par la MDPH ?")
-        return 0.0, "non", raisons, manquant
+            manquant.append("La MDPH a-t-elle reconnu un taux d'incapacité ?")
+        return raisons, manquant
     rsdae = any(p.restriction_emploi for p in c.adultes if p.taux_incapacite >= 50)
     if taux < 80 and not rsdae:
         raisons.append(
-            "Avec un taux de 50 à 79 %, l'AAH demande que la MDPH reconnaisse une restriction substantielle "
-            "et durable d'accès à l'emploi."
+            "Avec un taux de 50 à 79 %, la MDPH doit aussi reconnaître que le handicap limite beaucoup l'accès à un emploi."
         )
-        manquant.append("La MDPH a-t-elle reconnu une restriction substantielle et durable d'accès à l'emploi ?")
-        return montant, "incertain" if montant <= 0 else "oui", raisons, manquant
+        manquant.append("La MDPH a-t-elle reconnu une « restriction substantielle et durable d'accès à l'emploi » ?")
+        return raisons, manquant
     if montant > 0:
-        raisons.append(
-            "Taux d'incapacité suffisant et ressources inférieures au plafond ; depuis octobre 2023 les revenus "
-            "du conjoint ne sont plus pris en compte."
-        )
+        raisons.append(f"Taux d'incapacité de {taux} % et ressources sous le plafond.")
+        raisons.append("Les revenus du conjoint ne sont plus comptés (depuis octobre 2023).")
     else:
         raisons.append(
-            "Ressources personnelles trop élevées, ou âge de la retraite atteint (l'ASPA prend alors le relais)."
+            "Vos ressources personnelles sont trop élevées, ou vous avez l'âge de la retraite (l'ASPA prend alors le relais)."
         )
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+    return raisons, manquant
 
 
 def _enfants_de_moins_de(c: _Contexte, age: int) -> int:
     return sum(1 for e in c.enfants if c.age(e) < age)
 
 
-def _af(c: _Contexte):
+def _af(c: _Contexte, e: str):
     montant = c.v("af")
     raisons, manquant = [], []
     n = _enfants_de_moins_de(c, 20)
     if n < 2:
-        raisons.append("Les allocations familiales sont versées à partir de 2 enfants à charge de moins de 20 ans.")
+        raisons.append("Les allocations familiales commencent à 2 enfants à charge de moins de 20 ans.")
     elif montant > 0:
-        raisons.append(f"{n} enfants à charge ; montant modulé selon le revenu fiscal de référence ({euros(c.rfr)}).")
+        raisons.append(f"{pluriel(n, 'enfant')} à charge de moins de 20 ans.")
+        raisons.append(f"Le montant dépend du {_rfr(c)}.")
     if not c.rfr_declare and montant > 0:
         manquant.append(
-            "Revenu fiscal de référence N-2 : il a été estimé (le montant baisse au-delà de 77 000 € environ)"
+            "Revenu fiscal de référence (avis d'impôt) : il a été estimé ; le montant baisse au-delà de 77 000 € environ"
         )
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+    return raisons, manquant
 
 
-def _cf(c: _Contexte):
+def _cf(c: _Contexte, e: str):
     montant = c.v("cf")
     raisons, manquant = [], []
-    n = sum(1 for e in c.enfants if 3 <= c.age(e) < 21)
+    n = sum(1 for x in c.enfants if 3 <= c.age(x) < 21)
     if n < 3:
         raisons.append("Le complément familial demande au moins 3 enfants à charge de 3 à 21 ans.")
     elif montant > 0:
-        raisons.append(f"{n} enfants de 3 à 21 ans et revenu fiscal de référence ({euros(c.rfr)}) sous le plafond.")
+        raisons.append(f"{pluriel(n, 'enfant')} de 3 à 21 ans, et {_rfr(c)} sous le plafond.")
     else:
-        raisons.append(f"Revenu fiscal de référence ({euros(c.rfr)}) au-dessus du plafond.")
+        raisons.append(f"Votre {_rfr(c)} est au-dessus du plafond.")
     if not c.rfr_declare and n >= 3:
-        manquant.append("Revenu fiscal de référence N-2 (avis d'impôt) : il a été estimé")
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+        manquant.append("Revenu fiscal de référence (avis d'impôt) : il a été estimé")
+    return raisons, manquant
 
 
-def _asf(c: _Contexte):
+def _asf(c: _Contexte, e: str):
     montant = c.v("asf")
     raisons, manquant = [], []
     if not c.enfants:
-        raisons.append("L'ASF concerne les personnes qui élèvent un enfant.")
+        raisons.append("L'ASF est pour une personne qui élève un enfant.")
     elif not c.seul:
-        raisons.append("L'ASF est réservée à la personne qui élève seule un enfant (pas en couple).")
+        raisons.append("L'ASF est pour la personne qui élève seule un enfant (pas en couple).")
     elif montant > 0:
         recue = c.revenu_mensuel(NatureRevenu.PENSION_ALIMENTAIRE_RECUE)
+        raisons.append("Vous élevez seul(e) vos enfants.")
         raisons.append(
-            "Vous élevez seul(e) vos enfants"
-            + (
-                f" ; la pension alimentaire reçue ({euros(recue)}) est déduite."
-                if recue
-                else " sans pension alimentaire déclarée."
-            )
+            f"La pension alimentaire reçue ({euros(recue)} par mois) est déduite."
+            if recue
+            else "Vous n'avez pas déclaré de pension alimentaire reçue."
         )
         manquant.append(
             "L'autre parent verse-t-il une pension alimentaire ? (l'ASF complète une pension faible ou absente)"
         )
     else:
         raisons.append("La pension alimentaire reçue dépasse le montant de l'ASF.")
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+    return raisons, manquant
 
 
-def _ars(c: _Contexte):
+def _ars(c: _Contexte, e: str):
     montant = c.v("ars_nette_crds")
     raisons, manquant = [], []
-    n = sum(1 for e in c.enfants if 6 <= c.age(e) <= 18)
+    n = sum(1 for x in c.enfants if 6 <= c.age(x) <= 18)
     if n == 0:
-        raisons.append("L'ARS concerne les enfants scolarisés de 6 à 18 ans.")
+        raisons.append("L'ARS est pour les enfants de 6 à 18 ans qui vont à l'école.")
     elif montant > 0:
-        raisons.append(f"{n} enfant(s) de 6 à 18 ans ; revenu fiscal de référence ({euros(c.rfr)}) sous le plafond.")
+        raisons.append(f"{pluriel(n, 'enfant')} de 6 à 18 ans, et {_rfr(c)} sous le plafond.")
     else:
-        raisons.append(f"Revenu fiscal de référence ({euros(c.rfr)}) au-dessus du plafond pour {n} enfant(s).")
+        raisons.append(f"Votre {_rfr(c)} est au-dessus du plafond pour {pluriel(n, 'enfant')}.")
     if not c.rfr_declare and n:
-        manquant.append("Revenu fiscal de référence N-2 (avis d'impôt) : il a été estimé")
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+        manquant.append("Revenu fiscal de référence (avis d'impôt) : il a été estimé")
+    return raisons, manquant
 
 
-def _aspa(c: _Contexte):
+def _aspa(c: _Contexte, e: str):
     montant = c.v("aspa")
     raisons, manquant = [], []
     age_max = max((c.age(p) for p in c.adultes), default=0)
     inapte = any(p.activite == Activite.INAPTE or p.taux_incapacite >= 50 for p in c.adultes)
     if age_max < 62 or (age_max < 65 and not inapte):
-        raisons.append("L'ASPA est ouverte à partir de 65 ans (62 ans en cas d'inaptitude au travail ou de handicap).")
+        raisons.append("L'ASPA commence à 65 ans (62 ans si vous ne pouvez plus travailler ou avez un handicap).")
     elif montant > 0:
         raisons.append(
-            "Âge atteint et ressources (retraites brutes comprises) sous le plafond du minimum vieillesse : "
-            "l'ASPA complète vos ressources jusqu'à ce plafond."
+            "Vous avez l'âge, et vos ressources (retraites avant prélèvements comprises) sont sous le plafond."
         )
+        raisons.append("L'ASPA complète vos ressources jusqu'à ce plafond.")
         manquant.append("Avez-vous demandé toutes vos retraites (de base et complémentaires) ? C'est une condition.")
     else:
-        raisons.append("Vos ressources (retraites brutes comprises) dépassent le plafond du minimum vieillesse.")
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+        raisons.append("Vos ressources (retraites avant prélèvements comprises) dépassent le plafond.")
+    return raisons, manquant
 
 
-def _bourse(c: _Contexte, niveau: NiveauScolaire, variable: str, nom: str):
+def _bourse(c: _Contexte, e: str, niveau: NiveauScolaire, variable: str, nom: str):
     montant = c.v(variable)
     raisons, manquant = [], []
-    n = sum(1 for e in c.enfants if e.niveau_scolaire == niveau)
+    n = sum(1 for x in c.enfants if x.niveau_scolaire == niveau)
+    a_charge = pluriel(len(c.enfants), "enfant")
     if n == 0:
         raisons.append(f"Aucun enfant au {nom} déclaré.")
     elif montant > 0:
-        raisons.append(
-            f"{n} enfant(s) au {nom} ; revenu fiscal de référence ({euros(c.rfr)}) sous le plafond pour "
-            f"{len(c.enfants)} enfant(s) à charge. Montant pour l'année scolaire."
-        )
+        raisons.append(f"{pluriel(n, 'enfant')} au {nom}, et {_rfr(c)} sous le plafond pour {a_charge} à charge.")
+        raisons.append("Montant pour l'année scolaire.")
     else:
-        raisons.append(
-            f"Revenu fiscal de référence ({euros(c.rfr)}) au-dessus du plafond pour {len(c.enfants)} enfant(s)."
-        )
+        raisons.append(f"Votre {_rfr(c)} est au-dessus du plafond pour {a_charge} à charge.")
     if not c.rfr_declare and n:
-        manquant.append("Revenu fiscal de référence N-2 (avis d'impôt N-1) : il a été estimé")
-    return montant, "oui" if montant > 0 else "non", raisons, manquant
+        manquant.append("Revenu fiscal de référence (avis d'impôt) : il a été estimé")
+    return raisons, manquant
 
 
 REGLES = {
@@ -426,40 +435,73 @@ REGLES = {
     "asf": _asf,
     "ars": _ars,
     "aspa": _aspa,
-    "bourse_college": lambda c: _bourse(c, NiveauScolaire.COLLEGE, "bourse_college", "collège"),
-    "bourse_lycee": lambda c: _bourse(c, NiveauScolaire.LYCEE, "bourse_lycee", "lycée"),
+    "bourse_college": lambda c, e: _bourse(c, e, NiveauScolaire.COLLEGE, "bourse_college", "collège"),
+    "bourse_lycee": lambda c, e: _bourse(c, e, NiveauScolaire.LYCEE, "bourse_lycee", "lycée"),
 }
 
 
 def hypotheses(c: _Contexte) -> list[str]:
     out = []
-    annee = int(c.m.mois[:4])
     if not c.rfr_declare:
         out.append(
-            f"Revenu fiscal de référence {annee - 2} estimé à {euros(c.rfr)} à partir des revenus actuels "
-            "(90 % des revenus imposables sur 12 mois) : à vérifier sur l'avis d'impôt."
+            f"Revenu fiscal de référence {c.annee_n2} estimé à {euros(c.rfr)} à partir de vos revenus actuels. "
+            f"Vérifiez-le sur votre avis d'impôt {c.annee_n2 + 1}."
         )
     if any(p.date_naissance is None for p in c.m.personnes):
         out.append("Dates de naissance déduites des âges.")
     if any(r.montants_3_derniers_mois is None for p in c.m.personnes for r in p.revenus):
-        out.append("Revenus supposés stables sur les 2 dernières années.")
+        out.append("Revenus supposés stables depuis 2 ans.")
     else:
-        out.append("Revenus plus anciens que 3 mois supposés égaux à la moyenne des 3 derniers mois.")
-    recues = [p.code for p in c.m.prestations_recues]
-    out.append(
-        "Prestations déjà perçues comptées pour les mois passés"
-        + (f" ({', '.join(recues)})" if recues else " : aucune déclarée")
-        + " ; elles ne sont pas recalculées."
-    )
+        out.append("Revenus de plus de 3 mois supposés égaux à la moyenne des 3 derniers mois.")
+    recues = [NOMS_RECUS.get(p.code, p.code) for p in c.m.prestations_recues]
+    if recues:
+        out.append(f"Aides que vous recevez déjà : {liste(recues)}. Elles sont comptées avec le montant déclaré.")
+    if c.estimees:
+        noms = [NOMS_COURTS[x] for x in c.estimees]
+        out.append(
+            f"Les montants sont calculés comme si vous receviez aussi {liste(noms)} : ces aides comptent dans les "
+            "ressources des autres. C'est ce que vous toucheriez en tout une fois toutes vos aides demandées."
+        )
     return out
+
+
+def _nom_nu(code: str) -> str:
+    """« RSA », « Prime d'activité »: the short name without its article, capitalised."""
+    nom = NOMS_COURTS[code]
+    for article in ("le ", "la ", "les ", "l'"):
+        if nom.startswith(article):
+            nom = nom[len(article) :]
+            break
+    return nom[0].upper() + nom[1:]
+
+
+def _phrase_subsidiarite(code: str, aujourdhui: tuple[str, float], ensuite: tuple[str, float], noms: list[str], c):
+    """« RSA : 573 € par mois aujourd'hui, 0 € une fois que vous recevrez l'AAH. Demandez d'abord l'AAH. »"""
+    (e0, m0), (e1, m1) = aujourdhui, ensuite
+    qui = liste(noms) if noms else "vos autres aides"
+    if code == "css_gratuite":
+        if e0 == "oui":
+            phrase = f"Aujourd'hui, la mutuelle serait gratuite. Une fois que vous recevrez {qui}, elle ne sera plus gratuite."
+        else:
+            phrase = f"Aujourd'hui, la mutuelle ne serait pas gratuite. Une fois que vous recevrez {qui}, elle le sera."
+    elif code == "css_participation":
+        if e1 == "oui":
+            cout = euros(c.v("css_participation_forfaitaire"))
+            phrase = f"Une fois que vous recevrez {qui}, la mutuelle vous coûtera {cout} par mois."
+        else:
+            phrase = f"Une fois que vous recevrez {qui}, la mutuelle avec participation ne vous sera plus ouverte."
+    else:
+        phrase = f"{_nom_nu(code)} : {euros(m0)} par mois aujourd'hui, {euros(m1)} une fois que vous recevrez {qui}."
+    if noms:
+        phrase += f" Demandez d'abord {liste(noms)}."
+    return phrase
 
 
 def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, tableaux, mode: str, moteur: dict):
     """The explained result of household ``j``: amounts and eligibility are row ``j`` of ``tableaux``
-    (``repere.droits.lot.ResultatsLot``, the batch path's arrays); this adds the reasons, what is
-    missing and how to apply."""
+    (``repere.droits.lot.ResultatsLot``, the coherent combination on the batch arrays); this adds the
+    reasons, what is missing, how to apply, and the « aujourd'hui / une fois obtenues » figures."""
     from repere.droits.lot import ELIGIBILITES
-    from repere.droits.moteur import CommentDemanderSchema, ResultatPrestation, ResultatSimulation
 
     c = _Contexte(menage, j, valeurs, contexte)
     prestations = []
@@ -467,11 +509,24 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, tableaux,
     mensuels = tableaux.montant_mensuel[j].tolist()
     eligibles = tableaux.eligible[j].tolist()
     recus = tableaux.recu[j].tolist()
+    declares = tableaux.declare[j].tolist()
+    mensuels_0 = tableaux.mensuel_aujourdhui[j].tolist()
+    eligibles_0 = tableaux.eligible_aujourdhui[j].tolist()
     for k, code in enumerate(tableaux.codes):
         fiche = PAR_CODE[code]
-        _, _, raisons, manquant = REGLES[code](c)
         eligible = ELIGIBILITES[eligibles[k]]
-        recu = recus[k]
+        eligible_0 = ELIGIBILITES[eligibles_0[k]]
+        raisons, manquant = REGLES[code](c, eligible)
+        change = eligible_0 != eligible or abs(mensuels_0[k] - mensuels[k]) >= 0.5
+        d_abord = [x for x in RESSOURCES.get(code, ()) if x in c.estimees] if change else []
+        if change:
+            raisons.insert(
+                0,
+                _phrase_subsidiarite(
+                    code, (eligible_0, mensuels_0[k]), (eligible, mensuels[k]), [NOMS_COURTS[x] for x in d_abord], c
+                ),
+            )
+        deja = bool(declares[k])
         prestations.append(
             ResultatPrestation(
                 code=code,
@@ -483,43 +538,41 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, tableaux,
                 raisons=raisons,
                 manquant=manquant,
                 comment_demander=CommentDemanderSchema(**fiche.comment_demander.en_dict()),
-                recu=recu or None,
-                a_demander=eligible in ("oui", "incertain") and not recu,
+                recu=recus[k] or None,
+                deja_percue=deja,
+                a_demander=regle.est_a_demander(eligible=eligible, deja_percue=deja),
+                a_verifier=regle.est_a_verifier(eligible=eligible, deja_percue=deja),
+                eligible_aujourdhui=eligible_0 if change else None,
+                montant_mensuel_aujourdhui=mensuels_0[k] if change else None,
+                demander_d_abord=d_abord,
             )
         )
-    _avertir_cumul(prestations)
     trier(prestations)
-    total = round(sum(p.montant_mensuel for p in prestations if p.eligible == "oui"), 2)
-    a_demander = round(sum(p.montant_mensuel for p in prestations if p.eligible == "oui" and p.a_demander), 2)
+    total, a_demander = regle.totaux(prestations)
+    avertissements = list(menage.avertissements())
+    if bool(np.asarray(contexte.get("non_stables", np.zeros(j + 1, dtype=bool)))[j]):
+        avertissements.append(
+            "Les aides de ce foyer dépendent beaucoup les unes des autres : les montants sont moins sûrs que d'habitude."
+        )
+    from repere.droits.fraicheur import avertissement_baremes
+
+    provisoire = avertissement_baremes(menage.mois)
+    if provisoire:
+        avertissements.append(provisoire)
     return ResultatSimulation(
         mois=menage.mois,
         mode=mode,
         prestations=prestations,
         total_mensuel=total,
         total_a_demander_mensuel=a_demander,
+        total_aujourdhui_mensuel=round(sum(r.montant_mensuel for r in menage.prestations_recues), 2),
         hypotheses=hypotheses(c),
+        avertissements=avertissements,
+        baremes_provisoires=bool(provisoire),
         revenu_fiscal_reference=c.rfr,
         revenu_fiscal_reference_estime=not c.rfr_declare,
         moteur=moteur,
     )
-
-
-_RESSOURCES_DU_RSA = ("af", "cf", "asf", "aide_logement")
-
-
-def _avertir_cumul(prestations: list) -> None:
-    """Benefits still to claim are not in the past resources of RSA / prime d'activité: say that
-    their amounts will go down once those benefits are paid."""
-    a_demander = [p for p in prestations if p.code in _RESSOURCES_DU_RSA and p.eligible == "oui" and p.a_demander]
-    if not a_demander:
-        return
-    noms = ", ".join(p.libelle for p in a_demander)
-    for p in prestations:
-        if p.code in ("rsa", "ppa") and p.eligible == "oui":
-            p.raisons.append(
-                f"Ce montant baissera si vous obtenez aussi : {noms} (elles comptent dans les ressources "
-                "des mois suivants)."
-            )
 
 
 _ORDRE_ELIGIBLE = {"oui": 0, "incertain": 1, "non": 2}

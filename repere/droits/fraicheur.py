@@ -125,3 +125,56 @@ def _valeurs(p) -> list:
 def _moins_mois(jour: dt.date, mois: int) -> dt.date:
     total = jour.year * 12 + jour.month - 1 - mois
     return dt.date(total // 12, total % 12 + 1, 1)
+
+
+# --- « barèmes provisoires » ---------------------------------------------------------------------------
+# Benefits revalued once a year on a fixed date, and the parameter whose last dated value tells the
+# last revaluation known (after the update file). A month at or beyond the next expected date is
+# simulated with the previous scale: the result says so.
+REVALORISATIONS: dict[str, str] = {
+    "RSA": "prestations_sociales.solidarite_insertion.minima_sociaux.rsa.rsa_m.montant_de_base_du_rsa",
+    "prime d'activité": "prestations_sociales.solidarite_insertion.minima_sociaux.ppa.pa_m.montant_de_base",
+    "AAH": "prestations_sociales.prestations_etat_de_sante.invalidite.aah.montant",
+    "prestations familiales": "prestations_sociales.prestations_familiales.bmaf.bmaf",
+    "ASPA": "prestations_sociales.solidarite_insertion.minimum_vieillesse.aspa.plafond_ressources.personnes_seules",
+    "aides au logement": PARAMETRES["aide_logement"][0],
+    "complémentaire santé solidaire": "prestations_sociales.solidarite_insertion.minima_sociaux.cs.cmu.plafond_base",
+}
+_provisoires: dict[str, tuple[str, ...]] = {}
+
+
+def derniere_revalorisation(chemin: str) -> dt.date | None:
+    from repere.droits.moteur import systeme
+
+    valeurs = _valeurs(_noeud(systeme(), chemin))
+    if not valeurs:
+        return None
+    return dt.date.fromisoformat(max(v.instant_str for v in valeurs))
+
+
+def baremes_provisoires(mois: str) -> tuple[str, ...]:
+    """Names of the scales that are provisional for ``mois`` (AAAA-MM): their yearly revaluation
+    date has come without a known value."""
+    if mois not in _provisoires:
+        annee, m = (int(x) for x in mois.split("-"))
+        debut = dt.date(annee, m, 1)
+        noms = []
+        for nom, chemin in REVALORISATIONS.items():
+            derniere = derniere_revalorisation(chemin)
+            if derniere is not None and debut >= derniere.replace(year=derniere.year + 1):
+                noms.append(nom)
+        _provisoires[mois] = tuple(noms)
+    return _provisoires[mois]
+
+
+def avertissement_baremes(mois: str) -> str:
+    """The sentence shown in the result, or "" when every scale is known for ``mois``."""
+    noms = baremes_provisoires(mois)
+    if not noms:
+        return ""
+    from repere.droits.textes import liste, mois_en_lettres
+
+    return (
+        f"Barèmes provisoires : pour {mois_en_lettres(mois)}, les nouveaux montants de revalorisation "
+        f"({liste(list(noms))}) ne sont pas encore connus. Les montants de l'année précédente sont appliqués."
+    )

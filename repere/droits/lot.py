@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from repere.droits.a_demander import masque_a_demander
 from repere.droits.menage import Menage, NatureRevenu, Role, StatutLogement
 from repere.droits.prestations import PAR_CODE
 
@@ -37,12 +38,45 @@ class ResultatsLot:
     recu: np.ndarray  # float64 (n, k): monthly amount declared as already received (0 if none)
     rfr: np.ndarray  # float64 (n,): RFR N-2 used (declared or estimated)
     rfr_estime: np.ndarray  # bool (n,)
+    declare: np.ndarray | None = None  # bool (n, k): declared as received (even with a 0 amount)
+    # Before the other benefits to claim are obtained (one pass): monthly amount and eligibility.
+    mensuel_aujourdhui: np.ndarray | None = None
+    eligible_aujourdhui: np.ndarray | None = None
+
+    def __post_init__(self):
+        n, k = self.montant.shape
+        if self.declare is None:
+            self.declare = self.recu > 0
+        if self.mensuel_aujourdhui is None:
+            self.mensuel_aujourdhui = self.montant_mensuel.copy()
+        if self.eligible_aujourdhui is None:
+            self.eligible_aujourdhui = self.eligible.copy()
 
     def __len__(self) -> int:
         return len(self.rfr)
 
     def colonne(self, code: str) -> int:
         return self.codes.index(code)
+
+    @property
+    def a_demander(self) -> np.ndarray:
+        """bool (n, k): probable and not received (``repere.droits.a_demander``, the one definition)."""
+        return masque_a_demander(self.eligible, self.declare, oui=OUI)
+
+    def sous_ensemble(self, codes: tuple[str, ...]) -> ResultatsLot:
+        """The same results restricted to ``codes`` (columns in that order)."""
+        if codes == self.codes:
+            return self
+        cols = [self.colonne(c) for c in codes]
+        return ResultatsLot(
+            codes=codes,
+            rfr=self.rfr,
+            rfr_estime=self.rfr_estime,
+            **{nom: getattr(self, nom)[:, cols] for nom in _COLONNES},
+        )
+
+
+_COLONNES = ("montant", "montant_mensuel", "eligible", "recu", "declare", "mensuel_aujourdhui", "eligible_aujourdhui")
 
 
 @dataclass
@@ -55,6 +89,7 @@ class _Faits:
     taux_max: np.ndarray  # highest disability rate of demandeur / conjoint
     rsdae: np.ndarray  # "restriction substantielle et durable" for an adult with a rate >= 50 %
     recus: dict[str, np.ndarray]  # declared received code -> monthly amount per household
+    declares: dict[str, np.ndarray]  # declared received code -> bool per household
 
 
 def _faits(menages: Sequence[Menage]) -> _Faits:
@@ -64,6 +99,7 @@ def _faits(menages: Sequence[Menage]) -> _Faits:
     taux_max = np.zeros(n)
     rsdae = np.zeros(n, dtype=bool)
     recus: dict[str, np.ndarray] = {}
+    declares: dict[str, np.ndarray] = {}
     for h, m in enumerate(menages):
         for p in m.personnes:
             if p.role == Role.AUTRE:
@@ -79,7 +115,9 @@ def _faits(menages: Sequence[Menage]) -> _Faits:
             tab = recus.get(r.code)
             if tab is None:
                 tab = recus[r.code] = np.zeros(n)
+                declares[r.code] = np.zeros(n, dtype=bool)
             tab[h] += r.montant_mensuel
+            declares[r.code][h] = True
     statut = np.array([s.value for s in statut])
     return _Faits(
         independant=independant,
@@ -88,6 +126,7 @@ def _faits(menages: Sequence[Menage]) -> _Faits:
         taux_max=taux_max,
         rsdae=rsdae,
         recus=recus,
+        declares=declares,
     )
 
 
@@ -150,6 +189,7 @@ def tableaux(menages: Sequence[Menage], *, valeurs: dict, contexte: dict, codes:
     mensuel = np.zeros((n, k))
     eligible = np.zeros((n, k), dtype=np.int8)
     recu = np.zeros((n, k))
+    declare = np.zeros((n, k), dtype=bool)
     for j, code in enumerate(codes):
         fiche = PAR_CODE[code]
         m, e = _eligibilite(code, valeurs, f, n)
@@ -160,6 +200,7 @@ def tableaux(menages: Sequence[Menage], *, valeurs: dict, contexte: dict, codes:
         for x in fiche.codes_recus:
             if x in f.recus:
                 recu[:, j] += f.recus[x]
+                declare[:, j] |= f.declares[x]
     structure = contexte["structure"]
     faits = contexte["faits"]
     principale = structure.famille_principale
@@ -169,6 +210,7 @@ def tableaux(menages: Sequence[Menage], *, valeurs: dict, contexte: dict, codes:
         montant_mensuel=mensuel,
         eligible=eligible,
         recu=recu,
+        declare=declare,
         rfr=np.asarray(faits["rfr"], dtype=np.float64)[principale],
         rfr_estime=~np.asarray(faits["rfr_declare"], dtype=bool)[principale],
     )
@@ -186,10 +228,13 @@ def _concatener(morceaux: list[tuple[list[int], ResultatsLot]], n: int, codes: t
         recu=np.zeros((n, k)),
         rfr=np.zeros(n),
         rfr_estime=np.zeros(n, dtype=bool),
+        declare=np.zeros((n, k), dtype=bool),
+        mensuel_aujourdhui=np.zeros((n, k)),
+        eligible_aujourdhui=np.zeros((n, k), dtype=np.int8),
     )
     for indices, r in morceaux:
         idx = np.asarray(indices)
-        for nom in ("montant", "montant_mensuel", "eligible", "recu", "rfr", "rfr_estime"):
+        for nom in (*_COLONNES, "rfr", "rfr_estime"):
             getattr(out, nom)[idx] = getattr(r, nom)
     return out
 
@@ -203,17 +248,23 @@ def par_mois(menages: Sequence[Menage]) -> dict[str, list[int]]:
 
 
 def simuler_lot_tableaux(
-    menages: Sequence[Menage], *, prestations: Iterable[str] | None = None, mode: str = "rapide"
+    menages: Sequence[Menage],
+    *,
+    prestations: Iterable[str] | None = None,
+    mode: str = "rapide",
+    coherent: bool = True,
 ) -> ResultatsLot:
-    """Simulate ``menages`` (chunks of a few thousand) and return amounts and eligibility as arrays."""
-    from repere.droits import moteur
+    """Simulate ``menages`` (chunks of a few thousand) and return amounts and eligibility as arrays,
+    for the coherent combination of benefits (``repere.droits.combinaison``; ``coherent=False``: the
+    previous one-pass computation, for the benchmark)."""
+    from repere.droits import combinaison, moteur
 
     codes = moteur.verifier_codes(prestations, mode)
     morceaux = []
     for indices in par_mois(menages).values():
         lot = [menages[i] for i in indices]
-        valeurs, contexte = moteur.calculer(lot, codes=codes, mode=mode)
-        morceaux.append((indices, tableaux(lot, valeurs=valeurs, contexte=contexte, codes=codes)))
+        valeurs, contexte, resultats = combinaison.combiner(lot, codes=codes, mode=mode, coherent=coherent)
+        morceaux.append((indices, resultats))
         del valeurs, contexte
         if len(lot) > 1000:
             gc.collect()

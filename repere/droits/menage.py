@@ -33,7 +33,7 @@ import time
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 VERSION_MODELE = "1"
 MAX_PERSONNES = 20
@@ -136,7 +136,16 @@ CodePrestationRecue = Literal[
     "rsa", "ppa", "aide_logement", "af", "cf", "asf", "aah", "aspa", "ass", "paje", "ars", "css", "autre"
 ]
 
-Montant = Annotated[float, Field(ge=0, le=MAX_MONTANT_MENSUEL)]
+
+def _pas_un_booleen(valeur):
+    """A boolean is not a number: ``true`` would otherwise be read as 1 (a 1 € salary)."""
+    if isinstance(valeur, bool):
+        raise ValueError(f"un nombre est attendu, pas « {'vrai' if valeur else 'faux'} » (valeur oui/non)")
+    return valeur
+
+
+Nombre = BeforeValidator(_pas_un_booleen)
+Montant = Annotated[float, Nombre, Field(ge=0, le=MAX_MONTANT_MENSUEL)]
 
 
 class _Base(BaseModel):
@@ -179,10 +188,12 @@ class Revenu(_Base):
 class Personne(_Base):
     role: Role
     prenom: str | None = Field(default=None, max_length=60, description="Facultatif, pour l'affichage")
-    age: int | None = Field(default=None, ge=0, le=120)
+    age: Annotated[int | None, Nombre] = Field(default=None, ge=0, le=120)
     date_naissance: dt.date | None = None
     activite: Activite = Activite.AUTRE
-    taux_incapacite: int = Field(default=0, ge=0, le=100, description="Taux d'incapacité reconnu par la MDPH, en %")
+    taux_incapacite: Annotated[int, Nombre] = Field(
+        default=0, ge=0, le=100, description="Taux d'incapacité reconnu par la MDPH, en %"
+    )
     restriction_emploi: bool = Field(
         default=False, description="Restriction substantielle et durable d'accès à l'emploi (AAH, taux 50-79 %)"
     )
@@ -232,10 +243,10 @@ class Personne(_Base):
 
 class Logement(_Base):
     statut: StatutLogement
-    loyer: float = Field(
+    loyer: Annotated[float, Nombre] = Field(
         default=0, ge=0, le=MAX_LOYER, validate_default=True, description="Loyer mensuel hors charges (ou mensualité)"
     )
-    charges: float = Field(default=0, ge=0, le=5_000, description="Charges locatives mensuelles")
+    charges: Annotated[float, Nombre] = Field(default=0, ge=0, le=5_000, description="Charges locatives mensuelles")
     colocation: bool = False
     logement_social: bool = Field(default=False, description="HLM ou logement conventionné APL")
     meuble: bool = False
@@ -268,7 +279,7 @@ class Menage(_Base):
     commune: str = Field(pattern=r"^(\d{5}|2[AB]\d{3})$", description="Code INSEE de la commune de résidence")
     logement: Logement
     personnes: list[Personne] = Field(min_length=1, max_length=MAX_PERSONNES)
-    revenu_fiscal_reference_n2: float | None = Field(
+    revenu_fiscal_reference_n2: Annotated[float | None, Nombre] = Field(
         default=None, ge=0, le=5_000_000, description="Revenu fiscal de référence de l'année N-2 (avis d'impôt)"
     )
     isolement_recent: bool = Field(
@@ -334,6 +345,36 @@ class Menage(_Base):
 
     def montant_recu(self, code: str) -> float:
         return sum(p.montant_mensuel for p in self.prestations_recues if p.code == code)
+
+    def avertissements(self) -> list[str]:
+        """Implausible but accepted situations, said out loud (French, naming the persons)."""
+        jour = self.premier_jour
+        out = []
+        adultes = [(i, p) for i, p in enumerate(self.personnes) if p.role in (Role.DEMANDEUR, Role.CONJOINT)]
+        enfants = [(i, p) for i, p in enumerate(self.personnes) if p.role == Role.ENFANT]
+        if not enfants:
+            return out
+        age_parent = min(p.age_au(jour) for _, p in adultes)
+        if age_parent < 18:
+            out.append(
+                f"Le parent le plus jeune a {age_parent} ans et le foyer compte {len(enfants)} "
+                f"enfant{'s' if len(enfants) > 1 else ''} : vérifiez les âges et le nombre d'enfants."
+            )
+        for i, e in enfants:
+            age = e.age_au(jour)
+            if age > age_parent - 12:
+                qui = f"personnes[{i}]" if not e.prenom else e.prenom
+                out.append(
+                    f"L'enfant {qui} ({age} ans) a moins de 12 ans d'écart avec le parent le plus jeune "
+                    f"({age_parent} ans) : vérifiez les âges."
+                )
+                break
+        bebes = sum(1 for _, e in enfants if e.age_au(jour) < 1)
+        if bebes > 2:
+            out.append(f"{bebes} bébés de moins d'un an dans le même foyer : vérifiez les âges des enfants.")
+        if len(enfants) > 10:
+            out.append(f"{len(enfants)} enfants à charge : vérifiez le nombre d'enfants.")
+        return out
 
 
 # --- commune check ----------------------------------------------------------------------------------

@@ -44,12 +44,10 @@ import threading
 import time
 from collections.abc import Iterable, Sequence
 from importlib.metadata import version as _version
-from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
 
-from repere.droits import acceleration, explications, lot
+from repere.droits import acceleration, combinaison, explications
 from repere.droits.menage import (
     VERSION_MODELE,
     Activite,
@@ -60,9 +58,14 @@ from repere.droits.menage import (
     StatutLogement,
 )
 from repere.droits.prestations import CODES, CODES_RAPIDES, PAR_CODE
+from repere.droits.schemas import (  # noqa: F401 - re-exported: the engine's contract
+    CommentDemanderSchema,
+    Mode,
+    ResultatPrestation,
+    ResultatSimulation,
+)
 
-VERSION_MOTEUR = "1.0"
-Mode = Literal["complet", "rapide"]
+VERSION_MOTEUR = "2.0"
 
 # --- income concepts ---------------------------------------------------------------------------------
 # Declared amounts are net. Taxable and gross are derived with the ratios aides-jeunes uses
@@ -189,49 +192,6 @@ ZERO_INDIVIDU_MOIS = (
 ZERO_INDIVIDU_PASSE = ("caah", "mva")
 ZERO_FAMILLE_PASSE = ("paje_clca",)
 
-# --- results -------------------------------------------------------------------------------------------
-
-
-class CommentDemanderSchema(BaseModel):
-    organisme: str
-    demarche: str
-    lien: str
-    formulaire: str = ""
-    pieces: list[str] = Field(default_factory=list)
-    delai: str = ""
-
-
-class ResultatPrestation(BaseModel):
-    code: str
-    libelle: str
-    nature: Literal["nationale", "locale"] = "nationale"
-    eligible: Literal["oui", "non", "incertain"]
-    montant: float = Field(description="Montant sur la période indiquée (0 si « éligible seulement »)")
-    periode: Literal["mensuel", "annuel"]
-    montant_mensuel: float = Field(description="Équivalent mensuel (montant annuel / 12)")
-    raisons: list[str] = Field(default_factory=list, description="Pourquoi, en français simple")
-    manquant: list[str] = Field(default_factory=list, description="Ce qu'il faudrait savoir pour conclure")
-    comment_demander: CommentDemanderSchema
-    recu: float | None = Field(default=None, description="Montant mensuel déclaré comme déjà perçu")
-    a_demander: bool = Field(default=False, description="Probablement éligible et pas encore perçu")
-    organisation: str | None = Field(default=None, description="Pour une aide locale : l'organisation qui la porte")
-
-
-class ResultatSimulation(BaseModel):
-    mois: str
-    mode: Mode
-    prestations: list[ResultatPrestation]
-    total_mensuel: float = Field(description="Somme des équivalents mensuels des aides probables")
-    total_a_demander_mensuel: float = Field(description="Dont aides probables pas encore perçues")
-    hypotheses: list[str] = Field(default_factory=list)
-    revenu_fiscal_reference: float = Field(description="RFR N-2 utilisé (déclaré ou estimé)")
-    revenu_fiscal_reference_estime: bool
-    moteur: dict[str, str]
-
-    def prestation(self, code: str) -> ResultatPrestation | None:
-        return next((p for p in self.prestations if p.code == code), None)
-
-
 # --- tax-benefit system, once per process ------------------------------------------------------------
 
 _etat: dict = {"tbs": None, "duree_construction": None}
@@ -249,7 +209,12 @@ def systeme():
                 chemin = _chemin_cache_parametres()
                 positions = chemin.with_name(chemin.name.replace("parametres-", "positions-")) if chemin else None
                 with acceleration.CacheParametres(chemin) as cache, acceleration.CachePositions(positions):
-                    _etat["tbs"] = FranceTaxBenefitSystem()
+                    tbs = FranceTaxBenefitSystem()
+                # Official values the pinned OpenFisca-France lacks (versioned file with sources).
+                from repere.droits import baremes
+
+                _etat["mises_a_jour"] = baremes.appliquer(tbs)
+                _etat["tbs"] = tbs
                 acceleration.installer()
                 # The system (~1 M objects) lives as long as the process: move it out of the
                 # collector's sight, or each gc.collect() after a chunk traverses it (0.3 s).
@@ -350,20 +315,30 @@ def _prechauffer_sans_erreur() -> None:
 # --- public API ------------------------------------------------------------------------------------------
 
 
-def simuler(menage: Menage, *, prestations: Iterable[str] | None = None, mode: Mode = "complet") -> ResultatSimulation:
-    return simuler_lot([menage], prestations=prestations, mode=mode)[0]
+def simuler(
+    menage: Menage, *, prestations: Iterable[str] | None = None, mode: Mode = "complet", coherent: bool = True
+) -> ResultatSimulation:
+    return simuler_lot([menage], prestations=prestations, mode=mode, coherent=coherent)[0]
 
 
 def simuler_lot(
-    menages: Sequence[Menage], *, prestations: Iterable[str] | None = None, mode: Mode = "complet"
+    menages: Sequence[Menage],
+    *,
+    prestations: Iterable[str] | None = None,
+    mode: Mode = "complet",
+    coherent: bool = True,
 ) -> list[ResultatSimulation]:
+    """Explained results. ``coherent=False`` gives the previous one-pass computation (each benefit as
+    if the others to claim were never obtained): for the benchmark and the "today" figures only."""
+    from repere.droits import lot
+
     codes = verifier_codes(prestations, mode)
     resultats: list[ResultatSimulation | None] = [None] * len(menages)
     for indices in lot.par_mois(menages).values():
         menages_du_mois = [menages[i] for i in indices]
-        valeurs, contexte = calculer(menages_du_mois, codes=codes, mode=mode)
-        # Amounts and eligibility: the batch path's arrays (the screener writes the same ones).
-        tableaux = lot.tableaux(menages_du_mois, valeurs=valeurs, contexte=contexte, codes=codes)
+        # Amounts and eligibility: the batch path's arrays (the screener writes the same ones),
+        # for the coherent combination of all benefits (repere.droits.combinaison).
+        valeurs, contexte, tableaux = combinaison.combiner(menages_du_mois, codes=codes, mode=mode, coherent=coherent)
         for j, i in enumerate(indices):
             resultats[i] = explications.resultat(
                 menages_du_mois[j],
@@ -489,8 +464,23 @@ def _decalage(mois_ref: str, mois: str) -> int:
     return (a1 - a2) * 12 + (m1 - m2)
 
 
-def entrees(structure: Structure, mois: str) -> tuple[dict, dict]:
-    """All inputs, as ``{(variable, period): numpy array}``, and facts used by the explanations."""
+def _montants_injectes(menages: Sequence[Menage], code: str, injections: dict | None) -> list[float]:
+    """Monthly amount of ``code`` set for the past months of each household: the amount declared as
+    received, else the amount the coherent combination estimates the household obtains, else 0."""
+    estimes = injections.get(code) if injections else None
+    if estimes is None:
+        return [m.montant_recu(code) for m in menages]
+    return [
+        m.montant_recu(code) if any(r.code == code for r in m.prestations_recues) else float(estimes[h])
+        for h, m in enumerate(menages)
+    ]
+
+
+def entrees(structure: Structure, mois: str, injections: dict | None = None) -> tuple[dict, dict]:
+    """All inputs, as ``{(variable, period): numpy array}``, and facts used by the explanations.
+
+    ``injections``: ``{code: monthly amount per household}`` of benefits not declared as received
+    but estimated as obtained, set for the past months as if received (the coherent combination)."""
     menages = structure.menages
     premier_jour = menages[0].premier_jour
     passes, annees = mois_precedents(mois)
@@ -572,32 +562,11 @@ def entrees(structure: Structure, mois: str) -> tuple[dict, dict]:
         out[("departement_experimentation_rsa", periode)] = vrai_f
     out[("rsa_isolement_recent", mois)] = isolement
 
-    # Benefits received: past months (declared amount, else 0); never recomputed.
-    for code, variables in INJECTIONS_FAMILLE.items():
-        montants = np.zeros(nb_f)
-        montants[structure.famille_principale] = [m.montant_recu(code) for m in menages]
-        for variable in variables:
-            for periode in passes:
-                out[(variable, periode)] = montants
-    zero_f = np.zeros(nb_f)
-    for variable in INJECTIONS_ZERO_FAMILLE:
-        for periode in passes:
-            out[(variable, periode)] = zero_f
-    zero_p = np.zeros(nb_p)
-    for variable in INJECTIONS_ZERO_INDIVIDU:
-        for periode in passes:
-            out[(variable, periode)] = zero_p
-    for code, variables in INJECTIONS_INDIVIDU.items():
-        montants = np.zeros(nb_p)
-        for h, m in enumerate(menages):
-            recu = m.montant_recu(code)
-            if recu:
-                montants[_personne_beneficiaire(structure, h, code)] = recu
-        for variable in variables:
-            for periode in passes:
-                out[(variable, periode)] = montants
+    # Benefits received: past months (declared amount, else estimated as obtained, else 0).
+    out.update(entrees_injectees(structure, passes, injections))
     ars = np.zeros(nb_f)
-    ars[structure.famille_principale] = [m.montant_recu("ars") for m in menages]
+    # ARS is yearly: the declared monthly equivalent x 12.
+    ars[structure.famille_principale] = [12 * m.montant_recu("ars") for m in menages]
     for annee in annees:
         out[("ars", annee)] = ars
 
@@ -639,6 +608,38 @@ def entrees(structure: Structure, mois: str) -> tuple[dict, dict]:
 
     faits = {"rfr": rfr, "rfr_declare": rfr_declare, "revenus": revenus}
     return out, faits
+
+
+def entrees_injectees(structure: Structure, passes: list[str], injections: dict | None) -> dict:
+    """The past-month inputs of the benefits received (declared amount), or estimated as obtained
+    (``injections``, the coherent combination), else 0: never recomputed by OpenFisca."""
+    menages = structure.menages
+    nb_p = len(structure.personnes)
+    nb_f = structure.nb_familles
+    out: dict = {}
+    for code, variables in INJECTIONS_FAMILLE.items():
+        montants = np.zeros(nb_f)
+        montants[structure.famille_principale] = _montants_injectes(menages, code, injections)
+        for variable in variables:
+            for periode in passes:
+                out[(variable, periode)] = montants
+    zero_f = np.zeros(nb_f)
+    for variable in INJECTIONS_ZERO_FAMILLE:
+        for periode in passes:
+            out[(variable, periode)] = zero_f
+    zero_p = np.zeros(nb_p)
+    for variable in INJECTIONS_ZERO_INDIVIDU:
+        for periode in passes:
+            out[(variable, periode)] = zero_p
+    for code, variables in INJECTIONS_INDIVIDU.items():
+        montants = np.zeros(nb_p)
+        for h, recu in enumerate(_montants_injectes(menages, code, injections)):
+            if recu:
+                montants[_personne_beneficiaire(structure, h, code)] = recu
+        for variable in variables:
+            for periode in passes:
+                out[(variable, periode)] = montants
+    return out
 
 
 def _personne_beneficiaire(structure: Structure, h: int, code: str) -> int:
@@ -690,11 +691,18 @@ INTERMEDIAIRES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("rsa_base_ressources", "famille", "M"),
         ("rsa_forfait_logement", "famille", "M"),
         ("rsa_majore_eligibilite", "famille", "M"),
+        ("rsa_socle_majore", "famille", "M"),
+        ("rsa_base_ressources_prestations_familiales", "famille", "M"),
+        ("rsa_base_ressources_minima_sociaux", "famille", "M"),
     ),
     "ppa": (("ppa_base_ressources", "famille", "M"),),
     "css_gratuite": (("css_cmu_base_ressources", "famille", "M"), ("cmu_c_plafond", "famille", "M")),
     "css_participation": (("acs_plafond", "famille", "M"),),
     "aide_logement": (("aide_logement_base_ressources", "famille", "M"),),
+    "cheque_energie": (
+        ("cheque_energie_montant", "menage", "A"),
+        ("cheque_energie_eligibilite_logement", "menage", "A"),
+    ),
 }
 
 
@@ -729,32 +737,130 @@ def pertinent(code: str, structure: Structure) -> np.ndarray:
     return np.ones(len(menages), dtype=bool)
 
 
-def calculer(menages: Sequence[Menage], *, codes: Sequence[str], mode: Mode = "complet") -> tuple[dict, dict]:
-    """Run OpenFisca for ``menages`` (same month). Returns ({variable: array per household}, context)."""
-    tbs = systeme()
-    mois = menages[0].mois
-    annee = mois[:4]
-    structure = Structure(menages)
-    simulation = structure.simulation(tbs)
-    donnees, faits = entrees(structure, mois)
-    poser(simulation, donnees)
+class TraceurDependances:
+    """openfisca-core's simple tracer (the stack it needs to detect cycles) that also records who
+    read what: ``lecteurs[(variable, period)]`` = the (variable, period) computations that read it.
+    The coherent combination uses it to recompute only what depends on the benefits it injects."""
 
-    pertinence = {code: pertinent(code, structure) for code in codes}
-    a_calculer: dict[tuple[str, str, str], np.ndarray] = {}
-    for code in codes:
-        if not pertinence[code].any():
-            continue
-        sorties = SORTIES[code] + (INTERMEDIAIRES.get(code, ()) if mode == "complet" else ())
-        for s in sorties:
-            a_calculer[s] = a_calculer.get(s, np.zeros(structure.n, dtype=bool)) | pertinence[code]
+    def __init__(self):
+        self.stack: list[dict] = []
+        self.lecteurs: dict[tuple, set] = {}
 
-    valeurs: dict[str, np.ndarray] = {}
-    for (variable, entite, quand), _ in a_calculer.items():
-        periode = mois if quand == "M" else annee
-        brut = simulation.calculate(variable, periode)
-        valeurs[variable] = _par_menage(brut, entite, structure, variable)
-    contexte = {"structure": structure, "faits": faits, "pertinence": pertinence, "simulation": simulation}
-    return valeurs, contexte
+    def record_calculation_start(self, variable, period) -> None:
+        if self.stack:
+            parent = self.stack[-1]
+            cle = (variable, period)
+            lecteurs = self.lecteurs.get(cle)
+            if lecteurs is None:
+                lecteurs = self.lecteurs[cle] = set()
+            lecteurs.add((parent["name"], parent["period"]))
+        self.stack.append({"name": variable, "period": period})
+
+    def record_calculation_result(self, value) -> None:
+        pass
+
+    def record_parameter_access(self, parameter, period, value) -> None:
+        pass
+
+    def record_calculation_end(self) -> None:
+        self.stack.pop()
+
+    def dependants(self, sources: Iterable[tuple]) -> set[tuple]:
+        """Every computation that read, directly or not, one of ``sources``."""
+        vus: set[tuple] = set()
+        a_voir = list(sources)
+        while a_voir:
+            for lecteur in self.lecteurs.get(a_voir.pop(), ()):
+                if lecteur not in vus:
+                    vus.add(lecteur)
+                    a_voir.append(lecteur)
+        return vus
+
+
+class Calcul:
+    """One OpenFisca simulation of ``menages`` (same month), kept so that the coherent combination
+    can change the benefits injected in past months and recompute only what depends on them."""
+
+    def __init__(
+        self,
+        menages: Sequence[Menage],
+        *,
+        mode: Mode = "complet",
+        injections: dict | None = None,
+        suivre: bool = True,
+    ):
+        tbs = systeme()
+        self.menages = menages
+        self.mode = mode
+        self.mois = menages[0].mois
+        self.annee = self.mois[:4]
+        self.passes, _ = mois_precedents(self.mois)
+        self.structure = Structure(menages)
+        self.simulation = self.structure.simulation(tbs)
+        self.traceur = TraceurDependances() if suivre else None
+        if suivre:
+            self.simulation.tracer = self.traceur
+        donnees, self.faits = entrees(self.structure, self.mois, injections)
+        poser(self.simulation, donnees)
+        self.pertinence: dict[str, np.ndarray] = {}
+
+    def valeurs(self, codes: Sequence[str]) -> dict[str, np.ndarray]:
+        """{variable: array per household} of the outputs (and explanation intermediates) of ``codes``."""
+        structure = self.structure
+        for code in codes:
+            if code not in self.pertinence:
+                self.pertinence[code] = pertinent(code, structure)
+        a_calculer: dict[tuple[str, str, str], np.ndarray] = {}
+        for code in codes:
+            if not self.pertinence[code].any():
+                continue
+            sorties = SORTIES[code] + (INTERMEDIAIRES.get(code, ()) if self.mode == "complet" else ())
+            for s in sorties:
+                a_calculer[s] = a_calculer.get(s, np.zeros(structure.n, dtype=bool)) | self.pertinence[code]
+        valeurs: dict[str, np.ndarray] = {}
+        for variable, entite, quand in a_calculer:
+            periode = self.mois if quand == "M" else self.annee
+            brut = self.simulation.calculate(variable, periode)
+            valeurs[variable] = _par_menage(brut, entite, structure, variable)
+        return valeurs
+
+    def reinjecter(self, injections: dict) -> int:
+        """Set ``injections`` (benefits estimated as obtained) as received in the past months and drop
+        every cached computation that depends on them. Returns the number of computations dropped."""
+        nouvelles = entrees_injectees(self.structure, self.passes, injections)
+        sources = []
+        for (variable, periode), tableau in nouvelles.items():
+            p = _periode(periode)
+            holder = self.simulation.get_holder(variable)
+            tableau = holder._to_array(tableau)
+            ancien = holder.get_array(p)
+            if ancien is not None and np.array_equal(ancien, tableau):
+                continue
+            holder.put_in_cache(tableau, p)
+            sources.append((variable, p))
+        perimes = self.traceur.dependants(sources)
+        for variable, periode in perimes:
+            self.simulation.get_holder(variable).delete_arrays(periode)
+        return len(perimes)
+
+    def contexte(self) -> dict:
+        return {
+            "structure": self.structure,
+            "faits": self.faits,
+            "pertinence": self.pertinence,
+            "simulation": self.simulation,
+        }
+
+
+def calculer(
+    menages: Sequence[Menage], *, codes: Sequence[str], mode: Mode = "complet", injections: dict | None = None
+) -> tuple[dict, dict]:
+    """Run OpenFisca for ``menages`` (same month) once. Returns ({variable: array per household}, context).
+
+    ``injections``: benefits estimated as obtained, set as received in past months (see ``entrees``)."""
+    calcul = Calcul(menages, mode=mode, injections=injections)
+    valeurs = calcul.valeurs(codes)
+    return valeurs, calcul.contexte()
 
 
 def poser(simulation, donnees: dict) -> None:

@@ -231,7 +231,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
             lien="https://www.service-public.fr/particuliers/vosdroits/F16871",
             formulaire="Cerfa n° 13710 (demande d'Aspa)",
             pieces=("justificatifs de ressources des 3 derniers mois", "avis d'imposition", "RIB"),
-            delai="Récupérable sur la succession au-delà d'un actif de 107 616 € (2026) : l'expliquer sans décourager.",
+            delai="Les sommes versées peuvent être reprises sur l'héritage, seulement si celui-ci dépasse 107 616 € (2026) : la maison ou les économies d'un héritage plus petit ne sont pas touchées.",
         ),
     ),
     Prestation(
@@ -266,6 +266,32 @@ PRESTATIONS: tuple[Prestation, ...] = (
 )
 
 PAR_CODE = {p.code: p for p in PRESTATIONS}
+
+# Short names for sentences (« demandez d'abord l'AAH »), with their article.
+NOMS_COURTS = {
+    "rsa": "le RSA",
+    "ppa": "la prime d'activité",
+    "aide_logement": "l'aide au logement",
+    "css_gratuite": "la complémentaire santé solidaire gratuite",
+    "css_participation": "la complémentaire santé solidaire avec participation",
+    "cheque_energie": "le chèque énergie",
+    "aah": "l'AAH",
+    "af": "les allocations familiales",
+    "cf": "le complément familial",
+    "asf": "l'allocation de soutien familial",
+    "ars": "l'allocation de rentrée scolaire",
+    "aspa": "l'ASPA",
+    "bourse_college": "la bourse de collège",
+    "bourse_lycee": "la bourse de lycée",
+}
+# Names of the benefits a household may declare as received (Menage.prestations_recues codes).
+NOMS_RECUS = {
+    **{c: NOMS_COURTS[c] for c in ("rsa", "ppa", "aide_logement", "aah", "af", "cf", "asf", "ars", "aspa")},
+    "ass": "l'allocation de solidarité spécifique (ASS)",
+    "paje": "la PAJE (jeune enfant)",
+    "css": "la complémentaire santé solidaire",
+    "autre": "une autre aide",
+}
 CODES = tuple(PAR_CODE)
 CODES_RAPIDES = tuple(p.code for p in PRESTATIONS if p.rapide)
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from repere.droits.a_demander import totaux
 from repere.droits.aides_locales import AideLocaleDonnees, Catalogue, Conditions, TerritoireRef, evaluer
 from repere.droits.explications import trier
 from repere.droits.menage import Menage
 from repere.droits.models import AideLocale
-from repere.droits.moteur import Mode, ResultatSimulation, simuler
+from repere.droits.moteur import simuler
+from repere.droits.schemas import Mode, ResultatSimulation
 from repere.organisations.models import Organisation
 from repere.organisations.permissions import ROLES_GESTION, filtrer_par_organisation
 from repere.territoires.selectors import get_commune
@@ -80,8 +82,7 @@ def simuler_complet(*, menage: Menage, mode: Mode = "complet") -> ResultatSimula
     if locales:
         prestations = [*resultat.prestations, *locales]
         trier(prestations)
-        total = round(sum(p.montant_mensuel for p in prestations if p.eligible == "oui"), 2)
-        a_demander = round(sum(p.montant_mensuel for p in prestations if p.eligible == "oui" and p.a_demander), 2)
+        total, a_demander = totaux(prestations)
         resultat = resultat.model_copy(
             update={"prestations": prestations, "total_mensuel": total, "total_a_demander_mensuel": a_demander}
         )

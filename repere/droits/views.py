@@ -31,6 +31,7 @@ from repere.droits.services import (
 from repere.organisations.permissions import ROLES_GESTION, exiger_role
 from repere.utils.api_errors import erreurs_validation
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 # --- public questionnaire ------------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ def resultats(request):
     if redirection:
         return redirection
     resultat = simuler_complet(menage=menage)
-    return render(request, "droits/resultats.html", _contexte_resultats(menage, resultat))
+    return render(request, "droits/resultats.html", _contexte_resultats(request, menage, resultat))
 
 
 def imprimer(request):
@@ -115,23 +116,50 @@ def imprimer(request):
     if redirection:
         return redirection
     resultat = simuler_complet(menage=menage)
-    return render(request, "droits/imprimer.html", _contexte_resultats(menage, resultat))
+    return render(request, "droits/imprimer.html", _contexte_resultats(request, menage, resultat))
 
 
-def _contexte_resultats(menage, resultat):
-    probables = [p for p in resultat.prestations if p.eligible == "oui"]
-    incertaines = [p for p in resultat.prestations if p.eligible == "incertain"]
-    non = [p for p in resultat.prestations if p.eligible == "non"]
+CLE_LECTURE = "droits_lecture_facile"
+
+
+def _lecture_facile(request) -> bool:
+    """« Facile à lire » mode, switched on the page (``?lecture=facile`` / ``?lecture=normale``),
+    remembered in the session."""
+    choix = request.GET.get("lecture")
+    if choix in ("facile", "normale"):
+        request.session[CLE_LECTURE] = choix == "facile"
+    return bool(request.session.get(CLE_LECTURE, False))
+
+
+def _contexte_resultats(request, menage, resultat):
+    from repere.droits import facile
     from repere.territoires.selectors import get_commune
 
+    probables = [p for p in resultat.prestations if p.eligible == "oui"]
+    incertaines = [p for p in resultat.prestations if p.eligible == "incertain"]
+    # Subsidiary benefits due today but not once the other benefits are obtained (RSA before the AAH).
+    en_attendant = [p for p in resultat.prestations if p.eligible == "non" and (p.montant_mensuel_aujourdhui or 0) > 0]
+    non = [p for p in resultat.prestations if p.eligible == "non" and p not in en_attendant]
+    lecture_facile = _lecture_facile(request)
+
+    def cartes(liste):
+        return [facile.Carte.de(p) for p in liste] if lecture_facile else []
+
     return {
+        "cartes_probables": cartes(probables),
+        "cartes_incertaines": cartes(incertaines),
+        "cartes_en_attendant": cartes(en_attendant),
         "menage": menage,
         "commune": get_commune(menage.commune),
         "resultat": resultat,
         "probables": probables,
         "incertaines": incertaines,
+        "en_attendant": en_attendant,
         "non": non,
         "date": timezone.localdate(),
+        "facile": lecture_facile,
+        "glossaire": facile.GLOSSAIRE,
+        "nb_enfants": len(menage.enfants),
     }
 
 
@@ -162,6 +190,19 @@ def courbe_json(request):
 
 @require_POST
 def recommencer(request):
+    if request.POST.get("confirme") != "oui":
+        return render(
+            request,
+            "_confirmer.html",
+            {
+                "titre": "Effacer toutes vos réponses ?",
+                "message": "Toutes les réponses du questionnaire seront effacées : il faudra tout recommencer.",
+                "action": reverse("droits:recommencer"),
+                "bouton": "Oui, effacer mes réponses",
+                "annuler": reverse("droits:resultats") if q.reponses(request.session) else reverse("droits:accueil"),
+                "annuler_libelle": "Non, garder mes réponses",
+            },
+        )
     q.effacer(request.session)
     messages.success(request, "Vos réponses ont été effacées.")
     return redirect("droits:accueil")
@@ -211,6 +252,7 @@ def _enregistrer_aide(request, form, aide=None):
 
 
 @login_required
+@soumission_unique
 def aide_creer(request):
     organisations = organisations_gerees(user=request.user)
     if not organisations.exists():

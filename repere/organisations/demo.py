@@ -54,4 +54,6 @@ def charger() -> list[str]:
             ajouter_membre(organisation=organisation, user=user, role=role)
             if prefixe == "ccas-chemille":
                 lignes.append(f"{Role(role).label.lower()} du CCAS de Chemillé-en-Anjou : {user.email}")
+            elif prefixe == "cd49" and role == Role.PROFESSIONNEL:
+                lignes.append(f"analyste du Département de Maine-et-Loire (repérage par fichier) : {user.email}")
     return lignes

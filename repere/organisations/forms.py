@@ -3,13 +3,24 @@ from django import forms
 from repere.organisations.models import Organisation, Role
 from repere.territoires.forms import TerritoiresField
 
+CHAMPS_PLATEFORME = ("type", "territoires")
+
 
 class OrganisationForm(forms.ModelForm):
+    """The organisation's details. ``complet=False`` (an organisation's own admin) leaves out its type and
+    territories of action: they grant moderation and referral rights, only the platform admin sets them."""
+
     territoires = TerritoiresField(label="Territoires d'action", required=False)
 
     class Meta:
         model = Organisation
         fields = ["nom", "type", "siret", "email", "telephone"]
+
+    def __init__(self, *args, complet: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not complet:
+            for champ in CHAMPS_PLATEFORME:
+                del self.fields[champ]
 
     def clean_siret(self):
         siret = self.cleaned_data["siret"].replace(" ", "")

@@ -25,15 +25,17 @@ ROLES_SAISIE = frozenset({Role.ADMIN, Role.PROFESSIONNEL, Role.BENEVOLE})
 ROLES_LECTURE = TOUS_LES_ROLES
 
 
+def adhesions_actives(user) -> QuerySet[Membership]:
+    """The memberships that give the user access to an organisation's data. A platform admin has none,
+    even through a membership made before it became one: it manages organisations, never their data."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or getattr(user, "is_platform_admin", False):
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user, is_active=True)
+
+
 def role_dans(user, organisation: Organisation | int) -> str | None:
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return None
     org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
-    return (
-        Membership.objects.filter(user=user, organisation_id=org_id, is_active=True)
-        .values_list("role", flat=True)
-        .first()
-    )
+    return adhesions_actives(user).filter(organisation_id=org_id).values_list("role", flat=True).first()
 
 
 def a_un_role(user, organisation: Organisation | int, roles: Iterable[str] = TOUS_LES_ROLES) -> bool:
@@ -42,11 +44,8 @@ def a_un_role(user, organisation: Organisation | int, roles: Iterable[str] = TOU
 
 def organisations_de(user, roles: Iterable[str] = TOUS_LES_ROLES) -> QuerySet[Organisation]:
     """Organisations where the user has one of `roles` through an active membership."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__is_active=True, memberships__role__in=list(roles)
-    ).distinct()
+    ids = adhesions_actives(user).filter(role__in=list(roles)).values("organisation_id")
+    return Organisation.objects.filter(pk__in=ids)
 
 
 def filtrer_par_organisation(

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from repere.comptes.limitation import tentative_permise
 from repere.organisations.models import Invitation, Membership, Organisation, Role
 from repere.utils.errors import ErreurMetier
 
@@ -25,8 +26,45 @@ def creer_organisation(
     return organisation
 
 
+CHAMPS_MODIFIABLES = ("nom", "type", "siret", "email", "telephone")
+
+
+@transaction.atomic
+def modifier_organisation(*, organisation: Organisation, par, donnees: dict, territoires=None) -> Organisation:
+    """Update the organisation's details. Its type and territories of action decide who moderates the
+    directory and receives referrals: only the platform admin changes them (ErreurMetier otherwise)."""
+    plateforme = getattr(par, "is_platform_admin", False)
+    change_type = "type" in donnees and donnees["type"] != organisation.type
+    change_territoires = territoires is not None and set(territoires) != set(organisation.territoires.all())
+    if (change_type or change_territoires) and not plateforme:
+        raise ErreurMetier(
+            "Seul l'administrateur de la plateforme change le type et les territoires d'action d'une organisation.",
+            champ="type" if change_type else "territoires",
+        )
+    for champ in CHAMPS_MODIFIABLES:
+        if champ in donnees:
+            setattr(organisation, champ, donnees[champ])
+    organisation.save()
+    if territoires is not None:
+        organisation.territoires.set(territoires)
+    return organisation
+
+
+def _refuser_plateforme(user=None, *, email: str = "") -> None:
+    """The platform admin manages organisations but never holds personal data: no membership for it."""
+    if user is None and email:
+        user = User.objects.filter(email__iexact=email).first()
+    if user is not None and getattr(user, "is_platform_admin", False):
+        raise ErreurMetier(
+            "Un compte administrateur de la plateforme ne peut pas devenir membre d'une organisation : "
+            "il n'a pas accès aux données personnelles. Invitez une autre adresse.",
+            champ="email",
+        )
+
+
 @transaction.atomic
 def ajouter_membre(*, organisation: Organisation, user, role: str) -> Membership:
+    _refuser_plateforme(user)
     membership, _ = Membership.objects.update_or_create(
         user=user, organisation=organisation, defaults={"role": role, "is_active": True}
     )
@@ -34,7 +72,8 @@ def ajouter_membre(*, organisation: Organisation, user, role: str) -> Membership
 
 
 def _envoyer_invitation(invitation: Invitation) -> None:
-    lien = settings.SITE_URL.rstrip("/") + reverse("organisations:invitation", args=[invitation.jeton])
+    # the token goes in the fragment: browsers never send it, so no server or proxy log records it
+    lien = settings.SITE_URL.rstrip("/") + reverse("organisations:invitation") + "#" + invitation.jeton
     contexte = {"invitation": invitation, "lien": lien, "instance": settings.REPERE_INSTANCE_NAME}
     send_mail(
         subject=f"Invitation à rejoindre {invitation.organisation.nom} sur {settings.REPERE_INSTANCE_NAME}",
@@ -52,6 +91,8 @@ def inviter(*, organisation: Organisation, email: str, role: str, par) -> Invita
         raise ErreurMetier("Rôle inconnu.", champ="role")
     if Membership.objects.filter(organisation=organisation, user__email__iexact=email, is_active=True).exists():
         raise ErreurMetier("Cette personne est déjà membre de l'organisation.", champ="email")
+    _refuser_plateforme(email=email)
+    _limiter_invitations(organisation=organisation, email=email, par=par)
     maintenant = timezone.now()
     organisation.invitations.filter(email__iexact=email, acceptee_le=None, annulee_le=None).update(
         annulee_le=maintenant
@@ -66,6 +107,21 @@ def inviter(*, organisation: Organisation, email: str, role: str, par) -> Invita
     )
     transaction.on_commit(lambda: _envoyer_invitation(invitation))
     return invitation
+
+
+def _limiter_invitations(*, organisation: Organisation, email: str, par) -> None:
+    """An e-mail is sent for each invitation: limited per inviting account and per invited address."""
+    limite_compte, limite_adresse, fenetre = settings.REPERE_LIMITE_INVITATIONS
+    if not tentative_permise(
+        action="invitation-adresse", cle=f"{organisation.pk}:{email}", limite=limite_adresse, fenetre_secondes=fenetre
+    ):
+        raise ErreurMetier(
+            f"{email} a déjà reçu {limite_adresse} invitations récemment : réessayez demain.", champ="email"
+        )
+    if par is not None and not tentative_permise(
+        action="invitation-compte", cle=str(par.pk), limite=limite_compte, fenetre_secondes=fenetre
+    ):
+        raise ErreurMetier(f"Vous avez envoyé {limite_compte} invitations aujourd'hui : réessayez demain.")
 
 
 @transaction.atomic

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/invitations/<int:invitation_id>/annuler/", views.annuler_invitation, name="annuler_invitation"),
     path("<int:pk>/membres/<int:membership_id>/role/", views.changer_role, name="changer_role"),
     path("<int:pk>/membres/<int:membership_id>/retirer/", views.retirer, name="retirer"),
-    path("invitation/<str:jeton>/", views.invitation, name="invitation"),
+    path("invitation/", views.invitation, name="invitation"),
+    path("invitation/<str:jeton>/", views.invitation_ancienne, name="invitation_ancienne"),
 ]

@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from repere.organisations import selectors, services
@@ -10,6 +11,7 @@ from repere.organisations.forms import CreationCompteForm, InvitationForm, Organ
 from repere.organisations.models import Invitation, Membership, Organisation
 from repere.organisations.permissions import peut_gerer, peut_voir, role_dans
 from repere.utils.errors import ErreurMetier
+from repere.utils.soumission import soumission_unique
 
 
 def _organisation_visible(request, pk) -> Organisation:
@@ -35,6 +37,7 @@ def liste(request):
 
 
 @login_required
+@soumission_unique
 def creer(request):
     if not request.user.is_platform_admin:
         raise Http404
@@ -73,23 +76,40 @@ def detail(request, pk):
 @login_required
 def modifier(request, pk):
     organisation = _organisation_geree(request, pk)
+    complet = request.user.is_platform_admin
+    initial = {"territoires": organisation.territoires.all()}
     form = OrganisationForm(
-        request.POST or None, instance=organisation, initial={"territoires": organisation.territoires.all()}
+        request.POST or None, instance=Organisation.objects.get(pk=pk), initial=initial, complet=complet
     )
     if request.method == "POST" and form.is_valid():
-        form.save()
-        organisation.territoires.set(form.cleaned_data["territoires"])
-        messages.success(request, "L'organisation a été mise à jour.")
-        return redirect("organisations:detail", organisation.pk)
+        try:
+            services.modifier_organisation(
+                organisation=organisation,
+                par=request.user,
+                donnees={k: v for k, v in form.cleaned_data.items() if k != "territoires"},
+                territoires=form.cleaned_data.get("territoires") if complet else None,
+            )
+        except ErreurMetier as e:
+            form.add_error(e.champ if e.champ in form.fields else None, e.message)
+        else:
+            messages.success(request, "L'organisation a été mise à jour.")
+            return redirect("organisations:detail", organisation.pk)
     return render(
         request,
         "organisations/formulaire.html",
-        {"form": form, "titre": f"Modifier {organisation.nom}", "organisation": organisation},
+        {
+            "form": form,
+            "titre": f"Modifier {organisation.nom}",
+            "organisation": organisation,
+            "complet": complet,
+            "territoires": organisation.territoires.all(),
+        },
     )
 
 
 @login_required
 @require_POST
+@soumission_unique
 def inviter(request, pk):
     organisation = _organisation_geree(request, pk)
     form = InvitationForm(request.POST)
@@ -165,8 +185,25 @@ def retirer(request, pk, membership_id):
     return redirect("organisations:detail", organisation.pk)
 
 
-def invitation(request, jeton):
-    """The invitation link: shows a clear page when it cannot be used, changes nothing then."""
+SESSION_INVITATION = "invitation_jeton"
+
+
+def invitation_ancienne(request, jeton):
+    """Links sent before tokens moved to the fragment: the token leaves the path at once."""
+    return redirect(reverse("organisations:invitation") + "#" + jeton)
+
+
+def invitation(request):
+    """The invitation link ``/organisations/invitation/#<token>``: the opening page posts the fragment
+    (never sent by browsers, so never in an access log), the token then stays in the session. Shows a
+    clear page when the invitation cannot be used, and changes nothing then."""
+    jeton = request.POST.get("jeton", "").strip()
+    if jeton:
+        request.session[SESSION_INVITATION] = jeton
+        return redirect("organisations:invitation")
+    jeton = request.session.get(SESSION_INVITATION, "")
+    if not jeton:
+        return render(request, "organisations/invitation_ouverture.html")
     invitation = selectors.invitation_par_jeton(jeton)
     try:
         services.verifier_invitation(invitation)
@@ -183,6 +220,7 @@ def invitation(request, jeton):
             except ErreurMetier as e:
                 messages.error(request, e.message)
             else:
+                request.session.pop(SESSION_INVITATION, None)
                 messages.success(request, f"Vous avez rejoint {invitation.organisation.nom}.")
                 return redirect("organisations:detail", invitation.organisation.pk)
     else:
@@ -198,6 +236,7 @@ def invitation(request, jeton):
             except ErreurMetier as e:
                 form.add_error(None, e.message)
             else:
+                request.session.pop(SESSION_INVITATION, None)
                 login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(request, f"Bienvenue ! Vous avez rejoint {invitation.organisation.nom}.")
                 return redirect("organisations:detail", invitation.organisation.pk)

@@ -17,3 +17,35 @@ def normalise(text: str) -> str:
     texte = (text or "").lower().replace("œ", "oe").replace("æ", "ae")
     texte = _COMBINANTS.sub("", unicodedata.normalize("NFKD", texte))
     return _NON_ALNUM.sub(" ", texte).strip()
+
+
+_VOYELLES = set("aeiouyàâäéèêëîïôöùûüœæh")
+# An initial « h » that is aspirated (no elision): the few place names of France that start with one.
+_H_ASPIRE = (
+    "hautes-",
+    "haute-",
+    "haut-",
+    "hauts-",
+    "hendaye",
+    "hérouville",
+    "herblay",
+    "hayange",
+    "houilles",
+    "haguenau",
+)
+
+
+def de(nom: str) -> str:
+    """« de » before a place name, French style: d'Angers, de Chemillé-en-Anjou, du Mans, des Sables-d'Olonne,
+    de La Roche-sur-Yon."""
+    nom = (nom or "").strip()
+    if not nom:
+        return ""
+    bas = nom.lower()
+    if bas.startswith("le "):
+        return f"du {nom[3:]}"
+    if bas.startswith("les "):
+        return f"des {nom[4:]}"
+    if bas[0] in _VOYELLES and not bas.startswith(_H_ASPIRE):
+        return f"d'{nom}"
+    return f"de {nom}"

@@ -47,3 +47,4 @@ def campagne(
 
 
 REPONSES = {"age": 40, "enfants": 2, "logement": "locataire", "loyer": 500, "revenus": 800, "activite": "sans_emploi"}
+RECONTACT = {"prenom": "Lou", "telephone": "06 12 34 56 78", "accord": True}

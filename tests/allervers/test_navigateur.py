@@ -33,7 +33,13 @@ def _remplir_contact(page, *, suivi=False, prereperage=False):
         page.get_by_label("Activité").select_option("sans_emploi")
         page.get_by_label("Revenus nets du foyer par mois (€)").fill("800")
     if suivi:
+        # who to call back is asked only once the person wants to be contacted again
+        expect(page.get_by_label("Prénom")).to_be_hidden()
         page.get_by_label("La personne souhaite être recontactée").check()
+        expect(page.locator("#recontact")).to_contain_text("J'accepte que")
+        page.get_by_label("La personne a entendu cette phrase et elle est d'accord").check()
+        page.get_by_label("Prénom").fill("Lou")
+        page.get_by_label("Téléphone", exact=True).fill("06 12 34 56 78")
 
 
 @pytest.mark.navigateur
@@ -86,8 +92,9 @@ def test_parcours_telephone(page_mobile, live_server, client):
     expect(page.locator("#file-refus li")).to_have_count(0)
     assert Contact.objects.count() == 2
 
-    # 4. From contact to person, with agreement.
+    # 4. From contact to person, with agreement: the follow-up list says whom to call.
     page.goto(f"{live_server.url}/aller-vers/campagnes/{c.pk}/contacts/")
+    expect(page.locator("table")).to_contain_text("À appeler : Lou — 06 12 34 56 78")
     page.get_by_role("link", name="Créer une fiche (avec accord)").click()
     page.locator("#id_prenom").fill("Léa")
     page.locator("#id_nom").fill("Martin")

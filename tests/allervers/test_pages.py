@@ -8,7 +8,7 @@ from repere.allervers import services
 from repere.allervers.models import Campagne, NoticeInformation
 from repere.allervers.simulation import menage_depuis_formulaire, simulation_complete
 from repere.organisations.models import Role
-from tests.allervers.factories import REPONSES, campagne, chemille
+from tests.allervers.factories import RECONTACT, REPONSES, campagne, chemille
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,13 @@ def test_pages_de_la_fiche_et_exports(client):
     pro = membre(org, Role.PROFESSIONNEL)
     c = campagne(organisation=org, equipe=[pro])
     contact, _ = services.enregistrer_contact(
-        par=pro, campagne=c, date=timezone.localdate(), canal="porte", reponses=REPONSES, suivi_souhaite=True
+        par=pro,
+        campagne=c,
+        date=timezone.localdate(),
+        canal="porte",
+        reponses=REPONSES,
+        suivi_souhaite=True,
+        recontact=RECONTACT,
     )
     p = services.creer_personne(
         par=pro, organisation=org, accord=True, notice=c.notice, prenom="Léa", nom="Martin", contact=contact

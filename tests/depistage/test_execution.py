@@ -57,7 +57,13 @@ def test_depistage_complet_avec_lignes_rejetees(tmp_path):
     rejetees = _lire_csv(tmp_path / "resultats-lignes-rejetees.csv")
     assert [(r["ligne"], r["colonne"]) for r in rejetees] == [("6", "loyer"), ("7", "id_menage")]
     html = rapport.read_text(encoding="utf-8")
-    assert "Angers (49007)" in html and "<svg" in html and "Prime d&#x27;activité" in html
+    assert (
+        "<td class='n'>" in html
+        and "Angers</th>" in html
+        and "(49007)" not in html
+        and "<svg" in html
+        and "Prime d&#x27;activité" in html
+    )
     assert "PARENT" not in html  # aggregates only
     assert not (tmp_path / ".resultats.csv.travail").exists()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -192,3 +198,42 @@ def test_fichier_introuvable(tmp_path):
     with pytest.raises(CommandError, match="Fichier introuvable : absent.csv"):
         call_command("depister", str(tmp_path / "absent.csv"), "--sortie", str(tmp_path / "r.csv"), "--sans-barre")
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_rapport_honnete_quand_les_colonnes_percu_sont_vides(tmp_path):
+    """« 1 748 foyers sur 2 000 en non-recours » on a file that says nothing of what is received is false:
+    the report says that non-take-up cannot be told and shows estimated rights instead."""
+    lignes = [personne(id_menage=f"M{i}", salaire_net="900", loyer="550") for i in range(4)]
+    entree = ecrire_csv(tmp_path / "m.csv", lignes)
+    rapport = tmp_path / "rapport.html"
+    bilan = depister(
+        entree=entree,
+        sortie_chemin=tmp_path / "r.csv",
+        rapport=rapport,
+        options=Options(mois="2026-11"),
+        noms_communes=lambda codes: {"49007": "Angers"},
+    )
+    assert bilan.menages_droit == 4 and bilan.menages_percu == 0
+    html = rapport.read_text(encoding="utf-8")
+    assert "Le non-recours ne peut pas être mesuré avec ce fichier." in html
+    assert "avec un droit estimé" in html and "en non-recours probable (au moins" not in html
+    assert "Montant mensuel des droits estimés" in html
+
+
+def test_noms_actuels_des_communes():
+    from repere.depistage.selectors import noms_communes
+
+    assert noms_communes(["49092", "49244", "49007"]) == {
+        "49092": "Chemillé-en-Anjou",
+        "49244": "Mauges-sur-Loire",
+        "49007": "Angers",
+    }
+
+
+def test_progression_lot_par_lot_sur_un_petit_fichier():
+    from repere.depistage.execution import taille_lot_effective
+
+    assert taille_lot_effective(Options(lots_minimum=20), 2_000) == 100  # 20 steps instead of 0 % → done
+    assert taille_lot_effective(Options(lots_minimum=20), 200_000) == 5_000
+    assert taille_lot_effective(Options(lots_minimum=20), 300) == 100
+    assert taille_lot_effective(Options(), 2_000) == 5_000

@@ -40,11 +40,11 @@ def test_depot_puis_telechargement(page, live_server, client, tmp_path):
         encoding="utf-8",
     )
     page.goto(f"{live_server.url}/depistage/")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Dépistage du non-recours")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Repérage du non-recours par fichier")
     _sans_violation_grave(page)
     page.get_by_label("Fichier des ménages").set_input_files(str(chemin))
     page.get_by_label("Mois simulé").fill("2026-11")
-    page.get_by_role("button", name="Lancer le dépistage").click()
+    page.get_by_role("button", name="Lancer le repérage").click()
     page.get_by_role("heading", name="Résultats").wait_for(timeout=60_000)
     assert "1 ménages non calculés" in " ".join(page.locator("#progression").inner_text().split())
     _sans_violation_grave(page)

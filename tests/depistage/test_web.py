@@ -121,7 +121,7 @@ def test_depot_calcul_progression_et_telechargements(
     erreurs = client.get(reverse("depistage:telecharger", args=[organisation.pk, depistage.pk, "erreurs"]))
     assert "5;loyer;DOSSIER-19" in b"".join(erreurs.streaming_content).decode("utf-8-sig")
     rapport = client.get(reverse("depistage:telecharger", args=[organisation.pk, depistage.pk, "rapport"]))
-    assert b"Synth\xc3\xa8se du d\xc3\xa9pistage" in b"".join(rapport.streaming_content)
+    assert "Synthèse du repérage".encode() in b"".join(rapport.streaming_content)
     assert (
         client.get(reverse("depistage:telecharger", args=[organisation.pk, depistage.pk, "autre"])).status_code == 404
     )
@@ -264,7 +264,7 @@ def test_demo(django_capture_on_commit_callbacks):
     depistage = Depistage.objects.get()
     assert depistage.est_demo and depistage.statut == Statut.TERMINE and depistage.menages_calcules == 200
     assert lignes == [
-        f"dépistage de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"
+        f"repérage par fichier de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"
     ]
     assert Organisation.objects.count() == 1
 

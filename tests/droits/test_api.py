@@ -82,3 +82,33 @@ def test_courbe(client):
     ppa = next(p for p in data["prestations"] if p["code"] == "ppa")
     assert ppa["montants_mensuels"][0] == 0  # no activity income, no prime d'activité
     assert max(ppa["montants_mensuels"]) > 0
+
+
+def test_api_combinaison_coherente_et_avertissements(client):
+    """The API gives the coherent combination (RSA 0 once the AAH is obtained) and the warnings."""
+    data = {
+        "mois": "2026-11",
+        "commune": "49007",
+        "logement": {"statut": "heberge_gratuitement"},
+        "personnes": [{"role": "demandeur", "age": 61, "taux_incapacite": 80, "activite": "inapte"}],
+    }
+    r = client.post("/api/v1/simulations", data, content_type="application/json")
+    assert r.status_code == 200, r.content
+    d = r.json()
+    rsa = next(p for p in d["prestations"] if p["code"] == "rsa")
+    assert rsa["montant"] == 0 and rsa["montant_mensuel_aujourdhui"] == pytest.approx(573.49)
+    assert rsa["demander_d_abord"] == ["aah"]
+    assert d["total_mensuel"] == pytest.approx(1041.59)
+    assert d["baremes_provisoires"] is True  # CSS ceilings: 2026 revaluation not known
+    assert any("Barèmes provisoires" in a for a in d["avertissements"])
+
+
+def test_api_un_booleen_n_est_pas_un_montant(client):
+    import copy
+
+    data = copy.deepcopy(MENAGE)
+    data["personnes"][0]["revenus"][0]["montant_mensuel"] = True
+    r = client.post("/api/v1/simulations", data, content_type="application/json")
+    assert r.status_code == 422
+    erreurs = {e["champ"]: e["message"] for e in r.json()["erreurs"]}
+    assert "un nombre est attendu" in erreurs["personnes[0].revenus[0].montant_mensuel"]

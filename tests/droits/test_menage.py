@@ -113,3 +113,35 @@ def test_revenus_des_3_derniers_mois():
         0,
         300,
     )
+
+
+def test_un_booleen_n_est_pas_un_montant():
+    """Issue 9: "montant_mensuel": true was read as a 1 € salary."""
+    data = menage(
+        personnes=[{"role": "demandeur", "age": 30, "revenus": [{"nature": "salaire", "montant_mensuel": True}]}]
+    )
+    erreurs = _erreurs(data)
+    assert "pas « vrai »" in erreurs["personnes[0].revenus[0].montant_mensuel"]
+    for champ, valeur in (("age", False), ("taux_incapacite", True)):
+        erreurs = _erreurs(menage(personnes=[{"role": "demandeur", "age": 30, champ: valeur}]))
+        assert "un nombre est attendu" in erreurs[f"personnes[0].{champ}"]
+    erreurs = _erreurs(menage(revenu_fiscal_reference_n2=True))
+    assert "un nombre est attendu" in erreurs["revenu_fiscal_reference_n2"]
+
+
+def test_foyer_invraisemblable_accepte_avec_avertissement():
+    """Issue 9: two 15-year-olds with 18 babies were accepted without a word."""
+    personnes = [{"role": "demandeur", "age": 15}, {"role": "conjoint", "age": 15}] + [
+        {"role": "enfant", "age": 0}
+    ] * 18
+    m, erreurs = valider_menage(menage(personnes=personnes))
+    assert not erreurs
+    avertissements = m.avertissements()
+    assert any("15 ans et le foyer compte 18 enfants" in a for a in avertissements)
+    assert any("18 bébés" in a for a in avertissements)
+    assert any("18 enfants à charge" in a for a in avertissements)
+    enfant_age = Menage.model_validate(
+        menage(personnes=[{"role": "demandeur", "age": 19}, {"role": "enfant", "age": 22}])
+    )
+    assert any("moins de 12 ans d'écart" in a for a in enfant_age.avertissements())
+    assert Menage.model_validate(menage()).avertissements() == []

@@ -33,7 +33,7 @@ def test_parcours_complet_jusqu_aux_resultats(client):
     html = r.content.decode()
     assert r.status_code == 200
     assert "Allocations familiales" in html and "Prime d&#x27;activité" in html
-    assert "153,01" in html
+    assert "153\u00a0€" in html and "153,01" not in html  # rounded to the euro for the public
     r = client.get(reverse("droits:imprimer"))
     assert r.status_code == 200 and "Récapitulatif de vos droits" in r.content.decode()
     r = client.get(reverse("droits:courbe_json"))
@@ -95,3 +95,21 @@ def test_code_commune_ignore_si_le_texte_a_change(client):
     from repere.droits.questionnaire import reponses
 
     assert reponses(client.session)["foyer"]["commune_code"] == "49092"
+
+
+def test_mode_facile_a_lire_et_recapitulatif(client):
+    _remplir(client)
+    r = client.get(reverse("droits:resultats"))
+    html = r.content.decode()
+    assert "Version facile à lire" in html and "Les mots à connaître" in html
+    assert "Une fois toutes vos aides demandées, vous toucheriez en tout environ" in html
+    r = client.get(reverse("droits:resultats") + "?lecture=facile")
+    html = r.content.decode()
+    assert 'class="resultats facile"' in html
+    assert "Vous pouvez recevoir environ 153\u00a0€ par mois." in html
+    assert "Comment faire" in html and 'aria-hidden="true">👪' in html
+    # remembered for the printable summary
+    html = client.get(reverse("droits:imprimer")).content.decode()
+    assert 'class="recapitulatif facile"' in html and "Vous pouvez recevoir environ 153\u00a0€ par mois." in html
+    html = client.get(reverse("droits:resultats") + "?lecture=normale").content.decode()
+    assert 'class="resultats"' in html and "Revenir à la version détaillée" not in html

@@ -14,7 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def lien_invitation(message) -> str:
-    return re.search(r"http://\S+/organisations/invitation/\S+/", message.body).group(0)
+    return re.search(r"http://\S+/organisations/invitation/#\S+", message.body).group(0)
+
+
+def ouvrir(client, jeton) -> str:
+    """What the opening page does with the link's #fragment: post the token (kept in the session)."""
+    r = client.post("/organisations/invitation/", {"jeton": jeton})
+    assert r.status_code == 302 and jeton not in r["Location"]
+    return r["Location"]
 
 
 def test_invitation_envoie_un_lien_et_cree_le_compte(client, django_capture_on_commit_callbacks):
@@ -25,10 +32,12 @@ def test_invitation_envoie_un_lien_et_cree_le_compte(client, django_capture_on_c
         r = client.post(f"/organisations/{org.pk}/inviter/", {"email": "Nouvelle@Exemple.fr", "role": "benevole"})
     assert r.status_code == 302
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["nouvelle@exemple.fr"]
-    chemin = lien_invitation(mail.outbox[0]).split("8000", 1)[-1].split("testserver", 1)[-1]
-    chemin = chemin[chemin.index("/organisations/") :]
+    lien = lien_invitation(mail.outbox[0])
+    chemin, jeton = lien[lien.index("/organisations/") :].split("#", 1)
+    assert chemin == "/organisations/invitation/"  # the token is in the fragment, never sent to the server
 
     client.logout()
+    ouvrir(client, jeton)
     page = client.get(chemin)
     assert page.status_code == 200 and "CCAS de Test" in page.content.decode()
     r = client.post(
@@ -47,6 +56,7 @@ def test_invitation_envoie_un_lien_et_cree_le_compte(client, django_capture_on_c
 
     # the link cannot be used twice: clear page, nothing changed
     client.logout()
+    ouvrir(client, jeton)
     r = client.get(chemin)
     assert r.status_code == 410 and "déjà été utilisé" in r.content.decode()
     r = client.post(
@@ -61,13 +71,15 @@ def test_invitation_expiree_ou_inconnue(client):
     org = OrganisationFactory()
     inv = services.inviter(organisation=org, email="a@exemple.fr", role=Role.PROFESSIONNEL, par=None)
     Invitation.objects.filter(pk=inv.pk).update(expire_le=timezone.now() - timedelta(minutes=1))
+    ouvrir(client, inv.jeton)
     r = client.post(
-        f"/organisations/invitation/{inv.jeton}/",
+        "/organisations/invitation/",
         {"first_name": "A", "last_name": "B", "password1": "un-mot-de-passe-sur", "password2": "un-mot-de-passe-sur"},
     )
     assert r.status_code == 410 and "expiré" in r.content.decode()
     assert not Membership.objects.filter(organisation=org).exists()
-    r = client.get("/organisations/invitation/jeton-inexistant/")
+    ouvrir(client, "jeton-inexistant")
+    r = client.get("/organisations/invitation/")
     assert r.status_code == 404 and "existe pas" in r.content.decode()
 
 
@@ -98,10 +110,12 @@ def test_accepter_avec_un_compte_existant_connecte(client):
     inv = services.inviter(organisation=org, email="deja@exemple.fr", role=Role.OBSERVATEUR, par=None)
     autre = UserFactory()
     client.force_login(autre)
-    client.post(f"/organisations/invitation/{inv.jeton}/")
+    ouvrir(client, inv.jeton)
+    client.post("/organisations/invitation/")
     assert not Membership.objects.filter(organisation=org).exists()  # wrong account: refused
     client.force_login(user)
-    r = client.post(f"/organisations/invitation/{inv.jeton}/")
+    ouvrir(client, inv.jeton)
+    r = client.post("/organisations/invitation/")
     assert r.status_code == 302
     assert Membership.objects.get(organisation=org, user=user).role == Role.OBSERVATEUR
 
@@ -135,8 +149,9 @@ def test_admin_change_un_role_et_retire_un_membre(client):
 
 
 def test_modifier_l_organisation_et_ses_territoires(client):
+    """The platform admin sets the territories (an organisation's admin cannot: tests/securite)."""
     org = OrganisationFactory()
-    client.force_login(membre(org, Role.ADMIN))
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
     r = client.post(
         f"/organisations/{org.pk}/modifier/",
         {"nom": "CCAS modifié", "type": "ccas", "territoires": "commune:49092\nepci:200060010\n49"},

@@ -73,3 +73,24 @@ def test_point_dans_territoire_et_commune_au_point():
     assert selectors.commune_au_point(lat=48.8566, lon=2.3522) is None
     paris = Territoire.objects.get(type="commune", code="75056")
     assert selectors.point_dans_territoire(territoire=paris, lat=48.8566, lon=2.3522) is None
+
+
+@pytest.mark.parametrize(
+    "q, code",
+    [
+        ("Chollet", "49099"),  # one typing error
+        ("Chemile-en-Anjou", "49092"),  # a missing letter
+        ("St Nazaire", "44184"),  # « St » for Saint
+        ("Ste Luce sur Loire", "44172"),  # « Ste » for Sainte
+        ("lemans", "72181"),  # typed without its space
+        ("bresuire", "79049"),
+        ("49300", "49099"),  # postal code
+    ],
+)
+def test_autocompletion_tolere_fautes_abreviations_et_codes_postaux(q, code):
+    assert codes(selectors.autocompleter(q=q, types=["commune"], limite=3))[0] == ("commune", code)
+
+
+def test_autocompletion_sans_tolerance_pour_les_mots_courts_et_les_codes():
+    assert selectors.autocompleter(q="zzzz", types=["commune"]) == []
+    assert selectors.autocompleter(q="99999", types=["commune"]) == []

@@ -1,6 +1,6 @@
 from django import template
 
-from repere.droits.explications import euros as _euros
+from repere.utils import nombres
 
 register = template.Library()
 
@@ -23,7 +23,5 @@ def decrire(field):
 
 @register.filter
 def euros(valeur):
-    try:
-        return _euros(float(valeur))
-    except (TypeError, ValueError):
-        return ""
+    """Rounded to the euro, for the public (delegates to the one helper, repere.utils.nombres)."""
+    return nombres.euros(valeur)

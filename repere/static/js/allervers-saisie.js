@@ -23,8 +23,23 @@
       date: fd.get("date"), canal: fd.get("canal"), secteur: fd.get("secteur") || "", commune: fd.get("commune") || "",
       situations: fd.getAll("situations"), besoins: fd.getAll("besoins"), reponses: reponses,
       orientation_proposee: fd.get("orientation_proposee") || "", suivi_souhaite: fd.get("suivi_souhaite") === "on",
+      recontact: fd.get("suivi_souhaite") === "on" ? {
+        prenom: fd.get("recontact_prenom") || "", telephone: fd.get("recontact_telephone") || "",
+        courriel: fd.get("recontact_courriel") || "", accord: fd.get("recontact_accord") === "on",
+      } : {},
+      obstacles: fd.getAll("obstacles"), type_non_recours: fd.get("type_non_recours") || "", organisme: fd.get("organisme") || "",
     };
   }
+
+  // Who to call back: shown (and asked) only when the person wants to be contacted again.
+  var suivi = form.elements.suivi_souhaite, blocRecontact = document.getElementById("recontact");
+  function majRecontact() {
+    if (!suivi || !blocRecontact) return;
+    blocRecontact.hidden = !suivi.checked;
+    blocRecontact.querySelectorAll("input").forEach(function (i) { i.disabled = !suivi.checked; });
+  }
+  if (suivi) { suivi.addEventListener("change", majRecontact); majRecontact(); }
+  var statutEnvoi = document.getElementById("statut-envoi");
 
   function afficherDroits(zone, d) {
     zone.innerHTML = "";
@@ -79,15 +94,22 @@
     e.preventDefault();
     var v = valeurs();
     if (!v.date) { FileContacts.afficher("Indiquez la date du contact."); return; }
+    if (v.suivi_souhaite && (!v.recontact.prenom || !(v.recontact.telephone || v.recontact.courriel) || !v.recontact.accord)) {
+      statutEnvoi.textContent = "Pour la recontacter : lisez la phrase d'accord, cochez-la, puis notez son prénom et un téléphone ou un e-mail.";
+      (v.recontact.accord ? (v.recontact.prenom ? form.elements.recontact_telephone : form.elements.recontact_prenom) : form.elements.recontact_accord).focus();
+      return;
+    }
     FileContacts.ajouter(v, form.dataset.campagneNom, form.dataset.api);
     // Keep date, place and channel for the next door; clear the rest.
     var garder = { date: v.date, canal: v.canal, secteur: v.secteur, commune: v.commune };
     form.reset();
     Object.keys(garder).forEach(function (k) { if (form.elements[k]) form.elements[k].value = garder[k]; });
     if (zone) zone.innerHTML = "";
+    majRecontact();
     FileContacts.afficher("Contact enregistré sur l'appareil.");
+    // The page stays where it is: the confirmation is read out next to the button.
+    statutEnvoi.textContent = "Contact enregistré sur l'appareil. Vous pouvez saisir le suivant.";
     FileContacts.envoyer();
-    window.scrollTo(0, 0);
   });
 
   // Make this page available offline: ask the service worker to cache it.

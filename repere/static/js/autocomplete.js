@@ -6,6 +6,9 @@
  * </div>
  * On choice: data-cible → appends "type:code" as a line of that textarea; data-valeur → sets that
  * input's value to the code; data-aller → goes to /territoires/<type>/<code>/.
+ * Other sources (the address suggestions): data-remplir='{"key": "input id", …}' copies those keys of
+ * the chosen item into those inputs; data-commune="input id" adds &commune=<its value> to the query.
+ * Every choice is announced to the page as an "autocomplete:choix" event (detail: the item).
  */
 (function () {
   "use strict";
@@ -54,12 +57,20 @@
         cible.value = lignes.join("\n");
         input.value = "";
         statut.textContent = t.libelle + " ajouté.";
+      } else if (bloc.dataset.remplir) {
+        var cibles = JSON.parse(bloc.dataset.remplir);
+        Object.keys(cibles).forEach(function (cle) {
+          var champ = document.getElementById(cibles[cle]);
+          if (champ && t[cle] !== undefined && t[cle] !== null) champ.value = t[cle];
+        });
+        statut.textContent = t.libelle + " choisie.";
       } else if (bloc.dataset.valeur) {
         document.getElementById(bloc.dataset.valeur).value = t.code;
         input.value = t.libelle;
         statut.textContent = t.libelle + " choisi.";
       }
       fermer();
+      bloc.dispatchEvent(new CustomEvent("autocomplete:choix", { detail: t, bubbles: true }));
       if (bloc.dataset.aller !== undefined) {
         window.location.href = "/territoires/" + t.type + "/" + encodeURIComponent(t.code) + "/";
       }
@@ -89,6 +100,8 @@
         var n = ++requete;
         var url = bloc.dataset.url + "?limite=10&q=" + encodeURIComponent(q);
         if (bloc.dataset.types) bloc.dataset.types.split(",").forEach(function (t) { url += "&type=" + t; });
+        var commune = bloc.dataset.commune && document.getElementById(bloc.dataset.commune);
+        if (commune && commune.value) url += "&commune=" + encodeURIComponent(commune.value);
         fetch(url, { headers: { Accept: "application/json" } })
           .then(function (r) { return r.ok ? r.json() : []; })
           .then(function (d) { if (n === requete) afficher(d); })

@@ -15,10 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("fichier")
         parser.add_argument("--rejets", help="écrit les lignes rejetées dans ce fichier CSV")
+        parser.add_argument("--encodage", choices=["utf-8", "cp1252"], default="utf-8")
 
     def handle(self, *args, **options):
         try:
-            rapport = importer_france_services(options["fichier"])
+            rapport = importer_france_services(options["fichier"], encodage=options["encodage"])
         except ErreurFichier as exc:
             raise CommandError(str(exc)) from exc
         afficher(self, rapport, fichier_rejets=options["rejets"])

@@ -50,5 +50,32 @@ class Command(BaseCommand):
             f"{len(lignes)}. [stable] : valeur ancienne mais confirmée depuis moins de {opts['seuil_mois']} mois "
             "(last_value_still_valid_on)."
         )
+        self._mises_a_jour(lignes, jour)
         if anciens and opts["echec_si_ancien"]:
             raise CommandError("Des paramètres sont anciens : vérifiez les revalorisations.")
+
+    def _mises_a_jour(self, lignes, jour):
+        """What the parameter-update file covers, what is still stale, and the provisional scales."""
+        from repere.droits import baremes
+        from repere.droits.fraicheur import baremes_provisoires
+
+        fichier = baremes.fichier()
+        faites = baremes.mises_a_jour()
+        self.stdout.write(
+            f"\nMise à jour des barèmes : {baremes.FICHIER.name} version {fichier['version']} du {fichier['date']} "
+            f"(pour OpenFisca-France {fichier['openfisca_france']}) — {len(faites)} valeur(s) appliquée(s)"
+        )
+        couverts = {m.parametre for m in faites}
+        for m in faites:
+            self.stdout.write(f"  [MIS À JOUR] {m.parametre} = {m.valeur:g} depuis le {m.depuis:%d/%m/%Y}")
+            self.stdout.write(f"      source : {m.source}")
+        restants = [ligne for ligne in lignes if ligne.trop_ancien and ligne.parametre not in couverts]
+        self.stdout.write(f"\nEncore en retard (non couverts par la mise à jour) : {len(restants)}")
+        for ligne in restants:
+            depuis = f" depuis le {ligne.depuis:%d/%m/%Y}" if ligne.depuis else ""
+            self.stdout.write(f"  [À VÉRIFIER] {ligne.parametre}{depuis}")
+        mois = f"{jour:%Y-%m}"
+        provisoires = baremes_provisoires(mois)
+        self.stdout.write(
+            f"\nBarèmes provisoires pour {mois} : " + (", ".join(provisoires) if provisoires else "aucun")
+        )

@@ -17,7 +17,16 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         lignes = []
         # organisations first: the other pillars' demo data belongs to the demo organisations.
-        ordre = ["organisations", "droits", "annuaire", "allervers", "depistage", "pilotage", "concertation"]
+        ordre = [
+            "organisations",
+            "droits",
+            "annuaire",
+            "allervers",
+            "depistage",
+            "observatoire",
+            "pilotage",
+            "concertation",
+        ]
         for label in ordre:
             if not apps.is_installed(f"repere.{label}"):
                 continue

@@ -1,4 +1,4 @@
-/* Printable summary: the "print" button (the page itself works without JavaScript). */
+/* "Imprimer" buttons (data-imprimer): window.print() without an inline handler (Content-Security-Policy). */
 (function () {
   "use strict";
   document.querySelectorAll("[data-imprimer]").forEach(function (b) {

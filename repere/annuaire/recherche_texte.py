@@ -1,0 +1,181 @@
+"""Free text of the directory search: the words people type, with the field's synonyms and their typos.
+
+- **Synonyms** of the field (CAF, CCAS, France Services, « aide alimentaire » / « colis » / « épicerie
+  solidaire »…): a typed term matches any term of its group, and the groups tied to a thématique also match
+  the services filed under it (« colis » finds an épicerie solidaire filed under « Alimentation »);
+- **typos**: a word that starts no word of the directory's vocabulary is also looked for as the nearest
+  words of that vocabulary within one typing error (two from 9 letters), with rapidfuzz's optimal-string-alignment
+  distance (« epicreie » → « epicerie »);
+- small words (« de », « pour », « les »…) are ignored unless nothing else is typed.
+
+Everything is computed in Python and the database only sees `LIKE` patterns on the normalised search text
+(`Service.texte_recherche`, built by `services.calculer_index`): the same behaviour on SQLite and
+PostgreSQL. The vocabulary is read from the published services at most once an hour per deployment (shared
+cache), and held in memory by each process for ten minutes.
+"""
+
+import bisect
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from rapidfuzz.distance import OSA
+from rapidfuzz.process import cdist
+
+from repere.utils.text import normalise
+
+ALIMENTATION = "equipement-et-alimentation--alimentation"
+
+# Groups of terms that mean the same thing to the people who search (normalised: no accent, no capital).
+# "thematiques": the services filed under these codes match the group too.
+SYNONYMES: list[dict] = [
+    {"termes": ["caf", "caisse d allocations familiales", "allocations familiales"]},
+    {"termes": ["ccas", "cias", "centre communal d action sociale", "centre intercommunal d action sociale"]},
+    {"termes": ["france services", "france service", "msap", "maison de services au public", "maison france"]},
+    {
+        "termes": [
+            "aide alimentaire",
+            "colis",
+            "epicerie solidaire",
+            "epicerie sociale",
+            "banque alimentaire",
+            "distribution alimentaire",
+            "restos du coeur",
+            "restaurants du coeur",
+            "panier solidaire",
+        ],
+        "thematiques": [ALIMENTATION],
+    },
+    {"termes": ["msa", "mutualite sociale agricole"]},
+    {"termes": ["cpam", "assurance maladie", "securite sociale", "secu"]},
+    {"termes": ["pole emploi", "france travail"]},
+    {"termes": ["mission locale", "missions locales"]},
+    {"termes": ["rsa", "revenu de solidarite active"]},
+    {"termes": ["apl", "aide au logement", "aides au logement"]},
+    {"termes": ["mdph", "maison departementale des personnes handicapees"]},
+    {"termes": ["pcb", "point conseil budget", "points conseil budget"]},
+    {"termes": ["cheque energie", "precarite energetique", "facture d energie", "factures d energie"]},
+    {"termes": ["vestiaire", "vetements", "friperie"]},
+    {"termes": ["mairie", "hotel de ville"]},
+    {"termes": ["numerique", "informatique", "ordinateur", "internet"]},
+]
+_MOTS_VIDES = "a au aux avec d de des du en et l la le les mon ma mes ou par pour sa se ses son sur un une"
+MOTS_VIDES = frozenset(_MOTS_VIDES.split(" "))
+DUREE_MEMOIRE_S = 600
+DUREE_CACHE_S = 3600
+CLE_CACHE = "annuaire:vocabulaire:v1"
+MAX_CORRECTIONS = 3
+
+
+@dataclass(frozen=True)
+class Unite:
+    """One thing the person typed: the alternatives any of which the search text must contain (as the
+    start of a word), or the thématiques that match it too."""
+
+    saisie: str
+    alternatives: tuple[str, ...]
+    thematiques: tuple[str, ...] = ()
+
+
+def _index_synonymes() -> dict[str, dict]:
+    return {terme: groupe for groupe in SYNONYMES for terme in groupe["termes"]}
+
+
+_SYNONYMES = _index_synonymes()
+_LONGUEUR_MAX_TERME = max(len(t.split()) for t in _SYNONYMES)
+_memoire: dict = {"vocabulaire": None, "construit": 0.0}
+
+
+def vider_vocabulaire() -> None:
+    """Forget the vocabulary (after an import, and in tests)."""
+    _memoire["vocabulaire"] = None
+    cache.delete(CLE_CACHE)
+
+
+def _lire_vocabulaire() -> list[str]:
+    mots: set[str] = set()
+    with connection.cursor() as curseur:
+        curseur.execute("SELECT texte_recherche FROM annuaire_service WHERE recherchable = %s", [True])
+        for (texte,) in curseur:
+            mots.update(texte.split())
+    for terme in _SYNONYMES:
+        mots.update(terme.split())
+    return sorted(m for m in mots if len(m) > 1)
+
+
+def vocabulaire() -> tuple[list[str], dict[int, list[str]]]:
+    """The sorted words of the published services, and the same words by length."""
+    if _memoire["vocabulaire"] is None or time.monotonic() - _memoire["construit"] > DUREE_MEMOIRE_S:
+        mots = cache.get(CLE_CACHE)
+        if mots is None:
+            mots = _lire_vocabulaire()
+            cache.set(CLE_CACHE, mots, DUREE_CACHE_S)
+        par_longueur: dict[int, list[str]] = {}
+        for mot in mots:
+            par_longueur.setdefault(len(mot), []).append(mot)
+        _memoire["vocabulaire"] = (mots, par_longueur)
+        _memoire["construit"] = time.monotonic()
+    return _memoire["vocabulaire"]
+
+
+def _commence_un_mot(debut: str, mots: list[str]) -> bool:
+    i = bisect.bisect_left(mots, debut)
+    return i < len(mots) and mots[i].startswith(debut)
+
+
+def corrections(mot: str) -> list[str]:
+    """The nearest words of the vocabulary when `mot` starts none of them (at most 3, nearest first)."""
+    ecart = 0 if len(mot) < 5 or mot.isdigit() else 1 if len(mot) <= 8 else 2
+    if not ecart:
+        return []
+    mots, par_longueur = vocabulaire()
+    if _commence_un_mot(mot, mots):
+        return []
+    candidats = [m for n in range(len(mot) - ecart, len(mot) + ecart + 1) for m in par_longueur.get(n, ())]
+    if not candidats:
+        return []
+    distances = cdist([mot], candidats, scorer=OSA.distance, score_cutoff=ecart)[0]
+    proches = sorted((int(d), m) for d, m in zip(distances, candidats, strict=True) if d <= ecart)
+    return [m for _d, m in proches[:MAX_CORRECTIONS]]
+
+
+def analyser(texte: str) -> list[Unite]:
+    """What the person typed, as units every one of which a service must match."""
+    mots = normalise(texte).split()
+    utiles = [m for m in mots if m not in MOTS_VIDES] or mots
+    unites: list[Unite] = []
+    i = 0
+    while i < len(mots):
+        # the longest synonym term starting here (« aide alimentaire », « france services »)
+        for n in range(min(_LONGUEUR_MAX_TERME, len(mots) - i), 0, -1):
+            terme = " ".join(mots[i : i + n])
+            groupe = _SYNONYMES.get(terme)
+            if groupe is not None and (n > 1 or terme in utiles):
+                unites.append(Unite(terme, tuple(groupe["termes"]), tuple(groupe.get("thematiques", ()))))
+                i += n
+                break
+        else:
+            mot = mots[i]
+            i += 1
+            if mot not in utiles:
+                continue
+            proches = corrections(mot)
+            groupes = [_SYNONYMES[p] for p in proches if p in _SYNONYMES]
+            alternatives = [mot, *proches] + [t for g in groupes for t in g["termes"]]
+            thematiques = [t for g in groupes for t in g.get("thematiques", ())]
+            unites.append(Unite(mot, tuple(dict.fromkeys(alternatives)), tuple(dict.fromkeys(thematiques))))
+    return unites
+
+
+def conditions_sql(texte: str, *, alias: str = "s") -> tuple[list[str], list]:
+    """One SQL condition per unit (every LIKE pattern is built from normalised words, which hold no
+    wildcard), for the search query of `selectors.rechercher`."""
+    sql, params = [], []
+    for unite in analyser(texte):
+        ou = [f"{alias}.texte_recherche LIKE %s"] * len(unite.alternatives)
+        params += [f"% {a}%" for a in unite.alternatives]
+        ou += [f"{alias}.thematiques_cle LIKE %s"] * len(unite.thematiques)
+        params += [f"%|{t}|%" for t in unite.thematiques]
+        sql.append("(" + " OR ".join(ou) + ")")
+    return sql, params

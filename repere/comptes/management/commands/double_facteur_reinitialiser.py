@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from repere.comptes.models import User
+
+
+class Command(BaseCommand):
+    help = "Supprime l'application d'authentification d'un compte (téléphone perdu) : il en enregistrera une nouvelle."
+
+    def add_arguments(self, parser):
+        parser.add_argument("email")
+
+    def handle(self, *args, email, **options):
+        user = User.objects.filter(email__iexact=email.strip()).first()
+        if user is None:
+            raise CommandError(f"Aucun compte n'a l'adresse {email}.")
+        nombre, _ = TOTPDevice.objects.filter(user=user).delete()
+        self.stdout.write(
+            f"{nombre} application(s) supprimée(s) pour {user.email} : un nouveau QR code lui sera présenté."
+        )

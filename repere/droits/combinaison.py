@@ -1,0 +1,127 @@
+"""The coherent combination of benefits, on the engine's array path (the simulator, the API, the
+batch screener and outreach all go through it).
+
+The RSA, the prime d'activité, the complémentaire santé solidaire, the housing aid and the ASPA count
+other benefits in their resources, mostly over past months (RSA/prime d'activité: the 3 reference
+months; CSS: the last 12 months; housing aid: the RSA of last month, the AAH). A household that has
+not claimed those other benefits yet has them at 0 in its past months, so a one-pass computation
+shows each subsidiary benefit as if the others would never be paid, and adds up amounts that cannot
+coexist (RSA 573 € + AAH 1 042 €, when the RSA is 0 once the AAH is paid).
+
+``combiner`` computes every benefit once (``aujourd'hui``: the situation declared), then sets the
+benefits the household is estimated to obtain (probable, not declared as received) as received in
+the past months and recomputes the subsidiary benefits, until nothing moves by more than a cent
+(iteration to a fixed point; in practice 1 to 3 more passes, only for the households that change).
+The result is the fixed point: declaring every probable benefit as received with its amount and
+simulating again gives the same amounts (tests/droits/test_combinaison.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from repere.droits.prestations import CODES
+
+# Benefits the engine computes that other benefits count as resources, and that a household can
+# declare as received (same code): their estimate is injected as received in the past months.
+INJECTABLES = ("rsa", "ppa", "aide_logement", "af", "cf", "asf", "aah", "aspa")
+
+# Benefits whose amount depends on other benefits (recomputed), and which ones they count
+# (OpenFisca-France 176: rsa_base_ressources*, ppa_base_ressources*, css_cmu_base_ressources*,
+# aide_logement_base_ressources / rsa last month, aspa_base_ressources / aah of the last 3 months).
+RESSOURCES: dict[str, tuple[str, ...]] = {
+    "rsa": ("aah", "aspa", "af", "cf", "asf", "aide_logement"),
+    "ppa": ("aah", "aspa", "af", "cf", "asf", "aide_logement"),
+    "css_gratuite": ("rsa", "aah", "aspa", "af", "cf", "asf", "aide_logement"),
+    "css_participation": ("rsa", "aah", "aspa", "af", "cf", "asf", "aide_logement"),
+    "aide_logement": ("rsa", "aah"),
+    "aspa": ("aah",),
+}
+SUBSIDIAIRES = tuple(RESSOURCES)
+PASSES_MAX = 8
+TOLERANCE = 0.005  # euros: below, an amount has not moved
+
+
+def codes_internes(codes: Sequence[str]) -> tuple[str, ...]:
+    """``codes`` plus every benefit they count in their resources (recursively), in catalogue order."""
+    voulus = set(codes)
+    a_voir = list(codes)
+    while a_voir:
+        for c in RESSOURCES.get(a_voir.pop(), ()):
+            if c not in voulus:
+                voulus.add(c)
+                a_voir.append(c)
+    return tuple(c for c in CODES if c in voulus)
+
+
+def _estimations(tab, declares: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Monthly amount of each injectable benefit the household is estimated to obtain (0 if declared:
+    the declared amount is injected instead)."""
+    from repere.droits.lot import OUI
+
+    out = {}
+    for code in INJECTABLES:
+        if code not in tab.codes:
+            continue
+        k = tab.colonne(code)
+        probable = (tab.eligible[:, k] == OUI) & ~declares[code]
+        out[code] = np.where(probable, tab.montant_mensuel[:, k], 0.0)
+    return out
+
+
+def combiner(menages: Sequence, *, codes: Sequence[str], mode: str, coherent: bool = True):
+    """(values per variable, context, ``lot.ResultatsLot`` of ``codes``) for households of one month.
+
+    One OpenFisca simulation: after the first pass, the estimated benefits are set as received in the
+    past months and only the computations that depend on them are dropped and redone
+    (``moteur.Calcul.reinjecter``). ``coherent=False``: the first pass only (each benefit as if the
+    others to claim were never obtained)."""
+    from repere.droits import lot, moteur
+
+    n = len(menages)
+    internes = codes_internes(codes) if coherent else tuple(codes)
+    calcul = moteur.Calcul(menages, mode=mode, suivre=coherent)
+    valeurs = calcul.valeurs(internes)
+    contexte = calcul.contexte()
+    tab = lot.tableaux(menages, valeurs=valeurs, contexte=contexte, codes=internes)
+    aujourdhui_mensuel = tab.montant_mensuel.copy()
+    aujourdhui_eligible = tab.eligible.copy()
+    declares = {c: tab.declare[:, tab.colonne(c)] for c in INJECTABLES if c in tab.codes}
+    injections = {c: np.zeros(n) for c in declares}
+    estimations = _estimations(tab, declares) if coherent else injections
+    recalcules = [c for c in internes if c in SUBSIDIAIRES]
+    passes = np.ones(n, dtype=np.int8)
+    a_recalculer = _differences(estimations, injections, n)
+    for _ in range(PASSES_MAX):
+        if not a_recalculer.any() or not recalcules:
+            break
+        injections = estimations
+        calcul.reinjecter(injections)
+        v = calcul.valeurs(recalcules)
+        t = lot.tableaux(menages, valeurs=v, contexte=contexte, codes=recalcules)
+        for k, code in enumerate(recalcules):
+            j = tab.colonne(code)
+            tab.montant[:, j] = t.montant[:, k]
+            tab.montant_mensuel[:, j] = t.montant_mensuel[:, k]
+            tab.eligible[:, j] = t.eligible[:, k]
+        valeurs.update(v)
+        passes[a_recalculer] += 1
+        estimations = _estimations(tab, declares)
+        a_recalculer = _differences(estimations, injections, n)
+    contexte["injections"] = injections
+    contexte["declares"] = declares
+    contexte["passes"] = passes
+    contexte["non_stables"] = a_recalculer
+    tab.mensuel_aujourdhui = aujourdhui_mensuel
+    tab.eligible_aujourdhui = aujourdhui_eligible
+    return valeurs, contexte, tab.sous_ensemble(tuple(codes))
+
+
+def _differences(estimations: dict, injections: dict, n: int) -> np.ndarray:
+    """Households whose estimated benefits moved since they were injected."""
+    change = np.zeros(n, dtype=bool)
+    for c, e in estimations.items():
+        change |= np.abs(e - injections[c]) > TOLERANCE
+    return change

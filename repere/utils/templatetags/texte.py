@@ -1,0 +1,12 @@
+"""Template filters for French text: ``{% load texte %}`` then ``près {{ commune.nom|de }}`` → « près d'Angers »."""
+
+from django import template
+
+from repere.utils import text
+
+register = template.Library()
+
+
+@register.filter
+def de(nom):
+    return text.de(nom)

@@ -1,0 +1,50 @@
+"""Portrait → map → export in headless Chromium, with axe-core scans of each page."""
+
+import pytest
+
+from repere.observatoire.importation import caf, filosofi
+from repere.observatoire.importation.commun import Fichier
+from repere.observatoire.services import enregistrer_import
+from tests.accessibilite import verifier_accessibilite
+from tests.observatoire.factories import CAF_COM, FILOSOFI_COM
+
+pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
+
+
+def test_portrait_carte_export(live_server, page):
+    for nom, texte, lecteur in (
+        ("FILO2021_DISP_COM.csv", FILOSOFI_COM, filosofi),
+        ("FILO2021_DISP_DEP.csv", "CODGEO;LIBGEO;TP6021;MED21\n49;Maine-et-Loire;12,1;21870\n", filosofi),
+        ("rsa_par_commune.csv", CAF_COM, caf),
+    ):
+        f = Fichier(nom=nom, contenu=texte.encode())
+        enregistrer_import(lecture=lecteur.lire(f), fichier=f)
+
+    page.goto(live_server.url + "/observatoire/")
+    verifier_accessibilite(page)
+    champ = page.get_by_role("combobox", name="Commune, intercommunalité, département ou région")
+    champ.press_sequentially("chemille", delay=30)
+    page.get_by_role("option", name="Chemillé-en-Anjou (49120)").wait_for(timeout=30_000)
+    champ.press("ArrowDown")
+    champ.press("Enter")
+    page.get_by_role("button", name="Voir le portrait").click()
+    page.wait_for_url("**/territoire/commune/49092/")
+    assert "est inférieur à celui du Maine-et-Loire" in page.content()
+    verifier_accessibilite(page)
+
+    page.get_by_role("link", name="Taux de pauvreté (seuil à 60 % du niveau de vie médian)").click()
+    page.wait_for_url("**/observatoire/carte/**")
+    page.locator("#carte-observatoire[data-pret='1']").wait_for(timeout=30_000)
+    assert page.locator("path.zone-secret").count() >= 1  # Béhuard, secret, hatched
+    assert page.get_by_role("cell", name="secret statistique").count() >= 1
+    verifier_accessibilite(page)
+
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name="Exporter en CSV").click()
+    with open(telechargement.value.path(), encoding="utf-8-sig") as f:
+        contenu = f.read()
+    assert "Chemillé-en-Anjou;49092;9,8" in contenu and "secret statistique" in contenu
+
+    # a click on a commune of the map opens its portrait
+    page.locator("path.leaflet-interactive").first.click(force=True)
+    page.wait_for_url("**/territoire/commune/**")
