@@ -151,11 +151,11 @@ def filtrer_actions(
 
 
 def page_annotee(
-    qs: QuerySet[Action], *, ordre: tuple[str, ...], limite: int, jour: date | None = None
+    qs: QuerySet[Action], *, ordre: tuple[str, ...], limite: int, decalage: int = 0, jour: date | None = None
 ) -> list[Action]:
-    """The first ``limite`` actions of ``qs`` in ``ordre``, with progress, lateness and budget computed for
-    those rows only."""
-    pks = list(qs.order_by(*ordre).values_list("pk", flat=True)[:limite])
+    """``limite`` actions of ``qs`` in ``ordre`` from ``decalage``, with progress, lateness and budget computed
+    for those rows only."""
+    pks = list(qs.order_by(*ordre).values_list("pk", flat=True)[decalage : decalage + limite])
     rang = {pk: i for i, pk in enumerate(pks)}
     actions = actions_annotees(Action.objects.filter(pk__in=pks), jour=jour).select_related(
         "plan", "axe", "territoire", "organisation_pilote"
@@ -264,12 +264,7 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
     en_retard = list(
         actions_qs.filter(condition_en_retard(jour)).order_by("date_fin_prevue", "pk").values(*champs)[:limite_listes]
     )
-    bloquees = list(
-        actions_qs.filter(statut=Statut.BLOQUE)
-        .exclude(condition_en_retard(jour))
-        .order_by("plan__nom", "pk")
-        .values(*champs)[:limite_listes]
-    )
+    bloquees = list(actions_qs.filter(statut=Statut.BLOQUE).order_by("plan__nom", "pk").values(*champs)[:limite_listes])
     hors_cible, nb_indicateurs, nb_hors_cible = indicateurs_hors_cible(actions_qs, jour=jour, limite=limite_listes)
     return TableauDeBord(
         jour=jour,
