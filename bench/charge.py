@@ -136,6 +136,9 @@ def main():
     env = environnement(a.base, a.port)
     if a.preparer:
         preparer(env, a.base)
+    else:  # this checkout's migrations and static manifest
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
     sortie = RACINE / "var" / "charge"
     sortie.mkdir(parents=True, exist_ok=True)
     serveur = subprocess.Popen(
@@ -166,6 +169,7 @@ def main():
         attendre(f"{base}/mentions-legales/")
         for _ in range(3 * a.workers):  # every worker warm (engine built, templates loaded)
             requete(base, "POST", "/api/v1/simulations?mode=rapide")
+            requete(base, "GET", "/api/v1/territoires/recherche?q=chemille")  # the per-process search index
         couts = seul(base)
         charge_avant = os.getloadavg()
         subprocess.run(
