@@ -153,7 +153,9 @@ def test_parcours_telephone(page_mobile, live_server, client):
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Télécharger (CSV)").click()
     contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig")
-    assert "Droits ouverts;1" in contenu and "Montant confirmé (€/mois);321.00" in contenu
+    assert (
+        "Droits ouverts;1" in contenu and "Montant confirmé (€/mois);321\n" in contenu
+    )  # French CSV: comma decimals, no point
     _accessible(page)
     page.goto(f"{live_server.url}/aller-vers/personnes/{personne.pk}/")
     _accessible(page)
