@@ -185,17 +185,18 @@ def mesurer(base: str, n: int) -> dict:
     r = {"base": base, "services": n, "territoires_s": time.perf_counter() - t}
     with tempfile.TemporaryDirectory() as dossier:
         chemin_csv, ch_st, ch_se = generer(Path(dossier), n)
-        t = time.perf_counter()
+        r["charge_debut"] = os.getloadavg()[0]
+        t, cpu = time.perf_counter(), time.process_time()
         rapport, _st, _se = correspondance.importer_fichier(chemin_csv, correspondance=CORRESPONDANCE)
-        r["assistant_s"] = time.perf_counter() - t
+        r["assistant_s"], r["assistant_cpu_s"] = time.perf_counter() - t, time.process_time() - cpu
         r["rejets"] = rapport.lignes_rejetees
         r["crees"] = rapport.services_crees
         t = time.perf_counter()
         correspondance.importer_fichier(chemin_csv, correspondance=CORRESPONDANCE)
         r["assistant_reimport_s"] = time.perf_counter() - t
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), time.process_time()
         rapport_di = importation.importer_data_inclusion(structures=ch_st, services=ch_se)
-        r["data_inclusion_s"] = time.perf_counter() - t
+        r["data_inclusion_s"], r["data_inclusion_cpu_s"] = time.perf_counter() - t, time.process_time() - cpu
         r["rejets_di"] = rapport_di.lignes_rejetees
     r["services_en_base"] = Service.objects.count()
 
@@ -264,17 +265,19 @@ def main():
             sys.exit(sortie.returncode)
         r = json.loads(sortie.stdout.strip().splitlines()[-1])
         print(
-            f"\n[{base}] assistant (CSV + correspondance) : {r['assistant_s']:.1f} s pour {r['crees']:_} services "
+            f"\n[{base}] assistant (CSV + correspondance) : {r['assistant_s']:.1f} s (dont {r['assistant_cpu_s']:.1f} s de "
+            f"CPU du processus Python) pour {r['crees']:_} services "
             f"({r['rejets']} rejet(s)) ; réimport idempotent {r['assistant_reimport_s']:.1f} s".replace("_", " ")
         )
         print(
             f"[{base}] référence, export data·inclusion JSON du même contenu : {r['data_inclusion_s']:.1f} s "
+            f"(CPU {r['data_inclusion_cpu_s']:.1f} s) "
             f"— ratio assistant / référence {r['assistant_s'] / r['data_inclusion_s']:.2f}"
         )
         print(
             f"[{base}] géocodage de 2 000 adresses : {r['geo_premier_appels']} appel(s) au premier import "
             f"({r['geo_premier_s']:.1f} s), {r['geo_reimport_appels']} au réimport ({r['geo_reimport_s']:.1f} s) "
-            f"— charge de la machine {r['charge']:.1f} pour 2 cœurs"
+            f"— charge de la machine {r['charge_debut']:.1f} au début, {r['charge']:.1f} à la fin, pour 2 cœurs"
         )
 
 

@@ -11,7 +11,11 @@ For each database (a dedicated bench database: /tmp/repere-bench-annuaire.sqlite
 3. times the search "place + 30 km + one thématique + a text word + open now" through
    `selectors.rechercher` (indexed path: IndexRecherche bbox + search columns + weekly intervals),
    and the same search by a naive implementation (every service loaded, filtered in Python, hours parsed
-   by the library for each one), and prints the p50/p95 and the ratio of medians.
+   by the library for each one), and prints the p50/p95 and the ratio of medians;
+4. times the same searches with the word mistyped (a swapped, missing or wrong letter: « acceuil »,
+   « solidiare »), which the typo tolerance (rapidfuzz over the directory's vocabulary) must find, side by
+   side with the correctly typed ones in the same run, checks that each finds at least what the correct
+   word finds, and times the building of the vocabulary (once an hour per deployment).
 """
 
 import argparse
@@ -29,9 +33,11 @@ from pathlib import Path
 RACINE = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(RACINE))
 
+# REPERE_BENCH_SUFFIXE gives two runs of the same machine their own databases.
+_SUFFIXE = os.environ.get("REPERE_BENCH_SUFFIXE", "")
 BASES = {
-    "sqlite": "sqlite:////tmp/repere-bench-annuaire.sqlite3",
-    "postgres": "postgres://postgres@127.0.0.1:5432/repere_bench_annuaire",
+    "sqlite": f"sqlite:////tmp/repere-bench-annuaire{_SUFFIXE}.sqlite3",
+    "postgres": f"postgres://postgres@127.0.0.1:5432/repere_bench_annuaire{_SUFFIXE}",
 }
 
 # (name, lat, lon, INSEE code, EPCI SIREN, département, weight)
@@ -70,6 +76,19 @@ HORAIRES = [
     "Mo-Fr 10:00-12:00; Jul-Aug off",  # complex
     "",
 ]
+# Each word of MOTS as a person may mistype it (one typing error), for the typo-tolerance measure.
+FAUTES = {
+    "aide": "aide",  # under 5 letters: no tolerance, typed right
+    "accompagnement": "acompagnement",
+    "solidaire": "solidiare",
+    "permanence": "permanance",
+    "conseil": "consiel",
+    "atelier": "ateleir",
+    "accueil": "acceuil",
+    "insertion": "insertoin",
+    "budget": "bugdet",
+    "logement": "logemnet",
+}
 MOTS = [
     "aide",
     "accompagnement",
@@ -229,10 +248,10 @@ def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
         import psycopg
 
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
-            c.execute("DROP DATABASE IF EXISTS repere_bench_annuaire")
-            c.execute("CREATE DATABASE repere_bench_annuaire")
+            c.execute(f"DROP DATABASE IF EXISTS repere_bench_annuaire{_SUFFIXE}")
+            c.execute(f"CREATE DATABASE repere_bench_annuaire{_SUFFIXE}")
     else:
-        Path("/tmp/repere-bench-annuaire.sqlite3").unlink(missing_ok=True)
+        Path(f"/tmp/repere-bench-annuaire{_SUFFIXE}.sqlite3").unlink(missing_ok=True)
     import django
 
     django.setup()
@@ -315,6 +334,36 @@ def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
     resultats["recherche_p95_ms"] = durees[int(0.95 * (len(durees) - 1))]
     resultats["recherche_max_ms"] = durees[-1]
     resultats["resultats_moyens"] = statistics.mean(tailles)
+    # Typo tolerance: the same searches, the word mistyped; baseline = the correctly typed ones, same run.
+    from dataclasses import replace
+
+    from repere.annuaire import recherche_texte
+
+    recherche_texte.vider_vocabulaire()
+    t = time.perf_counter()
+    mots_vocabulaire = len(recherche_texte.vocabulaire()[0])
+    resultats["vocabulaire_s"] = time.perf_counter() - t
+    resultats["vocabulaire_mots"] = mots_vocabulaire
+    fautes = [replace(c, texte=FAUTES[c.texte]) for c in requetes]
+    for c in fautes[:3]:
+        selectors.rechercher(c)
+    justes, tolerants = [], []
+    for juste, faute in zip(requetes, fautes, strict=True):
+        t = time.perf_counter()
+        attendus = {r.service_id for r in selectors.rechercher(juste)}
+        justes.append((time.perf_counter() - t) * 1000)
+        recherche_texte.vider_corrections()  # measured afresh: no correction remembered from a former query
+        t = time.perf_counter()
+        obtenus = {r.service_id for r in selectors.rechercher(faute)}
+        tolerants.append((time.perf_counter() - t) * 1000)
+        assert attendus <= obtenus, f"« {faute.texte} » ne trouve pas ce que trouve « {juste.texte} »"
+    justes.sort()
+    tolerants.sort()
+    resultats["juste_p50_ms"] = statistics.median(justes)
+    resultats["juste_p95_ms"] = justes[int(0.95 * (len(justes) - 1))]
+    resultats["fautes_p50_ms"] = statistics.median(tolerants)
+    resultats["fautes_p95_ms"] = tolerants[int(0.95 * (len(tolerants) - 1))]
+    resultats["charge_fautes"] = os.getloadavg()[0]
     naifs = []
     for c in requetes[:5]:
         t = time.perf_counter()
@@ -378,6 +427,16 @@ def main():
         )
         print(
             f"[{base}] naïf (tout charger, filtrer en Python) : p50 {r['naif_p50_ms']:.0f} ms — ratio {r['ratio_medianes']:.0f}×"
+        )
+        print(
+            f"[{base}] même recherche, mot mal tapé (tolérance aux fautes, sans mémoire des corrections) : p50 {r['fautes_p50_ms']:.1f} ms, "
+            f"p95 {r['fautes_p95_ms']:.1f} ms ; mot juste, même passe : p50 {r['juste_p50_ms']:.1f} ms, "
+            f"p95 {r['juste_p95_ms']:.1f} ms — ratio des p95 {r['fautes_p95_ms'] / r['juste_p95_ms']:.2f} "
+            f"(charge {r['charge_fautes']:.1f})"
+        )
+        print(
+            f"[{base}] vocabulaire de l'annuaire : {r['vocabulaire_mots']:_} mots lus en {r['vocabulaire_s']:.2f} s "
+            "(une fois par heure et par déploiement)".replace("_", " ")
         )
 
 

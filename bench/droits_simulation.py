@@ -12,7 +12,11 @@ For N varied random households (seeded), month 2026-11:
     variables (their formulas run), no skipping of impossible benefits, no memoised date arithmetic.
     Both use the same tax-benefit system (built once);
   - every amount of every household is asserted identical to the cent between the two;
-  - batch: ``simuler_lot`` of the N households at once (households per second);
+  - the coherent combination (``simuler``) side by side with the previous one-pass computation
+    (``simuler(..., coherent=False)``), one household at a time, interleaved: p50 / p95;
+  - batch: the screener's array path ``simuler_lot_tableaux`` of ``--lot`` households, coherent and
+    one-pass (households per second, best of two runs each);
+  - ``--base``: also the plain OpenFisca baseline below (slow), asserted identical to the cent;
   - cold: a new Python process, from start to the first result (imports + tax-benefit system + one
     simulation), and the first simulation once the tax-benefit system is built.
 Prints a table (Markdown) to paste into docs/performance.md.
@@ -158,8 +162,14 @@ print(f"{{t3 - t0:.3f}} {{t2 - t1:.3f}} {{t3 - t2:.3f}}")
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--menages", type=int, default=200)
+    parser.add_argument("--lot", type=int, default=2000, help="ménages du passage en lot (débit)")
     parser.add_argument("--graine", type=int, default=2026)
     parser.add_argument("--sans-froid", action="store_true")
+    parser.add_argument(
+        "--base",
+        action="store_true",
+        help="aussi OpenFisca brut, ménage par ménage (lent ; la garde au centime est dans la suite de tests)",
+    )
     args = parser.parse_args()
 
     froid = None
@@ -173,60 +183,88 @@ def main():
 
     django.setup()
     from repere.droits import acceleration, moteur
+    from repere.droits.lot import simuler_lot_tableaux
     from repere.droits.menage import Menage
 
     rng = random.Random(args.graine)
     menages = [Menage.model_validate(menage_aleatoire(rng)) for _ in range(args.menages)]
+    lot = [Menage.model_validate(menage_aleatoire(rng)) for _ in range(args.lot)]
     moteur.prechauffer()
+    moteur.simuler(menages[0], coherent=False)
 
-    # Engine, warm, one household at a time.
-    temps_moteur, valeurs_moteur = [], []
+    # One household, warm: coherent combination and previous one-pass computation, interleaved.
+    temps_coherent, temps_un_passage = [], []
     for m in menages:
         t = time.perf_counter()
         moteur.simuler(m)
-        temps_moteur.append(time.perf_counter() - t)
-        valeurs, _ = moteur.calculer([m], codes=moteur.CODES)
-        valeurs_moteur.append({k: v[0] for k, v in valeurs.items()})
-
-    # Batch.
-    t = time.perf_counter()
-    moteur.simuler_lot(menages)
-    duree_lot = time.perf_counter() - t
-
-    # Baseline: plain OpenFisca, without the engine's optimisations.
-    acceleration.desinstaller()
-    temps_base, ecarts = [], []
-    for i, m in enumerate(menages):
+        temps_coherent.append(time.perf_counter() - t)
         t = time.perf_counter()
-        brut = calcul_brut(m, moteur)
-        temps_base.append(time.perf_counter() - t)
-        for variable, attendu in brut.items():
-            obtenu = valeurs_moteur[i].get(variable)
-            if obtenu is None:  # skipped by the engine (impossible benefit): OpenFisca must give 0
-                obtenu = 0 if not isinstance(attendu, str | bytes) else attendu
-            if centimes(obtenu) != centimes(attendu):
-                ecarts.append((i, variable, obtenu, attendu))
-    acceleration.installer()
+        moteur.simuler(m, coherent=False)
+        temps_un_passage.append(time.perf_counter() - t)
+
+    # Batch path (the screener's), both ways, twice each, interleaved: best of two.
+    debits = {True: [], False: []}
+    for _ in range(2):
+        for coherent in (False, True):
+            t = time.perf_counter()
+            simuler_lot_tableaux(lot, mode="complet", coherent=coherent)
+            debits[coherent].append(len(lot) / (time.perf_counter() - t))
 
     n = len(menages)
+    charge = os.getloadavg()
     print(f"Ménages : {n} (graine {args.graine}), mois {MOIS}, {sum(len(m.personnes) for m in menages)} personnes")
-    print(f"Montants identiques au centime : {'oui' if not ecarts else 'NON'} ({len(ecarts)} écart(s))")
-    for e in ecarts[:20]:
-        print("  écart", e)
-    p50m, p95m = statistics.median(temps_moteur), percentile(temps_moteur, 0.95)
-    p50b, p95b = statistics.median(temps_base), percentile(temps_base, 0.95)
-    print()
-    print("| mesure | moteur Repère | OpenFisca brut (base) | rapport |")
-    print("|---|---|---|---|")
-    print(f"| un ménage à chaud, p50 | {p50m * 1000:.0f} ms | {p50b * 1000:.0f} ms | × {p50b / p50m:.1f} |")
-    print(f"| un ménage à chaud, p95 | {p95m * 1000:.0f} ms | {p95b * 1000:.0f} ms | × {p95b / p95m:.1f} |")
     print(
-        f"| lot de {n} ménages (`simuler_lot`) | {duree_lot:.2f} s ({n / duree_lot:.0f} ménages/s) | {sum(temps_base):.1f} s | × {sum(temps_base) / duree_lot:.0f} |"
+        f"Charge de la machine (1, 5, 15 min) : {charge[0]:.1f} / {charge[1]:.1f} / {charge[2]:.1f}, {os.cpu_count()} cœurs"
+    )
+    p50c, p95c = statistics.median(temps_coherent), percentile(temps_coherent, 0.95)
+    p50u, p95u = statistics.median(temps_un_passage), percentile(temps_un_passage, 0.95)
+    dc, du = max(debits[True]), max(debits[False])
+    print()
+    print("| mesure | combinaison cohérente | un seul passage (avant) | rapport |")
+    print("|---|---|---|---|")
+    print(f"| un ménage à chaud, p50 | {p50c * 1000:.0f} ms | {p50u * 1000:.0f} ms | × {p50c / p50u:.2f} |")
+    print(f"| un ménage à chaud, p95 | {p95c * 1000:.0f} ms | {p95u * 1000:.0f} ms | × {p95c / p95u:.2f} |")
+    print(
+        f"| lot de {len(lot)} ménages, chemin en tableaux, mode complet | {dc:.0f} ménages/s | {du:.0f} ménages/s "
+        f"| {100 * (dc / du - 1):+.0f} % |"
     )
     if froid:
         print(
             f"| première simulation après démarrage du processus | {froid[0]:.2f} s (dont système socio-fiscal {froid[1]:.2f} s, simulation {froid[2]:.2f} s) | | |"
         )
+    if not args.base:
+        return
+
+    # Baseline: plain OpenFisca, without the engine's optimisations (same facts, same injections).
+    from repere.droits import combinaison
+
+    ecarts, temps_base = [], []
+    resultats = []
+    for m in menages:
+        valeurs, contexte, _ = combinaison.combiner([m], codes=moteur.CODES, mode="complet")
+        resultats.append(({k: v[0] for k, v in valeurs.items()}, contexte["injections"]))
+    acceleration.desinstaller()
+    for i, m in enumerate(menages):
+        valeurs, injections = resultats[i]
+        t = time.perf_counter()
+        brut = calcul_brut(m, moteur, injections)
+        temps_base.append(time.perf_counter() - t)
+        for variable, attendu in brut.items():
+            obtenu = valeurs.get(variable)
+            if obtenu is None:  # skipped by the engine (impossible benefit): OpenFisca must give 0
+                obtenu = 0 if not isinstance(attendu, str | bytes) else attendu
+            if centimes(obtenu) != centimes(attendu):
+                ecarts.append((i, variable, obtenu, attendu))
+    acceleration.installer()
+    print(
+        f"\nOpenFisca brut : montants identiques au centime : {'oui' if not ecarts else 'NON'} ({len(ecarts)} écart(s))"
+    )
+    for e in ecarts[:20]:
+        print("  écart", e)
+    p50b = statistics.median(temps_base)
+    print(
+        f"| un ménage, OpenFisca brut (base), p50 | {p50b * 1000:.0f} ms | | × {p50b / p50c:.1f} plus lent que la combinaison |"
+    )
     if ecarts:
         sys.exit(1)
 

@@ -184,6 +184,13 @@ def main():
         f"{ValeurIndicateur.objects.count()} valeurs d'indicateur ({time.perf_counter() - t0:.0f} s)"
     )
 
+    from repere.pilotage.services import recalculer_cumuls, recalculer_dernieres_valeurs
+
+    t0 = time.perf_counter()
+    recalculer_cumuls(actions=Action.objects.all())
+    recalculer_dernieres_valeurs(indicateurs=Indicateur.objects.all())
+    print(f"totaux tenus sur les actions et indicateurs recalculés en {time.perf_counter() - t0:.1f} s")
+
     client = Client()
     client.force_login(user)
     n = args.repetitions

@@ -12,6 +12,7 @@ handler500 = "repere.pages.views.erreur_500"
 urlpatterns = [
     path("", include("repere.pages.urls")),
     path("", include("repere.exploitation.urls")),
+    path("compte/proconnect/", include("repere.comptes.urls_proconnect")),
     path("compte/", include("repere.comptes.urls")),
     path("organisations/", include("repere.organisations.urls")),
     path("territoires/", include("repere.territoires.urls")),

@@ -110,7 +110,22 @@ AUTH_USER_MODEL = "comptes.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "repere.comptes.proconnect.ProConnectBackend",
 ]
+# Optional ProConnect login for agents (repere/comptes/proconnect.py): the issuer, the client's id and secret.
+PROCONNECT_URL = env("PROCONNECT_URL", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env("PROCONNECT_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("PROCONNECT_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email given_name usual_name uid siret"
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{PROCONNECT_URL}/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{PROCONNECT_URL}/token"
+OIDC_OP_USER_ENDPOINT = f"{PROCONNECT_URL}/userinfo"
+OIDC_OP_JWKS_ENDPOINT = f"{PROCONNECT_URL}/jwks"
+OIDC_AUTH_REQUEST_EXTRA_PARAMS = {"acr_values": "eidas1"}
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10
+LOGIN_REDIRECT_URL_FAILURE = "/compte/connexion/"
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -157,13 +172,14 @@ def _origine(url: str) -> list[str]:
 
 
 # Content-Security-Policy (django-csp): scripts only from the site's own static files or with the request's
-# nonce (templates: <script nonce="{{ request.csp_nonce }}">), no inline script or style attribute, no
+# nonce (templates: <script nonce="{{ request.csp_nonce }}">, <style nonce=…>), no style="…" attribute (computed
+# styles: data-css-<property>, applied by js/styles-dynamiques.js), no inline event handler, no
 # external host except the optional map tiles; violations are reported to /csp-rapport/ (logged, no path).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:", *_origine(env("REPERE_TUILES_URL", default=""))],
         "font-src": [SELF],
         "connect-src": [SELF],
@@ -275,6 +291,7 @@ LOGGING = {
         # one line per event: the worker's logger goes through its handlers only (run_huey adds its own
         # handler when this one has none, and every line was printed twice)
         "huey": {"level": env("LOG_LEVEL", default="INFO"), "handlers": ["console", "admins"], "propagate": False},
+        "repere": {"level": "INFO", "handlers": ["console", "admins"], "propagate": False},
         "axes": {"level": "WARNING"},
         "numexpr": {"level": "WARNING"},
     },

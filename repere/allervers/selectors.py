@@ -509,7 +509,8 @@ def obstacles_comptes(*, communes: list[str] | None = None, du=None, au=None) ->
 def activite_par_commune(*, du: datetime.date, au: datetime.date) -> dict[str, dict[str, float]]:
     """Outreach activity per commune (INSEE code) over a period, every organisation together:
     contacts, rights spotted by the pre-screen, people followed, rights opened and refused, confirmed
-    monthly amounts. Counts only; the observatory applies the statistical secret."""
+    monthly amounts. Counts only; the observatory applies the statistical secret. ``demo`` is 1 where
+    contacts of a demo campaign are counted."""
     from django.db.models import Count, Sum
 
     from repere.allervers.models import Contact, ContactDroit, DroitSuivi, StatutDroit
@@ -522,11 +523,13 @@ def activite_par_commune(*, du: datetime.date, au: datetime.date) -> dict[str, d
 
     for r in (
         Contact.objects.filter(date__range=(du, au), commune__isnull=False)
-        .values("commune__code")
+        .values("commune__code", "campagne__est_demo")
         .annotate(n=Count("id"))
         .order_by()
     ):
-        ajouter(r["commune__code"], "contacts", r["n"])
+        ajouter(r["commune__code"], "contacts", resultat.get(r["commune__code"], {}).get("contacts", 0) + r["n"])
+        if r["campagne__est_demo"]:
+            ajouter(r["commune__code"], "demo", 1)
     for r in (
         ContactDroit.objects.filter(date__range=(du, au), commune__isnull=False)
         .values("commune__code")

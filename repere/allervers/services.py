@@ -592,7 +592,7 @@ def enregistrer_simulation(*, personne: Personne, par, resultat: dict) -> Simula
         total_mensuel=Decimal(str(resultat["total_mensuel"])).quantize(Decimal("0.01")),
     )
     for p in resultat["prestations"]:
-        if p["eligible"] != "oui":
+        if not p.get("a_demander"):  # repere.droits.a_demander: probable and not already received
             continue
         montant = (
             Decimal(str(p["montant_mensuel"])).quantize(Decimal("0.01")) if p["montant_mensuel"] is not None else None

@@ -161,10 +161,10 @@ def simulation_complete(menage: dict) -> dict:
     """Run the engine in full mode on the stored household; the result keeps the engine version."""
     from repere.allervers.prereperage import version_moteur
     from repere.droits.menage import Menage
-    from repere.droits.moteur import simuler
+    from repere.droits.selectors import simuler_complet
 
-    modele, _ = Menage.model_validate(menage), None
-    resultat = simuler(modele, mode="complet")
+    # National benefits (coherent combination) plus local aids, as the public simulator shows them.
+    resultat = simuler_complet(menage=Menage.model_validate(menage), mode="complet")
     return {
         "mode": resultat.mode,
         "version_moteur": version_moteur(resultat.moteur),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from repere.annuaire.models import Fermeture, LieuService, Service, Structure
+from repere.annuaire.models import Fermeture, ImportAnnuaire, LieuService, Service, SourceImport, Structure
 
 
 @admin.register(Structure)
@@ -9,6 +9,28 @@ class StructureAdmin(admin.ModelAdmin):
     list_filter = ["source", "statut_moderation", "est_demo"]
     search_fields = ["nom", "identifiant", "commune"]
     raw_id_fields = ["organisation", "revendiquee_par"]
+    actions = ["retirer"]
+
+    @admin.action(description="Retirer de l'annuaire, avec tous leurs services")
+    def retirer(self, request, queryset):
+        from repere.annuaire.services import retirer_structures
+
+        n = retirer_structures(ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{queryset.count()} structure(s) retirée(s), {n} service(s) retiré(s) avec elles.")
+
+
+@admin.register(SourceImport)
+class SourceImportAdmin(admin.ModelAdmin):
+    list_display = ["libelle", "code", "organisation", "modifie_le"]
+    search_fields = ["libelle", "code"]
+    raw_id_fields = ["organisation"]
+
+
+@admin.register(ImportAnnuaire)
+class ImportAnnuaireAdmin(admin.ModelAdmin):
+    list_display = ["nom_fichier", "source", "statut", "code_sortie", "cree_le"]
+    list_filter = ["statut"]
+    readonly_fields = ["resume", "problemes", "nombre_problemes", "debut_le", "fin_le"]
 
 
 class LieuInline(admin.TabularInline):

@@ -16,6 +16,7 @@ from repere.annuaire.models import (
     Structure,
 )
 from repere.annuaire.selectors import RAYON_DEFAUT_KM, RAYON_MAX_KM, Criteres
+from repere.territoires.forms import TerritoiresField
 from repere.territoires.selectors import get_commune
 
 CHOIX_RAYONS = [(5, "5 km"), (10, "10 km"), (20, "20 km"), (30, "30 km"), (50, "50 km"), (100, "100 km")]
@@ -311,11 +312,33 @@ class LieuEtHorairesMixin:
             d["code_postal"] = territoire.liste_codes_postaux[0]
         if (d.get("latitude") is None) != (d.get("longitude") is None):
             d["latitude"] = d["longitude"] = None
-        if d.get("latitude") is None and territoire.latitude is not None:
+        if d.get("latitude") is not None:
+            if not (-90 <= d["latitude"] <= 90 and -180 <= d["longitude"] <= 180):
+                self.add_error("adresse", "Le point placé sur la carte est hors des limites : placez-le de nouveau.")
+            self.instance.localisation_approximative = False
+            return
+        position = self._geocoder(d, territoire)
+        if position is not None:
+            d["latitude"], d["longitude"] = position.latitude, position.longitude
+            self.instance.localisation_approximative = False
+        elif territoire.latitude is not None:
             d["latitude"], d["longitude"] = territoire.latitude, territoire.longitude
+            self.instance.localisation_approximative = True
             self.position_approximative = True
-        elif d.get("latitude") is not None and not (-90 <= d["latitude"] <= 90 and -180 <= d["longitude"] <= 180):
-            self.add_error("adresse", "Le point placé sur la carte est hors des limites : placez-le de nouveau.")
+
+    @staticmethod
+    def _geocoder(d: dict, territoire):
+        """The address typed without choosing a suggestion, through the geocoder (cached; nothing asked
+        when the deployment has none): its point when precise and in the chosen commune."""
+        from repere.annuaire import geocodage
+
+        if not d.get("adresse") or not geocodage.actif():
+            return None
+        demande = geocodage.AdresseAGeocoder(d["adresse"], d.get("code_postal") or "", territoire.nom, territoire.code)
+        position = geocodage.geocoder([demande]).get(demande.cle)
+        if position is not None and position.precise and position.code_insee == territoire.code:
+            return position
+        return None
 
 
 class StructureForm(LieuEtHorairesMixin, forms.ModelForm):
@@ -382,14 +405,14 @@ class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    zone_eligibilite_texte = forms.CharField(
+    zone_eligibilite_texte = TerritoiresField(
         label="Zone d'éligibilité",
         required=False,
-        help_text="Codes INSEE de communes, numéros SIREN d'EPCI ou codes de départements, séparés par des "
-        "espaces ; vide ou « france » = sans restriction.",
+        help_text="Les communes, EPCI ou départements dont les habitants peuvent en bénéficier : cherchez-les par "
+        "leur nom dans le champ suivant. Vide : sans restriction.",
     )
-    langues_texte = forms.CharField(
-        label="Langues parlées", required=False, help_text="Codes séparés par des espaces : fr en ar…"
+    langues_texte = forms.MultipleChoiceField(
+        label="Langues parlées", required=False, widget=forms.CheckboxSelectMultiple
     )
     documents_texte = forms.CharField(
         label="Documents à apporter",
@@ -443,20 +466,30 @@ class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self._preparer_lieu_et_horaires(aide_vide="Vide : les horaires de la structure s'appliquent.")
         self.fields["thematiques"].choices = taxonomies.choix_thematiques_groupees()
+        self.fields["langues_texte"].choices = choix_langues(self.instance.langues or [])
         if self.instance.pk:
             self.initial["thematiques"] = self.instance.toutes_thematiques
-            self.initial["zone_eligibilite_texte"] = " ".join(self.instance.zone_eligibilite or [])
-            self.initial["langues_texte"] = " ".join(self.instance.langues or [])
+            self.initial["zone_eligibilite_texte"] = "\n".join(
+                jeton for jeton in (_jeton_zone(c) for c in self.instance.zone_eligibilite or []) if jeton
+            )
+            self.initial["langues_texte"] = list(self.instance.langues or [])
             self.initial["documents_texte"] = "\n".join(self.instance.documents_a_fournir or [])
 
     def clean_zone_eligibilite_texte(self):
-        import re
+        """Territories → data·inclusion codes; a région is its départements (data·inclusion's rule)."""
+        from repere.territoires.models import Territoire, TypeTerritoire
 
-        codes = self.cleaned_data["zone_eligibilite_texte"].replace(",", " ").split()
-        for code in codes:
-            if not (code == "france" or re.fullmatch(r"\w{5}|\w{2,3}|\d{9}", code)):
-                raise forms.ValidationError(f"Code « {code} » invalide (commune, EPCI, département ou « france »).")
-        return codes
+        codes = []
+        for t in self.cleaned_data["zone_eligibilite_texte"] or []:
+            if t.type == TypeTerritoire.REGION:
+                codes += Territoire.objects.filter(type=TypeTerritoire.DEPARTEMENT, region=t).values_list(
+                    "code", flat=True
+                )
+            elif t.type in (TypeTerritoire.COMMUNE, TypeTerritoire.EPCI, TypeTerritoire.DEPARTEMENT):
+                codes.append(t.code)
+            else:
+                raise forms.ValidationError(f"« {t.nom} » : choisissez sa commune, son EPCI ou son département.")
+        return list(dict.fromkeys(codes))
 
     def clean(self):
         d = super().clean()
@@ -477,9 +510,29 @@ class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
         service.thematiques = sorted(c for c in codes if c not in taxonomies.THEMATIQUES_LOCALES)
         service.thematiques_locales = sorted(c for c in codes if c in taxonomies.THEMATIQUES_LOCALES)
         service.zone_eligibilite = self.cleaned_data["zone_eligibilite_texte"]
-        service.langues = self.cleaned_data["langues_texte"].split()
+        service.langues = list(self.cleaned_data["langues_texte"])
         service.documents_a_fournir = _liste_lignes(self.cleaned_data["documents_texte"])
         return service
+
+
+# Languages most often spoken in reception desks (ISO 639-1), named in French by babel.
+LANGUES_COURANTES = ["fr", "en", "ar", "es", "pt", "it", "de", "ro", "tr", "ru", "uk", "fa", "ps", "zh", "vi", "ta"]
+
+
+def choix_langues(deja: list[str]) -> list[tuple[str, str]]:
+    from babel import Locale
+
+    noms = Locale("fr").languages
+    return [(c, noms.get(c, c)) for c in dict.fromkeys([*LANGUES_COURANTES, *deja])]
+
+
+def _jeton_zone(code: str) -> str:
+    """A stored eligibility code as the territory picker's token (« france » = no restriction: none)."""
+    if code == "france":
+        return ""
+    if code.isdigit() and len(code) == 9:
+        return f"epci:{code}"
+    return f"commune:{code}" if len(code) == 5 else f"departement:{code}"
 
 
 class FermetureForm(forms.ModelForm):

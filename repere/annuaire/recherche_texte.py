@@ -11,10 +11,12 @@
 Everything is computed in Python and the database only sees `LIKE` patterns on the normalised search text
 (`Service.texte_recherche`, built by `services.calculer_index`): the same behaviour on SQLite and
 PostgreSQL. The vocabulary is read from the published services at most once an hour per deployment (shared
-cache), and held in memory by each process for ten minutes.
+cache), held in memory by each process and refreshed in the background every ten minutes (searches never
+wait for it, except the very first one of a process).
 """
 
 import bisect
+import threading
 import time
 from dataclasses import dataclass
 
@@ -84,13 +86,18 @@ def _index_synonymes() -> dict[str, dict]:
 
 _SYNONYMES = _index_synonymes()
 _LONGUEUR_MAX_TERME = max(len(t.split()) for t in _SYNONYMES)
-_memoire: dict = {"vocabulaire": None, "construit": 0.0}
+_memoire: dict = {"vocabulaire": None, "construit": 0.0, "corrections": {}}
 
 
 def vider_vocabulaire() -> None:
     """Forget the vocabulary (after an import, and in tests)."""
     _memoire["vocabulaire"] = None
     cache.delete(CLE_CACHE)
+
+
+def vider_corrections() -> None:
+    """Forget the corrections already computed (the benchmark measures them afresh)."""
+    _memoire["corrections"] = {}
 
 
 def _lire_vocabulaire() -> list[str]:
@@ -101,21 +108,52 @@ def _lire_vocabulaire() -> list[str]:
             mots.update(texte.split())
     for terme in _SYNONYMES:
         mots.update(terme.split())
-    return sorted(m for m in mots if len(m) > 1)
+    # words with a digit (numbers, postcodes, "Service 12") are matched exactly, never corrected
+    return sorted(m for m in mots if len(m) > 1 and m.isalpha())
+
+
+def _installer(mots: list[str]) -> None:
+    par_longueur: dict[int, list[str]] = {}
+    for mot in mots:
+        par_longueur.setdefault(len(mot), []).append(mot)
+    _memoire["vocabulaire"] = (mots, par_longueur)
+    _memoire["construit"] = time.monotonic()
+    _memoire["corrections"] = {}
+
+
+def _relire_en_arriere_plan() -> None:
+    """Rebuild an expired vocabulary in a thread; searches keep the previous one meanwhile (reading
+    250,000 services takes a second or more: no search waits for it)."""
+
+    def relire():
+        from django.db import connection as connexion_du_fil
+
+        try:
+            mots = cache.get(CLE_CACHE)
+            if mots is None:
+                mots = _lire_vocabulaire()
+                cache.set(CLE_CACHE, mots, DUREE_CACHE_S)
+            _installer(mots)
+        finally:
+            _memoire["relecture"] = False
+            connexion_du_fil.close()
+
+    if not _memoire.get("relecture"):
+        _memoire["relecture"] = True
+        threading.Thread(target=relire, name="vocabulaire-annuaire", daemon=True).start()
 
 
 def vocabulaire() -> tuple[list[str], dict[int, list[str]]]:
-    """The sorted words of the published services, and the same words by length."""
-    if _memoire["vocabulaire"] is None or time.monotonic() - _memoire["construit"] > DUREE_MEMOIRE_S:
+    """The sorted words of the published services, and the same words by length. Built on the first
+    search of a process; afterwards refreshed in the background every ten minutes."""
+    if _memoire["vocabulaire"] is None:
         mots = cache.get(CLE_CACHE)
         if mots is None:
             mots = _lire_vocabulaire()
             cache.set(CLE_CACHE, mots, DUREE_CACHE_S)
-        par_longueur: dict[int, list[str]] = {}
-        for mot in mots:
-            par_longueur.setdefault(len(mot), []).append(mot)
-        _memoire["vocabulaire"] = (mots, par_longueur)
-        _memoire["construit"] = time.monotonic()
+        _installer(mots)
+    elif time.monotonic() - _memoire["construit"] > DUREE_MEMOIRE_S:
+        _relire_en_arriere_plan()
     return _memoire["vocabulaire"]
 
 
@@ -126,16 +164,25 @@ def _commence_un_mot(debut: str, mots: list[str]) -> bool:
 
 def corrections(mot: str) -> list[str]:
     """The nearest words of the vocabulary when `mot` starts none of them (at most 3, nearest first)."""
-    ecart = 0 if len(mot) < 5 or mot.isdigit() else 1 if len(mot) <= 8 else 2
+    ecart = 0 if len(mot) < 5 or not mot.isalpha() else 1 if len(mot) <= 8 else 2
     if not ecart:
         return []
     mots, par_longueur = vocabulaire()
+    deja = _memoire["corrections"]
+    if mot not in deja:
+        if len(deja) > 10_000:
+            deja.clear()
+        deja[mot] = _corriger(mot, ecart, mots, par_longueur)
+    return deja[mot]
+
+
+def _corriger(mot: str, ecart: int, mots: list[str], par_longueur: dict[int, list[str]]) -> list[str]:
     if _commence_un_mot(mot, mots):
         return []
     candidats = [m for n in range(len(mot) - ecart, len(mot) + ecart + 1) for m in par_longueur.get(n, ())]
     if not candidats:
         return []
-    distances = cdist([mot], candidats, scorer=OSA.distance, score_cutoff=ecart)[0]
+    distances = cdist([mot], candidats, scorer=OSA.distance, score_cutoff=ecart, dtype="int8")[0]
     proches = sorted((int(d), m) for d, m in zip(distances, candidats, strict=True) if d <= ecart)
     return [m for _d, m in proches[:MAX_CORRECTIONS]]
 

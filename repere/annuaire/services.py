@@ -197,17 +197,25 @@ def enregistrer_structure(*, structure: Structure, par=None, nouvelle: bool = Fa
     return structure
 
 
-def notifier_moderateurs(structure: Structure) -> None:
-    """E-mail the admins of the organisations that moderate the structure's territory."""
+def notifier_moderateurs(structure: Structure, *, revendication: bool = False) -> None:
+    """E-mail the admins of the organisations that moderate the structure's territory (a claim: not
+    those of the claiming organisation, who do not decide on it)."""
     from repere.annuaire.selectors import organisations_moderatrices
 
     destinataires = []
     for organisation in organisations_moderatrices(structure):
+        if revendication and organisation.pk == structure.revendiquee_par_id:
+            continue
         destinataires += _courriels_membres(organisation, {Role.ADMIN})
+    sujet = (
+        f"Demande de gestion à examiner : « {structure.nom} »"
+        if revendication
+        else f"Nouvelle structure à valider : « {structure.nom} »"
+    )
     _envoyer(
-        sujet=f"Nouvelle structure à valider : « {structure.nom} »",
+        sujet=sujet,
         gabarit="annuaire/emails/moderation.txt",
-        contexte={"structure": structure, "lien": _url(reverse("annuaire:moderation"))},
+        contexte={"structure": structure, "revendication": revendication, "lien": _url(reverse("annuaire:moderation"))},
         destinataires=destinataires,
     )
 
@@ -238,6 +246,7 @@ def revendiquer_structure(*, structure: Structure, organisation, par) -> Structu
         raise ErreurMetier("Une demande est déjà en cours pour cette structure.")
     structure.revendiquee_par = organisation
     structure.save(update_fields=["revendiquee_par", "modifie_le"])
+    transaction.on_commit(lambda: notifier_moderateurs(structure, revendication=True))
     return structure
 
 

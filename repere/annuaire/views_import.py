@@ -143,7 +143,7 @@ def depot(request):
             )
             jeton = secrets.token_urlsafe(16)
             nom_stocke = f"{jeton}.{fichiers.format_de(f.name)}"
-            (assistant.dossier_prive() / nom_stocke).write_bytes(octets)
+            assistant.deposer(nom=nom_stocke, octets=octets)
             imports = request.session.get(CLE_SESSION, {})
             imports[jeton] = {
                 "fichier": nom_stocke,
@@ -154,7 +154,10 @@ def depot(request):
             }
             request.session[CLE_SESSION] = imports
             return redirect("annuaire:import_correspondance", jeton)
-    return render(request, "annuaire/import/depot.html", {"form": form, "sources": _sources(request.user)})
+    recents = ImportAnnuaire.objects.filter(source__in=_sources(request.user)).select_related("source")[:10]
+    return render(
+        request, "annuaire/import/depot.html", {"form": form, "sources": _sources(request.user), "recents": recents}
+    )
 
 
 def _choix_thematiques():

@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 from repere.comptes.espace import espace_de, page_de_travail
 from repere.comptes.forms import ConnexionForm, ProfilForm
 from repere.comptes.limitation import tentative_permise
+from repere.comptes.proconnect import proconnect_actif
+from repere.journal.vues import donnees_personnelles
 from repere.organisations.selectors import memberships_of
 from repere.utils.redirections import chemin_sur
 
@@ -19,6 +21,9 @@ class ConnexionView(auth_views.LoginView):
     template_name = "comptes/connexion.html"
     form_class = ConnexionForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proconnect": proconnect_actif()}
 
     def get_redirect_url(self):
         cible = self.request.POST.get(self.redirect_field_name, self.request.GET.get(self.redirect_field_name))
@@ -30,6 +35,7 @@ class ConnexionView(auth_views.LoginView):
 
 
 @login_required
+@donnees_personnelles
 def journee(request):
     """A professional's day: reminders due, people to call back, referrals received, people followed."""
     from repere.allervers.selectors import a_recontacter, mes_suivis, rappels_du_jour

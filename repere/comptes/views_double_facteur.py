@@ -3,10 +3,10 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 
 from repere.comptes.double_facteur import appareil_a_enregistrer, appareil_confirme
+from repere.utils.redirections import chemin_sur
 
 
 class CodeForm(forms.Form):
@@ -20,9 +20,7 @@ class CodeForm(forms.Form):
 
 
 def _suivant(request) -> str:
-    suivant = request.GET.get("suivant") or request.POST.get("suivant") or "/compte/"
-    sur = suivant.startswith("/") and not suivant.startswith("//") and url_has_allowed_host_and_scheme(suivant, None)
-    return suivant if sur else "/compte/"
+    return chemin_sur(request.GET.get("suivant") or request.POST.get("suivant"), defaut="/compte/")
 
 
 def _demo(user) -> bool:

@@ -141,15 +141,19 @@ def regrouper(textes: list[str], *, k: int | None = None) -> tuple[list[Groupe],
         return [], "aucun terme commun"
     k = k or nombre_de_groupes(len(utiles))
     k = min(k, matrice.shape[0], matrice.shape[1])
-    modele = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=500)
-    w = modele.fit_transform(matrice)
+    from threadpoolctl import threadpool_limits
+
+    modele = NMF(n_components=k, init="nndsvda", random_state=0, max_iter=400, tol=1e-3)
+    # One BLAS thread: on a shared 2-core machine, more threads than cores made the fit ten times slower.
+    with threadpool_limits(limits=1):
+        w = modele.fit_transform(matrice)
     h = modele.components_
     termes = np.array(vect.get_feature_names_out())
     affectation = w.argmax(axis=1)
     force = w.max(axis=1)
     groupes = []
     for g in range(k):
-        idx = [j for j in range(len(utiles)) if affectation[j] == g and force[j] > 1e-6]
+        idx = np.flatnonzero((affectation == g) & (force > 1e-6)).tolist()
         if not idx:
             continue
         idx.sort(key=lambda j: -w[j, g])

@@ -50,7 +50,7 @@ def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
         estime = round(float(p.montant_mensuel), 2)
         percu = round(float(p.recu or 0.0), 2)
         ecart = round(estime - percu, 2)
-        non_recours = percu == 0 and (estime > 0 or p.eligible == "oui")
+        non_recours = p.a_demander  # the one definition (repere.droits.a_demander)
         if non_recours:
             nb_non_recours += 1
             motifs.append(f"NR_{code.upper()}")
@@ -79,7 +79,7 @@ def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
 def lignes_tableaux(ids: list[str], menages: list, tableaux) -> list[tuple]:
     """The output rows of a chunk (``sortie.SCHEMA_PART`` order) from the engine's batch arrays
     (``repere.droits.lot.ResultatsLot``): the same rules as ``ligne_resultat``, column by column."""
-    from repere.droits.lot import INCERTAIN, NON, OUI
+    from repere.droits.lot import INCERTAIN, NON
 
     n = len(menages)
     motifs: list[list[str]] = [[] for _ in range(n)]
@@ -96,7 +96,7 @@ def lignes_tableaux(ids: list[str], menages: list, tableaux) -> list[tuple]:
         percu = np.round(tableaux.recu[:, k], 2)
         ecart = np.round(estime - percu, 2)
         eligible = tableaux.eligible[:, k]
-        non_recours = (percu == 0) & ((estime > 0) | (eligible == OUI))
+        non_recours = tableaux.a_demander[:, k]  # the one definition (repere.droits.a_demander)
         percu_non_estime = ~non_recours & (percu > 0) & (estime == 0) & (eligible == NON)
         ecart_fort = ~non_recours & ~percu_non_estime & (percu > 0) & (ecart > np.maximum(SEUIL_ECART, 0.1 * estime))
         nb_non_recours += non_recours

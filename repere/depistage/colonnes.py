@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from repere.droits.menage import aujourd_hui
+from repere.droits.menage import Activite, NiveauScolaire, StatutLogement, aujourd_hui, valeurs
 from repere.utils.text import normalise
 
 
@@ -34,9 +34,10 @@ class Colonne:
 
 
 ROLES = ("demandeur", "conjoint", "enfant", "autre")
-ACTIVITES = ("salarie", "independant", "chomeur", "etudiant", "retraite", "inapte", "autre")
-STATUTS_LOGEMENT = ("locataire", "proprietaire", "accedant", "heberge_gratuitement", "foyer", "sans_domicile")
-NIVEAUX_SCOLAIRES = ("aucun", "maternelle", "primaire", "college", "lycee", "superieur")
+# Built from the shared household model's enumerations (one list, one place).
+ACTIVITES = valeurs(Activite)
+STATUTS_LOGEMENT = valeurs(StatutLogement)
+NIVEAUX_SCOLAIRES = valeurs(NiveauScolaire)
 
 # Income columns (monthly amounts a person receives) -> nature of income in the household model.
 REVENUS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -78,6 +79,20 @@ def creer_depistage(
         shutil.rmtree(destination.parent, ignore_errors=True)
         depistage.delete()
         raise ErreurMetier(str(exc), champ="fichier") from None
+    except OSError as exc:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            shutil.rmtree(destination.parent, ignore_errors=True)
+            depistage.delete()
+            raise
+        # Disk full: nothing is kept (neither the row nor a partial file), the operators are told, the user too.
+        shutil.rmtree(destination.parent, ignore_errors=True)
+        depistage.delete()
+        logger.error("Dossier des dépôts plein : %s", destination.parent.parent)
+        raise ErreurMetier(
+            "Le serveur n'a plus assez de place pour enregistrer ce fichier : rien n'a été enregistré. "
+            "L'incident est signalé à l'équipe d'exploitation ; réessayez plus tard.",
+            champ="fichier",
+        ) from None
     except BaseException:
         shutil.rmtree(destination.parent, ignore_errors=True)
         depistage.delete()
@@ -132,8 +147,10 @@ def memoire_utilisee_octets() -> int:
 
 
 def controleur_limites(*, debut: float):
-    """A check called at each progress step of a job: raises LimiteDepassee past the time or memory limit."""
+    """A check called at each progress step of a job: raises LimiteDepassee past the time limit, or when the
+    memory the job added since it started goes past the memory limit."""
     duree_max, memoire_max = duree_max_secondes(), memoire_max_octets()
+    memoire_depart = memoire_utilisee_octets()
 
     def controler() -> None:
         if time.monotonic() - debut > duree_max:
@@ -141,7 +158,7 @@ def controleur_limites(*, debut: float):
                 f"Le calcul a dépassé la durée maximale d'un dépistage ({duree_max // 60} minutes) : il est arrêté. "
                 "Découpez le fichier en plusieurs dépôts, ou faites-le traiter en ligne de commande (manage.py depister)."
             )
-        if memoire_max and memoire_utilisee_octets() > memoire_max:
+        if memoire_max and memoire_utilisee_octets() - memoire_depart > memoire_max:
             raise LimiteDepassee(
                 f"Le calcul a dépassé la mémoire maximale d'un dépistage ({memoire_max // (1024 * 1024)} Mo) : il est "
                 "arrêté. Découpez le fichier en plusieurs dépôts."

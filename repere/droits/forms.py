@@ -2,7 +2,7 @@
 
 from django import forms
 
-from repere.droits.menage import Activite, NiveauScolaire, StatutLogement
+from repere.droits.menage import Activite, NiveauScolaire, StatutLogement, choix
 from repere.droits.models import AideLocale, Composition
 from repere.territoires.forms import TerritoireField
 from repere.territoires.models import Territoire, TypeTerritoire
@@ -101,14 +101,7 @@ class EtapeFoyer(forms.Form):
         return data
 
 
-NIVEAUX = [
-    ("aucun", "Pas encore scolarisé / non scolarisé"),
-    (NiveauScolaire.MATERNELLE.value, "Maternelle"),
-    (NiveauScolaire.PRIMAIRE.value, "École élémentaire"),
-    (NiveauScolaire.COLLEGE.value, "Collège"),
-    (NiveauScolaire.LYCEE.value, "Lycée"),
-    (NiveauScolaire.SUPERIEUR.value, "Études supérieures"),
-]
+NIVEAUX = choix(NiveauScolaire)
 
 
 class EtapeEnfants(forms.Form):
@@ -127,15 +120,7 @@ class EtapeEnfants(forms.Form):
         return [(self[f"age_{i}"], self[f"niveau_{i}"], i + 1) for i in range(self.nb_enfants)]
 
 
-ACTIVITES = [
-    (Activite.SALARIE.value, "Salarié(e) (CDI, CDD, intérim, apprentissage)"),
-    (Activite.INDEPENDANT.value, "Indépendant(e), auto-entrepreneur"),
-    (Activite.CHOMEUR.value, "Sans emploi, en recherche d'emploi"),
-    (Activite.ETUDIANT.value, "Étudiant(e)"),
-    (Activite.RETRAITE.value, "Retraité(e)"),
-    (Activite.INAPTE.value, "Dans l'incapacité de travailler (maladie, handicap)"),
-    (Activite.AUTRE.value, "Autre situation (au foyer...)"),
-]
+ACTIVITES = choix(Activite)
 TAUX = [
     ("0", "Aucun taux reconnu"),
     ("40", "Moins de 50 %"),
@@ -194,14 +179,7 @@ class EtapeLogement(forms.Form):
     statut = forms.ChoiceField(
         label="Votre logement",
         widget=forms.RadioSelect,
-        choices=[
-            (StatutLogement.LOCATAIRE.value, "Locataire (y compris HLM)"),
-            (StatutLogement.PROPRIETAIRE.value, "Propriétaire, sans emprunt en cours"),
-            (StatutLogement.ACCEDANT.value, "Propriétaire, emprunt en cours"),
-            (StatutLogement.HEBERGE_GRATUITEMENT.value, "Hébergé(e) gratuitement (famille, amis)"),
-            (StatutLogement.FOYER.value, "En foyer ou résidence (FJT, résidence sociale)"),
-            (StatutLogement.SANS_DOMICILE.value, "Sans domicile stable"),
-        ],
+        choices=choix(StatutLogement),
         error_messages={"required": "Choisissez votre situation de logement."},
     )
     loyer = _euros("Loyer mensuel hors charges (ou mensualité d'emprunt)")
@@ -273,7 +251,7 @@ class AideLocaleForm(forms.Form):
         label="Situations de logement admises (aucune cochée : toutes)",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(s.value, s.value.replace("_", " ")) for s in StatutLogement],
+        choices=choix(StatutLogement),
     )
     activites = forms.MultipleChoiceField(
         label="Situations du demandeur admises (aucune cochée : toutes)",

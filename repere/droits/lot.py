@@ -184,7 +184,9 @@ def tableaux(menages: Sequence[Menage], *, valeurs: dict, contexte: dict, codes:
     """Amounts and eligibility of ``codes`` for the households of one ``moteur.calculer`` run."""
     n = len(menages)
     k = len(codes)
-    f = _faits(menages)
+    f = contexte.get("faits_lot")
+    if f is None:  # read once per batch (the coherent combination calls this at each pass)
+        f = contexte["faits_lot"] = _faits(menages)
     montant = np.zeros((n, k))
     mensuel = np.zeros((n, k))
     eligible = np.zeros((n, k), dtype=np.int8)

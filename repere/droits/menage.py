@@ -116,6 +116,47 @@ class StatutLogement(StrEnum):
     SANS_DOMICILE = "sans_domicile"
 
 
+# Human labels of the enumerations (people see words, never codes): the choice lists of the
+# questionnaire, the local aids form and the screener's file format are built from these.
+LIBELLES: dict[type, dict] = {
+    Activite: {
+        Activite.SALARIE: "Salarié(e) (CDI, CDD, intérim, apprentissage)",
+        Activite.INDEPENDANT: "Indépendant(e), auto-entrepreneur",
+        Activite.CHOMEUR: "Sans emploi, en recherche d'emploi",
+        Activite.ETUDIANT: "Étudiant(e)",
+        Activite.RETRAITE: "Retraité(e)",
+        Activite.INAPTE: "Dans l'incapacité de travailler (maladie, handicap)",
+        Activite.AUTRE: "Autre situation (au foyer...)",
+    },
+    NiveauScolaire: {
+        NiveauScolaire.AUCUN: "Pas encore scolarisé / non scolarisé",
+        NiveauScolaire.MATERNELLE: "Maternelle",
+        NiveauScolaire.PRIMAIRE: "École élémentaire",
+        NiveauScolaire.COLLEGE: "Collège",
+        NiveauScolaire.LYCEE: "Lycée",
+        NiveauScolaire.SUPERIEUR: "Études supérieures",
+    },
+    StatutLogement: {
+        StatutLogement.LOCATAIRE: "Locataire (y compris HLM)",
+        StatutLogement.PROPRIETAIRE: "Propriétaire, sans emprunt en cours",
+        StatutLogement.ACCEDANT: "Propriétaire, emprunt en cours",
+        StatutLogement.HEBERGE_GRATUITEMENT: "Hébergé(e) gratuitement (famille, amis)",
+        StatutLogement.FOYER: "En foyer ou résidence (FJT, résidence sociale)",
+        StatutLogement.SANS_DOMICILE: "Sans domicile stable",
+    },
+}
+
+
+def choix(enumeration: type) -> list[tuple[str, str]]:
+    """``[(value, label)]`` of every member of ``enumeration``, in the model's order."""
+    libelles = LIBELLES[enumeration]
+    return [(membre.value, libelles[membre]) for membre in enumeration]
+
+
+def valeurs(enumeration: type) -> tuple[str, ...]:
+    return tuple(membre.value for membre in enumeration)
+
+
 # Benefits a household may declare as currently received (monthly amounts).
 CODES_PRESTATIONS_RECUES = (
     "rsa",

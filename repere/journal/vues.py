@@ -60,7 +60,82 @@ AGENTS = "données des comptes des professionnels, pas des personnes accompagné
 SIMULATEUR = "le simulateur public : les réponses de la personne elle-même, dans sa session"
 ANNUAIRE = "l'annuaire (structures et services), sans donnée de personne"
 
+OBSERVATOIRE = "indicateurs agrégés (secret statistique)"
+PILOTAGE = "pilotage du Pacte et concertation, sans donnée de personne accompagnée"
+
 SANS_DONNEES_PERSONNELLES = {
+    "pages:securite": PUBLIC,
+    "pages:favicon": PUBLIC,
+    "exploitation:sante": "état technique du service",
+    "exploitation:rapport_csp": "rapports techniques du navigateur",
+    "comptes:double_facteur": AGENTS,
+    "comptes:recontact_fait": ECRITURE,
+    "annuaire:import_depot": ANNUAIRE,
+    "annuaire:import_correspondance": ANNUAIRE,
+    "annuaire:import_correspondance_json": ANNUAIRE,
+    "annuaire:import_apercu": ANNUAIRE,
+    "annuaire:import_executer": ANNUAIRE,
+    "annuaire:import_suivi": ANNUAIRE,
+    **{
+        f"observatoire:{nom}": OBSERVATOIRE
+        for nom in (
+            "accueil",
+            "portrait",
+            "portrait_export",
+            "carte",
+            "carte_geojson",
+            "carte_export",
+            "comparer",
+            "comparer_export",
+            "indicateurs",
+            "imports",
+            "importer",
+            "import_correspondance",
+            "barometre",
+            "barometre_export",
+        )
+    },
+    **{
+        f"pilotage:{nom}": PILOTAGE
+        for nom in (
+            "accueil",
+            "cadre",
+            "plan_creer",
+            "plan",
+            "axe_creer",
+            "action_creer",
+            "exporter",
+            "importer",
+            "actions",
+            "action",
+            "action_modifier",
+            "document",
+            "etape_basculer",
+            "chronologie",
+            "tableau_de_bord",
+            "comparaison",
+            "rapport",
+            "public_liste",
+            "public_plan",
+        )
+    },
+    **{
+        f"concertation:{nom}": PILOTAGE
+        for nom in (
+            "accueil",
+            "service_worker",
+            "groupe",
+            "reunion",
+            "evenement",
+            "saisie",
+            "fiche",
+            "synthese",
+            "synthese_calculer",
+            "synthese_publier",
+            "synthese_document",
+            "enseignement_modifier",
+        )
+    },
     "pages:accueil": PUBLIC,
     "pages:accessibilite": PUBLIC,
     "pages:mentions_legales": PUBLIC,
@@ -74,6 +149,8 @@ SANS_DONNEES_PERSONNELLES = {
     "comptes:mot_de_passe_oublie_envoye": AGENTS,
     "comptes:mot_de_passe_reinitialiser": AGENTS,
     "comptes:mot_de_passe_reinitialise": AGENTS,
+    "oidc_authentication_init": AGENTS,
+    "oidc_authentication_callback": AGENTS,
     "organisations:liste": AGENTS,
     "organisations:creer": AGENTS,
     "organisations:detail": AGENTS,

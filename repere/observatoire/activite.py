@@ -121,6 +121,10 @@ def lecture_couverture(*, jour: datetime.date | None = None, regions: list[str] 
                 "ordre": 710 + ordre,
             },
         ]
+        if any(p["est_demo"] for p in choisis):
+            for meta in lecture.indicateurs[-2:]:
+                meta["est_demo"] = True
+                meta["definition"] += " Comprend des services de démonstration (fictifs)."
         distances = _distances_min(
             lat_c, lon_c, np.array([p["latitude"] for p in choisis]), np.array([p["longitude"] for p in choisis])
         )
@@ -159,6 +163,7 @@ def lecture_allervers(*, jour: datetime.date | None = None) -> Lecture:
     comptes = allervers.activite_par_commune(du=du, au=jour)
     geo = geographie()
     lecture = Lecture(source="repere_allervers", indicateurs=[], lignes=len(comptes))
+    demo = any(v.get("demo") for v in comptes.values())
     for ordre, (cle, libelle, unite) in enumerate(INDICATEURS_ALLERVERS):
         lecture.indicateurs.append(
             {
@@ -174,6 +179,7 @@ def lecture_allervers(*, jour: datetime.date | None = None) -> Lecture:
                 "definition": f"Depuis le 1er janvier {jour.year}, toutes organisations confondues, par commune de la personne ou du contact.",
                 "niveaux": ["commune", "epci", "departement", "region", "france"],
                 "diffusion": "activite",
+                "est_demo": demo,
                 "ordre": 800 + ordre,
             }
         )

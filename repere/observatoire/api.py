@@ -90,6 +90,18 @@ def _sortie(c: selectors.Cellule, code_indicateur: str) -> dict:
     return {**c.__dict__, "indicateur": code_indicateur}
 
 
+def _cles_visibles(user) -> set[tuple[str, str]]:
+    geo = geographie()
+    visibles = set()
+    for niveau, code in selectors.territoires_autorises(user):
+        visibles.add((niveau, code))
+        visibles.update((Niveau.COMMUNE, c) for c in geo.communes_de(niveau, code))
+        visibles.update(
+            (Niveau.EPCI, e) for e in geo.codes(Niveau.EPCI) if geo.lieu(Niveau.EPCI, e).parents.get(niveau) == code
+        )
+    return visibles
+
+
 @router.get("/indicateurs", response=list[IndicateurSortie], summary="Indicateurs visibles")
 def indicateurs(request):
     return selectors.indicateurs_visibles(request.user)
@@ -107,13 +119,9 @@ def valeurs(request, filtre: Query[FiltreValeurs]):
     if filtre.periode:
         qs = qs.filter(periode=filtre.periode)
     if not indicateur.est_public:
-        autorises = selectors.territoires_autorises(request.user)
-        codes_vus = [
-            (n, c)
-            for n, c in qs.values_list("niveau", "code").distinct()
-            if geo.lieu(n, c) and selectors.peut_voir_activite(request.user, geo.lieu(n, c), autorises)
-        ]
-        qs = qs.filter(pk__in=[v.pk for v in qs if (v.niveau, v.code) in set(codes_vus)])
+        # Activity values: only the user's territories and what they contain.
+        visibles = _cles_visibles(request.user)
+        qs = qs.filter(pk__in=[pk for pk, n, c in qs.values_list("pk", "niveau", "code") if (n, c) in visibles])
     total = qs.count()
     page = qs[filtre.decalage : filtre.decalage + filtre.limite]
     sorties = []

@@ -60,7 +60,11 @@ class CarteForm(forms.Form):
         self.user = user
         self._indicateurs = {i.code: i for i in selectors.indicateurs_visibles(user)}
         self.fields["indicateur"].choices = [(code, i.libelle) for code, i in self._indicateurs.items()]
-        self.fields["perimetre"].choices = perimetres()
+        self.fields["perimetre"].choices = perimetres() + [
+            (f"{n}:{c}", f"Votre territoire : {geographie().lieu(n, c).nom}")
+            for n, c in sorted(selectors.territoires_autorises(user))
+            if geographie().lieu(n, c) and n != Niveau.COMMUNE
+        ]
         self.fields["perimetre"].initial = self.fields["perimetre"].choices[0][0]
 
     def clean(self):

@@ -74,48 +74,67 @@ def masquer(
         c = cellules[k]
         return (c.effectif if c.effectif is not None else float("inf"), str(k))
 
+    # Relations with a member unknown to everyone recompute nothing; that never changes during the run
+    # (a cell chosen for secondary secret is always a known one).
+    actives = [r for r in rels if not any(inconnu(m) for m in (r[0], *r[1]))]
+    relations_de: dict = {}
+    for n, (t, p) in enumerate(actives):
+        for m in (t, *p):
+            relations_de.setdefault(m, []).append(n)
+    caches = [sum(1 for m in (t, *p) if m in masques) for t, p in actives]
+
+    def cacher(m) -> None:
+        masques.add(m)
+        for n in relations_de.get(m, ()):
+            caches[n] += 1
+            a_revoir.append(n)
+
     def masquer_un_de_plus(total, parties) -> bool:
         candidats = [p for p in parties if p not in masques and not inconnu(p)]
         if candidats:
-            masques.add(min(candidats, key=taille))
+            cacher(min(candidats, key=taille))
             return True
         if total not in masques and not inconnu(total):
-            masques.add(total)
+            cacher(total)
             return True
         return False
 
+    a_revoir: list[int] = list(range(len(actives)))
+
     def passe_simple() -> None:
-        change = True
-        while change:
-            change = False
-            for total, parties in rels:
-                membres = (total, *parties)
-                if any(inconnu(m) for m in membres):
-                    continue
-                if sum(1 for m in membres if m in masques) == 1:
-                    change |= masquer_un_de_plus(total, parties)
+        # Worklist: only the relations touched by a newly hidden cell are looked at again.
+        while a_revoir:
+            n = a_revoir.pop()
+            if caches[n] == 1:
+                masquer_un_de_plus(*actives[n])
 
     passe_simple()
     while True:
-        cellule = _cellule_recalculable(rels, masques, inconnu)
-        if cellule is None:
+        cellules_a_couvrir = _cellules_recalculables(actives, masques, inconnu)
+        if not cellules_a_couvrir:
             return masques
-        relation = next(r for r in rels if cellule == r[0] or cellule in r[1])
-        if not masquer_un_de_plus(*relation):
-            # Every member of its relations is already hidden: hide a member of another one.
-            for r in rels:
-                if (cellule == r[0] or cellule in r[1]) and masquer_un_de_plus(*r):
+        progres = False
+        for cellule in cellules_a_couvrir:
+            # One more hidden member in a relation of the cell (the first that still has a visible one).
+            for n in relations_de.get(cellule, ()):
+                if masquer_un_de_plus(*actives[n]):
+                    progres = True
                     break
-            else:
-                return masques
+        if not progres:
+            return masques
         passe_simple()
 
 
-def _cellule_recalculable(rels, masques, inconnu):
-    """A hidden cell that the visible cells and the relations determine, or None."""
-    utiles = [(t, p) for t, p in rels if not any(inconnu(m) for m in (t, *p)) and any(m in masques for m in (t, *p))]
+def _cellules_recalculables(rels, masques, inconnu) -> list:
+    """The hidden cells that the visible cells and the relations determine (one per group of linked cells)."""
+    utiles = []
+    for t, p in rels:
+        membres = (t, *p)
+        caches = [m for m in membres if m in masques]
+        if caches and not any(inconnu(m) for m in membres):
+            utiles.append(((t, -1.0), *((x, 1.0) for x in p)))
     if not utiles:
-        return None
+        return []
     # Groups of hidden cells linked by relations (union-find), each checked on its own small system.
     parent: dict = {}
 
@@ -125,35 +144,33 @@ def _cellule_recalculable(rels, masques, inconnu):
             x = parent[x]
         return x
 
-    for t, p in utiles:
-        caches = [m for m in (t, *p) if m in masques]
+    for termes in utiles:
+        caches = [m for m, _c in termes if m in masques]
         for m in caches[1:]:
             parent[racine(m)] = racine(caches[0])
         racine(caches[0])
-    groupes: dict = {}
-    for m in parent:
-        groupes.setdefault(racine(m), []).append(m)
-    for membres in groupes.values():
-        index = {m: i for i, m in enumerate(sorted(membres, key=str))}
-        lignes = []
-        for t, p in utiles:
-            ligne = np.zeros(len(index))
-            touche = False
-            for m, coef in ((t, -1.0), *((x, 1.0) for x in p)):
-                if m in index:
-                    ligne[index[m]] += coef
-                    touche = True
-            if touche:
-                lignes.append(ligne)
-        a = np.array(lignes)
-        # A hidden cell is determined iff every vector of the null space is zero at its position.
-        _u, sv, vt = np.linalg.svd(a)
+    systemes: dict = {}
+    for termes in utiles:
+        premier = next(m for m, _c in termes if m in masques)
+        systemes.setdefault(racine(premier), []).append([(m, c) for m, c in termes if m in masques])
+    trouvees = []
+    for equations in systemes.values():
+        membres = sorted({m for eq in equations for m, _c in eq}, key=str)
+        index = {m: i for i, m in enumerate(membres)}
+        a = np.zeros((len(equations), len(membres)))
+        for ligne, eq in enumerate(equations):
+            for m, coef in eq:
+                a[ligne, index[m]] += coef
+        # A hidden cell is determined iff its unit vector lies in the row space of the system, i.e. iff
+        # its column of the row space's orthonormal basis (reduced SVD) has norm 1.
+        _u, sv, vt = np.linalg.svd(a, full_matrices=False)
         rang = int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum())
-        noyau = vt[rang:]
+        normes = (vt[:rang] ** 2).sum(axis=0)
         for m, i in index.items():
-            if noyau.shape[0] == 0 or np.all(np.abs(noyau[:, i]) < 1e-9):
-                return m
-    return None
+            if normes[i] > 1 - 1e-9:
+                trouvees.append(m)
+                break
+    return trouvees
 
 
 def table_croisee(

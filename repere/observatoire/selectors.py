@@ -298,6 +298,12 @@ def codes_du_perimetre(niveau: str, perimetre: Lieu | None) -> list[str]:
     ]
 
 
+def _filtre_codes(qs, codes: list[str]):
+    """``code IN (…)`` for a short list; a long one (every commune of France) reads the whole level, which
+    the caller keeps to its codes in memory: under the databases' limit on query parameters."""
+    return qs.filter(code__in=codes) if len(codes) <= 5000 else qs
+
+
 def carte(
     *,
     indicateur: Indicateur,
@@ -311,9 +317,9 @@ def carte(
     codes = codes_du_perimetre(niveau, perimetre)
     lignes = {
         v["code"]: v
-        for v in Valeur.objects.filter(indicateur=indicateur, periode=periode, niveau=niveau, code__in=codes).values(
-            "niveau", "code", "periode", "valeur", "numerateur", "denominateur", "statut", "masque"
-        )
+        for v in _filtre_codes(
+            Valeur.objects.filter(indicateur=indicateur, periode=periode, niveau=niveau), codes
+        ).values("niveau", "code", "periode", "valeur", "numerateur", "denominateur", "statut", "masque")
     }
     cellules = []
     for code in codes:
@@ -368,7 +374,8 @@ def geojson(c: Carte) -> dict:
     from repere.observatoire.geographie import TYPE_DU_NIVEAU
     from repere.territoires import selectors as territoires
 
-    formes = territoires.contours(type=TYPE_DU_NIVEAU[c.niveau], codes=[x.code for x in c.cellules])
+    codes = [x.code for x in c.cellules]
+    formes = territoires.contours(type=TYPE_DU_NIVEAU[c.niveau], codes=codes if len(codes) <= 5000 else None)
     features = []
     for x in c.cellules:
         forme = formes.get(x.code)

@@ -173,8 +173,7 @@ def publier(*, indicateur: Indicateur, periode: str, seuil: int | None = None) -
     masques = secret.masquer(cellules, relations=relations, seuil=seuil)
     ids_masques = [pks[k] for k in masques]
     with transaction.atomic():
-        qs = Valeur.objects.filter(indicateur=indicateur, periode=periode)
-        qs.exclude(pk__in=ids_masques).filter(masque=True).update(masque=False)
+        Valeur.objects.filter(indicateur=indicateur, periode=periode, masque=True).update(masque=False)
         for i in range(0, len(ids_masques), TAILLE_LOT):
             Valeur.objects.filter(pk__in=ids_masques[i : i + TAILLE_LOT]).update(masque=True)
     return len(masques)

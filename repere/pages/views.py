@@ -1,9 +1,11 @@
 import secrets
+import sys
 from functools import cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.db import DatabaseError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import cache_control
@@ -64,6 +66,17 @@ def securite(request):
     )
 
 
+def _base_injoignable() -> bool:
+    from django.db import connection
+
+    try:
+        with connection.cursor() as curseur:
+            curseur.execute("SELECT 1")
+    except DatabaseError:
+        return True
+    return False
+
+
 def _erreur(request, status, titre, message):
     if request.path.startswith("/api/"):
         from django.http import JsonResponse
@@ -92,6 +105,20 @@ def erreur_404(request, exception=None):
 
 @requires_csrf_token
 def erreur_500(request):
+    if isinstance(sys.exc_info()[1], DatabaseError) and _base_injoignable():
+        titre = "Service momentanément indisponible"
+        message = (
+            "La base de données ne répond pas pour le moment. Rien de ce que vous venez d'envoyer n'a été "
+            "enregistré : réessayez dans quelques minutes."
+        )
+        if request.path.startswith("/api/"):
+            from django.http import JsonResponse
+
+            reponse = JsonResponse({"detail": message}, status=503)
+        else:
+            reponse = render(request, "pages/indisponible.html", {"titre": titre, "message": message}, status=503)
+        reponse["Retry-After"] = "60"
+        return reponse
     # The reference is logged and e-mailed with the error (repere.exploitation.journaux), so that a user can quote it.
     request.reference_erreur = secrets.token_hex(4).upper()
     if settings.ADMINS:

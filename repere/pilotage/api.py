@@ -149,5 +149,5 @@ def tableau_de_bord(request):
         "total": _cumul(tdb.total),
         "par_axe": [_cumul(c) for c in tdb.par_axe],
         "par_territoire": [_cumul(c) for c in tdb.par_territoire],
-        "nb_indicateurs_hors_cible": len(tdb.indicateurs_hors_cible),
+        "nb_indicateurs_hors_cible": tdb.nb_hors_cible,
     }

@@ -174,6 +174,14 @@ class Action(models.Model):
     est_demo = models.BooleanField("donnée de démonstration", default=False)
     cree_le = models.DateTimeField(auto_now_add=True)
     modifie_le = models.DateTimeField(auto_now=True)
+    # Totals of the steps and budget lines, kept by services.recalculer_cumuls after each of their writes, so
+    # that the COPIL dashboard reads one row per action.
+    nb_etapes = models.PositiveIntegerField(default=0, editable=False)
+    nb_etapes_faites = models.PositiveIntegerField(default=0, editable=False)
+    echeance_etape_ouverte = models.DateField(null=True, blank=True, editable=False)
+    budget_prevu = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
+    budget_engage = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
+    budget_paye = models.DecimalField(max_digits=16, decimal_places=2, default=0, editable=False)
 
     class Meta:
         ordering = ["plan", "axe__ordre", "pk"]
@@ -267,6 +275,7 @@ class Indicateur(models.Model):
     # The latest value, kept by services.enregistrer_valeur so that the dashboard reads one row per indicator.
     derniere_valeur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True, editable=False)
     derniere_date = models.DateField(null=True, blank=True, editable=False)
+    hors_trajectoire = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["action", "nom"]

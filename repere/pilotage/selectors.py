@@ -17,7 +17,6 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -37,9 +36,7 @@ from repere.pilotage.models import (
     STATUTS_CLOS,
     Action,
     AxeNational,
-    Etape,
     Indicateur,
-    LigneBudget,
     Plan,
     SensIndicateur,
     Statut,
@@ -79,32 +76,15 @@ def plans_publies() -> QuerySet[Plan]:
 # ---- actions with their computed figures ------------------------------------------------------------------
 
 
-def _somme_budget(champ: str):
-    return Coalesce(
-        Subquery(
-            LigneBudget.objects.filter(action=OuterRef("pk"))
-            .order_by()
-            .values("action")
-            .annotate(s=Sum(champ))
-            .values("s")[:1],
-            output_field=DecimalField(max_digits=16, decimal_places=2),
-        ),
-        ZERO,
-    )
-
-
 def condition_en_retard(jour: date) -> Q:
-    etape_depassee = Etape.objects.filter(action=OuterRef("pk"), faite=False, echeance__lt=jour)
-    return ~Q(statut__in=STATUTS_CLOS) & (Q(date_fin_prevue__lt=jour) | Exists(etape_depassee))
+    return ~Q(statut__in=STATUTS_CLOS) & (Q(date_fin_prevue__lt=jour) | Q(echeance_etape_ouverte__lt=jour))
 
 
-def actions_annotees(qs: QuerySet[Action] | None = None, *, jour: date | None = None, budget=True) -> QuerySet:
+def actions_annotees(qs: QuerySet[Action] | None = None, *, jour: date | None = None) -> QuerySet:
+    """Actions with ``avancement``, ``en_retard``, ``prevu``, ``engage`` and ``paye`` (from the kept totals)."""
     jour = jour or aujourdhui()
     qs = Action.objects.all() if qs is None else qs
-    qs = qs.annotate(
-        nb_etapes=Count("etapes", distinct=True),
-        nb_etapes_faites=Count("etapes", filter=Q(etapes__faite=True), distinct=True),
-    ).annotate(
+    return qs.annotate(
         avancement=Case(
             When(statut=Statut.REALISE, then=Value(100)),
             When(nb_etapes__gt=0, then=F("nb_etapes_faites") * 100 / F("nb_etapes")),
@@ -112,10 +92,10 @@ def actions_annotees(qs: QuerySet[Action] | None = None, *, jour: date | None = 
             output_field=IntegerField(),
         ),
         en_retard=Case(When(condition_en_retard(jour), then=Value(True)), default=Value(False)),
+        prevu=F("budget_prevu"),
+        engage=F("budget_engage"),
+        paye=F("budget_paye"),
     )
-    if budget:
-        qs = qs.annotate(prevu=_somme_budget("prevu"), engage=_somme_budget("engage"), paye=_somme_budget("paye"))
-    return qs
 
 
 def statut_affiche(action) -> str:
@@ -171,11 +151,11 @@ def filtrer_actions(
 
 
 def page_annotee(
-    qs: QuerySet[Action], *, ordre: tuple[str, ...], limite: int, jour: date | None = None
+    qs: QuerySet[Action], *, ordre: tuple[str, ...], limite: int, decalage: int = 0, jour: date | None = None
 ) -> list[Action]:
-    """The first ``limite`` actions of ``qs`` in ``ordre``, with progress, lateness and budget computed for
-    those rows only."""
-    pks = list(qs.order_by(*ordre).values_list("pk", flat=True)[:limite])
+    """``limite`` actions of ``qs`` in ``ordre`` from ``decalage``, with progress, lateness and budget computed
+    for those rows only."""
+    pks = list(qs.order_by(*ordre).values_list("pk", flat=True)[decalage : decalage + limite])
     rang = {pk: i for i, pk in enumerate(pks)}
     actions = actions_annotees(Action.objects.filter(pk__in=pks), jour=jour).select_related(
         "plan", "axe", "territoire", "organisation_pilote"
@@ -208,6 +188,7 @@ class Cumul:
         return float(self.paye / self.prevu) if self.prevu else None
 
     def ajouter(self, ligne: dict) -> None:
+        """Add one action (a dict with statut, avancement, en_retard) — used for one plan's page."""
         if ligne["statut"] != Statut.ABANDONNE:
             self.nb_actions += 1
             self.somme_avancement += ligne["avancement"]
@@ -226,106 +207,76 @@ class TableauDeBord:
     bloquees: list = field(default_factory=list)
     indicateurs_hors_cible: list = field(default_factory=list)
     nb_indicateurs: int = 0
+    nb_hors_cible: int = 0
 
 
-def _budgets_par_action(actions_qs) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+def _cumuls_par(actions, dimension, libelle) -> list[Cumul]:
+    """One grouped query: counts, summed progress and budget of the actions per value of ``dimension``."""
+    vivante = ~Q(statut=Statut.ABANDONNE)
     lignes = (
-        LigneBudget.objects.filter(action__in=actions_qs)
+        actions.annotate(cle_groupe=dimension)
         .order_by()
-        .values("action_id")
-        .annotate(p=Sum("prevu"), e=Sum("engage"), y=Sum("paye"))
+        .values("cle_groupe")
+        .annotate(
+            nb=Count("pk", filter=vivante),
+            somme=Coalesce(Sum("avancement", filter=vivante), Value(0)),
+            retard=Coalesce(Sum(Case(When(en_retard=True, then=Value(1)), default=Value(0))), Value(0)),
+            bloquees=Count("pk", filter=Q(statut=Statut.BLOQUE)),
+            p=Sum("budget_prevu"),
+            e=Sum("budget_engage"),
+            y=Sum("budget_paye"),
+        )
     )
-    return {r["action_id"]: (r["p"] or 0, r["e"] or 0, r["y"] or 0) for r in lignes}
-
-
-def _etapes_par_action(actions_qs, jour: date) -> tuple[dict[int, tuple[int, int]], set[int]]:
-    comptes = (
-        Etape.objects.filter(action__in=actions_qs)
-        .order_by()
-        .values("action_id")
-        .annotate(n=Count("pk"), f=Count("pk", filter=Q(faite=True)))
-    )
-    depassees = set(
-        Etape.objects.filter(action__in=actions_qs, faite=False, echeance__lt=jour).values_list("action_id", flat=True)
-    )
-    return {r["action_id"]: (r["n"], r["f"]) for r in comptes}, depassees
-
-
-def avancement(*, statut: str, nb_etapes: int, nb_faites: int, saisi: int | None) -> int:
-    """The progress rule of the module docstring (the SQL form is in ``actions_annotees``)."""
-    if statut == Statut.REALISE:
-        return 100
-    if nb_etapes:
-        return nb_faites * 100 // nb_etapes
-    return saisi or 0
+    return [
+        Cumul(
+            libelle(r["cle_groupe"]),
+            r["cle_groupe"],
+            nb_actions=r["nb"],
+            somme_avancement=r["somme"],
+            nb_retard=r["retard"],
+            nb_bloquees=r["bloquees"],
+            prevu=Decimal(r["p"] or 0),
+            engage=Decimal(r["e"] or 0),
+            paye=Decimal(r["y"] or 0),
+        )
+        for r in lignes
+    ]
 
 
 def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_listes: int = 50) -> TableauDeBord:
-    """The COPIL figures in a handful of grouped queries (no per-action subquery): actions, steps, budgets,
-    then indicators."""
+    """The COPIL figures in grouped queries over the actions (their step and budget totals are kept on them),
+    so that the work stays in the database whatever the number of actions."""
     jour = jour or aujourdhui()
     actions_qs = Action.objects.filter(plan__in=plans)
-    lignes = list(
-        actions_qs.values(
-            "pk",
-            "titre",
-            "statut",
-            "avancement_saisi",
-            "plan_id",
-            "plan__nom",
-            "axe__axe_national_id",
-            "date_fin_prevue",
-            "territoire__nom",
-            "plan__territoire__nom",
-        )
+    actions = actions_annotees(actions_qs, jour=jour)
+    axes = {a.pk: str(a) for a in AxeNational.objects.all()}
+    noms_plans = dict(Plan.objects.filter(pk__in=plans.values("pk")).values_list("pk", "nom"))
+    par_plan = _cumuls_par(actions, F("plan_id"), lambda k: noms_plans.get(k, ""))
+    par_axe = _cumuls_par(actions, F("axe__axe_national_id"), lambda k: axes.get(k, "Hors axe du Pacte"))
+    par_territoire = _cumuls_par(
+        actions, Coalesce(F("territoire__nom"), F("plan__territoire__nom")), lambda k: k or "—"
     )
-    etapes, depassees = _etapes_par_action(actions_qs, jour)
-    budgets = _budgets_par_action(actions_qs)
-    axes = {a.pk: a for a in AxeNational.objects.all()}
     total = Cumul("Ensemble")
-    par_plan: dict = {}
-    par_axe: dict = {}
-    par_territoire: dict = {}
-    en_retard, bloquees = [], []
-    for ligne in lignes:
-        n, f = etapes.get(ligne["pk"], (0, 0))
-        ligne["avancement"] = avancement(
-            statut=ligne["statut"], nb_etapes=n, nb_faites=f, saisi=ligne["avancement_saisi"]
-        )
-        fin = ligne["date_fin_prevue"]
-        ligne["en_retard"] = ligne["statut"] not in STATUTS_CLOS and (
-            (fin is not None and fin < jour) or ligne["pk"] in depassees
-        )
-        p, e, y = budgets.get(ligne["pk"], (0, 0, 0))
-        territoire = ligne["territoire__nom"] or ligne["plan__territoire__nom"]
-        axe_id = ligne["axe__axe_national_id"]
-        cumuls = [
-            total,
-            par_plan.setdefault(ligne["plan_id"], Cumul(ligne["plan__nom"], ligne["plan_id"])),
-            par_axe.setdefault(axe_id, Cumul(str(axes[axe_id]) if axe_id in axes else "Hors axe du Pacte", axe_id)),
-            par_territoire.setdefault(territoire, Cumul(territoire, territoire)),
-        ]
-        for c in cumuls:
-            c.ajouter(ligne)
-            c.prevu += p
-            c.engage += e
-            c.paye += y
-        if ligne["en_retard"]:
-            en_retard.append(ligne)
-        elif ligne["statut"] == Statut.BLOQUE:
-            bloquees.append(ligne)
-    en_retard.sort(key=lambda r: r["date_fin_prevue"] or jour)
-    hors_cible, nb_indicateurs = indicateurs_hors_cible(actions_qs, jour=jour)
+    for c in par_plan:
+        for champ in ("nb_actions", "somme_avancement", "nb_retard", "nb_bloquees", "prevu", "engage", "paye"):
+            setattr(total, champ, getattr(total, champ) + getattr(c, champ))
+    champs = ["pk", "titre", "statut", "plan__nom", "date_fin_prevue"]
+    en_retard = list(
+        actions_qs.filter(condition_en_retard(jour)).order_by("date_fin_prevue", "pk").values(*champs)[:limite_listes]
+    )
+    bloquees = list(actions_qs.filter(statut=Statut.BLOQUE).order_by("plan__nom", "pk").values(*champs)[:limite_listes])
+    hors_cible, nb_indicateurs, nb_hors_cible = indicateurs_hors_cible(actions_qs, jour=jour, limite=limite_listes)
     return TableauDeBord(
         jour=jour,
         total=total,
-        par_plan=sorted(par_plan.values(), key=lambda c: c.libelle),
-        par_axe=sorted(par_axe.values(), key=lambda c: (c.cle is None, c.libelle)),
-        par_territoire=sorted(par_territoire.values(), key=lambda c: c.libelle),
-        en_retard=en_retard[:limite_listes],
-        bloquees=bloquees[:limite_listes],
-        indicateurs_hors_cible=hors_cible[:limite_listes],
+        par_plan=sorted(par_plan, key=lambda c: c.libelle),
+        par_axe=sorted(par_axe, key=lambda c: (c.cle is None, c.libelle)),
+        par_territoire=sorted(par_territoire, key=lambda c: c.libelle),
+        en_retard=en_retard,
+        bloquees=bloquees,
+        indicateurs_hors_cible=hors_cible,
         nb_indicateurs=nb_indicateurs,
+        nb_hors_cible=nb_hors_cible,
     )
 
 
@@ -344,33 +295,30 @@ def est_hors_cible(indicateur, valeur: Decimal, jour_valeur: date) -> bool:
     return valeur < attendu
 
 
-def indicateurs_hors_cible(actions_qs, *, jour: date) -> tuple[list, int]:
-    """Today, the latest value kept on each indicator is read; for a report at a past date, the latest value
-    measured on or before that date."""
+def indicateurs_hors_cible(actions_qs, *, jour: date, limite: int = 200) -> tuple[list, int, int]:
+    """The first ``limite`` off-target indicators, the number of indicators and the number off target. Today, the verdict kept on each indicator at its
+    latest value is read; for a report at a past date, it is computed from the latest value on or before it."""
     indicateurs = Indicateur.objects.filter(action__in=actions_qs)
-    if jour < aujourdhui():
-        derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
-        indicateurs = indicateurs.annotate(
-            valeur_lue=Subquery(derniere.values("valeur")[:1]), date_lue=Subquery(derniere.values("date")[:1])
+    nb = indicateurs.count()
+    if jour >= aujourdhui():
+        hors = list(
+            indicateurs.filter(hors_trajectoire=True).select_related("action").order_by("derniere_date", "pk")[:limite]
         )
-    else:
-        indicateurs = indicateurs.annotate(valeur_lue=F("derniere_valeur"), date_lue=F("derniere_date"))
-    champs = ["pk", "nom", "unite", "sens", "valeur_initiale", "date_initiale", "cible", "date_cible"]
-    lignes = list(indicateurs.values(*champs, "valeur_lue", "date_lue", "action_id"))
-    hors, nb = [], len(lignes)
-    for ligne in lignes:
-        if ligne["valeur_lue"] is None:
-            continue
-        ind = Indicateur(**{c: ligne[c] for c in champs}, action_id=ligne["action_id"])
-        if est_hors_cible(ind, ligne["valeur_lue"], ligne["date_lue"]):
-            ind.derniere_valeur, ind.derniere_date = ligne["valeur_lue"], ligne["date_lue"]
-            ind.valeur_attendue = valeur_attendue(ind, ligne["date_lue"])
-            hors.append(ind)
-    ids = {i.action_id for i in hors[:200]}
-    titres = dict(Action.objects.filter(pk__in=ids).values_list("pk", "titre"))
-    for i in hors:
-        i.titre_action = titres.get(i.action_id, "")
-    return hors, nb
+        for i in hors:
+            i.valeur_attendue = valeur_attendue(i, i.derniere_date)
+            i.titre_action = i.action.titre
+        return hors, nb, indicateurs.filter(hors_trajectoire=True).count()
+    derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk"), date__lte=jour).order_by("-date")
+    hors = []
+    for i in indicateurs.annotate(
+        valeur_lue=Subquery(derniere.values("valeur")[:1]), date_lue=Subquery(derniere.values("date")[:1])
+    ).select_related("action"):
+        if i.valeur_lue is not None and est_hors_cible(i, i.valeur_lue, i.date_lue):
+            i.derniere_valeur, i.derniere_date = i.valeur_lue, i.date_lue
+            i.valeur_attendue = valeur_attendue(i, i.date_lue)
+            i.titre_action = i.action.titre
+            hors.append(i)
+    return hors[:limite], nb, len(hors)
 
 
 # ---- timeline, comparison, public roadmap ------------------------------------------------------------------

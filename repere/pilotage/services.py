@@ -150,6 +150,7 @@ def ajouter_etape(*, action: Action, par, titre: str, echeance: date | None = No
         raise ValidationError({"titre": f"Le titre de l'étape dépasse 300 caractères ({len(titre)})."})
     ordre = action.etapes.count()
     etape = Etape.objects.create(action=action, titre=titre.strip(), echeance=echeance, ordre=ordre)
+    _recalculer(action)
     _journaliser(action, par, "étape", apres=f"Étape ajoutée : {etape.titre} ({_texte(echeance) or 'sans échéance'})")
     return etape
 
@@ -159,6 +160,7 @@ def marquer_etape(*, etape: Etape, par, faite: bool) -> Etape:
     if etape.faite != faite:
         etape.faite = faite
         etape.save(update_fields=["faite"])
+        _recalculer(etape.action)
         _journaliser(etape.action, par, "étape", etape.titre, "non faite" if faite else "faite", _faite(faite))
     return etape
 
@@ -233,6 +235,7 @@ def enregistrer_ligne_budget(
         financeur=financeur,
         defaults={"prevu": valeurs["prevu"], "engage": valeurs["engage"], "paye": valeurs["paye"]},
     )
+    _recalculer(action)
     libelle = f"{ligne.annee} {TypeBudget(ligne.type).label.lower()} — {financeur.nom}"
     _journaliser(
         action,
@@ -344,10 +347,59 @@ def ajouter_document(*, action: Action, par, titre: str, fichier):
 
 
 def recalculer_dernieres_valeurs(*, indicateurs) -> None:
-    """Refresh the latest value kept on each indicator (after ``enregistrer_valeur`` or a bulk load)."""
+    """Refresh the latest value kept on each indicator and whether it is off its trajectory (that verdict
+    is read at the latest value's date, so it only changes when a value is written)."""
     from django.db.models import OuterRef, Subquery
+
+    from repere.pilotage.selectors import est_hors_cible
 
     derniere = ValeurIndicateur.objects.filter(indicateur=OuterRef("pk")).order_by("-date")
     indicateurs.update(
         derniere_valeur=Subquery(derniere.values("valeur")[:1]), derniere_date=Subquery(derniere.values("date")[:1])
     )
+    hors = [
+        i.pk for i in indicateurs.exclude(derniere_valeur=None) if est_hors_cible(i, i.derniere_valeur, i.derniere_date)
+    ]
+    indicateurs.update(hors_trajectoire=False)
+    Indicateur.objects.filter(pk__in=hors).update(hors_trajectoire=True)
+
+
+def recalculer_cumuls(*, actions) -> None:
+    """Refresh the step and budget totals kept on each action (after a step or budget write, or a bulk load)."""
+    from django.db.models import Count, DecimalField, IntegerField, Min, OuterRef, Q, Subquery, Sum, Value
+    from django.db.models.functions import Coalesce
+
+    def agregat(modele, expression, champ_type):
+        return Coalesce(
+            Subquery(
+                modele.objects.filter(action=OuterRef("pk"))
+                .order_by()
+                .values("action")
+                .annotate(x=expression)
+                .values("x")[:1],
+                output_field=champ_type,
+            ),
+            Value(0),
+            output_field=champ_type,
+        )
+
+    montant = DecimalField(max_digits=16, decimal_places=2)
+    entier = IntegerField()
+    actions.update(
+        nb_etapes=agregat(Etape, Count("pk"), entier),
+        nb_etapes_faites=agregat(Etape, Count("pk", filter=Q(faite=True)), entier),
+        echeance_etape_ouverte=Subquery(
+            Etape.objects.filter(action=OuterRef("pk"), faite=False, echeance__isnull=False)
+            .order_by()
+            .values("action")
+            .annotate(x=Min("echeance"))
+            .values("x")[:1]
+        ),
+        budget_prevu=agregat(LigneBudget, Sum("prevu"), montant),
+        budget_engage=agregat(LigneBudget, Sum("engage"), montant),
+        budget_paye=agregat(LigneBudget, Sum("paye"), montant),
+    )
+
+
+def _recalculer(action: Action) -> None:
+    recalculer_cumuls(actions=Action.objects.filter(pk=action.pk))

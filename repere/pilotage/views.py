@@ -14,7 +14,11 @@ from repere.pilotage import forms as f
 from repere.pilotage import selectors, services, tableur
 from repere.pilotage.cadre import cadre_pacte
 from repere.pilotage.models import Action, AxeNational, Etape, Indicateur, Plan, Priorite, TypePlan
+from repere.utils.soumission import soumission_unique
 from repere.utils.tableurs import reponse_tableur
+
+PAR_PAGE = 50
+LIGNES_TABLEAU_DE_BORD = 20
 
 
 def _plan_visible(request, pk) -> Plan:
@@ -50,6 +54,7 @@ def accueil(request):
 
 
 @login_required
+@soumission_unique
 def plan_creer(request):
     organisations = organisations_de(request.user, ROLES_SAISIE)
     if not organisations.exists():
@@ -112,6 +117,7 @@ def plan(request, pk):
 
 
 @login_required
+@soumission_unique
 def axe_creer(request, pk):
     plan = _plan_modifiable(request, pk)
     form = f.AxeForm(request.POST or None)
@@ -124,6 +130,7 @@ def axe_creer(request, pk):
 
 
 @login_required
+@soumission_unique
 def action_creer(request, pk):
     plan = _plan_modifiable(request, pk)
     form = f.ActionForm(request.POST or None, plan=plan, initial={"axe": request.GET.get("axe")})
@@ -187,6 +194,7 @@ def _formulaires_action(data=None, prefixe=None, fichiers=None):
 
 
 @login_required
+@soumission_unique
 def action(request, pk):
     action = _action_visible(request, pk)
     modifiable = selectors.peut_modifier(request.user, action.plan)
@@ -321,11 +329,26 @@ def _contexte_filtres(request, plans):
 def tableau_actions(request):
     plans = selectors.plans_visibles(request.user)
     qs = selectors.filtrer_actions(plans, **_filtres(request))
-    actions = selectors.page_annotee(qs, ordre=("plan__nom", "axe__ordre", "pk"), limite=200)
+    total = qs.count()
+    nb_pages = max(1, -(-total // PAR_PAGE))
+    numero = request.GET.get("page", "1")
+    numero = min(int(numero), nb_pages) if numero.isdigit() and int(numero) >= 1 else 1
+    actions = selectors.page_annotee(
+        qs, ordre=("plan__nom", "axe__ordre", "pk"), limite=PAR_PAGE, decalage=(numero - 1) * PAR_PAGE
+    )
+    parametres = request.GET.copy()
+    parametres.pop("page", None)
     return render(
         request,
         "pilotage/actions.html",
-        {"actions": actions, "total": qs.count(), **_contexte_filtres(request, plans)},
+        {
+            "actions": actions,
+            "total": total,
+            "page": numero,
+            "nb_pages": nb_pages,
+            "parametres": parametres.urlencode(),
+            **_contexte_filtres(request, plans),
+        },
     )
 
 
@@ -351,7 +374,7 @@ def _plans_choisis(request):
 @login_required
 def tableau_de_bord(request):
     choisis, tous = _plans_choisis(request)
-    tdb = selectors.tableau_de_bord(choisis)
+    tdb = selectors.tableau_de_bord(choisis, limite_listes=LIGNES_TABLEAU_DE_BORD)
     return render(
         request,
         "pilotage/tableau_de_bord.html",

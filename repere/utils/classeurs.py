@@ -34,7 +34,7 @@ def verifier_classeur(source, *, champ: str = "fichier") -> None:
         with zipfile.ZipFile(source if position is not None else Path(source)) as archive:
             entrees = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise ErreurMetier("Le fichier n'est pas un classeur XLSX ou ODS lisible.", champ=champ) from None
+        return  # not a zip archive: nothing to unpack, the parser reports the unreadable file in its words
     finally:
         if position is not None:
             source.seek(position)

@@ -28,6 +28,8 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
     "axes.AccessAttempt": (AGENTS, "tentatives de connexion des comptes"),
     "axes.AccessAttemptExpiration": (AGENTS, "expiration des blocages de connexion"),
     "axes.AccessLog": (AGENTS, "connexions des comptes"),
+    "otp_totp.TOTPDevice": (AGENTS, "seconds facteurs des comptes"),
+    "exploitation.Battement": (SANS, "signe de vie du travailleur de fond"),
     # Repère
     "territoires.Territoire": (SANS, "référentiel territorial"),
     "territoires.CodePostal": (SANS, "référentiel territorial"),
@@ -43,6 +45,9 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
         "(depistage.services, purger_depistages) ; la ligne ne garde que des totaux",
     ),
     "annuaire.Structure": (SANS, "structures de l'annuaire"),
+    "annuaire.AdresseGeocodee": (SANS, "adresses de structures géocodées"),
+    "annuaire.SourceImport": (SANS, "sources d'import de l'annuaire"),
+    "annuaire.ImportAnnuaire": (SANS, "imports de l'annuaire (structures et services)"),
     "annuaire.Service": (SANS, "services de l'annuaire"),
     "annuaire.LieuService": (SANS, "lieux des services"),
     "annuaire.Fermeture": (SANS, "fermetures des services"),
@@ -63,6 +68,12 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
     "allervers.ContactBesoin": (SANS, "besoins d'un contact anonyme"),
     "allervers.ContactDroit": (SANS, "droits repérés d'un contact anonyme"),
     "allervers.CompteurJour": (SANS, "compteurs"),
+    "allervers.ObstacleRencontre": (SANS, "obstacles comptés par mois et commune, sans personne"),
+    "allervers.DemandeRecontact": (
+        PERSONNE,
+        "prénom et coordonnées d'une personne à rappeler : supprimés quand une fiche est créée ou l'appel fait, "
+        "au plus tard après REPERE_ALLERVERS_RECONTACT_JOURS (allervers)",
+    ),
     "allervers.PersonneAnonymisee": (SANS, "statistiques anonymes"),
     "allervers.DroitAnonymise": (SANS, "statistiques anonymes"),
     **{
@@ -82,6 +93,44 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
             "OrientationPersonne",
             "JournalAcces",
             "Historique",
+        )
+    },
+    **{
+        f"observatoire.{m}": (SANS, "indicateurs publics et leurs imports (agrégats, secret statistique)")
+        for m in ("Indicateur", "ImportFichier", "Valeur")
+    },
+    **{
+        f"pilotage.{m}": (SANS, "pilotage du Pacte (plans, actions, budgets, documents de travail)")
+        for m in (
+            "CadreNational",
+            "AxeNational",
+            "MesureNationale",
+            "Plan",
+            "Axe",
+            "Action",
+            "Etape",
+            "Financeur",
+            "LigneBudget",
+            "Indicateur",
+            "ValeurIndicateur",
+            "Note",
+            "Document",
+            "Historique",
+        )
+    },
+    **{
+        f"concertation.{m}": (SANS, "concertation (groupes, réunions, ateliers, contributions des participants)")
+        for m in (
+            "GroupeTravail",
+            "Reunion",
+            "Decision",
+            "Tache",
+            "Evenement",
+            "Kiosque",
+            "Atelier",
+            "Contribution",
+            "Synthese",
+            "Enseignement",
         )
     },
 }

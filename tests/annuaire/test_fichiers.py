@@ -226,3 +226,50 @@ def test_extraire_des_notes():
     assert correspondance.extraire(notes, "code_postal") == "85000"
     assert correspondance.extraire(notes, "commune") == "La Roche-sur-Yon"
     assert correspondance.extraire(notes, "adresse") == "Mairie annexe, 12 bis avenue du Général de Gaulle"
+
+
+@pytest.mark.parametrize("format", ["xlsx", "ods"])
+def test_classeurs_xlsx_et_ods_lus_comme_un_csv(format):
+    from repere.utils import tableurs
+
+    entetes = ["id", "type", "code_insee", "nom", "courriel", "notes", "site"]
+    lignes = [
+        [1, "ccas", "49092", "CCAS de Chemillé", "ccas@exemple.fr", "5 rue de l'Arzillé 49120 Chemillé-en-Anjou", ""]
+    ]
+    octets = (tableurs.xlsx_octets if format == "xlsx" else tableurs.ods_octets)([("Annuaire", entetes, lignes)])
+    tableau = fichiers.lire(octets, nom=f"annuaire.{format}")
+    assert tableau.colonnes == entetes
+    ((numero, ligne),) = tableau.lignes
+    assert numero == 2 and ligne["nom"] == "CCAS de Chemillé" and ligne["code_insee"] == "49092"
+    c = json.loads((FIXTURES / "annuaire_2019.correspondance.json").read_text())
+    _st, services = correspondance.appliquer(tableau, c)
+    assert services.lignes[0][1]["id"] == "1"  # a spreadsheet's number 1 is the id "1", not "1.0"
+
+
+def test_codes_numeriques_d_un_tableur_retrouvent_leur_zero():
+    from repere.annuaire.importation.validation import nettoyer
+
+    propre = nettoyer(
+        {"code_insee": 1001, "code_postal": 1400, "id": 12.0, "nom": "x"}, ["code_insee", "code_postal", "id", "nom"]
+    )
+    assert propre == {"code_insee": "01001", "code_postal": "01400", "id": "12", "nom": "x"}
+
+
+def test_bombe_de_decompression_refusee_avant_lecture(settings):
+    import io
+    import zipfile
+
+    from repere.utils import tableurs
+
+    tampon = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(tableurs.xlsx_octets([("A", ["id"], [[1]])]))) as source,
+        zipfile.ZipFile(tampon, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for entree in source.infolist():
+            contenu = source.read(entree)
+            if entree.filename == "xl/worksheets/sheet1.xml":
+                contenu = contenu + b" " * (8 * 1024 * 1024)
+            archive.writestr(entree.filename, contenu)
+    with pytest.raises(importation.ErreurFichier, match=r"bombe.xlsx : Le classeur est anormalement compressé"):
+        fichiers.lire(tampon.getvalue(), nom="bombe.xlsx")

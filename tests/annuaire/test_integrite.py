@@ -102,9 +102,14 @@ def test_deux_sources_memes_ids_reimport_avec_rejet_puis_retrait(tmp_path, clien
         pk = Service.objects.get(source=source, identifiant=ident).pk
         assert client.get(f"/annuaire/services/{pk}/").status_code == 200
 
-    # back in the source: found again
+    # a service added in Repère by hand to B's structure 1 went with it
+    from .factories import ServiceFactory
+
+    saisi = ServiceFactory(structure=Structure.objects.get(source="annuaire-b", identifiant="1"), source="repere")
+    assert not Service.objects.get(pk=saisi.pk).recherchable
+    # back in the source: found again, with the service added in Repère
     _importer(tmp_path, st_b, se_b, "b3")
-    assert _trouves() == tous
+    assert _trouves() == tous | {("repere", saisi.identifiant)}
 
 
 def test_retirer_une_structure_retire_ses_services_y_compris_ceux_saisis_dans_repere():

@@ -47,7 +47,7 @@ def test_vie_complete_d_une_orientation(live_server, page, navigateur):
     champ.press("ArrowDown")
     champ.press("Enter")
     assert page.locator("#id_commune").input_value() == "49092"
-    page.get_by_label("Thématiques").select_option("equipement-et-alimentation--alimentation")
+    page.get_by_label("Se nourrir, s'équiper").check()  # a need, with its pictogram
     page.get_by_label("Mots-clés").fill("epicerie")
     page.get_by_role("button", name="Rechercher").click()
     page.get_by_role("heading", name=re.compile("1 service trouvé autour de Chemillé-en-Anjou")).wait_for()

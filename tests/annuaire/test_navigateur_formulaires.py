@@ -1,6 +1,7 @@
 """Creating a structure in headless Chromium with the guided form: commune typed with a typo and chosen
-in the territory autocomplete, address chosen in the address suggestions (the address route is served
-with a stubbed geocoder answer: no network), hours set with the day-by-day editor; then read back.
+in the territory autocomplete, address chosen in the address suggestions (the real route
+`/api/v1/annuaire/adresses`, its geocoder answering from a stub: no network), hours set with the
+day-by-day editor; then read back.
 Also: on a phone, the results come into view after a search, and the search page's accessibility."""
 
 import json
@@ -29,21 +30,38 @@ ADRESSE = {
 }
 
 
-def servir_adresses(page, requetes: list):
-    """The address suggestion route, answered from a stubbed geocoder result (the browser asks it)."""
+def servir_adresses(settings, monkeypatch, requetes: list):
+    """The geocoder behind the address suggestion route, answered from a stub (BAN's GeoJSON format)."""
+    from repere.annuaire import geocodage
 
-    def repondre(route):
-        requetes.append(route.request.url)
-        route.fulfill(status=200, content_type="application/json", body=json.dumps([ADRESSE]))
+    def ban(url, **kwargs):
+        requetes.append(url)
+        return json.dumps(
+            {
+                "features": [
+                    {
+                        "properties": {
+                            "label": ADRESSE["libelle"],
+                            "name": ADRESSE["adresse"],
+                            "postcode": ADRESSE["code_postal"],
+                            "city": ADRESSE["commune"],
+                            "citycode": ADRESSE["code_insee"],
+                        },
+                        "geometry": {"coordinates": [ADRESSE["longitude"], ADRESSE["latitude"]]},
+                    }
+                ]
+            }
+        ).encode()
 
-    page.route(re.compile(r".*/api/v1/annuaire/adresses\?.*"), repondre)
+    settings.REPERE_GEOCODEUR_URL = "https://ban.exemple.test"
+    monkeypatch.setattr(geocodage, "_requete", ban)
 
 
-def test_creer_une_structure_avec_l_editeur_d_horaires_et_l_adresse(live_server, page):
+def test_creer_une_structure_avec_l_editeur_d_horaires_et_l_adresse(live_server, page, settings, monkeypatch):
     ccas = OrganisationFactory(type=TypeOrganisation.CCAS, nom="CCAS de Chemillé")
     connecter(page, live_server, membre(ccas, role=Role.PROFESSIONNEL))
     requetes: list[str] = []
-    servir_adresses(page, requetes)
+    servir_adresses(settings, monkeypatch, requetes)
 
     page.goto(live_server.url + "/annuaire/structures/nouvelle/")
     page.get_by_label("Nom").first.fill("Épicerie solidaire des Mauges")
@@ -60,7 +78,7 @@ def test_creer_une_structure_avec_l_editeur_d_horaires_et_l_adresse(live_server,
     page.get_by_role("option", name=ADRESSE["libelle"]).wait_for()
     adresse.press("ArrowDown")
     adresse.press("Enter")
-    assert "commune=49092" in requetes[-1]  # the suggestions are asked within the chosen commune
+    assert "citycode=49092" in requetes[-1]  # the suggestions are asked within the chosen commune
     assert page.locator("#id_latitude").input_value() == "47.21234"
     assert page.locator("#id_code_postal").input_value() == "49120"
     page.locator("#carte-lieu .leaflet-marker-icon").wait_for()  # the point is shown on the map

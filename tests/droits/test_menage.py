@@ -145,3 +145,17 @@ def test_foyer_invraisemblable_accepte_avec_avertissement():
     )
     assert any("moins de 12 ans d'écart" in a for a in enfant_age.avertissements())
     assert Menage.model_validate(menage()).avertissements() == []
+
+
+def test_listes_de_choix_construites_depuis_les_enumerations():
+    from repere.depistage import colonnes
+    from repere.droits import forms
+    from repere.droits.menage import LIBELLES, Activite, NiveauScolaire, StatutLogement, choix
+
+    for enumeration in (Activite, NiveauScolaire, StatutLogement):
+        assert set(LIBELLES[enumeration]) == set(enumeration)  # a human label for every value
+        assert all("_" not in libelle for _, libelle in choix(enumeration))
+    assert [v for v, _ in forms.ACTIVITES] == [a.value for a in Activite]
+    assert forms.EtapeLogement().fields["statut"].choices == choix(StatutLogement)
+    assert tuple(s.value for s in StatutLogement) == colonnes.STATUTS_LOGEMENT
+    assert tuple(n.value for n in NiveauScolaire) == colonnes.NIVEAUX_SCOLAIRES

@@ -66,7 +66,7 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     # Results, sorted by amount, with why and how to apply
     page.get_by_role("heading", name="Vos droits estimés").wait_for()
     assert page.get_by_role("heading", name="Allocations familiales").is_visible()
-    assert "153 €" in page.locator("#p-af").locator("xpath=ancestor::article").inner_text()  # rounded
+    assert "153\u00a0€" in page.locator("#p-af").locator("xpath=ancestor::article").inner_text()  # rounded
     page.get_by_text("Pas d'effet de seuil").or_(page.get_by_text("effet(s) de seuil")).wait_for()
     assert page.locator("#graphique-courbe").is_visible()
     verifier_accessibilite(page)
@@ -83,7 +83,7 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     page.get_by_role("link", name="Version facile à lire").click()
     page.get_by_text("Vous lisez la version facile à lire.").wait_for()
     carte = page.locator("article:has(#p-af)")
-    assert "Vous pouvez recevoir environ 153 € par mois." in carte.inner_text()
+    assert "Vous pouvez recevoir environ 153\u00a0€ par mois." in carte.inner_text()
     assert carte.get_by_role("heading", name="Comment faire").is_visible()
     taille = page.locator(".resultats").evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert taille >= 19  # large type
@@ -91,7 +91,7 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     verifier_accessibilite(page)
     page.get_by_role("link", name="Récapitulatif à imprimer").click()
     page.get_by_role("heading", name="Récapitulatif de vos droits").wait_for()
-    assert "Vous pouvez recevoir environ 153 € par mois." in page.locator("article:has(#p-af)").inner_text()
+    assert "Vous pouvez recevoir environ 153\u00a0€ par mois." in page.locator("article:has(#p-af)").inner_text()
     verifier_accessibilite(page)
     largeur = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert largeur  # fits the phone screen without horizontal scrolling

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from repere.concertation.models import Atelier, Contribution
 from repere.organisations.models import Role
+from tests.accessibilite import verifier_accessibilite
 from tests.concertation.factories import evenement
 from tests.organisations.factories import OrganisationFactory, membre
 from tests.pilotage.factories import axe, plan
@@ -70,6 +71,10 @@ def test_une_action_avec_budget_et_indicateur_change_le_tableau_de_bord(page, li
     expect(chiffres).to_contain_text("25")
     expect(chiffres).to_contain_text("1 indicateur hors trajectoire sur 1")
     expect(page.locator("#hors-cible + ul")).to_contain_text("Foyers rencontrés")
+    verifier_accessibilite(page)
+    page.goto(f"{live_server.url}/pilotage/chronologie/")
+    expect(page.get_by_role("img", name="Permanences itinérantes")).to_be_visible()
+    verifier_accessibilite(page)
 
 
 @pytest.mark.navigateur
@@ -85,6 +90,7 @@ def test_fiche_d_atelier_saisie_au_telephone_meme_hors_connexion(page_mobile, li
     atelier.animateurs.add(animateur)
     _connecter(page, live_server, client, animateur)
     page.goto(f"{live_server.url}/concertation/ateliers/{atelier.pk}/saisie/")
+    verifier_accessibilite(page)
     page.get_by_label("Défis prioritaires").fill("Réduire le non-recours")
     page.get_by_role("button", name="Ajouter à « Défis prioritaires »").click()
     expect(page.locator("#file-attente")).to_contain_text("1 élément envoyé", timeout=20_000)

@@ -60,6 +60,8 @@ def test_en_retard_est_calcule_depuis_les_dates():
     filtrees = selectors.filtrer_actions(p.__class__.objects.filter(pk=p.pk), statut="en_retard")
     assert {a.titre for a in selectors.page_annotee(filtrees, ordre=("pk",), limite=10)} == {"A", "C"}
     assert {a.titre for a in filtrees} == {"A", "C"}
+    tdb = selectors.tableau_de_bord(p.__class__.objects.filter(pk=p.pk))
+    assert tdb.total.nb_retard == 2 and {a["titre"] for a in tdb.en_retard} == {"A", "C"}
     assert en_retard and realisee
 
 
@@ -103,7 +105,9 @@ def test_le_tableau_de_bord_suit_budget_et_indicateurs():
     services.enregistrer_valeur(indicateur=ind, par=None, date=date(2025, 1, 1), valeur=Decimal(10))  # 50 expected
     tdb = selectors.tableau_de_bord(p.__class__.objects.filter(pk=p.pk))
     assert tdb.total.prevu == 1000 and tdb.total.paye == 250 and tdb.total.consommation == 0.25
-    assert [i.nom for i in tdb.indicateurs_hors_cible] == ["Foyers"]
+    assert [i.nom for i in tdb.indicateurs_hors_cible] == ["Foyers"] and tdb.nb_hors_cible == 1
+    # a report dated before the value was measured does not see it
+    assert selectors.tableau_de_bord(p.__class__.objects.filter(pk=p.pk), jour=date(2024, 6, 1)).nb_hors_cible == 0
     assert round(tdb.indicateurs_hors_cible[0].valeur_attendue) == 50
     services.enregistrer_valeur(indicateur=ind, par=None, date=date(2025, 2, 1), valeur=Decimal(80))
     assert not selectors.tableau_de_bord(p.__class__.objects.filter(pk=p.pk)).indicateurs_hors_cible

@@ -71,8 +71,7 @@ def test_taille_decompressee_et_fichier_illisible(settings, tmp_path):
     settings.REPERE_CLASSEUR_DECOMPRESSE_MAX_MO = 0
     with pytest.raises(ErreurMetier, match="une fois décompressé"):
         verifier_classeur(chemin)
-    with pytest.raises(ErreurMetier, match="pas un classeur"):
-        verifier_classeur(io.BytesIO(b"pas un zip"))
+    verifier_classeur(io.BytesIO(b"pas un zip"))  # not an archive: left to the parser's own message
 
 
 def test_chaque_lecteur_de_classeur_verifie_l_archive():
@@ -110,8 +109,10 @@ def test_file_equitable_entre_organisations(tmp_path):
     ("reglage", "valeur", "message"),
     [("DEPISTAGE_MEMOIRE_MAX_MO", 1, "mémoire maximale"), ("DEPISTAGE_DUREE_MAX_MINUTES", -1, "durée maximale")],
 )
-def test_limites_d_un_travail(settings, django_capture_on_commit_callbacks, reglage, valeur, message):
+def test_limites_d_un_travail(settings, monkeypatch, django_capture_on_commit_callbacks, reglage, valeur, message):
     setattr(settings, reglage, valeur)
+    mesures = iter(range(0, 10**12, 50 * 1024 * 1024))  # the job grows by 50 Mo at each progress step
+    monkeypatch.setattr(services, "memoire_utilisee_octets", lambda: next(mesures))
     org = OrganisationFactory()
     with django_capture_on_commit_callbacks(execute=True):
         depistage = services.creer_depistage(
@@ -122,3 +123,18 @@ def test_limites_d_un_travail(settings, django_capture_on_commit_callbacks, regl
         )
     depistage.refresh_from_db()
     assert depistage.statut == Statut.ECHOUE and message in depistage.message
+
+
+def test_bombe_refusee_par_les_autres_imports():
+    """Directory import (XLSX and ODS), observatory and steering imports refuse the bomb with their message."""
+    from repere.annuaire.importation import fichiers as annuaire_fichiers
+    from repere.pilotage import tableur as pilotage_tableur
+
+    contenu = bombe(8)
+    with pytest.raises(annuaire_fichiers.ErreurFichier, match="bombe de décompression"):
+        annuaire_fichiers._grille_xlsx(contenu, "structures.xlsx")
+    with pytest.raises(annuaire_fichiers.ErreurFichier, match="bombe de décompression"):
+        annuaire_fichiers._grille_ods(contenu, "structures.ods")
+    with pytest.raises(pilotage_tableur.ImportInvalide) as erreur:
+        pilotage_tableur._lire_xlsx(contenu)
+    assert "bombe de décompression" in str(erreur.value.args)

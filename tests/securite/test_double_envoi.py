@@ -34,6 +34,10 @@ CREATIONS = {
     "annuaire:fermeture_ajouter",
     "droits:aide_creer",
     "depistage:organisation",
+    "pilotage:plan_creer",
+    "pilotage:axe_creer",
+    "pilotage:action_creer",
+    "pilotage:action",
 }
 
 

@@ -29,6 +29,7 @@ PERSONNELLES = {
     "annuaire:reponse_lien",
     "annuaire:piece_jointe_lien",
     "depistage:telecharger",
+    "comptes:journee",
 }
 
 

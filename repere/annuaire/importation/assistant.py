@@ -17,8 +17,15 @@ def dossier_prive() -> Path:
     """Private storage of the files waiting to be imported (outside MEDIA_ROOT, never served)."""
     racine = getattr(settings, "REPERE_STOCKAGE_PRIVE", "") or f"{str(settings.MEDIA_ROOT).rstrip('/')}-prive"
     dossier = Path(racine) / "imports-annuaire"
-    dossier.mkdir(parents=True, exist_ok=True)
+    dossier.mkdir(parents=True, exist_ok=True, mode=0o700)
     return dossier
+
+
+def deposer(*, nom: str, octets: bytes) -> None:
+    """Keep an uploaded file until it is imported: readable by the application's account only."""
+    chemin = dossier_prive() / nom
+    chemin.touch(mode=0o600)
+    chemin.write_bytes(octets)
 
 
 def lancer_import(*, source: SourceImport, fichier: str, nom_fichier: str, encodage: str, par) -> ImportAnnuaire:

@@ -65,10 +65,10 @@ def lire(
         return _lire_csv(octets, nom, encodage)
     if format == "json":
         return _lire_json(octets, nom, encodage, cle_json)
-    if format == "xlsx":
-        return _depuis_grille(_grille_xlsx(octets, nom), nom)
-    if format == "ods":
-        return _depuis_grille(_grille_ods(octets, nom), nom)
+    if format in ("xlsx", "ods"):
+        _verifier_archive(octets, nom)
+        grille = _grille_xlsx(octets, nom) if format == "xlsx" else _grille_ods(octets, nom)
+        return _depuis_grille(grille, nom)
     return _lire_parquet(octets, nom)
 
 
@@ -154,9 +154,21 @@ def _vide(c) -> bool:
     return c is None or (isinstance(c, str) and not c.strip())
 
 
+def _verifier_archive(octets: bytes, nom: str) -> None:
+    """A workbook is a zip archive: refused before parsing if it would unpack abnormally (zip bomb)."""
+    from repere.utils.classeurs import verifier_classeur
+    from repere.utils.errors import ErreurMetier
+
+    try:
+        verifier_classeur(io.BytesIO(octets))
+    except ErreurMetier as exc:
+        raise ErreurFichier(f"{nom} : {exc.message}") from exc
+
+
 def _grille_xlsx(octets: bytes, nom: str) -> list[list]:
     from openpyxl import load_workbook
 
+    _verifier_archive(octets, nom)
     try:
         classeur = load_workbook(io.BytesIO(octets), read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
@@ -167,6 +179,8 @@ def _grille_xlsx(octets: bytes, nom: str) -> list[list]:
 
 def _grille_ods(octets: bytes, nom: str) -> list[list]:
     from odf import opendocument, table, text
+
+    _verifier_archive(octets, nom)
 
     try:
         doc = opendocument.load(io.BytesIO(octets))
@@ -183,6 +197,9 @@ def _grille_ods(octets: bytes, nom: str) -> list[list]:
             valeur = td.getAttribute("value")
             if valeur is None:
                 valeur = "\n".join(str(p) for p in td.getElementsByType(text.P))
+            elif td.getAttribute("valuetype") in ("float", "percentage", "currency"):
+                nombre = float(valeur)
+                valeur = int(nombre) if nombre.is_integer() else nombre
             ligne.extend([valeur] * min(repetitions, 1000))
         while ligne and _vide(ligne[-1]):
             ligne.pop()

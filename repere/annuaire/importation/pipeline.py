@@ -276,6 +276,8 @@ def importer(
             _ecrire_services(valides_se, proteges_se, rapport, detecter_suppressions, est_demo)
             if structures and not services:
                 _reindexer_structures(valides_st)
+            elif getattr(rapport, "_revenues", None):  # their services not in the file are searchable again
+                _reindexer_structures(rapport._revenues)
         else:
             _compter_sans_ecrire(valides_st, valides_se, rapport)
     rapport.duree = time.monotonic() - debut
@@ -602,6 +604,7 @@ def _ecrire_structures(valides: dict, proteges: set, rapport, detecter_suppressi
         valeurs = {"localisation_approximative": False, **v.valeurs}
         objets.append(Structure(**valeurs, retiree_de_la_source_le=None, est_demo=est_demo))
     _upsert(Structure, objets, champs_maj)
+    rapport._revenues = {cle: None for cle in valides if existantes.get(cle) is not None}  # withdrawn, back now
     rapport.structures_creees = len(set(valides) - set(existantes))
     rapport.structures_mises_a_jour = len(set(valides) & set(existantes))
     if detecter_suppressions:

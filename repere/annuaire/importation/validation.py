@@ -139,6 +139,8 @@ def nettoyer(ligne: dict, champs: list[str]) -> dict:
             valeur = _liste(valeur)
         elif isinstance(valeur, (int, float)) and cle not in CHAMPS_NUMERIQUES and not isinstance(valeur, bool):
             valeur = str(int(valeur)) if float(valeur).is_integer() else str(valeur)  # a spreadsheet's number
+            if cle in ("code_insee", "code_postal", "siret"):  # a spreadsheet drops the leading zero: 1001 → 01001
+                valeur = valeur.zfill(14 if cle == "siret" else 5)
         elif hasattr(valeur, "isoformat") and cle != "date_maj":
             valeur = str(valeur)
         if valeur is not None:

@@ -113,6 +113,13 @@ def lire_tableau(fichier: Fichier) -> tuple[list[str], list[list[str]]]:
     if fichier.est_tableur:
         from openpyxl import load_workbook
 
+        from repere.utils.classeurs import verifier_classeur
+        from repere.utils.errors import ErreurMetier
+
+        try:
+            verifier_classeur(io.BytesIO(fichier.contenu))  # sizes and ratio before the parser unpacks anything
+        except ErreurMetier as e:
+            raise ErreurImport([Probleme(None, None, fichier.nom, e.message)]) from None
         try:
             classeur = load_workbook(io.BytesIO(fichier.contenu), read_only=True, data_only=True)
         except Exception as e:  # noqa: BLE001 - any unreadable workbook gets the same message

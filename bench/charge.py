@@ -1,0 +1,227 @@
+"""Load test: 50 concurrent users on gunicorn + PostgreSQL, main pages and API, a trivial page as baseline.
+
+Usage: bin/install bench && .venv/bin/python bench/charge.py [--preparer] [--utilisateurs 50] [--duree 60]
+       [--workers 3] [--threads 4] [--port 8115] [--base postgres://postgres@127.0.0.1:5432/repere_charge]
+
+--preparer creates the database content first (migrate, territories, demo data) and collects the static files.
+The server runs the production settings (config.settings.prod, HTTPS redirects off for 127.0.0.1), the shared
+cache on Redis when it answers, the engine pre-warmed. Locust (headless, bounded by --duree) runs on the same
+machine: 3/4 visitors (public pages, API, quick simulation), 1/4 logged-in social workers. Prints, per endpoint:
+requests, errors, p50, p95 and p95 / p95 of the trivial page measured in the same run, with the load average.
+Only 127.0.0.1 is contacted.
+"""
+
+import argparse
+import csv
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+RACINE = Path(__file__).resolve().parents[1]
+PY = sys.executable
+TEMOIN = "témoin : page triviale"
+
+
+def environnement(base: str, port: int) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        SECRET_KEY="banc-de-charge-" + "k" * 40,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SITE_URL=f"http://127.0.0.1:{port}",
+        SECURE_SSL_REDIRECT="0",
+        SESSION_COOKIE_SECURE="0",
+        CSRF_COOKIE_SECURE="0",
+        SECURE_HSTS_SECONDS="0",
+        DATABASE_URL=base,
+        STATIC_ROOT=str(RACINE / "var" / "charge-static"),
+        REPERE_DEMO="1",
+        REPERE_PRECHAUFFAGE="1",
+        LOG_LEVEL="WARNING",
+        REPERE_GEOCODEUR_URL="",
+    )
+    try:
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_connect_timeout=1).ping()
+        env["CACHE_URL"] = "rediscache://127.0.0.1:6379/7"
+    except Exception:  # noqa: BLE001 - no Redis: per-process cache
+        pass
+    return env
+
+
+def manage(env, *args):
+    subprocess.run([PY, "manage.py", *args], cwd=RACINE, env={**env, "REPERE_PRECHAUFFAGE": "0"}, check=True)
+
+
+def preparer(env, base: str):
+    import psycopg
+
+    nom = base.rsplit("/", 1)[1]
+    with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as cnx:
+        if not cnx.execute("SELECT 1 FROM pg_database WHERE datname = %s", (nom,)).fetchone():
+            cnx.execute(f'CREATE DATABASE "{nom}"')
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "charger_territoires")
+    manage(env, "charger_demo")
+    manage(env, "collectstatic", "--noinput", "-v0")
+
+
+def attendre(url: str, delai: float = 180) -> None:
+    fin = time.monotonic() + delai
+    while time.monotonic() < fin:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                if r.status == 200:
+                    return
+        except Exception:  # noqa: BLE001
+            time.sleep(1)
+    raise SystemExit(f"Le serveur ne répond pas sur {url}")
+
+
+SEQUENTIELS = [
+    ("témoin : page triviale", "GET", "/mentions-legales/"),
+    ("/", "GET", "/"),
+    ("/droits/", "GET", "/droits/"),
+    ("/annuaire/?commune=…", "GET", "/annuaire/?commune=49092"),
+    ("/territoires/commune/…/", "GET", "/territoires/commune/49092/"),
+    ("API territoires/recherche", "GET", "/api/v1/territoires/recherche?q=chemille"),
+    ("API annuaire/search/services", "GET", "/api/v1/annuaire/search/services?code_commune=49092"),
+    ("API simulations?mode=rapide", "POST", "/api/v1/simulations?mode=rapide"),
+]
+
+
+def requete(base: str, methode: str, chemin: str) -> float:
+    import json
+
+    sys.path.insert(0, str(RACINE / "bench"))
+    from charge_locust import MENAGE
+
+    corps = json.dumps(MENAGE).encode() if methode == "POST" else None
+    demande = urllib.request.Request(
+        base + chemin, data=corps, method=methode, headers={"Content-Type": "application/json"}
+    )
+    debut = time.perf_counter()
+    with urllib.request.urlopen(demande, timeout=120) as r:
+        r.read()
+    return (time.perf_counter() - debut) * 1000
+
+
+def seul(base: str, repetitions: int = 5) -> dict[str, float]:
+    """Each endpoint alone (one request at a time): its own cost, without queueing."""
+    import statistics
+
+    return {nom: statistics.median(requete(base, m, c) for _ in range(repetitions)) for nom, m, c in SEQUENTIELS}
+
+
+def lire(fichier: Path) -> list[dict]:
+    with fichier.open(encoding="utf-8") as f:
+        return [ligne for ligne in csv.DictReader(f) if ligne["Name"] != "Aggregated"]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--preparer", action="store_true")
+    p.add_argument("--utilisateurs", type=int, default=50)
+    p.add_argument("--duree", type=int, default=60, help="secondes de charge")
+    p.add_argument("--workers", type=int, default=3)
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--port", type=int, default=8115)
+    p.add_argument("--base", default="postgres://postgres@127.0.0.1:5432/repere_charge")
+    a = p.parse_args()
+    env = environnement(a.base, a.port)
+    if a.preparer:
+        preparer(env, a.base)
+    sortie = RACINE / "var" / "charge"
+    sortie.mkdir(parents=True, exist_ok=True)
+    serveur = subprocess.Popen(
+        [
+            PY,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--bind",
+            f"127.0.0.1:{a.port}",
+            "--workers",
+            str(a.workers),
+            "--threads",
+            str(a.threads),
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=RACINE,
+        env=env,
+        start_new_session=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{a.port}"
+        attendre(f"{base}/mentions-legales/")
+        for _ in range(3 * a.workers):  # every worker warm (engine built, templates loaded)
+            requete(base, "POST", "/api/v1/simulations?mode=rapide")
+        couts = seul(base)
+        charge_avant = os.getloadavg()
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "locust",
+                "-f",
+                str(RACINE / "bench" / "charge_locust.py"),
+                "--headless",
+                "--only-summary",
+                "-u",
+                str(a.utilisateurs),
+                "-r",
+                str(max(1, a.utilisateurs // 5)),
+                "-t",
+                f"{a.duree}s",
+                "--host",
+                f"http://127.0.0.1:{a.port}",
+                "--csv",
+                str(sortie / "resultats"),
+                "--stop-timeout",
+                "10",
+            ],
+            cwd=RACINE,
+            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        charge_apres = os.getloadavg()
+    finally:
+        os.killpg(serveur.pid, signal.SIGTERM)
+        serveur.wait(timeout=30)
+
+    lignes = lire(sortie / "resultats_stats.csv")
+    temoin = next(float(x["95%"]) for x in lignes if x["Name"] == TEMOIN)
+    total = sum(int(x["Request Count"]) for x in lignes)
+    erreurs = sum(int(x["Failure Count"]) for x in lignes)
+    print(
+        f"\n{a.utilisateurs} utilisateurs, {a.duree} s, gunicorn {a.workers} processus × {a.threads} fils, PostgreSQL, "
+        f"charge de la machine {charge_avant[0]:.1f} avant / {charge_apres[0]:.1f} après (1 min), {os.cpu_count()} cœurs"
+    )
+    print(f"{total} requêtes, {erreurs} erreurs\n")
+    print("| point d'accès | seul (ms, médiane) | requêtes | erreurs | p50 (ms) | p95 (ms) | p95 / témoin |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for x in sorted(lignes, key=lambda x: -float(x["95%"])):
+        cout = f"{couts[x['Name']]:.0f}" if x["Name"] in couts else "—"
+        print(
+            f"| {x['Type']} {x['Name']} | {cout} | {x['Request Count']} | {x['Failure Count']} | "
+            f"{float(x['50%']):.0f} | {float(x['95%']):.0f} | {float(x['95%']) / temoin:.1f} |"
+        )
+    echecs = sortie / "resultats_failures.csv"
+    if erreurs and echecs.exists():
+        print("\nErreurs :\n" + echecs.read_text(encoding="utf-8")[:3000])
+
+
+if __name__ == "__main__":
+    main()
