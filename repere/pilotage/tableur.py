@@ -129,6 +129,13 @@ def _lire_csv(contenu: bytes) -> list[list]:
 def _lire_xlsx(contenu: bytes) -> dict[str, list[list]]:
     from openpyxl import load_workbook
 
+    from repere.utils.classeurs import verifier_classeur
+    from repere.utils.errors import ErreurMetier
+
+    try:
+        verifier_classeur(io.BytesIO(contenu))  # decompression bomb: refused before openpyxl unpacks it
+    except ErreurMetier as e:
+        raise ImportInvalide([str(e)]) from e
     try:
         classeur = load_workbook(io.BytesIO(contenu), read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds of errors on a damaged file
