@@ -154,7 +154,7 @@ def test_parcours_telephone(page_mobile, live_server, client):
         page.get_by_role("link", name="Télécharger (CSV)").click()
     contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig")
     assert (
-        "Droits ouverts;1" in contenu and "Montant confirmé (€/mois);321\r\n" in contenu
+        "Droits ouverts;1" in contenu and "Montant confirmé (€/mois);321\n" in contenu
     )  # French CSV: comma decimals, no point
     _accessible(page)
     page.goto(f"{live_server.url}/aller-vers/personnes/{personne.pk}/")
