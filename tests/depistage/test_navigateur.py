@@ -77,11 +77,11 @@ def test_progression_en_direct(page, live_server, client):
     fichiers.rapport(depistage).write_text("<!DOCTYPE html><title>r</title>", encoding="utf-8")
     Depistage.objects.filter(pk=depistage.pk).update(
         statut=Statut.TERMINE,
-            menages_faits=200,
-            menages_calcules=200,
-            menages_non_recours=80,
-            menages_droit_estime=120,
-            menages_percu_declare=60,
+        menages_faits=200,
+        menages_calcules=200,
+        menages_non_recours=80,
+        menages_droit_estime=120,
+        menages_percu_declare=60,
     )
     page.get_by_role("link", name="Télécharger les résultats (CSV)").wait_for(timeout=10_000)
     assert "80 en non-recours probable" in " ".join(page.locator("#progression").inner_text().split())
