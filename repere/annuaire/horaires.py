@@ -19,6 +19,8 @@ from functools import lru_cache
 import holidays
 from opening_hours import OpeningHours, ParserError, State
 
+from repere.utils.text import MOIS as MOIS_FR
+
 JOURS_OSM = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
 JOURS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 # A Monday without public holiday in France, used to compute a typical week.
@@ -242,20 +244,6 @@ def depuis_mairie(valeur: str) -> str:
 # -- Day-by-day editor and sentences ------------------------------------------------------------
 
 MOIS_OSM = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-MOIS_FR = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 _PLAGE_SAISIE = re.compile(r"^(\d{1,2})(?:\s*[:hH]\s*(\d{2})?)?\s*(?:-|à|a)\s*(\d{1,2})(?:\s*[:hH]\s*(\d{2})?)?$")
 _JOURS_REGLE = re.compile(
     r"^(?:(?:Mo|Tu|We|Th|Fr|Sa|Su)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?)(?:,(?:Mo|Tu|We|Th|Fr|Sa|Su)(?:-(?:Mo|Tu|We|Th|Fr|Sa|Su))?)*$"

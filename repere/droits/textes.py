@@ -4,23 +4,9 @@ out, lists. Numbers go through ``repere.utils.nombres`` (the one formatting help
 from __future__ import annotations
 
 from repere.utils.nombres import euros
+from repere.utils.text import MOIS
 
 __all__ = ["euros", "liste", "mois_en_lettres", "mois_reference", "pluriel"]
-
-MOIS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 def pluriel(n: int, singulier: str, pluriel_: str | None = None) -> str:

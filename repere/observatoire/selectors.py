@@ -11,6 +11,7 @@ from repere.observatoire import affichage
 from repere.observatoire.geographie import Lieu, geographie
 from repere.observatoire.models import CODE_FRANCE, Diffusion, Indicateur, Niveau, Sens, Valeur
 from repere.organisations import permissions
+from repere.utils.text import MOIS as _MOIS
 
 PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]  # viridis: colour-blind safe
 NIVEAUX_CARTE = [Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT]
@@ -425,22 +426,6 @@ def legende(c: Carte) -> list[dict]:
 
 def lieu_france() -> Lieu:
     return geographie().lieu(Niveau.FRANCE, CODE_FRANCE)
-
-
-_MOIS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def libelle_periode(periode: str) -> str:

@@ -49,3 +49,20 @@ def de(nom: str) -> str:
     if bas[0] in _VOYELLES and not bas.startswith(_H_ASPIRE):
         return f"d'{nom}"
     return f"de {nom}"
+
+
+# Month names in French, January first (index = month number - 1): the one list.
+MOIS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
