@@ -17,6 +17,23 @@ def _choix_thematiques():
     return list(referentiels.thematiques().items())
 
 
+def champs_obstacles():
+    """The barometer's three optional fields (obstacles met, non-take-up type, body): new instances for each
+    form that asks them (capture, interview, change of a right's step)."""
+    return (
+        forms.MultipleChoiceField(
+            label="Obstacles rencontrés",
+            choices=obstacles_ref.OBSTACLES,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+        ),
+        forms.ChoiceField(
+            label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
+        ),
+        forms.ChoiceField(label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False),
+    )
+
+
 class NoticeForm(forms.Form):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label="Organisation")
     version = forms.CharField(label="Version", max_length=30, help_text="Par exemple 2026-01.")
@@ -112,18 +129,7 @@ class ContactForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "email", "autocomplete": "off", "inputmode": "email"}),
     )
-    obstacles = forms.MultipleChoiceField(
-        label="Obstacles rencontrés",
-        choices=obstacles_ref.OBSTACLES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    type_non_recours = forms.ChoiceField(
-        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
-    )
-    organisme = forms.ChoiceField(
-        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
-    )
+    obstacles, type_non_recours, organisme = champs_obstacles()
     # Pre-screen (optional)
     pr_age = forms.IntegerField(label="Âge", min_value=16, max_value=110, required=False)
     pr_en_couple = forms.BooleanField(label="En couple", required=False)
@@ -330,18 +336,7 @@ class EntretienForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Visible par vous seul.",
     )
-    obstacles = forms.MultipleChoiceField(
-        label="Obstacles rencontrés",
-        choices=obstacles_ref.OBSTACLES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    type_non_recours = forms.ChoiceField(
-        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
-    )
-    organisme = forms.ChoiceField(
-        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
-    )
+    obstacles, type_non_recours, organisme = champs_obstacles()
 
 
 class EtapeDroitForm(forms.Form):
@@ -350,18 +345,7 @@ class EtapeDroitForm(forms.Form):
     date = forms.DateField(label="Date", widget=DATE, initial=timezone.localdate)
     montant_confirme = forms.DecimalField(label="Montant mensuel confirmé (€)", min_value=0, required=False)
     motif = forms.CharField(label="Motif (refus ou abandon)", max_length=300, required=False)
-    obstacles = forms.MultipleChoiceField(
-        label="Obstacles rencontrés",
-        choices=obstacles_ref.OBSTACLES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    type_non_recours = forms.ChoiceField(
-        label="Type de non-recours", choices=[("", "—")] + obstacles_ref.TYPES_NON_RECOURS, required=False
-    )
-    organisme = forms.ChoiceField(
-        label="Organisme concerné", choices=[("", "—")] + obstacles_ref.ORGANISMES, required=False
-    )
+    obstacles, type_non_recours, organisme = champs_obstacles()
 
 
 class RappelForm(forms.Form):
