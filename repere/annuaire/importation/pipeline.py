@@ -190,6 +190,16 @@ def _rejeter_problemes(rapport, fichier, numero, ident, problemes: list[Probleme
     ]
 
 
+def _controler_insee(rapport, fichier, numero, ident, valeurs, problemes, referentiel):
+    """Check a valid row's INSEE code: a warning goes to the report, a rejection replaces the values."""
+    rejet, avert = _verifier_insee(valeurs, referentiel)
+    if avert:
+        rapport.avertir(fichier, numero, ident, avert.raison, champ=avert.champ, valeur=avert.valeur, regle=avert.regle)
+    if rejet:
+        return None, [rejet]
+    return valeurs, problemes
+
+
 def _verifier_insee(valeurs: dict, referentiel: Referentiel) -> tuple[Probleme | None, Probleme | None]:
     """(rejection, warning) about the row's INSEE code; a former commune's code is replaced in place."""
     code = valeurs.get("code_insee")
@@ -329,19 +339,9 @@ def _valider_structures(entree: Entree | None, referentiel, rapport) -> tuple[di
         else:
             valeurs, problemes, _avert = valider_structure(propre)
         if valeurs is not None:
-            rejet, avert = _verifier_insee(valeurs, referentiel)
-            if avert:
-                rapport.avertir(
-                    entree.fichier,
-                    numero,
-                    ident,
-                    avert.raison,
-                    champ=avert.champ,
-                    valeur=avert.valeur,
-                    regle=avert.regle,
-                )
-            if rejet:
-                problemes, valeurs = [rejet], None
+            valeurs, problemes = _controler_insee(
+                rapport, entree.fichier, numero, ident, valeurs, problemes, referentiel
+            )
         if valeurs is not None:
             cle = (valeurs["source"], valeurs["identifiant"])
             if cle in valides:
@@ -422,19 +422,9 @@ def _valider_services(entree, valides_st, referentiel, rapport, *, ecrire: bool)
         for a in avertissements:
             rapport.avertir(entree.fichier, numero, ident, a.raison, champ=a.champ, valeur=a.valeur, regle=a.regle)
         if valeurs is not None:
-            rejet, avert = _verifier_insee(valeurs, referentiel)
-            if avert:
-                rapport.avertir(
-                    entree.fichier,
-                    numero,
-                    ident,
-                    avert.raison,
-                    champ=avert.champ,
-                    valeur=avert.valeur,
-                    regle=avert.regle,
-                )
-            if rejet:
-                problemes, valeurs = [rejet], None
+            valeurs, problemes = _controler_insee(
+                rapport, entree.fichier, numero, ident, valeurs, problemes, referentiel
+            )
         if valeurs is None:
             rejets = _rejeter_problemes(rapport, entree.fichier, numero, ident, problemes)
             proteges |= _proteger(rejets, propre, sources)
