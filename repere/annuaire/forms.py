@@ -469,9 +469,8 @@ class ServiceForm(LieuEtHorairesMixin, forms.ModelForm):
         self.fields["langues_texte"].choices = choix_langues(self.instance.langues or [])
         if self.instance.pk:
             self.initial["thematiques"] = self.instance.toutes_thematiques
-            self.initial["zone_eligibilite_texte"] = "\n".join(
-                jeton for jeton in (_jeton_zone(c) for c in self.instance.zone_eligibilite or []) if jeton
-            )
+            # the territories themselves: TerritoiresField shows them by name, one per line
+            self.initial["zone_eligibilite_texte"] = territoires_de_zone(self.instance.zone_eligibilite or [])
             self.initial["langues_texte"] = list(self.instance.langues or [])
             self.initial["documents_texte"] = "\n".join(self.instance.documents_a_fournir or [])
 
@@ -526,13 +525,24 @@ def choix_langues(deja: list[str]) -> list[tuple[str, str]]:
     return [(c, noms.get(c, c)) for c in dict.fromkeys([*LANGUES_COURANTES, *deja])]
 
 
-def _jeton_zone(code: str) -> str:
-    """A stored eligibility code as the territory picker's token (« france » = no restriction: none)."""
-    if code == "france":
-        return ""
-    if code.isdigit() and len(code) == 9:
-        return f"epci:{code}"
-    return f"commune:{code}" if len(code) == 5 else f"departement:{code}"
+def territoires_de_zone(codes: list[str]) -> list:
+    """The territories of stored data·inclusion eligibility codes (« france » = no restriction: none),
+    in their order; an unknown code is kept as typed text so that the form shows it, never drops it."""
+    from repere.territoires.models import Territoire, TypeTerritoire
+
+    zone = []
+    for code in codes:
+        if code == "france":
+            continue
+        type_ = (
+            TypeTerritoire.EPCI
+            if code.isdigit() and len(code) == 9
+            else TypeTerritoire.COMMUNE
+            if len(code) == 5
+            else TypeTerritoire.DEPARTEMENT
+        )
+        zone.append(Territoire.objects.filter(type=type_, code=code).first() or code)
+    return zone
 
 
 class FermetureForm(forms.ModelForm):

@@ -34,7 +34,7 @@ class TerritoiresField(forms.CharField):
 
         if isinstance(value, str) or value is None:
             return value
-        return "\n".join(libelle(t) for t in value)
+        return "\n".join(libelle(t) if isinstance(t, Territoire) else str(t) for t in value)
 
     def to_python(self, value):
         texte = super().to_python(value) or ""

@@ -241,7 +241,7 @@ def test_formulaire_service_zone_par_territoires_et_langues_par_nom(client):
     url = reverse("annuaire:service_modifier", args=[service.pk])
     page = client.get(url)
     form = page.context["form"]
-    assert form["zone_eligibilite_texte"].value() == "commune:49092"
+    assert form["zone_eligibilite_texte"].value() == "Chemillé-en-Anjou (49120)"
     assert "Ajouter une commune, un EPCI ou un département à la zone" in page.content.decode()
     assert ("ar", "arabe") in form.fields["langues_texte"].choices
     donnees = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}

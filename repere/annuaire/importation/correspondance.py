@@ -231,9 +231,20 @@ def appliquer(tableau: Tableau, correspondance: dict) -> tuple[Entree, Entree]:
     seulement_constantes = {
         c.code: constantes[c.code] for c in CIBLES if c.code not in attributions and c.code in constantes
     }
+    # plain column reads first (most of them), extractions from a free-text column then
+    simples = [(code, regle, constante) for code, regle, constante in lus if not isinstance(regle, dict)]
+    extraites = [(code, regle, constante) for code, regle, constante in lus if isinstance(regle, dict)]
+    exclus = CHAMPS_STRUCTURE_SEULE | CHAMPS_SERVICE_SEUL | {"id"}
     for numero, ligne in tableau.lignes:
         d = dict(seulement_constantes)
-        for code, regle, constante in lus:
+        for code, colonne, constante in simples:
+            v = ligne.get(colonne)
+            if v is None or (type(v) is str and not v.strip()):
+                v = constante
+                if _vide(v):
+                    continue
+            d[code] = v
+        for code, regle, constante in extraites:
             v = _valeur(ligne, regle)
             if _vide(v):
                 v = constante
@@ -247,8 +258,7 @@ def appliquer(tableau: Tableau, correspondance: dict) -> tuple[Entree, Entree]:
             d["id"] = int(d["id"])
         ident = str(d.get("id", "")).strip()
         id_structure = str(d.get("structure_id") or ident).strip()
-        commun = {k: v for k, v in d.items() if k not in CHAMPS_STRUCTURE_SEULE | CHAMPS_SERVICE_SEUL}
-        commun.pop("id", None)
+        commun = {k: v for k, v in d.items() if k not in exclus}
         structure = {
             **commun,
             **{k: d[k] for k in CHAMPS_STRUCTURE_SEULE if k in d},

@@ -17,6 +17,7 @@ Integrity rules, by construction:
 
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
@@ -44,6 +45,7 @@ from repere.annuaire.services import calculer_index
 from repere.utils.tableurs import csv_texte
 
 CONSERVE = "version publiée conservée telle quelle"
+SEUIL_INDEX_A_LA_FIN = 20_000  # index rows written at once from which a first import builds its indexes at the end
 PROBLEME = "_probleme"  # key of a row that its source's reader already found wrong (a validation.Probleme)
 
 
@@ -528,9 +530,25 @@ def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
     q = connection.ops.quote_name
     maintenant = connection.ops.adapt_datetimefield_value(timezone.now())
     convertisseurs = []
+    memoire_json: dict = {}
+
+    def en_json(v):
+        # the same few lists come back on most rows (publics, modes d'accueil, thématiques): encoded once
+        if type(v) is not list:
+            return json.dumps(v)
+        try:
+            cle = tuple(v)
+            hash(cle)
+        except TypeError:  # a list of objects (opening slots, places)
+            return json.dumps(v)
+        texte = memoire_json.get(cle)
+        if texte is None:
+            texte = memoire_json[cle] = json.dumps(v)
+        return texte
+
     for f in champs:
         if isinstance(f, models.JSONField):
-            convertisseurs.append(json.dumps)
+            convertisseurs.append(en_json)
         elif isinstance(f, models.DateTimeField):
             if f.auto_now or f.auto_now_add:
                 convertisseurs.append(lambda _v: maintenant)
@@ -571,6 +589,38 @@ def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
         else:
             for i in range(0, len(lignes), 5000):
                 curseur.executemany(sql, lignes[i : i + 5000])
+
+
+@contextmanager
+def _index_construits_a_la_fin(modele, nouvelles_lignes: int):
+    """When an import brings more rows than the table holds (a first import of a whole directory), the
+    table's secondary indexes are dropped and built once at the end, in the same transaction: one sort
+    instead of hundreds of thousands of B-tree insertions. Unique indexes stay (ON CONFLICT needs them).
+    Otherwise (the usual re-import of a few sources), nothing changes."""
+    table = modele._meta.db_table
+    with connection.cursor() as curseur:
+        curseur.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+        existantes = curseur.fetchone()[0]
+        if nouvelles_lignes < SEUIL_INDEX_A_LA_FIN or nouvelles_lignes <= existantes:
+            yield
+            return
+        if connection.vendor == "postgresql":
+            curseur.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = %s",
+                [table],
+            )
+        else:
+            curseur.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+                [table],
+            )
+        index = [(nom, sql) for nom, sql in curseur.fetchall() if "UNIQUE" not in sql.upper()]
+        for nom, _sql in index:
+            curseur.execute(f"DROP INDEX {connection.ops.quote_name(nom)}")
+    yield
+    with connection.cursor() as curseur:
+        for _nom, sql in index:
+            curseur.execute(sql)
 
 
 def _ecrire_structures(valides: dict, proteges: set, rapport, detecter_suppressions: bool, est_demo: bool) -> None:
@@ -651,7 +701,8 @@ def _ecrire_services(valides: dict, proteges: set, rapport, detecter_suppression
         if c not in ("id", "source", "identifiant", "cree_le", "verifie_par", "relance_verification_le", "statut")
     ]
     objets.sort(key=lambda o: (o.source, o.identifiant))  # B-tree of the unique key filled in order
-    _upsert(Service, objets, champs_maj)
+    with _index_construits_a_la_fin(Service, len(objets)):
+        _upsert(Service, objets, champs_maj)
     rapport.services_crees = len(set(valides) - existants)
     rapport.services_mis_a_jour = len(set(valides) & existants)
 
@@ -703,7 +754,7 @@ def _ecrire_services(valides: dict, proteges: set, rapport, detecter_suppression
         f"INSERT INTO {q(IndexRecherche._meta.db_table)} ({q('service_id')}, {q('thematique')}, "
         f"{q('latitude')}, {q('longitude')}) VALUES (%s, %s, %s, %s)"
     )
-    with connection.cursor() as curseur:
+    with _index_construits_a_la_fin(IndexRecherche, len(lignes)), connection.cursor() as curseur:
         if connection.vendor == "postgresql":
             # COPY is several times faster than INSERT for the ~3 index rows per service
             colonnes = f"{q('service_id')}, {q('thematique')}, {q('latitude')}, {q('longitude')}"

@@ -4,7 +4,8 @@
  *      [data-types="commune"] [data-valeur="id_hidden"]>
  *   <label for="x">…</label><input id="x">
  * </div>
- * On choice: data-cible → appends "type:code" as a line of that textarea; data-valeur → sets that
+ * On choice: data-cible → appends "type:code" as a line of that textarea (with data-cible-nom: the
+ * territory's name as people read it, « Angers (49000) », which the server reads back); data-valeur → sets that
  * input's value to the code; data-aller → goes to /territoires/<type>/<code>/.
  * Other sources (the address suggestions): data-remplir='{"key": "input id", …}' copies those keys of
  * the chosen item into those inputs; data-commune="input id" adds &commune=<its value> to the query.
@@ -51,8 +52,9 @@
       if (!t) return;
       if (bloc.dataset.cible) {
         var cible = document.getElementById(bloc.dataset.cible);
-        var jeton = t.type + ":" + t.code;
-        var lignes = cible.value.split(/\s+/).filter(Boolean);
+        var parNom = bloc.dataset.cibleNom !== undefined;
+        var jeton = parNom ? t.libelle : t.type + ":" + t.code;
+        var lignes = cible.value.split(parNom ? /\n+/ : /\s+/).map(function (l) { return l.trim(); }).filter(Boolean);
         if (lignes.indexOf(jeton) === -1) lignes.push(jeton);
         cible.value = lignes.join("\n");
         input.value = "";
