@@ -5,7 +5,6 @@ import pytest
 from django.urls import reverse
 
 from repere.annuaire import recherche_texte
-from repere.organisations.models import TypeOrganisation
 from tests.organisations.factories import OrganisationFactory, membre
 
 from .factories import ServiceFactory, StructureFactory
