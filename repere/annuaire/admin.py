@@ -1,6 +1,17 @@
+from django import forms
 from django.contrib import admin
 
-from repere.annuaire.models import Fermeture, ImportAnnuaire, LieuService, Service, SourceImport, Structure
+from repere.annuaire import taxonomies
+from repere.annuaire.models import (
+    Fermeture,
+    GroupeSynonymes,
+    ImportAnnuaire,
+    LieuService,
+    Service,
+    SourceImport,
+    Structure,
+)
+from repere.utils.errors import ErreurMetier
 
 
 @admin.register(Structure)
@@ -69,3 +80,62 @@ def _reindexer_apres_sauvegarde(modele_admin):
 
 _reindexer_apres_sauvegarde(StructureAdmin)
 _reindexer_apres_sauvegarde(ServiceAdmin)
+
+
+class GroupeSynonymesForm(forms.ModelForm):
+    thematiques = forms.MultipleChoiceField(
+        label="Thématiques",
+        required=False,
+        help_text="Les services classés sous ces thématiques répondent aussi à ces termes.",
+    )
+
+    class Meta:
+        model = GroupeSynonymes
+        fields = ["termes", "thematiques", "actif"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["thematiques"].choices = taxonomies.choix_thematiques_groupees()
+
+    def clean(self):
+        """The rules are the service's (services.verifier_groupe_synonymes)."""
+        from repere.annuaire.services import verifier_groupe_synonymes
+
+        d = super().clean()
+        try:
+            verifier_groupe_synonymes(
+                termes=d.get("termes") or "",
+                thematiques=d.get("thematiques") or [],
+                actif=d.get("actif", True),
+                sauf_pk=self.instance.pk,
+            )
+        except ErreurMetier as exc:
+            self.add_error(exc.champ if exc.champ in self.fields else None, exc.message)
+        return d
+
+
+@admin.register(GroupeSynonymes)
+class GroupeSynonymesAdmin(admin.ModelAdmin):
+    """Search synonyms: a change is seen by every search within 30 seconds, and the typo vocabulary is
+    rebuilt (services.enregistrer_groupe_synonymes)."""
+
+    form = GroupeSynonymesForm
+    list_display = ["__str__", "actif", "modifie_le"]
+    list_filter = ["actif"]
+    search_fields = ["termes"]
+
+    def save_model(self, request, obj, form, change):
+        from repere.annuaire.services import enregistrer_groupe_synonymes
+
+        d = form.cleaned_data
+        enregistrer_groupe_synonymes(groupe=obj, termes=d["termes"], thematiques=d["thematiques"], actif=d["actif"])
+
+    def delete_model(self, request, obj):
+        from repere.annuaire.services import supprimer_groupes_synonymes
+
+        supprimer_groupes_synonymes(ids=[obj.pk])
+
+    def delete_queryset(self, request, queryset):
+        from repere.annuaire.services import supprimer_groupes_synonymes
+
+        supprimer_groupes_synonymes(ids=list(queryset.values_list("pk", flat=True)))

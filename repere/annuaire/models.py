@@ -265,6 +265,10 @@ class ImportAnnuaire(models.Model):
     code_sortie = models.SmallIntegerField(null=True, blank=True)
     problemes = models.JSONField(default=list, blank=True)  # the first rows of the validation table
     nombre_problemes = models.PositiveIntegerField(default=0)
+    # progress, written by the worker after each batch of lines (the page polls it)
+    etape = models.CharField("étape en cours", max_length=100, blank=True)
+    lignes_traitees = models.PositiveIntegerField(default=0)
+    lignes_total = models.PositiveIntegerField(default=0)
     cree_le = models.DateTimeField(auto_now_add=True)
     debut_le = models.DateTimeField(null=True, blank=True)
     fin_le = models.DateTimeField(null=True, blank=True)
@@ -275,6 +279,34 @@ class ImportAnnuaire(models.Model):
 
     def __str__(self):
         return f"{self.nom_fichier} ({self.get_statut_display()})"
+
+
+class GroupeSynonymes(models.Model):
+    """Terms that mean the same thing to the people who search (« colis », « épicerie solidaire »,
+    « aide alimentaire »), edited by platform administrators; a group may also match the services
+    filed under some thématiques. Read by `recherche_texte` (free-text search and typo vocabulary)."""
+
+    termes = models.TextField(help_text="Un terme par ligne (sans distinction d'accents ni de majuscules).")
+    thematiques = models.JSONField(
+        "thématiques",
+        default=list,
+        blank=True,
+        help_text="Les services classés sous ces thématiques y répondent aussi.",
+    )
+    actif = models.BooleanField(default=True)
+    modifie_le = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "groupe de synonymes de la recherche"
+        verbose_name_plural = "synonymes de la recherche"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return " / ".join(self.liste_termes[:4])
+
+    @property
+    def liste_termes(self) -> list[str]:
+        return [t.strip() for t in self.termes.splitlines() if t.strip()]
 
 
 class LieuService(models.Model):

@@ -29,9 +29,11 @@ from repere.utils.text import normalise
 
 ALIMENTATION = "equipement-et-alimentation--alimentation"
 
-# Groups of terms that mean the same thing to the people who search (normalised: no accent, no capital).
-# "thematiques": the services filed under these codes match the group too.
-SYNONYMES: list[dict] = [
+# The groups the search started with (normalised: no accent, no capital); "thematiques": the services
+# filed under these codes match the group too. Since migration 0008 they are rows of GroupeSynonymes,
+# edited by platform administrators (admin « Synonymes de la recherche »); this list seeds the table and
+# is used only while the table is empty (a database flushed by a test).
+SYNONYMES_DE_DEPART: list[dict] = [
     {"termes": ["caf", "caisse d allocations familiales", "allocations familiales"]},
     {"termes": ["ccas", "cias", "centre communal d action sociale", "centre intercommunal d action sociale"]},
     {"termes": ["france services", "france service", "msap", "maison de services au public", "maison france"]},
@@ -80,18 +82,65 @@ class Unite:
     thematiques: tuple[str, ...] = ()
 
 
-def _index_synonymes() -> dict[str, dict]:
-    return {terme: groupe for groupe in SYNONYMES for terme in groupe["termes"]}
+CLE_VERSION_SYNONYMES = "annuaire:synonymes:version"
+VERIFIER_SYNONYMES_S = 30  # each process checks at most this often whether an administrator changed them
 
 
-_SYNONYMES = _index_synonymes()
-_LONGUEUR_MAX_TERME = max(len(t.split()) for t in _SYNONYMES)
+def _lire_groupes() -> list[dict]:
+    from repere.annuaire.models import GroupeSynonymes
+
+    lignes = list(GroupeSynonymes.objects.values_list("termes", "thematiques", "actif"))
+    if not lignes:
+        return SYNONYMES_DE_DEPART
+    groupes = []
+    for termes, thematiques, actif in lignes:
+        termes = list(dict.fromkeys(normalise(t) for t in termes.splitlines() if normalise(t)))
+        if actif and termes:
+            groupes.append({"termes": termes, "thematiques": list(thematiques or [])})
+    return groupes
+
+
+def _installer_synonymes(groupes: list[dict], version) -> None:
+    index = {terme: groupe for groupe in groupes for terme in groupe["termes"]}
+    _synonymes.update(
+        index=index,
+        longueur=max((len(t.split()) for t in index), default=1),
+        version=version,
+        verifie=time.monotonic(),
+    )
+
+
+def synonymes() -> dict[str, dict]:
+    """term → its group, from the database; re-read when an administrator changed them (a version in
+    the shared cache, looked at every VERIFIER_SYNONYMES_S seconds)."""
+    if _synonymes.get("index") is None or time.monotonic() - _synonymes["verifie"] > VERIFIER_SYNONYMES_S:
+        version = cache.get(CLE_VERSION_SYNONYMES, 0)
+        if _synonymes.get("index") is None or version != _synonymes.get("version"):
+            _installer_synonymes(_lire_groupes(), version)
+        else:
+            _synonymes["verifie"] = time.monotonic()
+    return _synonymes["index"]
+
+
+def synonymes_modifies() -> None:
+    """After an administrator's change: every process re-reads the groups, and the typo vocabulary (which
+    holds their words) is rebuilt."""
+    try:
+        cache.incr(CLE_VERSION_SYNONYMES)
+    except ValueError:
+        cache.set(CLE_VERSION_SYNONYMES, 1, None)
+    _synonymes["index"] = None
+    vider_vocabulaire()
+
+
+_synonymes: dict = {"index": None}
 _memoire: dict = {"vocabulaire": None, "construit": 0.0, "corrections": {}}
 
 
 def vider_vocabulaire() -> None:
     """Forget the vocabulary (after an import, and in tests)."""
     _memoire["vocabulaire"] = None
+    _synonymes["index"] = None
     cache.delete(CLE_CACHE)
 
 
@@ -106,7 +155,7 @@ def _lire_vocabulaire() -> list[str]:
         curseur.execute("SELECT texte_recherche FROM annuaire_service WHERE recherchable = %s", [True])
         for (texte,) in curseur:
             mots.update(texte.split())
-    for terme in _SYNONYMES:
+    for terme in synonymes():
         mots.update(terme.split())
     # words with a digit (numbers, postcodes, "Service 12") are matched exactly, never corrected
     return sorted(m for m in mots if len(m) > 1 and m.isalpha())
@@ -192,12 +241,14 @@ def analyser(texte: str) -> list[Unite]:
     mots = normalise(texte).split()
     utiles = [m for m in mots if m not in MOTS_VIDES] or mots
     unites: list[Unite] = []
+    index = synonymes()
+    longueur_max = _synonymes["longueur"]
     i = 0
     while i < len(mots):
         # the longest synonym term starting here (« aide alimentaire », « france services »)
-        for n in range(min(_LONGUEUR_MAX_TERME, len(mots) - i), 0, -1):
+        for n in range(min(longueur_max, len(mots) - i), 0, -1):
             terme = " ".join(mots[i : i + n])
-            groupe = _SYNONYMES.get(terme)
+            groupe = index.get(terme)
             if groupe is not None and (n > 1 or terme in utiles):
                 unites.append(Unite(terme, tuple(groupe["termes"]), tuple(groupe.get("thematiques", ()))))
                 i += n
@@ -208,7 +259,7 @@ def analyser(texte: str) -> list[Unite]:
             if mot not in utiles:
                 continue
             proches = corrections(mot)
-            groupes = [_SYNONYMES[p] for p in proches if p in _SYNONYMES]
+            groupes = [index[p] for p in proches if p in index]
             alternatives = [mot, *proches] + [t for g in groupes for t in g["termes"]]
             thematiques = [t for g in groupes for t in g.get("thematiques", ())]
             unites.append(Unite(mot, tuple(dict.fromkeys(alternatives)), tuple(dict.fromkeys(thematiques))))

@@ -685,3 +685,67 @@ def supprimer_pieces_jointes(*, maintenant: datetime | None = None) -> int:
         orientation.save(update_fields=["piece_jointe", "piece_jointe_supprimee_le"])
         total += 1
     return total
+
+
+# -- Search synonyms (edited by platform administrators) ------------------------------------------
+
+LONGUEUR_MAX_TERME = 100
+
+
+def verifier_groupe_synonymes(
+    *, termes: list[str] | str, thematiques: list[str] = (), actif: bool = True, sauf_pk: int | None = None
+) -> list[str]:
+    """The terms of a group, normalised (no accent, no capital) and checked: at least two, 2 to 100
+    characters, none already in another active group, known thématiques. ErreurMetier naming the term."""
+    from repere.annuaire.models import GroupeSynonymes
+
+    if isinstance(termes, str):
+        termes = termes.splitlines()
+    propres = list(dict.fromkeys(" ".join(normalise(t).split()) for t in termes if normalise(t).strip()))
+    if len(propres) < 2:
+        raise ErreurMetier("Donnez au moins deux termes, un par ligne.", champ="termes")
+    for t in propres:
+        if len(t) < 2 or len(t) > LONGUEUR_MAX_TERME:
+            raise ErreurMetier(
+                f"Terme « {t[:60]} » : de 2 à {LONGUEUR_MAX_TERME} caractères ({len(t)} ici).", champ="termes"
+            )
+    inconnues = [c for c in thematiques or [] if c not in taxonomies.CODES_THEMATIQUES]
+    if inconnues:
+        raise ErreurMetier(f"Thématique inconnue : « {inconnues[0]} ».", champ="thematiques")
+    if actif:
+        for autre in GroupeSynonymes.objects.filter(actif=True).exclude(pk=sauf_pk):
+            communs = set(propres) & {" ".join(normalise(t).split()) for t in autre.liste_termes}
+            if communs:
+                raise ErreurMetier(
+                    f"Le terme « {sorted(communs)[0]} » est déjà dans le groupe « {autre} » : un terme n'appartient "
+                    "qu'à un groupe.",
+                    champ="termes",
+                )
+    return propres
+
+
+def enregistrer_groupe_synonymes(
+    *, groupe=None, termes: list[str] | str, thematiques: list[str] = (), actif: bool = True
+):
+    """Create (groupe None or unsaved) or change a group of synonyms, checked by verifier_groupe_synonymes;
+    then every search process re-reads the groups and the typo vocabulary is rebuilt."""
+    from repere.annuaire import recherche_texte
+    from repere.annuaire.models import GroupeSynonymes
+
+    groupe = groupe or GroupeSynonymes()
+    propres = verifier_groupe_synonymes(termes=termes, thematiques=thematiques, actif=actif, sauf_pk=groupe.pk)
+    groupe.termes = "\n".join(propres)
+    groupe.thematiques = sorted(set(thematiques or []))
+    groupe.actif = actif
+    groupe.save()
+    transaction.on_commit(recherche_texte.synonymes_modifies)
+    return groupe
+
+
+def supprimer_groupes_synonymes(*, ids: list[int]) -> int:
+    from repere.annuaire import recherche_texte
+    from repere.annuaire.models import GroupeSynonymes
+
+    n, _ = GroupeSynonymes.objects.filter(pk__in=ids).delete()
+    transaction.on_commit(recherche_texte.synonymes_modifies)
+    return n

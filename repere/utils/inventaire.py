@@ -52,6 +52,7 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
     "annuaire.LieuService": (SANS, "lieux des services"),
     "annuaire.Fermeture": (SANS, "fermetures des services"),
     "annuaire.IndexRecherche": (SANS, "index de recherche"),
+    "annuaire.GroupeSynonymes": (SANS, "synonymes de la recherche de l'annuaire"),
     "annuaire.Orientation": (
         PERSONNE,
         "copie d'identité, besoins, commentaire de réponse, pièce jointe : effacés par "

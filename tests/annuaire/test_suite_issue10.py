@@ -57,3 +57,48 @@ def test_zone_eligibilite_montree_par_nom_et_relue(client):
     assert client.post(url, donnees).status_code == 302
     service.refresh_from_db()
     assert service.zone_eligibilite == ["49092", "200060010", "85"]
+
+
+# -- 6. Search synonyms edited by an administrator --------------------------------------------------
+
+
+def _rechercher_texte(texte):
+    from repere.annuaire.selectors import Criteres, rechercher
+
+    return {r.service_id for r in rechercher(Criteres(texte=texte))}
+
+
+def test_synonymes_modifiables_dans_l_admin_et_vocabulaire_reconstruit(client, django_capture_on_commit_callbacks):
+    from django.contrib.auth import get_user_model
+
+    from repere.annuaire.models import GroupeSynonymes
+
+    pmi = ServiceFactory(nom="PMI de Chemillé", description="Consultations des tout-petits.")
+    assert GroupeSynonymes.objects.filter(termes__contains="epicerie solidaire").exists()  # seeded
+    assert _rechercher_texte("puericultrice") == set()
+    assert _rechercher_texte("puericultrise") == set()
+    admin = get_user_model().objects.create_superuser("admin@exemple.fr", "mot de passe tres long 123")
+    client.force_login(admin)
+    assert client.get(reverse("admin:annuaire_groupesynonymes_changelist")).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(
+            reverse("admin:annuaire_groupesynonymes_add"),
+            {"termes": "PMI\nPuéricultrice\nProtection maternelle et infantile", "actif": "on"},
+        )
+    assert reponse.status_code == 302, reponse.content.decode()[:3000]
+    groupe = GroupeSynonymes.objects.get(termes__contains="puericultrice")
+    assert groupe.liste_termes == ["pmi", "puericultrice", "protection maternelle et infantile"]
+    assert _rechercher_texte("puéricultrice") == {pmi.pk}
+    assert _rechercher_texte("puericultrise") == {pmi.pk}  # the typo vocabulary holds the new words
+    # a term already in another group is refused, with the term named; nothing is written
+    reponse = client.post(reverse("admin:annuaire_groupesynonymes_add"), {"termes": "colis\nboîte", "actif": "on"})
+    assert reponse.status_code == 200
+    assert "Le terme « colis » est déjà dans le groupe" in reponse.content.decode()
+    assert not GroupeSynonymes.objects.filter(termes__contains="boite").exists()
+    # switched off: the search no longer knows it
+    with django_capture_on_commit_callbacks(execute=True):
+        reponse = client.post(
+            reverse("admin:annuaire_groupesynonymes_change", args=[groupe.pk]), {"termes": groupe.termes}
+        )
+    assert reponse.status_code == 302
+    assert _rechercher_texte("puericultrice") == set()

@@ -619,6 +619,11 @@ def _index_construits_a_la_fin(modele, nouvelles_lignes: int):
             curseur.execute(f"DROP INDEX {connection.ops.quote_name(nom)}")
     yield
     with connection.cursor() as curseur:
+        if connection.vendor == "postgresql":
+            # the deferred foreign-key checks of the rows just written run now (PostgreSQL builds no index
+            # on a table with pending trigger events), then the constraints are deferred again
+            curseur.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            curseur.execute("SET CONSTRAINTS ALL DEFERRED")
         for _nom, sql in index:
             curseur.execute(sql)
 
