@@ -371,5 +371,6 @@ def suivi(request, pk):
             "entetes": entetes,
             "lignes": run.problemes,
             "tronque": run.nombre_problemes > len(run.problemes),
+            "progression": assistant.progression(run=run),
         },
     )

@@ -102,3 +102,66 @@ def test_synonymes_modifiables_dans_l_admin_et_vocabulaire_reconstruit(client, d
         )
     assert reponse.status_code == 302
     assert _rechercher_texte("puericultrice") == set()
+
+
+# -- 7. A background import reports its progress per batch of lines ----------------------------------
+
+
+def test_import_en_arriere_plan_progression_par_lot(client, monkeypatch):
+    from repere.annuaire.importation import assistant, pipeline
+    from repere.annuaire.models import ImportAnnuaire, SourceImport, StatutImport
+
+    organisation = OrganisationFactory()
+    source = SourceImport.objects.create(
+        code="essai-progression",
+        libelle="Essai",
+        organisation=organisation,
+        correspondance={
+            "format": "repere-correspondance-annuaire",
+            "version": 1,
+            "source": "essai-progression",
+            "colonnes": {"id": "ref", "nom": "nom", "code_insee": "insee"},
+            "constantes": {"date_maj": "2026-06-01", "description": "Accueil de tous."},
+        },
+    )
+    lignes = ["ref;nom;insee"] + [f"{i};Lieu {i};49092" for i in range(7)]
+    assistant.deposer(nom="essai.csv", octets="\n".join(lignes).encode())
+    run = ImportAnnuaire.objects.create(source=source, fichier="essai.csv", nom_fichier="essai.csv")
+    monkeypatch.setattr(pipeline, "LOT_PROGRESSION", 2)
+    vus = []
+    rapporteur = assistant._rapporteur
+
+    def espion(import_id):
+        signaler = rapporteur(import_id)
+
+        def enregistrer(etape, faites, total):
+            signaler(etape, faites, total)
+            vus.append((etape, faites, total, assistant.progression(run=ImportAnnuaire.objects.get(pk=import_id))))
+
+        return enregistrer
+
+    monkeypatch.setattr(assistant, "_rapporteur", espion)
+    run = assistant.executer_import(import_id=run.pk)
+    assert run.statut == StatutImport.TERMINE, run.resume
+    services = [(f, t) for e, f, t, _p in vus if e == "validation des services"]
+    assert services == [(2, 7), (4, 7), (6, 7)]  # one report per batch of 2 lines
+    assert [(f, t) for e, f, t, _p in vus if e == "validation des structures"] == [(2, 7), (4, 7), (6, 7)]
+    assert ("écriture des services et de l'index de recherche", 7, 7) in [(e, f, t) for e, f, t, _p in vus]
+    # while it runs, the page's source of truth is what the worker reported last
+    assert vus[3][3] == {"etape": vus[3][0], "faites": vus[3][1], "total": vus[3][2]}
+    assert (run.lignes_traitees, run.lignes_total, run.etape) == (7, 7, "terminé")
+
+    # the page shows the step and the lines done (in words and numbers), while it runs
+    ImportAnnuaire.objects.filter(pk=run.pk).update(statut=StatutImport.EN_COURS)
+    from django.core.cache import cache
+
+    cache.set(
+        assistant.cle_progression(run.pk), {"etape": "validation des services", "faites": 150000, "total": 250000}
+    )
+    from repere.organisations.models import Role
+
+    client.force_login(membre(organisation, role=Role.ADMIN))
+    html = client.get(reverse("annuaire:import_suivi", args=[run.pk])).content.decode()
+    texte = " ".join(html.replace("\u202f", " ").replace("\xa0", " ").split())
+    assert "Étape : validation des services — 150 000 lignes sur 250 000" in texte, texte[-3000:]
+    assert '<progress max="250000" value="150000"' in html

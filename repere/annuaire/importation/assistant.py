@@ -4,6 +4,7 @@ shared pipeline, their report kept for the person who launched them."""
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from repere.annuaire.importation import correspondance
@@ -39,18 +40,42 @@ def lancer_import(*, source: SourceImport, fichier: str, nom_fichier: str, encod
     return ImportAnnuaire.objects.get(pk=run.pk)
 
 
+def cle_progression(import_id: int) -> str:
+    return f"annuaire:import:{import_id}:progression"
+
+
+def progression(*, run: ImportAnnuaire) -> dict:
+    """Where a running import is: {"etape", "faites", "total"}. Written by the worker after every batch of
+    lines in the shared cache (the import's rows stay in one transaction until the end, invisible to the
+    page meanwhile), kept on the import once it ends."""
+    en_cours = cache.get(cle_progression(run.pk))
+    if en_cours and run.statut == StatutImport.EN_COURS:
+        return en_cours
+    return {"etape": run.etape, "faites": run.lignes_traitees, "total": run.lignes_total}
+
+
+def _rapporteur(import_id: int):
+    def signaler(etape: str, faites: int, total: int) -> None:
+        cache.set(cle_progression(import_id), {"etape": etape, "faites": faites, "total": total}, 24 * 3600)
+
+    return signaler
+
+
 def executer_import(*, import_id: int) -> ImportAnnuaire:
     run = ImportAnnuaire.objects.select_related("source").get(pk=import_id)
     if run.statut != StatutImport.EN_ATTENTE:
         return run
     ImportAnnuaire.objects.filter(pk=run.pk).update(statut=StatutImport.EN_COURS, debut_le=timezone.now())
     chemin = dossier_prive() / run.fichier
+    signaler = _rapporteur(run.pk)
+    signaler("lecture du fichier", 0, 0)
     try:
         rapport, _st, _se = correspondance.importer_fichier(
             chemin,
             nom=run.nom_fichier,
             correspondance={**run.source.correspondance, "encodage": run.encodage},
             ecrire=True,
+            progression=signaler,
         )
     except (ErreurFichier, OSError) as exc:
         message = str(exc) if isinstance(exc, ErreurFichier) else "Le fichier de cet import n'est plus disponible."
@@ -65,7 +90,11 @@ def executer_import(*, import_id: int) -> ImportAnnuaire:
         code_sortie=rapport.code_sortie(),
         problemes=[[str(v) for v in ligne] for ligne in lignes[:PROBLEMES_GARDES]],
         nombre_problemes=len(lignes),
+        etape="terminé",
+        lignes_traitees=rapport.lignes_lues,
+        lignes_total=rapport.lignes_lues,
         fin_le=timezone.now(),
     )
+    cache.delete(cle_progression(run.pk))
     chemin.unlink(missing_ok=True)
     return ImportAnnuaire.objects.get(pk=run.pk)

@@ -288,7 +288,13 @@ def appliquer(tableau: Tableau, correspondance: dict) -> tuple[Entree, Entree]:
 
 
 def importer_fichier(
-    fichier, *, correspondance: dict, nom: str | None = None, ecrire: bool = True, detecter_suppressions: bool = True
+    fichier,
+    *,
+    correspondance: dict,
+    nom: str | None = None,
+    ecrire: bool = True,
+    detecter_suppressions: bool = True,
+    progression=None,
 ) -> tuple[Rapport, Entree, Entree]:
     """Read the file with the mapping's encoding, check the mapping against its columns (ErreurFichier
     listing every problem), then run the shared pipeline."""
@@ -298,7 +304,11 @@ def importer_fichier(
         raise ErreurFichier(" ".join(problemes))
     structures, services = appliquer(tableau, correspondance)
     rapport = importer(
-        structures=structures, services=services, ecrire=ecrire, detecter_suppressions=detecter_suppressions
+        structures=structures,
+        services=services,
+        ecrire=ecrire,
+        detecter_suppressions=detecter_suppressions,
+        progression=progression,
     )
     rapport.lignes_lues = len(tableau.lignes)
     return rapport, structures, services

@@ -45,6 +45,7 @@ from repere.annuaire.services import calculer_index
 from repere.utils.tableurs import csv_texte
 
 CONSERVE = "version publiée conservée telle quelle"
+LOT_PROGRESSION = 5_000  # lines validated between two progress reports of a background import
 SEUIL_INDEX_A_LA_FIN = 20_000  # index rows written at once from which a first import builds its indexes at the end
 PROBLEME = "_probleme"  # key of a row that its source's reader already found wrong (a validation.Probleme)
 
@@ -274,18 +275,31 @@ def importer(
     detecter_suppressions: bool = True,
     ecrire: bool = True,
     est_demo: bool = False,
+    progression=None,
 ) -> Rapport:
-    """Validate every row, then (if `ecrire`) write all the valid ones in one transaction."""
+    """Validate every row, then (if `ecrire`) write all the valid ones in one transaction.
+
+    `progression(etape, faites, total)`, if given, is called after every batch of LOT_PROGRESSION lines
+    validated and after each writing step (the background worker reports it to the import's page)."""
     debut = time.monotonic()
     rapport = Rapport(ecrit=ecrire)
     referentiel = Referentiel()
+    signaler = progression or (lambda etape, faites, total: None)
     with transaction.atomic():
-        valides_st, proteges_st = _valider_structures(structures, referentiel, rapport)
+        valides_st, proteges_st = _valider_structures(structures, referentiel, rapport, signaler)
         if ecrire:
+            n = len(valides_st)
+            signaler("écriture des structures", 0, n)
             _ecrire_structures(valides_st, proteges_st, rapport, detecter_suppressions, est_demo)
-        valides_se, proteges_se = _valider_services(services, valides_st, referentiel, rapport, ecrire=ecrire)
+            signaler("écriture des structures", n, n)
+        valides_se, proteges_se = _valider_services(
+            services, valides_st, referentiel, rapport, ecrire=ecrire, signaler=signaler
+        )
         if ecrire:
+            n = len(valides_se)
+            signaler("écriture des services et de l'index de recherche", 0, n)
             _ecrire_services(valides_se, proteges_se, rapport, detecter_suppressions, est_demo)
+            signaler("écriture des services et de l'index de recherche", n, n)
             if structures and not services:
                 _reindexer_structures(valides_st)
             elif getattr(rapport, "_revenues", None):  # their services not in the file are searchable again
@@ -325,7 +339,7 @@ def _proteger(rejets: list[Rejet], propre: dict, sources: set) -> set:
     return cles
 
 
-def _valider_structures(entree: Entree | None, referentiel, rapport) -> tuple[dict, set]:
+def _valider_structures(entree: Entree | None, referentiel, rapport, signaler=None) -> tuple[dict, set]:
     valides: dict[tuple, _Valide] = {}
     proteges: set = set()
     if entree is None:
@@ -333,7 +347,10 @@ def _valider_structures(entree: Entree | None, referentiel, rapport) -> tuple[di
     rapport.lignes_lues += len(entree.lignes)
     sources = {str(ligne.get("source")).strip() for _n, ligne in entree.lignes if ligne.get("source")}
     tous_rejets = []
-    for numero, ligne in entree.lignes:
+    total = len(entree.lignes)
+    for rang, (numero, ligne) in enumerate(entree.lignes, 1):
+        if signaler and rang % LOT_PROGRESSION == 0:
+            signaler("validation des structures", rang, total)
         propre = nettoyer(ligne, CHAMPS_STRUCTURE)
         ident = str(propre.get("id") or "")
         if PROBLEME in ligne:  # found by the source's own reader (e.g. unreadable France Services hours)
@@ -405,7 +422,7 @@ def _structures_connues(cles: set, valides_st: dict, *, ecrire: bool) -> dict:
     return connues
 
 
-def _valider_services(entree, valides_st, referentiel, rapport, *, ecrire: bool) -> tuple[dict, set]:
+def _valider_services(entree, valides_st, referentiel, rapport, *, ecrire: bool, signaler=None) -> tuple[dict, set]:
     valides: dict[tuple, _Valide] = {}
     proteges: set = set()
     if entree is None:
@@ -414,7 +431,10 @@ def _valider_services(entree, valides_st, referentiel, rapport, *, ecrire: bool)
     sources = {str(ligne.get("source")).strip() for _n, ligne in entree.lignes if ligne.get("source")}
     premiers = []
     tous_rejets = []
-    for numero, ligne in entree.lignes:
+    total = len(entree.lignes)
+    for rang, (numero, ligne) in enumerate(entree.lignes, 1):
+        if signaler and rang % LOT_PROGRESSION == 0:
+            signaler("validation des services", rang, total)
         propre = nettoyer(ligne, CHAMPS_SERVICE)
         ident = str(propre.get("id") or "")
         if PROBLEME in ligne:
