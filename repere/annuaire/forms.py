@@ -27,6 +27,13 @@ class RechercheForm(forms.Form):
         label="Commune", required=False, help_text="Tapez le nom ou le code postal puis choisissez dans la liste."
     )
     commune = forms.CharField(required=False, widget=forms.HiddenInput)
+    adresse = forms.CharField(
+        label="Votre adresse (facultatif)",
+        required=False,
+        max_length=200,
+        help_text="Numéro et rue, pour des distances depuis chez vous plutôt que depuis le centre de la commune. "
+        "Elle n'est pas enregistrée.",
+    )
     rayon = forms.TypedChoiceField(
         label="Distance maximale", choices=CHOIX_RAYONS, coerce=int, initial=RAYON_DEFAUT_KM, required=False
     )

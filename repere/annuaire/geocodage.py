@@ -214,3 +214,19 @@ def suggerer_adresses(*, texte: str, code_insee: str | None = None, limite: int 
             }
         )
     return suggestions
+
+
+def localiser_une_adresse(*, adresse: str, commune: str = "", code_insee: str = "") -> tuple[Position | None, str]:
+    """The point of one person's address, for the distances of a search: (position, "") or (None, why in
+    French). Never cached nor logged (personal data): one call to the geocoder, or none without one."""
+    if not actif():
+        return None, "aucun géocodeur n'est configuré sur ce site"
+    a = AdresseAGeocoder(adresse[:200], "", commune, code_insee)
+    try:
+        p = _appeler_lot([a]).get(a.cle)
+    except (OSError, urllib.error.URLError, ValueError, UnicodeDecodeError) as exc:
+        logger.warning("Géocodeur indisponible (%s) pour une adresse de recherche", exc.__class__.__name__)
+        return None, "le géocodeur ne répond pas"
+    if p is None or not p.precise or (code_insee and p.code_insee != code_insee):
+        return None, "cette adresse n'a pas été trouvée dans la commune"
+    return p, ""

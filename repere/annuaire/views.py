@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from repere.annuaire import horaires, selectors, services, taxonomies
+from repere.annuaire import geocodage, horaires, selectors, services, taxonomies
 from repere.annuaire.forms import (
     FermetureForm,
     FiltreOrientationsForm,
@@ -48,6 +48,7 @@ def _contours(commune: Territoire | None) -> list[dict]:
 
 
 CLE_SESSION_COMMUNE = "annuaire_commune"
+CLE_SESSION_POINT = "annuaire_point"  # the point of the address typed by the person (never the address)
 
 
 def _rayons_plus_grands(rayon: float) -> list[int]:
@@ -68,10 +69,24 @@ def recherche(request):
     form = RechercheForm(donnees, initial=initial)
     resultats, page, criteres, contours = [], None, None, []
     proches, generalistes, rayons = [], [], []
+    origine = None
     if form.is_bound and form.is_valid():
         criteres = form.criteres()
         if criteres.commune is not None:
             request.session[CLE_SESSION_COMMUNE] = criteres.commune.code
+        if form.cleaned_data.get("adresse") and criteres.commune is not None:
+            # the person's address: located once, its point kept in the session only, then out of the URL
+            position, pourquoi = geocodage.localiser_une_adresse(
+                adresse=form.cleaned_data["adresse"], commune=criteres.commune.nom, code_insee=criteres.commune.code
+            )
+            request.session[CLE_SESSION_POINT] = {
+                "commune": criteres.commune.code,
+                "latitude": position.latitude if position else None,
+                "longitude": position.longitude if position else None,
+                "pourquoi": pourquoi,
+            }
+            return redirect(f"{reverse('annuaire:recherche')}?{_sans(request.GET, 'adresse')}")
+        origine = _origine_des_distances(request, criteres)
         tous = selectors.rechercher(criteres)
         paginator = Paginator(tous, PAR_PAGE)
         page = paginator.get_page(request.GET.get("page"))
@@ -126,8 +141,27 @@ def recherche(request):
             "generalistes": generalistes,
             "rayons": rayons,
             "params_sans_rayon": _sans(request.GET, "page", "rayon"),
+            "origine": origine,
         },
     )
+
+
+def _origine_des_distances(request, criteres) -> dict | None:
+    """Where the distances start from, said on the page: the person's address (located earlier in this
+    session, for this commune), else the commune's centre, with the reason when an address was given.
+    « Oublier mon adresse » (?sans_adresse=1) drops it."""
+    if criteres.commune is None:
+        return None
+    point = request.session.get(CLE_SESSION_POINT)
+    if request.GET.get("sans_adresse"):
+        request.session.pop(CLE_SESSION_POINT, None)
+        point = None
+    if point and point.get("commune") == criteres.commune.code:
+        if point.get("latitude") is not None:
+            criteres.latitude, criteres.longitude = point["latitude"], point["longitude"]
+            return {"adresse": True}
+        return {"adresse": False, "pourquoi": point.get("pourquoi") or ""}
+    return {"adresse": False, "pourquoi": ""}
 
 
 def _sans(parametres, *cles) -> str:

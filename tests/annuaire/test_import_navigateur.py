@@ -51,12 +51,28 @@ def test_assistant_importe_un_csv_de_disposition_etrangere(live_server, page, na
     page.get_by_label("Date de mise à jour des informations").fill("2019-06-01")
     page.get_by_label("Description du service").fill("Accueil du public, information et orientation sur les démarches.")
     page.get_by_label("Accueil", exact=True).select_option("en-presentiel")
-    page.get_by_label("Thématiques de toutes les lignes").select_option(
-        "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"
+    # the 70 thématiques: a searchable list (js/choix-filtrable.js), used by keyboard, on a phone's width
+    page.set_viewport_size({"width": 390, "height": 844})
+    filtre = page.get_by_label("Thématiques de toutes les lignes")
+    filtre.fill("acces aux droits")  # accents ignored
+    page.wait_for_function(
+        "document.querySelectorAll('#constante-thematiques-options label.choix:not([hidden])').length <= 3"
     )
+    assert page.locator("#constante-thematiques-options label.choix:visible").count() <= 3
+    filtre.press("Enter")  # to the first match, never submits
+    page.keyboard.press("Space")
+    assert page.locator("#constante-thematiques").evaluate("s => Array.from(s.selectedOptions).map(o => o.value)") == [
+        "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"
+    ]
+    assert page.get_by_role("button", name=re.compile("Retirer « .*accès aux droits")).is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Colonne", exact=True).select_option("type")
     page.get_by_role("button", name="Afficher ses valeurs").click()
-    page.get_by_label("Thématiques pour « caf »").select_option("famille--soutien-a-la-parentalite-et-a-leducation")
+    filtre = page.get_by_label("Thématiques pour « caf »")
+    filtre.fill("parentalite")
+    options = page.locator("#" + filtre.get_attribute("id").replace("-filtre", "-options"))
+    options.get_by_role("checkbox", name="Soutien à la parentalité et à l’éducation").check()
     verifier_accessibilite(page)
     page.get_by_role("button", name="Vérifier le fichier").click()
 

@@ -1,6 +1,9 @@
 """Issue 10, what the previous session left missing, each reproduced first: zones shown by name, synonyms
 edited by an administrator, progress of a background import, distances from the person's address."""
 
+import html as html_texte
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -165,3 +168,61 @@ def test_import_en_arriere_plan_progression_par_lot(client, monkeypatch):
     texte = " ".join(html.replace("\u202f", " ").replace("\xa0", " ").split())
     assert "Étape : validation des services — 150 000 lignes sur 250 000" in texte, texte[-3000:]
     assert '<progress max="250000" value="150000"' in html
+
+
+# -- 3. Distances from the service's own point and from the person's address ------------------------
+
+
+def _faux_ban(lat, lon, code_insee="49092"):
+    def requete(url, *, donnees=None, entetes=None):
+        texte = donnees.decode("utf-8")
+        cle = texte[texte.index("cle,adresse") :].splitlines()[1].split(",")[0]
+        return (
+            "cle,latitude,longitude,result_score,result_type,result_citycode,result_label\n"
+            f"{cle},{lat},{lon},0.95,housenumber,{code_insee},3 rue du Test 49120 Chemillé-en-Anjou\n"
+        ).encode()
+
+    return requete
+
+
+def test_distances_depuis_l_adresse_de_la_personne(client, settings, monkeypatch):
+    from repere.annuaire import geocodage
+    from repere.annuaire.views import CLE_SESSION_POINT
+
+    chemille = __import__("repere.territoires.selectors", fromlist=["get_commune"]).get_commune("49092")
+    # the service's own point, 5.6 km north of the commune's centre (its structure is at the centre)
+    loin_du_centre = ServiceFactory(
+        nom="Épicerie du nord", latitude=chemille.latitude + 0.05, longitude=chemille.longitude
+    )
+    url = reverse("annuaire:recherche") + "?commune=49092&commune_nom=Chemill%C3%A9-en-Anjou"
+
+    # no geocoder (tests, offline deployments): from the commune's centre, and the page says why
+    settings.REPERE_GEOCODEUR_URL = ""
+    reponse = client.get(url + "&adresse=3+rue+du+Test")
+    assert reponse.status_code == 302 and "adresse" not in reponse["Location"]  # never left in the URL
+    assert "rue du Test" not in str(client.session.get(CLE_SESSION_POINT))  # only a point, or why not
+    page = client.get(reponse["Location"])
+    texte = " ".join(html_texte.unescape(page.content.decode()).split())
+    assert "depuis le centre de Chemillé-en-Anjou (et non depuis votre adresse : aucun géocodeur n'est" in texte, texte[
+        texte.find("<main") : texte.find("<main") + 4000
+    ]
+    nord = texte[texte.index("Épicerie du nord") :][:600]
+    assert re.search(r"à 5,\d km", nord), nord  # from the service's own point, not its structure's
+
+    # with the geocoder: the distance runs from the person's address to the service's own point
+    settings.REPERE_GEOCODEUR_URL = "https://ban.test.invalid"
+    monkeypatch.setattr(geocodage, "_requete", _faux_ban(chemille.latitude + 0.05, chemille.longitude))
+    reponse = client.get(url + "&adresse=3+rue+du+Test")
+    page = client.get(reponse["Location"])
+    texte = " ".join(html_texte.unescape(page.content.decode()).split())
+    assert "Distances à vol d'oiseau depuis votre adresse" in texte
+    assert "à 0 km" in texte[texte.index("Épicerie du nord") :][:400]
+    assert geocodage.AdresseAGeocoder  # the address is not cached
+    from repere.annuaire.models import AdresseGeocodee
+
+    assert not AdresseGeocodee.objects.exists()
+    # an address the geocoder does not place in the commune: the centre again, said on the page
+    monkeypatch.setattr(geocodage, "_requete", _faux_ban(47.47, -0.55, code_insee="49007"))
+    page = client.get(client.get(url + "&adresse=1+place+Ailleurs")["Location"])
+    assert "cette adresse n'a pas été trouvée dans la commune" in html_texte.unescape(page.content.decode())
+    assert loin_du_centre.pk
