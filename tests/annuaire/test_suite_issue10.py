@@ -226,3 +226,48 @@ def test_distances_depuis_l_adresse_de_la_personne(client, settings, monkeypatch
     page = client.get(client.get(url + "&adresse=1+place+Ailleurs")["Location"])
     assert "cette adresse n'a pas été trouvée dans la commune" in html_texte.unescape(page.content.decode())
     assert loin_du_centre.pk
+
+
+# -- 1. A first import builds its secondary indexes once, at the end (same result, both databases) -----
+
+
+def test_premier_import_construit_les_index_a_la_fin(monkeypatch):
+    from django.db import connection
+
+    from repere.annuaire import importation
+    from repere.annuaire.importation import pipeline
+    from repere.annuaire.models import IndexRecherche, Service
+    from repere.annuaire.selectors import Criteres, rechercher
+    from repere.territoires.selectors import get_commune
+
+    def index_de(table):
+        with connection.cursor() as curseur:
+            return set(connection.introspection.get_constraints(curseur, table))
+
+    avant = index_de("annuaire_indexrecherche") | index_de("annuaire_service")
+    monkeypatch.setattr(pipeline, "SEUIL_INDEX_A_LA_FIN", 1)
+    structures = [
+        {"source": "essai-index", "id": "1", "nom": "Épicerie", "date_maj": "2026-06-01", "code_insee": "49092"}
+    ]
+    services = [
+        {
+            "source": "essai-index",
+            "id": f"s{i}",
+            "structure_id": "1",
+            "nom": f"Colis {i}",
+            "description": "Aide alimentaire.",
+            "date_maj": "2026-06-01",
+            "latitude": 47.2148,
+            "longitude": -0.7286,
+            "thematiques": ["equipement-et-alimentation--alimentation"],
+        }
+        for i in range(5)
+    ]
+    rapport = importation.importer_dicts(structures, services)
+    assert rapport.services_crees == 5 and not rapport.rejets
+    assert index_de("annuaire_indexrecherche") | index_de("annuaire_service") == avant  # every index is back
+    assert IndexRecherche.objects.filter(service__source="essai-index").count() == 10
+    trouves = rechercher(Criteres(commune=get_commune("49092"), texte="colis"))
+    assert {r.service_id for r in trouves} == set(
+        Service.objects.filter(source="essai-index").values_list("pk", flat=True)
+    )
