@@ -12,6 +12,7 @@ from repere.pilotage.models import (
     TypeFinanceur,
     TypePlan,
 )
+from repere.territoires.forms import TerritoireField
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import autocompleter
 
@@ -173,6 +174,12 @@ class LigneBudgetForm(forms.Form):
     prevu = forms.DecimalField(label="Prévu (€)", min_value=0, max_digits=14, decimal_places=2)
     engage = forms.DecimalField(label="Engagé (€)", min_value=0, max_digits=14, decimal_places=2, required=False)
     paye = forms.DecimalField(label="Payé (€)", min_value=0, max_digits=14, decimal_places=2, required=False)
+    date_effet = forms.DateField(
+        label="Date du changement",
+        widget=DATE,
+        help_text="Le jour où ces montants ont été décidés, engagés ou payés (aujourd'hui par défaut).",
+        required=False,
+    )
 
 
 class IndicateurForm(forms.Form):
@@ -183,6 +190,24 @@ class IndicateurForm(forms.Form):
     date_initiale = forms.DateField(label="Date de la valeur initiale", widget=DATE)
     cible = forms.DecimalField(label="Cible", max_digits=16, decimal_places=2)
     date_cible = forms.DateField(label="Date de la cible", widget=DATE)
+
+
+class LienObservatoireForm(forms.Form):
+    """Link an action's indicator to an indicator of the observatory for one territory."""
+
+    reference_observatoire = forms.ChoiceField(label="Indicateur de l'observatoire")
+    territoire = TerritoireField(label="Territoire observé", types=TYPES_TERRITOIRE)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from repere.observatoire.selectors import indicateurs_visibles
+
+        choix = sorted(((i.code, i.libelle) for i in indicateurs_visibles(user)), key=lambda c: c[1])
+        self.fields["reference_observatoire"].choices = [("", "— choisir —"), *choix]
+
+
+class BudgetAuForm(forms.Form):
+    budget_au = forms.DateField(label="Totaux du budget au", widget=DATE, required=False)
 
 
 class ValeurForm(forms.Form):

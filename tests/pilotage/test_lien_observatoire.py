@@ -63,7 +63,7 @@ def test_un_indicateur_d_action_lit_ses_valeurs_dans_l_observatoire(contexte):
     assert [(v.periode, v.texte, v.secret) for v in lu.serie] == [
         ("2021", "230", False),
         ("2022", "215", False),
-        ("2023", "Secret statistique", True),
+        ("2023", "secret statistique", True),
     ]
     # The visible values become the indicator's values (period end), the secret one is not copied.
     assert list(ValeurIndicateur.objects.filter(indicateur=ind).values_list("date", "valeur", "source")) == [
@@ -95,7 +95,7 @@ def test_la_page_de_l_action_montre_periode_source_et_secret(client, contexte):
     client.force_login(user)
     html = client.get(f"/pilotage/actions/{a.pk}/").content.decode()
     assert "Valeurs lues dans l'observatoire" in html and "CAF — données communales" in html
-    assert "Secret statistique" in html and "2023" in html and "Chemillé-en-Anjou" in html
+    assert "secret statistique" in html and "2023" in html and "Chemillé-en-Anjou" in html
     assert "foyers_rsa" not in html.replace('value="foyers_rsa"', "")  # people see names, not codes
 
 
