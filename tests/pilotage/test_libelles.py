@@ -27,7 +27,7 @@ def test_messages_et_historique_du_budget_en_euros_francais():
         services.enregistrer_ligne_budget(
             action=a, par=user, annee=2025, type="fonctionnement", financeur_nom="CAF", prevu="12000", engage="15000.5"
         )
-    texte = str(e.value.message_dict)
+    texte = " ".join(e.value.messages)
     assert "15\u202f000,50\u00a0€" in texte and "12\u202f000\u00a0€" in texte and not EUROS_BRUTS.search(texte)
     services.enregistrer_ligne_budget(
         action=a, par=user, annee=2025, type="fonctionnement", financeur_nom="CAF", prevu="12000", engage="5000"
