@@ -10,7 +10,7 @@ def test_les_deux_saisies_hors_connexion_utilisent_la_meme_file():
     for nom in ("concertation-fiche.js", "allervers-file.js"):
         texte = (JS / nom).read_text()
         assert "FileHorsLigne.creer(" in texte, nom
-        assert "localStorage" not in texte and "fetch(c.api" not in texte and "getRandomValues" not in texte, nom
+        assert "localStorage." not in texte and "fetch(c.api" not in texte and "getRandomValues" not in texte, nom
 
 
 def test_le_module_partage_est_charge_avant_chaque_page_et_mis_en_cache_avec_nonce():
