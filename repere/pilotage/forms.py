@@ -166,7 +166,7 @@ class EtapeForm(forms.Form):
 
 class LigneBudgetForm(forms.Form):
     annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
-    type = forms.ChoiceField(label="Type", choices=TypeBudget.choices)
+    type = forms.ChoiceField(label="Type de dépense", choices=TypeBudget.choices)
     financeur = forms.CharField(
         label="Financeur", max_length=200, help_text="Par exemple « État — Pacte des solidarités », « CAF »."
     )
@@ -185,7 +185,7 @@ class LigneBudgetForm(forms.Form):
 class IndicateurForm(forms.Form):
     nom = forms.CharField(label="Indicateur", max_length=200)
     unite = forms.CharField(label="Unité", max_length=40, required=False)
-    sens = forms.ChoiceField(label="Sens", choices=SensIndicateur.choices)
+    sens = forms.ChoiceField(label="Sens souhaité", choices=SensIndicateur.choices)
     valeur_initiale = forms.DecimalField(label="Valeur initiale", max_digits=16, decimal_places=2)
     date_initiale = forms.DateField(label="Date de la valeur initiale", widget=DATE)
     cible = forms.DecimalField(label="Cible", max_digits=16, decimal_places=2)

@@ -255,7 +255,7 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
     par_plan = _cumuls_par(actions, F("plan_id"), lambda k: noms_plans.get(k, ""))
     par_axe = _cumuls_par(actions, F("axe__axe_national_id"), lambda k: axes.get(k, "Hors axe du Pacte"))
     par_territoire = _cumuls_par(
-        actions, Coalesce(F("territoire__nom"), F("plan__territoire__nom")), lambda k: k or "—"
+        actions, Coalesce(F("territoire__nom"), F("plan__territoire__nom")), lambda k: k or "Territoire non précisé"
     )
     if jour < aujourdhui():
         _budgets_a_la_date(actions_qs, jour, par_plan=par_plan, par_axe=par_axe, par_territoire=par_territoire)
