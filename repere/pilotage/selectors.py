@@ -477,6 +477,15 @@ class LectureObservatoire:
     serie: list[ValeurObservatoire]
 
 
+def lieu_observatoire(territoire):
+    """The observatory's place for a territory (commune, EPCI, département, région), None when it follows
+    none."""
+    from repere.observatoire.geographie import TYPE_DU_NIVEAU, geographie
+
+    niveaux = {type_: niveau for niveau, type_ in TYPE_DU_NIVEAU.items()}
+    return geographie().lieu(niveaux[territoire.type], territoire.code) if territoire.type in niveaux else None
+
+
 def valeurs_observatoire(indicateur: Indicateur, *, user) -> LectureObservatoire | None:
     """The values of the linked observatory indicator for the linked territory, as the observatory shows them
     (``repere.observatoire.selectors.portrait``: statistical secret applied, activity indicators only for the
@@ -484,11 +493,9 @@ def valeurs_observatoire(indicateur: Indicateur, *, user) -> LectureObservatoire
     if not indicateur.reference_observatoire or indicateur.territoire_observatoire_id is None:
         return None
     from repere.observatoire import selectors as observatoire
-    from repere.observatoire.geographie import TYPE_DU_NIVEAU, geographie
 
     territoire = indicateur.territoire_observatoire
-    niveaux = {type_: niveau for niveau, type_ in TYPE_DU_NIVEAU.items()}
-    lieu = geographie().lieu(niveaux.get(territoire.type, ""), territoire.code)
+    lieu = lieu_observatoire(territoire)
     obs = observatoire.indicateur_visible(user, indicateur.reference_observatoire, lieu) if lieu else None
     if obs is None:
         return None

@@ -369,9 +369,7 @@ def _fin_de_periode(periode: str) -> date | None:
 def relier_observatoire(*, indicateur: Indicateur, par, code: str, territoire) -> Indicateur:
     """Link the indicator to an observatory indicator for one territory, then read its values from there."""
     from repere.observatoire import selectors as observatoire
-    from repere.observatoire.geographie import TYPE_DU_NIVEAU, geographie
-
-    niveaux = {type_: niveau for niveau, type_ in TYPE_DU_NIVEAU.items()}
+    from repere.pilotage.selectors import lieu_observatoire
 
     erreurs = {}
     code = (code or "").strip()
@@ -384,7 +382,7 @@ def relier_observatoire(*, indicateur: Indicateur, par, code: str, territoire) -
         )
     if territoire is None:
         erreurs["territoire"] = "Choisissez le territoire dont l'observatoire donne les valeurs."
-    elif territoire.type not in niveaux or geographie().lieu(niveaux[territoire.type], territoire.code) is None:
+    elif lieu_observatoire(territoire) is None:
         erreurs["territoire"] = (
             f"L'observatoire ne suit pas « {territoire.nom} » (commune, EPCI, département ou région attendus)."
         )
