@@ -188,4 +188,4 @@ def charger() -> list[str]:
             organisation_pilote=ccas,
             publique=True,
         )
-    return [f"pilotage : {NOM_PACTE} et {NOM_TZNR} (démo) ; cadre national {cadre.version}"]
+    return [f"pilotage : {NOM_PACTE} et {NOM_TZNR} ; cadre national {cadre.version}"]

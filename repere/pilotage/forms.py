@@ -12,6 +12,7 @@ from repere.pilotage.models import (
     TypeFinanceur,
     TypePlan,
 )
+from repere.territoires.forms import TerritoireField
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import autocompleter
 
@@ -165,7 +166,7 @@ class EtapeForm(forms.Form):
 
 class LigneBudgetForm(forms.Form):
     annee = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
-    type = forms.ChoiceField(label="Type", choices=TypeBudget.choices)
+    type = forms.ChoiceField(label="Type de dépense", choices=TypeBudget.choices)
     financeur = forms.CharField(
         label="Financeur", max_length=200, help_text="Par exemple « État — Pacte des solidarités », « CAF »."
     )
@@ -173,16 +174,40 @@ class LigneBudgetForm(forms.Form):
     prevu = forms.DecimalField(label="Prévu (€)", min_value=0, max_digits=14, decimal_places=2)
     engage = forms.DecimalField(label="Engagé (€)", min_value=0, max_digits=14, decimal_places=2, required=False)
     paye = forms.DecimalField(label="Payé (€)", min_value=0, max_digits=14, decimal_places=2, required=False)
+    date_effet = forms.DateField(
+        label="Date du changement",
+        widget=DATE,
+        help_text="Le jour où ces montants ont été décidés, engagés ou payés (aujourd'hui par défaut).",
+        required=False,
+    )
 
 
 class IndicateurForm(forms.Form):
     nom = forms.CharField(label="Indicateur", max_length=200)
     unite = forms.CharField(label="Unité", max_length=40, required=False)
-    sens = forms.ChoiceField(label="Sens", choices=SensIndicateur.choices)
+    sens = forms.ChoiceField(label="Sens souhaité", choices=SensIndicateur.choices)
     valeur_initiale = forms.DecimalField(label="Valeur initiale", max_digits=16, decimal_places=2)
     date_initiale = forms.DateField(label="Date de la valeur initiale", widget=DATE)
     cible = forms.DecimalField(label="Cible", max_digits=16, decimal_places=2)
     date_cible = forms.DateField(label="Date de la cible", widget=DATE)
+
+
+class LienObservatoireForm(forms.Form):
+    """Link an action's indicator to an indicator of the observatory for one territory."""
+
+    reference_observatoire = forms.ChoiceField(label="Indicateur de l'observatoire")
+    territoire = TerritoireField(label="Territoire observé", types=TYPES_TERRITOIRE)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from repere.observatoire.selectors import indicateurs_visibles
+
+        choix = sorted(((i.code, i.libelle) for i in indicateurs_visibles(user)), key=lambda c: c[1])
+        self.fields["reference_observatoire"].choices = [("", "— choisir —"), *choix]
+
+
+class BudgetAuForm(forms.Form):
+    budget_au = forms.DateField(label="Totaux du budget au", widget=DATE, required=False)
 
 
 class ValeurForm(forms.Form):

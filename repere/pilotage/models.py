@@ -248,7 +248,32 @@ class LigneBudget(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.annee} {self.get_type_display()} — {self.prevu} €"
+        from repere.utils.nombres import euros_centimes
+
+        return f"{self.annee} {self.get_type_display()} — {euros_centimes(self.prevu)} prévus"
+
+
+class MouvementBudget(models.Model):
+    """One dated change of a budget line: the planned, committed and paid amounts from ``date_effet`` on,
+    who entered them and when. The line's own amounts are the latest state; the totals at a past date are
+    read from these rows (``selectors.budget_au``)."""
+
+    ligne = models.ForeignKey(LigneBudget, on_delete=models.CASCADE, related_name="mouvements")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="mouvements_budget")
+    date_effet = models.DateField("date du changement")
+    prevu = models.DecimalField("prévu (€)", max_digits=14, decimal_places=2)
+    engage = models.DecimalField("engagé (€)", max_digits=14, decimal_places=2)
+    paye = models.DecimalField("payé (€)", max_digits=14, decimal_places=2)
+    par = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    le = models.DateTimeField("saisi le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "changement de budget"
+        ordering = ["action", "-date_effet", "-pk"]
+        indexes = [models.Index(fields=["action", "date_effet"]), models.Index(fields=["ligne", "date_effet"])]
+
+    def __str__(self):
+        return f"{self.ligne} au {self.date_effet:%d/%m/%Y}"
 
 
 class SensIndicateur(models.TextChoices):
@@ -259,8 +284,10 @@ class SensIndicateur(models.TextChoices):
 class Indicateur(models.Model):
     """An action-specific indicator: baseline, target with its date, values over time.
 
-    ``reference_observatoire`` is kept for the link to an indicator of the observatory app, which holds
-    the public statistical indicators (added later: the field is the code that app will expose).
+    An indicator may be linked to an indicator of the observatory (``reference_observatoire``, the code of
+    ``observatoire.Indicateur``) for one territory (``territoire_observatoire``): its values are then read
+    through ``repere.observatoire.selectors`` (statistical secret applied there) and the visible ones copied
+    here as the indicator's values, with their source (``services.relire_observatoire``).
     """
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="indicateurs")
@@ -272,6 +299,14 @@ class Indicateur(models.Model):
     cible = models.DecimalField(max_digits=16, decimal_places=2)
     date_cible = models.DateField("date de la cible")
     reference_observatoire = models.CharField("indicateur de l'observatoire", max_length=100, blank=True)
+    territoire_observatoire = models.ForeignKey(
+        "territoires.Territoire",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="territoire lu dans l'observatoire",
+    )
     # The latest value, kept by services.enregistrer_valeur so that the dashboard reads one row per indicator.
     derniere_valeur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True, editable=False)
     derniere_date = models.DateField(null=True, blank=True, editable=False)
@@ -288,6 +323,7 @@ class ValeurIndicateur(models.Model):
     indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="valeurs")
     date = models.DateField()
     valeur = models.DecimalField(max_digits=16, decimal_places=2)
+    source = models.CharField(max_length=300, blank=True, help_text="Vide quand la valeur est saisie par l'équipe.")
 
     class Meta:
         ordering = ["indicateur", "date"]

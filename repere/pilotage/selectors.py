@@ -37,6 +37,7 @@ from repere.pilotage.models import (
     Action,
     AxeNational,
     Indicateur,
+    MouvementBudget,
     Plan,
     SensIndicateur,
     Statut,
@@ -254,8 +255,10 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
     par_plan = _cumuls_par(actions, F("plan_id"), lambda k: noms_plans.get(k, ""))
     par_axe = _cumuls_par(actions, F("axe__axe_national_id"), lambda k: axes.get(k, "Hors axe du Pacte"))
     par_territoire = _cumuls_par(
-        actions, Coalesce(F("territoire__nom"), F("plan__territoire__nom")), lambda k: k or "—"
+        actions, Coalesce(F("territoire__nom"), F("plan__territoire__nom")), lambda k: k or "Territoire non précisé"
     )
+    if jour < aujourdhui():
+        _budgets_a_la_date(actions_qs, jour, par_plan=par_plan, par_axe=par_axe, par_territoire=par_territoire)
     total = Cumul("Ensemble")
     for c in par_plan:
         for champ in ("nb_actions", "somme_avancement", "nb_retard", "nb_bloquees", "prevu", "engage", "paye"):
@@ -278,6 +281,24 @@ def tableau_de_bord(plans: QuerySet[Plan], *, jour: date | None = None, limite_l
         nb_indicateurs=nb_indicateurs,
         nb_hors_cible=nb_hors_cible,
     )
+
+
+def _budgets_a_la_date(actions_qs, jour: date, **cumuls: list[Cumul]) -> None:
+    """For a report at a past date: replace the budget of each group by the amounts as they stood that day."""
+    budgets = budgets_par_action_au(actions_qs.values("pk"), jour=jour)
+    lignes = actions_qs.annotate(terr=Coalesce(F("territoire__nom"), F("plan__territoire__nom"))).values_list(
+        "pk", "plan_id", "axe__axe_national_id", "terr"
+    )
+    index = {nom: {c.cle: c for c in liste} for nom, liste in cumuls.items()}
+    for liste in cumuls.values():
+        for c in liste:
+            c.prevu = c.engage = c.paye = Decimal(0)
+    for pk, plan_id, axe_id, terr in lignes:
+        p, e, y = budgets.get(pk, (Decimal(0), Decimal(0), Decimal(0)))
+        for nom, cle in (("par_plan", plan_id), ("par_axe", axe_id), ("par_territoire", terr)):
+            c = index[nom].get(cle)
+            if c is not None:
+                c.prevu, c.engage, c.paye = c.prevu + p, c.engage + e, c.paye + y
 
 
 def valeur_attendue(indicateur, jour: date) -> Decimal:
@@ -388,4 +409,113 @@ def feuille_de_route_publique(plan: Plan, *, jour: date | None = None):
         actions_annotees(plan.actions.filter(publique=True), jour=jour)
         .select_related("axe", "territoire", "organisation_pilote")
         .order_by("axe__ordre", "pk")
+    )
+
+
+# ---- budget history -----------------------------------------------------------------------------------------
+
+
+def historique_budget(action) -> list[MouvementBudget]:
+    """The dated changes of the action's budget lines, latest first, each with the amounts it replaced
+    (``prevu_avant``, ``engage_avant``, ``paye_avant``: None for a line's first change)."""
+    mouvements = list(
+        MouvementBudget.objects.filter(action=action)
+        .select_related("ligne__financeur", "par")
+        .order_by("ligne_id", "date_effet", "pk")
+    )
+    precedent = {}
+    for m in mouvements:
+        p = precedent.get(m.ligne_id)
+        m.prevu_avant, m.engage_avant, m.paye_avant = (p.prevu, p.engage, p.paye) if p else (None, None, None)
+        precedent[m.ligne_id] = m
+    return sorted(mouvements, key=lambda m: (m.date_effet, m.pk), reverse=True)
+
+
+def budgets_par_action_au(actions_pks, *, jour: date) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+    """Per action, (planned, committed, paid) as they stood on ``jour``: for each line, its latest change on
+    or before that day (a line not yet written counts 0)."""
+    etat = {}
+    for m in (
+        MouvementBudget.objects.filter(action_id__in=actions_pks, date_effet__lte=jour)
+        .order_by("ligne_id", "date_effet", "pk")
+        .values_list("ligne_id", "action_id", "prevu", "engage", "paye")
+        .iterator(chunk_size=5000)
+    ):
+        etat[m[0]] = m[1:]
+    totaux: dict[int, tuple] = {}
+    for action_id, p, e, y in etat.values():
+        tp, te, ty = totaux.get(action_id, (Decimal(0), Decimal(0), Decimal(0)))
+        totaux[action_id] = (tp + p, te + e, ty + y)
+    return totaux
+
+
+def budget_au(actions_pks, *, jour: date) -> tuple[Decimal, Decimal, Decimal]:
+    """(planned, committed, paid) of these actions as they stood on ``jour``."""
+    totaux = budgets_par_action_au(actions_pks, jour=jour).values()
+    return tuple(sum((t[i] for t in totaux), Decimal(0)) for i in range(3))
+
+
+# ---- indicators read from the observatory -------------------------------------------------------------------
+
+
+@dataclass
+class ValeurObservatoire:
+    periode: str
+    periode_libelle: str
+    texte: str
+    valeur: float | None
+    secret: bool
+
+
+@dataclass
+class LectureObservatoire:
+    libelle: str
+    source: str
+    producteur: str
+    millesime: str
+    territoire: str
+    serie: list[ValeurObservatoire]
+
+
+def lieu_observatoire(territoire):
+    """The observatory's place for a territory (commune, EPCI, département, région), None when it follows
+    none."""
+    from repere.observatoire.geographie import TYPE_DU_NIVEAU, geographie
+
+    niveaux = {type_: niveau for niveau, type_ in TYPE_DU_NIVEAU.items()}
+    return geographie().lieu(niveaux[territoire.type], territoire.code) if territoire.type in niveaux else None
+
+
+def valeurs_observatoire(indicateur: Indicateur, *, user) -> LectureObservatoire | None:
+    """The values of the linked observatory indicator for the linked territory, as the observatory shows them
+    (``repere.observatoire.selectors.portrait``: statistical secret applied, activity indicators only for the
+    teams of the territory); None when the indicator is not linked or not visible to ``user``."""
+    if not indicateur.reference_observatoire or indicateur.territoire_observatoire_id is None:
+        return None
+    from repere.observatoire import selectors as observatoire
+
+    territoire = indicateur.territoire_observatoire
+    lieu = lieu_observatoire(territoire)
+    obs = observatoire.indicateur_visible(user, indicateur.reference_observatoire, lieu) if lieu else None
+    if obs is None:
+        return None
+    lignes = observatoire.portrait(lieu=lieu, user=user, indicateurs=[obs])
+    serie = [
+        ValeurObservatoire(
+            periode=c.periode,
+            periode_libelle=observatoire.libelle_periode(c.periode),
+            texte=c.texte,
+            valeur=c.valeur,
+            secret=c.etat == "secret",
+        )
+        for ligne in lignes
+        for c in ligne.serie
+    ]
+    return LectureObservatoire(
+        libelle=obs.libelle,
+        source=obs.source,
+        producteur=obs.producteur,
+        millesime=obs.millesime,
+        territoire=territoire.nom,
+        serie=serie,
     )

@@ -19,6 +19,7 @@ from repere.pilotage.models import (
     Indicateur,
     LigneBudget,
     MesureNationale,
+    MouvementBudget,
     Note,
     Plan,
     Priorite,
@@ -26,6 +27,7 @@ from repere.pilotage.models import (
     TypeBudget,
     ValeurIndicateur,
 )
+from repere.utils.nombres import euros_centimes
 
 CHAMPS_ACTION = {
     "titre": "titre",
@@ -206,9 +208,14 @@ def valider_ligne_budget(*, annee, type, financeur_nom, prevu, engage, paye) -> 
     y = _montant(paye, "paye", "payé", erreurs)
     if not erreurs:
         if e > p:
-            erreurs["engage"] = f"L'engagé ({e} €) dépasse le prévu ({p} €) : le budget ne s'additionne pas."
+            erreurs["engage"] = (
+                f"L'engagé ({euros_centimes(e)}) dépasse le prévu ({euros_centimes(p)}) : "
+                "le budget ne s'additionne pas."
+            )
         elif y > e:
-            erreurs["paye"] = f"Le payé ({y} €) dépasse l'engagé ({e} €) : le budget ne s'additionne pas."
+            erreurs["paye"] = (
+                f"Le payé ({euros_centimes(y)}) dépasse l'engagé ({euros_centimes(e)}) : le budget ne s'additionne pas."
+            )
     return {"annee": annee_i, "type": type, "financeur_nom": nom, "prevu": p, "engage": e, "paye": y}, erreurs
 
 
@@ -217,14 +224,38 @@ def financeur_par_nom(nom: str, *, type_par_defaut: str) -> Financeur:
     return financeur or Financeur.objects.create(nom=nom, type=type_par_defaut)
 
 
+def _montants(prevu, engage, paye) -> str:
+    return f"prévu {euros_centimes(prevu)}, engagé {euros_centimes(engage)}, payé {euros_centimes(paye)}"
+
+
 @transaction.atomic
 def enregistrer_ligne_budget(
-    *, action: Action, par, annee, type, financeur_nom, prevu, engage=0, paye=0, type_financeur="autre"
+    *,
+    action: Action,
+    par,
+    annee,
+    type,
+    financeur_nom,
+    prevu,
+    engage=0,
+    paye=0,
+    type_financeur="autre",
+    date_effet: date | None = None,
 ) -> LigneBudget:
-    """Create or replace the line (action, year, type, funder)."""
+    """Create or change the line (action, year, type, funder) from ``date_effet`` (today by default); every
+    change is kept, dated, with its author (``MouvementBudget``)."""
+    from django.utils import timezone
+
     valeurs, erreurs = valider_ligne_budget(
         annee=annee, type=type, financeur_nom=financeur_nom, prevu=prevu, engage=engage, paye=paye
     )
+    aujourd = timezone.localdate()
+    date_effet = date_effet or aujourd
+    if date_effet > aujourd:
+        erreurs["date_effet"] = (
+            f"La date du changement ({date_effet:%d/%m/%Y}) est dans le futur : un budget s'enregistre au jour "
+            "où il change."
+        )
     if erreurs:
         raise ValidationError(erreurs)
     financeur = financeur_par_nom(valeurs["financeur_nom"], type_par_defaut=type_financeur)
@@ -235,6 +266,15 @@ def enregistrer_ligne_budget(
         financeur=financeur,
         defaults={"prevu": valeurs["prevu"], "engage": valeurs["engage"], "paye": valeurs["paye"]},
     )
+    MouvementBudget.objects.create(
+        ligne=ligne,
+        action=action,
+        date_effet=date_effet,
+        prevu=ligne.prevu,
+        engage=ligne.engage,
+        paye=ligne.paye,
+        par=par if getattr(par, "pk", None) else None,
+    )
     _recalculer(action)
     libelle = f"{ligne.annee} {TypeBudget(ligne.type).label.lower()} — {financeur.nom}"
     _journaliser(
@@ -243,7 +283,7 @@ def enregistrer_ligne_budget(
         "budget",
         libelle,
         "" if creee else "remplacée",
-        f"prévu {ligne.prevu} €, engagé {ligne.engage} €, payé {ligne.paye} €",
+        f"{_montants(ligne.prevu, ligne.engage, ligne.paye)} (au {date_effet:%d/%m/%Y})",
     )
     return ligne
 
@@ -303,6 +343,112 @@ def enregistrer_valeur(*, indicateur: Indicateur, par, date: date, valeur) -> Va
     recalculer_dernieres_valeurs(indicateurs=Indicateur.objects.filter(pk=indicateur.pk))
     _journaliser(indicateur.action, par, "indicateur", indicateur.nom, apres=f"{valeur} au {date:%d/%m/%Y}")
     return v
+
+
+# ---- indicators read from the observatory ------------------------------------------------------------------
+
+
+def _fin_de_periode(periode: str) -> date | None:
+    """« 2021 » → 31/12/2021, « 2022-12 » → 31/12/2022, « 2024-T1 » → 31/03/2024 (None when unreadable)."""
+    import calendar
+
+    try:
+        annee = int(periode[:4])
+        if len(periode) == 4:
+            return date(annee, 12, 31)
+        if "-T" in periode:
+            mois = 3 * int(periode[-1])
+        else:
+            mois = int(periode[5:7])
+        return date(annee, mois, calendar.monthrange(annee, mois)[1])
+    except (ValueError, IndexError):
+        return None
+
+
+@transaction.atomic
+def relier_observatoire(*, indicateur: Indicateur, par, code: str, territoire) -> Indicateur:
+    """Link the indicator to an observatory indicator for one territory, then read its values from there."""
+    from repere.observatoire import selectors as observatoire
+    from repere.pilotage.selectors import lieu_observatoire
+
+    erreurs = {}
+    code = (code or "").strip()
+    obs = observatoire.indicateur_visible(par, code) if code else None
+    if obs is None:
+        erreurs["reference_observatoire"] = (
+            f"Indicateur de l'observatoire inconnu ou non accessible : « {code} »."
+            if code
+            else "Choisissez un indicateur de l'observatoire."
+        )
+    if territoire is None:
+        erreurs["territoire"] = "Choisissez le territoire dont l'observatoire donne les valeurs."
+    elif lieu_observatoire(territoire) is None:
+        erreurs["territoire"] = (
+            f"L'observatoire ne suit pas « {territoire.nom} » (commune, EPCI, département ou région attendus)."
+        )
+    if erreurs:
+        raise ValidationError(erreurs)
+    avant = indicateur.reference_observatoire
+    indicateur.reference_observatoire = obs.code
+    indicateur.territoire_observatoire = territoire
+    indicateur.save(update_fields=["reference_observatoire", "territoire_observatoire"])
+    _journaliser(
+        indicateur.action,
+        par,
+        "indicateur",
+        f"{indicateur.nom} — lien à l'observatoire",
+        "" if not avant else "autre lien",
+        f"{obs.libelle}, {territoire.nom}",
+    )
+    relire_observatoire(indicateur=indicateur, par=par)
+    return indicateur
+
+
+@transaction.atomic
+def relire_observatoire(*, indicateur: Indicateur, par) -> int:
+    """Copy the values the observatory shows for the linked indicator and territory (secret cells are
+    not copied: they have no value there) as the indicator's values, dated at the end of their period;
+    return the number written or changed."""
+    from repere.pilotage.selectors import valeurs_observatoire
+
+    lu = valeurs_observatoire(indicateur, user=par)
+    if lu is None:
+        return 0
+    ecrites = 0
+    for v in lu.serie:
+        jour = _fin_de_periode(v.periode)
+        if v.secret or v.valeur is None or jour is None or jour < indicateur.date_initiale:
+            continue
+        source = f"Observatoire — {lu.source}, {v.periode_libelle}"[:300]
+        valeur = Decimal(str(round(v.valeur, 2)))
+        existante = ValeurIndicateur.objects.filter(indicateur=indicateur, date=jour).first()
+        if existante and existante.valeur == valeur and existante.source == source:
+            continue
+        ValeurIndicateur.objects.update_or_create(
+            indicateur=indicateur, date=jour, defaults={"valeur": valeur, "source": source}
+        )
+        ecrites += 1
+    if ecrites:
+        recalculer_dernieres_valeurs(indicateurs=Indicateur.objects.filter(pk=indicateur.pk))
+        _journaliser(
+            indicateur.action,
+            par,
+            "indicateur",
+            indicateur.nom,
+            apres=f"{ecrites} valeur{'s' if ecrites > 1 else ''} lue{'s' if ecrites > 1 else ''} dans l'observatoire",
+        )
+    return ecrites
+
+
+def relire_tous_observatoire() -> int:
+    """Read again every linked indicator as an anonymous reader (public indicators only: an activity
+    indicator is read again when a member of the territory's teams links it or opens its action)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    total = 0
+    for indicateur in Indicateur.objects.exclude(reference_observatoire="").exclude(territoire_observatoire=None):
+        total += relire_observatoire(indicateur=indicateur, par=AnonymousUser())
+    return total
 
 
 @transaction.atomic

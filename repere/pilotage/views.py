@@ -178,18 +178,20 @@ def action_modifier(request, pk):
     )
 
 
-def _formulaires_action(data=None, prefixe=None, fichiers=None):
+def _formulaires_action(data=None, prefixe=None, fichiers=None, user=None):
     aujourd = timezone.localdate()
     formulaires = {
         "etape": f.EtapeForm(prefix="etape"),
-        "budget": f.LigneBudgetForm(prefix="budget", initial={"annee": aujourd.year}),
+        "budget": f.LigneBudgetForm(prefix="budget", initial={"annee": aujourd.year, "date_effet": aujourd}),
+        "observatoire": f.LienObservatoireForm(prefix="observatoire", user=user),
         "indicateur": f.IndicateurForm(prefix="indicateur", initial={"date_initiale": aujourd}),
         "valeur": f.ValeurForm(prefix="valeur", initial={"date": aujourd}),
         "note": f.NoteForm(prefix="note", initial={"date": aujourd}),
         "document": f.DocumentForm(prefix="document"),
     }
     if data is not None:
-        formulaires[prefixe] = type(formulaires[prefixe])(data, fichiers, prefix=prefixe)
+        extra = {"user": user} if prefixe == "observatoire" else {}
+        formulaires[prefixe] = type(formulaires[prefixe])(data, fichiers, prefix=prefixe, **extra)
     return formulaires
 
 
@@ -198,14 +200,14 @@ def _formulaires_action(data=None, prefixe=None, fichiers=None):
 def action(request, pk):
     action = _action_visible(request, pk)
     modifiable = selectors.peut_modifier(request.user, action.plan)
-    formulaires = _formulaires_action()
+    formulaires = _formulaires_action(user=request.user)
     if request.method == "POST":
         if not modifiable:
             raise Http404("Action introuvable.")
         quoi = request.POST.get("quoi", "")
         if quoi not in formulaires:
             raise Http404("Formulaire inconnu.")
-        formulaires = _formulaires_action(request.POST, quoi, request.FILES)
+        formulaires = _formulaires_action(request.POST, quoi, request.FILES, user=request.user)
         form = formulaires[quoi]
         objet = Action.objects.get(pk=action.pk)
         if form.is_valid():
@@ -224,6 +226,15 @@ def action(request, pk):
                         prevu=d["prevu"],
                         engage=d["engage"] or 0,
                         paye=d["paye"] or 0,
+                        date_effet=d["date_effet"],
+                    )
+                elif quoi == "observatoire":
+                    indicateur = get_object_or_404(Indicateur, pk=request.POST.get("indicateur"), action=objet)
+                    services.relier_observatoire(
+                        indicateur=indicateur,
+                        par=request.user,
+                        code=d["reference_observatoire"],
+                        territoire=d["territoire"],
                     )
                 elif quoi == "indicateur":
                     services.ajouter_indicateur(action=objet, par=request.user, **d)
@@ -241,7 +252,7 @@ def action(request, pk):
                 return redirect("pilotage:action", pk=action.pk)
     jour = timezone.localdate()
     indicateurs = []
-    for ind in action.indicateurs.prefetch_related("valeurs"):
+    for ind in action.indicateurs.select_related("territoire_observatoire").prefetch_related("valeurs"):
         valeurs = list(ind.valeurs.all())
         derniere = valeurs[-1] if valeurs else None
         indicateurs.append(
@@ -251,8 +262,12 @@ def action(request, pk):
                 "derniere": derniere,
                 "hors_cible": derniere is not None and selectors.est_hors_cible(ind, derniere.valeur, derniere.date),
                 "attendu": selectors.valeur_attendue(ind, derniere.date if derniere else jour),
+                "observatoire": selectors.valeurs_observatoire(ind, user=request.user),
             }
         )
+    form_au = f.BudgetAuForm(request.GET or None)
+    budget_au = form_au.cleaned_data.get("budget_au") if form_au.is_valid() else None
+    totaux_au = selectors.budget_au([action.pk], jour=budget_au) if budget_au else None
     return render(
         request,
         "pilotage/action.html",
@@ -261,6 +276,10 @@ def action(request, pk):
             "statut_affiche": selectors.statut_affiche(action),
             "etapes": action.etapes.all(),
             "lignes_budget": action.lignes_budget.select_related("financeur"),
+            "historique_budget": selectors.historique_budget(action),
+            "form_au": form_au,
+            "budget_au": budget_au,
+            "totaux_au": totaux_au,
             "indicateurs": indicateurs,
             "notes": action.notes.select_related("auteur"),
             "documents": action.documents.all(),

@@ -112,6 +112,7 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
             "Etape",
             "Financeur",
             "LigneBudget",
+            "MouvementBudget",
             "Indicateur",
             "ValeurIndicateur",
             "Note",

@@ -39,7 +39,7 @@ def test_un_budget_qui_ne_s_additionne_pas_est_refuse():
         services.enregistrer_ligne_budget(
             action=a, par=None, annee=2025, type="fonctionnement", financeur_nom="CAF", prevu=100, engage=200
         )
-    assert "L'engagé (200.00 €) dépasse le prévu (100.00 €)" in str(e.value)
+    assert "L'engagé (200\u00a0€) dépasse le prévu (100\u00a0€)" in " ".join(e.value.messages)
     with pytest.raises(ValidationError, match="Année invalide"):
         services.enregistrer_ligne_budget(
             action=a, par=None, annee="deux", type="fonctionnement", financeur_nom="CAF", prevu=1

@@ -6,6 +6,7 @@ const CACHE = "{{ version }}";
 const STATIQUES = [
   "{% static 'css/repere.css' %}",
   "{% static 'css/allervers.css' %}",
+  "{% static 'js/file-hors-ligne.js' %}",
   "{% static 'js/allervers-file.js' %}",
   "{% static 'js/allervers-saisie.js' %}",
 ];

@@ -2,7 +2,7 @@
  * Capture pages and their assets are cached so that a fiche can be filled with no network; the items
  * themselves wait in the page's storage (concertation-fiche.js). */
 const CACHE = "{{ version }}";
-const STATIQUES = ["{% static 'css/repere.css' %}", "{% static 'js/concertation-fiche.js' %}"];
+const STATIQUES = ["{% static 'css/repere.css' %}", "{% static 'js/file-hors-ligne.js' %}", "{% static 'js/concertation-fiche.js' %}"];
 const PAGE_SAISIE = /^\/concertation\/ateliers\/\d+\/saisie\/$/;
 
 self.addEventListener("install", (e) => {
