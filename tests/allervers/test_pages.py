@@ -67,7 +67,7 @@ def test_territoire_de_campagne_au_selecteur_multiple(client):
     client.force_login(pro)
     html = client.get(reverse("allervers:campagne_creer")).content.decode()
     assert '<textarea name="territoires"' not in html and "recherche-territoire" not in html
-    assert re.search(r'<input type="text" name="territoires_ajout"[^>]*id="id_territoires"', html)
+    assert re.search(r'<input type="text"\s+name="territoires_ajout"[^>]*id="id_territoires"', html)
     assert 'data-types="commune,epci"' in html and 'data-multiple="id_territoires_choisis"' in html
     aujourdhui = timezone.localdate()
     donnees = {

@@ -66,7 +66,7 @@ def equipe():
 
 def _section(html: str, titre_id: str) -> str:
     debut = html.index(f'id="{titre_id}"')
-    return html[debut : html.index("</section>", debut)]
+    return " ".join(html[debut : html.index("</section>", debut)].split())  # whitespace as rendered
 
 
 def test_ma_journee_montre_mes_rappels_et_ceux_de_l_equipe(client, equipe):

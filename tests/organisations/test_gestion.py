@@ -246,7 +246,7 @@ def test_territoires_d_action_au_selecteur_multiple_et_sans_javascript(client):
     assert "<textarea" not in html
     assert re.search(r'<input type="checkbox" name="territoires" value="commune:49092"[^>]*checked', html)
     assert re.search(r'data-autocomplete[^>]*data-multiple="id_territoires_choisis"', html)
-    assert re.search(r'<input type="text" name="territoires_ajout"[^>]*id="id_territoires"', html)
+    assert re.search(r'<input type="text"\s+name="territoires_ajout"[^>]*id="id_territoires"', html)
     assert '<label for="id_territoires">Territoires d&#x27;action' in html  # the field's label names the input
     visible = _texte_visible(html)
     assert "Chemillé-en-Anjou (49120)" in visible and "49092" not in visible
