@@ -8,7 +8,8 @@ from repere.allervers.prereperage import LIBELLES_ACTIVITE, LIBELLES_LOGEMENT
 from repere.comptes.models import User
 from repere.organisations.models import Organisation
 from repere.organisations.permissions import ROLES_DONNEES_PERSONNELLES, organisations_de
-from repere.territoires.forms import TerritoireField, TerritoiresField
+from repere.territoires.forms import TerritoireField, TerritoiresChoixField
+from repere.territoires.models import TypeTerritoire
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -57,9 +58,12 @@ class CampagneForm(forms.Form):
     partenaires = forms.ModelMultipleChoiceField(
         Organisation.objects.all(), label="Organisations partenaires", required=False
     )
-    territoires = TerritoiresField(
+    territoires = TerritoiresChoixField(
         label="Territoire (communes ou EPCI)",
-        help_text="Une commune ou une intercommunalité par ligne : tapez son nom, ou utilisez le champ de recherche.",
+        types=(TypeTerritoire.COMMUNE, TypeTerritoire.EPCI),
+        help_text="Tapez le nom ou le code postal d'une commune ou d'une intercommunalité, puis choisissez dans la "
+        "liste : elle s'ajoute aux cases cochées (décochez pour en retirer une). Plusieurs noms à la fois : "
+        "séparez-les par « ; ».",
     )
     secteurs = forms.CharField(
         label="Secteurs (facultatif)",

@@ -443,18 +443,35 @@ def frise(*, personne: Personne, utilisateur) -> list[dict]:
     return evenements
 
 
-def rappels_du_jour(*, user, horizon_jours: int = 7):
-    """The user's own open reminders due within `horizon_jours` (overdue ones included), oldest first."""
+def _rappels_ouverts(*, user, horizon_jours: int):
+    """Open reminders due within `horizon_jours` (overdue ones included) on the people the user may see
+    (professionals and admins of the person's organisation, or of an organisation sharing the follow-up;
+    nobody else: see permissions.personnes_visibles)."""
     from repere.allervers.permissions import personnes_visibles
 
     limite = timezone.localdate() + datetime.timedelta(days=horizon_jours)
     return (
-        Rappel.objects.filter(
-            personne__in=personnes_visibles(user), auteur=user, fait_le__isnull=True, echeance__lte=limite
-        )
-        .select_related("personne")
+        Rappel.objects.filter(personne__in=personnes_visibles(user), fait_le__isnull=True, echeance__lte=limite)
+        .select_related("personne", "personne__organisation", "personne__referent", "auteur")
         .order_by("echeance", "pk")
     )
+
+
+def _a_moi(user) -> Q:
+    return Q(auteur=user) | Q(personne__referent=user)
+
+
+def rappels_du_jour(*, user, horizon_jours: int = 7):
+    """The user's reminders due within `horizon_jours` (overdue ones included), oldest first: those they
+    wrote, and those on the people they are the referent of."""
+    return _rappels_ouverts(user=user, horizon_jours=horizon_jours).filter(_a_moi(user))
+
+
+def rappels_de_l_equipe(*, user, horizon_jours: int = 7):
+    """The team's reminders: the other open reminders due within `horizon_jours` on the people the user's
+    organisations follow (a colleague's, or one whose author has left), oldest first. Same scope as the
+    person records: a volunteer or an observer gets none."""
+    return _rappels_ouverts(user=user, horizon_jours=horizon_jours).exclude(_a_moi(user))
 
 
 def demandes_recontact(*, user):

@@ -547,20 +547,28 @@ def droit_etape(request, pk, droit_id):
     return redirect(reverse("allervers:personne", args=[personne.pk]) + "#droits")
 
 
-def _appliquer_formulaire(request, form, *, action, succes, echec: str) -> None:
+def _vers_fiche(personne, onglet: str = "", *, fait: bool = True):
+    """Back to the person page, on the tab of the form just sent when it worked (#suivi, #entretien…);
+    on a refusal, at the top of the page, where the message says why."""
+    return redirect(reverse("allervers:personne", args=[personne.pk]) + (f"#{onglet}" if onglet and fait else ""))
+
+
+def _appliquer_formulaire(request, form, *, action, succes, echec: str) -> bool:
     """Small POST forms of the person page: validate, call the service, report the outcome as a message.
 
     The caller redirects to the person page whatever happens; nothing is written when the form is invalid.
+    True when it was written.
     """
     if not form.is_valid():
         messages.error(request, f"{echec} : " + "; ".join(" ".join(m) for m in form.errors.values()))
-        return
+        return False
     try:
         action(form.cleaned_data)
     except ErreurMetier as e:
         messages.error(request, e.message)
-    else:
-        messages.success(request, succes(form.cleaned_data))
+        return False
+    messages.success(request, succes(form.cleaned_data))
+    return True
 
 
 @login_required
@@ -568,7 +576,7 @@ def _appliquer_formulaire(request, form, *, action, succes, echec: str) -> None:
 @soumission_unique
 def entretien_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
-    _appliquer_formulaire(
+    fait = _appliquer_formulaire(
         request,
         forms.EntretienForm(request.POST),
         action=lambda donnees: services.ajouter_entretien(
@@ -577,7 +585,7 @@ def entretien_ajouter(request, pk):
         succes=lambda donnees: "Entretien enregistré.",
         echec="Entretien non enregistré",
     )
-    return redirect("allervers:personne", personne.pk)
+    return _vers_fiche(personne, "entretien", fait=fait)
 
 
 @login_required
@@ -585,14 +593,14 @@ def entretien_ajouter(request, pk):
 @soumission_unique
 def rappel_ajouter(request, pk):
     personne, _organisation = _personne_visible(request, pk)
-    _appliquer_formulaire(
+    fait = _appliquer_formulaire(
         request,
         forms.RappelForm(request.POST),
         action=lambda donnees: services.ajouter_rappel(personne=personne, par=request.user, **donnees),
         succes=lambda donnees: "Rappel enregistré.",
         echec="Rappel non enregistré",
     )
-    return redirect("allervers:personne", personne.pk)
+    return _vers_fiche(personne, "suivi", fait=fait)
 
 
 @login_required
@@ -600,7 +608,7 @@ def rappel_ajouter(request, pk):
 def rappel_fait(request, pk, rappel_id):
     personne, _organisation = _personne_visible(request, pk)
     services.marquer_rappel_fait(rappel=get_object_or_404(Rappel, pk=rappel_id, personne=personne), par=request.user)
-    return redirect("allervers:personne", personne.pk)
+    return _vers_fiche(personne, "suivi")
 
 
 @login_required
@@ -610,14 +618,14 @@ def partage_ajouter(request, pk):
     personne, organisation = _personne_visible(request, pk)
     if organisation is None or organisation.pk != personne.organisation_id:
         raise Http404
-    _appliquer_formulaire(
+    fait = _appliquer_formulaire(
         request,
         forms.PartageForm(request.POST, personne=personne),
         action=lambda donnees: services.partager_suivi(personne=personne, par=request.user, **donnees),
         succes=lambda donnees: f"Suivi partagé avec {donnees['organisation']}.",
         echec="Partage non enregistré",
     )
-    return redirect("allervers:personne", personne.pk)
+    return _vers_fiche(personne, "suivi", fait=fait)
 
 
 @login_required
@@ -630,7 +638,7 @@ def partage_retirer(request, pk, membre_id):
         membre=get_object_or_404(MembreGroupeSuivi, pk=membre_id, personne=personne), par=request.user
     )
     messages.success(request, "Le partage est terminé.")
-    return redirect("allervers:personne", personne.pk)
+    return _vers_fiche(personne, "suivi")
 
 
 @login_required

@@ -34,21 +34,35 @@ class ConnexionView(auth_views.LoginView):
         return page_de_travail(self.request.user)
 
 
+LIMITE_EQUIPE = 50
+
+
 @login_required
 @donnees_personnelles
 def journee(request):
-    """A professional's day: reminders due, people to call back, referrals received, people followed."""
-    from repere.allervers.selectors import a_recontacter, mes_suivis, rappels_du_jour
+    """A professional's day: their reminders and the team's, follow-up tasks of working groups, people to
+    call back, referrals received, people followed. Admins and professionals only; each list is scoped by
+    the selector that reads it (the user's organisations, the people and groups they may see)."""
+    from repere.allervers.selectors import a_recontacter, mes_suivis, rappels_de_l_equipe, rappels_du_jour
     from repere.annuaire.models import StatutOrientation
     from repere.annuaire.selectors import orientations_recues
+    from repere.concertation.selectors import taches_a_faire
 
     if not espace_de(request.user).suit_des_personnes:
         return redirect(page_de_travail(request.user))
+    taches = list(taches_a_faire(user=request.user)[:100])
+    equipe = rappels_de_l_equipe(user=request.user)
     return render(
         request,
         "comptes/journee.html",
         {
             "rappels": list(rappels_du_jour(user=request.user)),
+            "rappels_equipe": list(equipe[:LIMITE_EQUIPE]),
+            "rappels_equipe_total": equipe.count(),
+            "limite_equipe": LIMITE_EQUIPE,
+            "mes_taches": [t for t in taches if t.responsable_id == request.user.pk],
+            "taches_equipe": [t for t in taches if t.responsable_id != request.user.pk],
+            "nb_taches": len(taches),
             "recontacts": list(a_recontacter(user=request.user)),
             "orientations": list(
                 orientations_recues(request.user).filter(statut=StatutOrientation.ENVOYEE).order_by("cree_le")[:30]

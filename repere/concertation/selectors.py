@@ -93,3 +93,27 @@ def enseignement_visible(user, pk) -> Enseignement | None:
         .select_related("synthese__evenement")
         .first()
     )
+
+
+def taches_a_faire(*, user, horizon_jours: int = 7) -> QuerySet:
+    """Open follow-up tasks of working-group meetings due within `horizon_jours` (overdue ones included),
+    oldest first, in the groups the user sees: theirs, and, in the groups they lead (pilot, or admin,
+    professional or volunteer of the pilot organisation: ``peut_animer_groupe``), the others' too."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from repere.concertation.models import Tache
+
+    if not getattr(user, "is_authenticated", False):
+        return Tache.objects.none()
+    menes = GroupeTravail.objects.filter(
+        Q(pilote=user) | Q(organisation_pilote__in=organisations_de(user, ROLES_SAISIE))
+    ).values("pk")
+    limite = timezone.localdate() + timedelta(days=horizon_jours)
+    return (
+        Tache.objects.filter(faite=False, echeance__lte=limite, reunion__groupe__in=groupes_visibles(user))
+        .filter(Q(responsable=user) | Q(reunion__groupe__in=menes))
+        .select_related("reunion__groupe", "responsable")
+        .order_by("echeance", "pk")
+    )

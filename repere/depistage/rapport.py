@@ -124,7 +124,8 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3rem 0}
 .chiffres{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}.chiffres li{border:1px solid #ccc;padding:.6rem 1rem;border-radius:4px}
 .chiffres strong{display:block;font-size:1.4rem}.avertissement{border-left:4px solid #7a4b00;background:#fff4d6;padding:.5rem 1rem}figure{margin:1rem 0}figcaption{font-weight:bold}.discret{color:#555;font-size:.9rem}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}figure,table{break-inside:avoid}}
+.tableau{overflow-x:auto;margin:1rem 0}.tableau table{margin:0}
+@media print{body{margin:0;max-width:none}.tableau{overflow:visible}h2{break-after:avoid}figure,table{break-inside:avoid}}
 """
 
 
@@ -210,17 +211,17 @@ Estimations à confirmer avec les personnes : elles dépendent des données du f
 </ul>
 {graphiques}
 <h2>Par prestation</h2>
-<table><caption>Ménages et montants par prestation (montants mensuels ; prestations annuelles ramenées au mois)</caption>
+<div class="tableau" role="region" tabindex="0" aria-label="Tableau (défilement horizontal)"><table><caption>Ménages et montants par prestation (montants mensuels ; prestations annuelles ramenées au mois)</caption>
 <thead><tr><th scope="col">Prestation</th><th scope="col" class="n">Droit estimé</th><th scope="col" class="n">Déjà perçue</th>
 <th scope="col" class="n">{"Non-recours probable" if mesurable else "Droit estimé, rien de déclaré perçu"}</th><th scope="col" class="n">{montant_libelle}</th></tr></thead>
-<tbody>{lignes_prestations}</tbody></table>
+<tbody>{lignes_prestations}</tbody></table></div>
 <h2>Par commune</h2>
-<table><caption>Ménages et {montant_libelle.lower()} par commune{" (les 100 premières)" if len(communes) > 100 else ""}</caption>
+<div class="tableau" role="region" tabindex="0" aria-label="Tableau (défilement horizontal)"><table><caption>Ménages et {montant_libelle.lower()} par commune{" (les 100 premières)" if len(communes) > 100 else ""}</caption>
 <thead><tr><th scope="col">Commune</th><th scope="col" class="n">Ménages</th><th scope="col" class="n">{"En non-recours probable" if mesurable else "Avec un droit estimé"}</th>
-<th scope="col" class="n">{montant_libelle}</th></tr></thead><tbody>{lignes_communes}</tbody></table>
+<th scope="col" class="n">{montant_libelle}</th></tr></thead><tbody>{lignes_communes}</tbody></table></div>
 <h2>Répartition des montants en jeu par ménage</h2>
-<table><caption>Nombre de ménages par montant mensuel en jeu</caption><thead><tr><th scope="col">Montant mensuel</th>
-<th scope="col" class="n">Ménages</th></tr></thead><tbody>{lignes_tranches}</tbody></table>
+<div class="tableau" role="region" tabindex="0" aria-label="Tableau (défilement horizontal)"><table><caption>Nombre de ménages par montant mensuel en jeu</caption><thead><tr><th scope="col">Montant mensuel</th>
+<th scope="col" class="n">Ménages</th></tr></thead><tbody>{lignes_tranches}</tbody></table></div>
 <h2>Méthode</h2>
 <p>Chaque ménage est simulé avec le moteur de Repère (OpenFisca-France), exactement comme dans le simulateur.
 Une prestation est en <strong>non-recours probable</strong> quand son montant estimé est positif (ou le ménage éligible)

@@ -1,7 +1,7 @@
 from django import forms
 
 from repere.organisations.models import Organisation, Role
-from repere.territoires.forms import TerritoiresField
+from repere.territoires.forms import TerritoiresChoixField
 
 CHAMPS_PLATEFORME = ("type", "territoires")
 
@@ -10,7 +10,7 @@ class OrganisationForm(forms.ModelForm):
     """The organisation's details. ``complet=False`` (an organisation's own admin) leaves out its type and
     territories of action: they grant moderation and referral rights, only the platform admin sets them."""
 
-    territoires = TerritoiresField(label="Territoires d'action", required=False)
+    territoires = TerritoiresChoixField(label="Territoires d'action", required=False)
 
     class Meta:
         model = Organisation

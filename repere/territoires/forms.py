@@ -188,3 +188,121 @@ class TerritoireField(forms.Field):
         if not (texte or "").strip():
             return None
         return trouver_territoire(texte, types=self.types, code=code)
+
+
+# -- Several territories, each chosen by its name ------------------------------------------------------------
+
+_JETON_TYPE_CODE = re.compile(r"[a-z_]+:[0-9AB]+", re.IGNORECASE)
+LONGUEUR_SAISIE_MAX = 2000
+
+
+class TerritoiresAutocomplete(forms.Widget):
+    """The territories chosen, as checked boxes named by their names (untick to remove one), and a text
+    input with the territory autocomplete to add one more: the choice appends a checked box (keyboard:
+    arrows, Enter). Without JavaScript, names typed in the input (several separated by « ; ») are read
+    when the form is sent (see ``trouver_territoire``). Posts ``<name>`` (one ``type:code`` per box, never
+    shown) and ``<name>_ajout`` (the text typed)."""
+
+    template_name = "territoires/widgets/autocomplete_multiple.html"
+
+    def __init__(self, *, types, attrs=None):
+        self.types = list(types)
+        super().__init__(attrs={"autocomplete": "off", "maxlength": LONGUEUR_SAISIE_MAX, **(attrs or {})})
+
+    def value_from_datadict(self, data, files, name):
+        jetons = data.getlist(name) if hasattr(data, "getlist") else list(data.get(name) or [])
+        if isinstance(jetons, str):
+            jetons = [jetons]
+        return (list(jetons), data.get(f"{name}_ajout", ""))
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and f"{name}_ajout" not in data
+
+    def get_context(self, name, value, attrs):
+        from django.urls import reverse
+
+        from repere.territoires.api import libelle
+
+        contexte = super().get_context(name, value, attrs)
+        choisis, texte = [], ""
+        if isinstance(value, tuple):
+            jetons, texte = value
+            restes = []
+            for jeton in jetons:
+                t = None
+                if _JETON_TYPE_CODE.fullmatch(jeton.strip()):
+                    type_, code = jeton.strip().split(":", 1)
+                    t = Territoire.objects.filter(type=type_.lower(), code=code.upper()).first()
+                (choisis.append(t) if t is not None else restes.append(jeton.strip()))
+            texte = " ; ".join([r for r in restes if r] + ([texte.strip()] if texte.strip() else []))
+        elif isinstance(value, str):
+            texte = value
+        elif value:
+            choisis = [t for t in value if isinstance(t, Territoire)]
+        identifiant = contexte["widget"]["attrs"].get("id") or f"id_{name}"
+        contexte["widget"].update(
+            choisis=[
+                {"jeton": f"{t.type}:{t.code}", "libelle": libelle(t), "id": f"{identifiant}_choix_{i}"}
+                for i, t in enumerate(dict.fromkeys(choisis))
+            ],
+            texte=texte,
+            liste=f"{identifiant}_choisis",
+            types=",".join(self.types),
+            url=reverse("api:recherche"),
+        )
+        return contexte
+
+
+class TerritoiresChoixField(forms.Field):
+    """Several territories of the given types, chosen with the autocomplete (``TerritoiresAutocomplete``),
+    cleaned to a list of ``Territoire``. A bad value gives a French message naming the field and the value."""
+
+    def __init__(self, *, types=TOUS_LES_TYPES, **kwargs):
+        self.types = list(types)
+        kwargs.setdefault("widget", TerritoiresAutocomplete(types=self.types))
+        kwargs.setdefault(
+            "help_text",
+            "Tapez un nom ou un code postal, puis choisissez dans la liste : chaque territoire choisi s'ajoute "
+            "aux cases cochées (décochez pour en retirer un). Plusieurs noms à la fois : séparez-les par « ; ».",
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, (tuple, str)) or value is None:
+            return value
+        return list(value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if isinstance(value, str):
+            jetons, texte = [], value
+        elif isinstance(value, tuple):
+            jetons, texte = value
+        else:
+            return [t for t in value if isinstance(t, Territoire)]
+        texte = texte or ""
+        nom = self.label or "Territoires"
+        if len(texte) > LONGUEUR_SAISIE_MAX:
+            raise forms.ValidationError(f"{nom} : le texte saisi dépasse {LONGUEUR_SAISIE_MAX} caractères.")
+        territoires, erreurs = [], []
+        morceaux = [m.strip() for bloc in [*jetons, texte] for m in re.split(r"[\n;]+", bloc or "")]
+        for morceau in filter(None, morceaux):
+            t = None
+            if _JETON_TYPE_CODE.fullmatch(morceau):
+                type_, code = morceau.split(":", 1)
+                t = Territoire.objects.filter(type=type_.lower(), code=code.upper(), type__in=self.types).first()
+                if t is None:
+                    erreurs.append(f"{nom} : territoire inconnu ou d'un autre type : « {morceau[:80]} ».")
+                    continue
+            else:
+                try:
+                    t = trouver_territoire(morceau, types=self.types)
+                except forms.ValidationError as e:
+                    erreurs.extend(f"{nom} : {m[0].lower()}{m[1:]}" for m in e.messages)
+                    continue
+            if t not in territoires:
+                territoires.append(t)
+        if erreurs:
+            raise forms.ValidationError(erreurs)
+        return territoires

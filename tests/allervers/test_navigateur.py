@@ -127,7 +127,8 @@ def test_parcours_telephone(page_mobile, live_server, client):
     expect(page.locator(".message--success")).to_contain_text("Simulation complète enregistrée", timeout=60_000)
     assert personne.simulations.get().version_moteur
 
-    # 6. Referral through the directory.
+    # 6. Referral through the directory (from the record's « Suivi » tab).
+    page.get_by_role("tab", name=re.compile("^Suivi")).click()
     page.get_by_role("link", name="Orienter vers un service de l'annuaire").click()
     page.get_by_role("button", name="Envoyer l'orientation").click()
     expect(page.locator(".message--success")).to_contain_text("Orientation envoyée")

@@ -99,6 +99,7 @@ def fournisseur(settings, monkeypatch):
     settings.OIDC_OP_JWKS_ENDPOINT = f"{f.url}/jwks"
     yield f
     f.serveur.shutdown()
+    f.serveur.server_close()  # the listening socket too (else a ResourceWarning, an error under "error")
 
 
 def _demarrer(client):

@@ -17,10 +17,14 @@ pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 LARGEUR = 390
 
 
-def verifier_largeur(page) -> None:
+# A4 is 210 mm wide; Chromium prints with default margins of 0.4 in each side: 794 - 2 × 38 ≈ 718 CSS px.
+A4_IMPRIMABLE = 718
+
+
+def verifier_largeur(page, maximum: int = LARGEUR) -> None:
     """Fails when the page is wider than the phone's screen (a horizontal scroll of the whole page)."""
     largeur = page.evaluate("document.documentElement.scrollWidth")
-    assert largeur <= LARGEUR, f"{page.url} fait {largeur} px de large pour un écran de {LARGEUR} px"
+    assert largeur <= maximum, f"{page.url} fait {largeur} px de large pour un écran de {maximum} px"
 
 
 def verifier(page) -> None:
@@ -112,6 +116,10 @@ def test_de_l_accueil_au_recapitulatif_en_passant_par_ou_faire_ces_demarches(liv
     page.get_by_role("heading", name="Récapitulatif de vos droits").wait_for()
     assert "CAF de Maine-et-Loire — accueil d'Angers" in page.locator("#ou-faire-ces-demarches").inner_text()
     verifier(page)
+    # printed on A4 (print media, Chromium's default margins): no wider than the page either
+    page.set_viewport_size({"width": A4_IMPRIMABLE, "height": 1000})
+    page.emulate_media(media="print")
+    verifier_largeur(page, A4_IMPRIMABLE)
 
 
 ROLES = {

@@ -170,7 +170,8 @@ def test_modifier_l_organisation_et_ses_territoires(client):
     )
     assert r.status_code == 200
     contenu = r.content.decode()
-    assert "Territoire inconnu : commune:99999." in contenu and "14 chiffres" in contenu
+    assert "Territoires d&#x27;action : territoire inconnu ou d&#x27;un autre type : « commune:99999 »" in contenu
+    assert "14 chiffres" in contenu
     org.refresh_from_db()
     assert org.nom == "CCAS modifié"
 
@@ -209,7 +210,7 @@ def test_territoires_choisis_par_leur_nom_et_affiches_par_leur_nom(client):
         ("epci", "200060010"),
     ]
     html = client.get(f"/organisations/{org.pk}/modifier/").content.decode()
-    assert "Chemillé-en-Anjou (49120)" in html and "commune:49092" not in html
+    assert "Chemillé-en-Anjou (49120)" in _texte_visible(html) and "commune:49092" not in _texte_visible(html)
     # what is shown back is accepted as is
     r = client.post(
         f"/organisations/{org.pk}/modifier/",
@@ -224,4 +225,67 @@ def test_territoires_choisis_par_leur_nom_et_affiches_par_leur_nom(client):
     r = client.post(
         f"/organisations/{org.pk}/modifier/", {"nom": "CCAS", "type": "ccas", "territoires": "Nullepart-sur-Rien"}
     )
-    assert r.status_code == 200 and "Aucun territoire ne correspond à « Nullepart-sur-Rien »" in r.content.decode()
+    assert r.status_code == 200 and "aucun territoire ne correspond à « Nullepart-sur-Rien »" in r.content.decode()
+
+
+def _texte_visible(html: str) -> str:
+    """What a person reads: the page without its tags and attribute values."""
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_territoires_d_action_au_selecteur_multiple_et_sans_javascript(client):
+    """Issue 12, item 4: the territories of action are chosen with the territory picker (one checked box
+    per territory, named by its name; an input with the autocomplete to add one), not typed in a textarea;
+    without JavaScript, names typed in the input are read (several separated by « ; »)."""
+    from repere.territoires.models import Territoire
+
+    org = OrganisationFactory()
+    org.territoires.set([Territoire.objects.get(type="commune", code="49092")])
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    html = client.get(f"/organisations/{org.pk}/modifier/").content.decode()
+    assert "<textarea" not in html
+    assert re.search(r'<input type="checkbox" name="territoires" value="commune:49092"[^>]*checked', html)
+    assert re.search(r'data-autocomplete[^>]*data-multiple="id_territoires_choisis"', html)
+    assert re.search(r'<input type="text"\s+name="territoires_ajout"[^>]*id="id_territoires"', html)
+    assert '<label for="id_territoires">Territoires d&#x27;action' in html  # the field's label names the input
+    visible = _texte_visible(html)
+    assert "Chemillé-en-Anjou (49120)" in visible and "49092" not in visible
+
+    # no JavaScript: the box kept, two names typed in the input
+    r = client.post(
+        f"/organisations/{org.pk}/modifier/",
+        {
+            "nom": "CCAS",
+            "type": "ccas",
+            "territoires": ["commune:49092"],
+            "territoires_ajout": "Mauges Communauté ; 49",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    assert sorted((t.type, t.code) for t in org.territoires.all()) == [
+        ("commune", "49092"),
+        ("departement", "49"),
+        ("epci", "200060010"),
+    ]
+    # unticking a box removes that territory
+    r = client.post(
+        f"/organisations/{org.pk}/modifier/", {"nom": "CCAS", "type": "ccas", "territoires": ["epci:200060010"]}
+    )
+    assert r.status_code == 302
+    assert [t.code for t in org.territoires.all()] == ["200060010"]
+
+
+def test_territoire_d_action_inconnu_message_nommant_le_champ_et_la_valeur(client):
+    org = OrganisationFactory(nom="CCAS")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    r = client.post(
+        f"/organisations/{org.pk}/modifier/",
+        {"nom": "Nouveau nom", "type": "ccas", "territoires": ["epci:200060010"], "territoires_ajout": "Nullepart"},
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Territoires d&#x27;action : aucun territoire ne correspond à « Nullepart »" in html
+    # shown back as sent: the box still ticked (by its name), the text still in the input
+    assert re.search(r'value="epci:200060010"[^>]*checked', html) and 'value="Nullepart"' in html
+    org.refresh_from_db()
+    assert org.nom == "CCAS" and not org.territoires.exists()  # nothing written

@@ -4,7 +4,9 @@
  *      [data-types="commune"] [data-valeur="id_hidden"]>
  *   <label for="x">…</label><input id="x">
  * </div>
- * On choice: data-cible → appends "type:code" as a line of that textarea (with data-cible-nom: the
+ * On choice: data-multiple="list id" (with data-nom) → appends to that list a checked box named data-nom,
+ * value "type:code", labelled by the territory's name (untick to remove; the input is emptied for the next
+ * one); data-cible → appends "type:code" as a line of that textarea (with data-cible-nom: the
  * territory's name as people read it, « Angers (49000) », which the server reads back); data-valeur → sets that
  * input's value to the code; data-aller → goes to /territoires/<type>/<code>/.
  * Other sources (the address suggestions): data-remplir='{"key": "input id", …}' copies those keys of
@@ -50,7 +52,27 @@
     function choisir(i) {
       var t = resultats[i];
       if (!t) return;
-      if (bloc.dataset.cible) {
+      if (bloc.dataset.multiple) {
+        var choisis = document.getElementById(bloc.dataset.multiple);
+        var valeur = t.type + ":" + t.code;
+        var deja = Array.prototype.filter.call(choisis.querySelectorAll("input[type=checkbox]"), function (c) { return c.value === valeur; })[0];
+        if (deja) {
+          deja.checked = true;
+          statut.textContent = t.libelle + " est déjà choisi.";
+        } else {
+          var li = document.createElement("li");
+          var boite = document.createElement("input");
+          boite.type = "checkbox"; boite.name = bloc.dataset.nom; boite.value = valeur; boite.checked = true;
+          boite.id = bloc.dataset.multiple + "_" + choisis.children.length + "_" + Date.now();
+          var etiquette = document.createElement("label");
+          etiquette.htmlFor = boite.id; etiquette.textContent = t.libelle;
+          li.appendChild(boite); li.appendChild(document.createTextNode(" ")); li.appendChild(etiquette);
+          choisis.appendChild(li);
+          statut.textContent = t.libelle + " ajouté aux territoires choisis.";
+        }
+        choisis.hidden = false;
+        input.value = "";
+      } else if (bloc.dataset.cible) {
         var cible = document.getElementById(bloc.dataset.cible);
         var parNom = bloc.dataset.cibleNom !== undefined;
         var jeton = parNom ? t.libelle : t.type + ":" + t.code;
