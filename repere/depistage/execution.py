@@ -217,10 +217,10 @@ class Etat:
     def termine(self, lot: LotCalcule) -> None:
         self.lots[str(lot.index)] = {
             "menages_lus": lot.menages_lus,
-            "calcules": len(lot.lignes),
+            "calcules": lot.table.num_rows,
             "anomalies": len(lot.anomalies),
             "lignes_rejetees": len({a.ligne for a in lot.anomalies}),
-            "menages_rejetes": lot.menages_lus - len(lot.lignes),
+            "menages_rejetes": lot.menages_lus - lot.table.num_rows,
         }
         self.sauver()
 
@@ -234,7 +234,7 @@ def _nom_anomalies(index: int) -> str:
 
 
 def enregistrer_lot(travail: Path, etat: Etat, lot: LotCalcule) -> None:
-    sortie.ecrire_part(travail / _nom_part(lot.index), lot.lignes)
+    sortie.ecrire_part(travail / _nom_part(lot.index), lot.table)
     sortie.ecrire_anomalies_part(travail / _nom_anomalies(lot.index), lot.anomalies)
     etat.termine(lot)
 

@@ -70,14 +70,8 @@ def remplacer(tmp: Path, chemin: Path) -> None:
 # --- per-chunk parts -----------------------------------------------------------------------------
 
 
-def ecrire_part(chemin: Path, lignes: list[tuple]) -> None:
-    """Write one chunk's results (rows in SCHEMA_PART order), sorted by decreasing priority."""
-    lignes = sorted(lignes, key=lambda r: -r[I_PRIORITE])
-    colonnes = list(zip(*lignes, strict=True)) if lignes else [[] for _ in SCHEMA_PART]
-    table = pa.Table.from_arrays(
-        [pa.array(list(c), type=champ.type) for c, champ in zip(colonnes, SCHEMA_PART, strict=True)],
-        schema=SCHEMA_PART,
-    )
+def ecrire_part(chemin: Path, table: pa.Table) -> None:
+    """Write one chunk's results (``SCHEMA_PART``, already sorted by decreasing priority)."""
     tmp = temporaire(chemin)
     pq.write_table(table, tmp, compression="zstd")
     remplacer(tmp, chemin)
