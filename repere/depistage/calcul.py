@@ -15,9 +15,11 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from repere.depistage.assemblage import Anomalie, MenageBrut, construire_menage
-from repere.depistage.sortie import CODES
+from repere.depistage.sortie import CODES, SCHEMA_PART
 
 # Benefits whose "amount" is not money paid to the household (CSS with participation: what the
 # person pays). They can be flagged as probable non-take-up but do not count in the priority.
@@ -28,7 +30,7 @@ SEUIL_ECART = 10.0  # € per month: below, a difference between received and es
 @dataclass
 class LotCalcule:
     index: int
-    lignes: list[tuple] = field(default_factory=list)
+    table: pa.Table | None = None  # sortie.SCHEMA_PART, sorted by decreasing priority
     anomalies: list[Anomalie] = field(default_factory=list)
     menages_lus: int = 0
     duree: float = 0.0
@@ -76,20 +78,22 @@ def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
     )
 
 
-def lignes_tableaux(ids: list[str], menages: list, tableaux) -> list[tuple]:
-    """The output rows of a chunk (``sortie.SCHEMA_PART`` order) from the engine's batch arrays
-    (``repere.droits.lot.ResultatsLot``): the same rules as ``ligne_resultat``, column by column."""
+def table_tableaux(ids, communes, nb_personnes, tableaux) -> pa.Table:
+    """The output rows of a chunk as an Arrow table (``sortie.SCHEMA_PART``), sorted by decreasing
+    priority (stable), from the engine's batch arrays (``repere.droits.lot.ResultatsLot``): the same
+    rules as ``ligne_resultat``, column by column, no Python object per household."""
     from repere.droits.lot import INCERTAIN, NON
 
-    n = len(menages)
-    motifs: list[list[str]] = [[] for _ in range(n)]
+    n = len(ids)
     priorite = np.zeros(n)
     nb_non_recours = np.zeros(n, dtype=np.int64)
-    colonnes: list[list] = []
-    vide = [None] * n
+    colonnes: list = []
+    motifs: list = []  # string arrays, null where the household has no such reason
+    vide_f = pa.nulls(n, pa.float64())
+    vide_b = pa.nulls(n, pa.bool_())
     for code in CODES:
         if code not in tableaux.codes:  # benefit not screened in this run
-            colonnes += [vide, vide, vide, vide]
+            colonnes += [vide_f, vide_f, vide_f, vide_b]
             continue
         k = tableaux.colonne(code)
         estime = np.round(tableaux.montant_mensuel[:, k], 2)
@@ -101,29 +105,50 @@ def lignes_tableaux(ids: list[str], menages: list, tableaux) -> list[tuple]:
         ecart_fort = ~non_recours & ~percu_non_estime & (percu > 0) & (ecart > np.maximum(SEUIL_ECART, 0.1 * estime))
         nb_non_recours += non_recours
         majuscules = code.upper()
-        for masque, prefixe in ((non_recours, "NR_"), (percu_non_estime, "PERCU_NON_ESTIME_"), (ecart_fort, "ECART_")):
-            motif = prefixe + majuscules
-            for i in np.flatnonzero(masque).tolist():
-                motifs[i].append(motif)
-        for i in np.flatnonzero(eligible == INCERTAIN).tolist():
-            motifs[i].append(f"INCERTAIN_{majuscules}")
+        choix = np.select(
+            [non_recours, percu_non_estime, ecart_fort],
+            [f"NR_{majuscules}", f"PERCU_NON_ESTIME_{majuscules}", f"ECART_{majuscules}"],
+            default="",
+        )
+        motifs.append(_ou_rien(non_recours | percu_non_estime | ecart_fort, pa.array(choix, pa.string())))
+        incertain = eligible == INCERTAIN
+        if incertain.any():
+            motifs.append(_ou_rien(incertain, pa.scalar(f"INCERTAIN_{majuscules}")))
         if code not in HORS_PRIORITE:
             priorite += np.where(ecart > 0, ecart, 0.0)
-        colonnes += [estime.tolist(), percu.tolist(), ecart.tolist(), non_recours.tolist()]
-    for i in np.flatnonzero(tableaux.rfr_estime).tolist():
-        motifs[i].append("RFR_ESTIME")
-    return list(
-        zip(
-            ids,
-            [m.commune for m in menages],
-            [len(m.personnes) for m in menages],
-            np.round(priorite, 2).tolist(),
-            nb_non_recours.tolist(),
-            [" ".join(x) for x in motifs],
+        colonnes += [pa.array(estime), pa.array(percu), pa.array(ecart), pa.array(non_recours)]
+    rfr = np.asarray(tableaux.rfr_estime, dtype=bool)
+    motifs.append(_ou_rien(rfr, pa.scalar("RFR_ESTIME")))
+    # Nulls replaced by "" then the spaces squeezed ("skip" drops the rows where every input is null).
+    if motifs:
+        joint = pc.binary_join_element_wise(*motifs, " ", null_handling="replace", null_replacement="")
+        texte_motifs = pc.utf8_trim(pc.replace_substring_regex(joint, " +", " "), " ")
+    else:
+        texte_motifs = pa.array([""] * n, pa.string())
+    table = pa.Table.from_arrays(
+        [
+            pa.array(ids, pa.string()),
+            pa.array(communes, pa.string()),
+            pa.array(nb_personnes, pa.int16()),
+            pa.array(np.round(priorite, 2)),
+            pa.array(nb_non_recours, pa.int16()),
+            texte_motifs,
             *colonnes,
-            strict=True,
-        )
+        ],
+        schema=SCHEMA_PART,
     )
+    return table
+
+
+def _ou_rien(masque: np.ndarray, texte):
+    """``texte`` where ``masque`` holds, null elsewhere (nulls are skipped when the reasons are joined)."""
+    return pc.if_else(pa.array(masque, pa.bool_()), texte, pa.scalar(None, pa.string()))
+
+
+def trier(table: pa.Table) -> pa.Table:
+    """By decreasing priority; equal priorities keep their order in the file (stable sort)."""
+    ordre = np.argsort(-table.column("priorite_mensuelle").to_numpy(), kind="stable")
+    return table.take(pa.array(ordre))
 
 
 def _fixer_codes_communes(codes: frozenset[str] | None) -> None:
@@ -150,40 +175,66 @@ def traiter_lot(
     mode: str,
     codes_communes: frozenset[str] | None = None,
 ) -> LotCalcule:
+    """Validate the chunk by column (``colonnaire.lire_lot``), report the rejected households line by
+    line through the model (``construire_menage``), compute the valid ones in one OpenFisca simulation
+    built from the columns, and return their rows as an Arrow table sorted by priority."""
+    from repere.depistage.colonnaire import lire_lot
     from repere.droits.lot import simuler_lot_tableaux
 
     debut = time.perf_counter()
     _fixer_codes_communes(codes_communes)
     lot = LotCalcule(index=index, anomalies=list(anomalies_lecture), menages_lus=len(menages_bruts), pid=os.getpid())
-    ids: list[str] = []
-    valides = []
-    premieres: dict[str, int] = {}
-    for brut in menages_bruts:
+    lecture = lire_lot(menages_bruts, mois=mois)
+    tables = []
+    if lecture.colonnes is not None:
+        c = lecture.colonnes
+        try:
+            tableaux = simuler_lot_tableaux(c, prestations=prestations, mode=mode)
+        except Exception:  # noqa: BLE001 - isolate the household(s) the engine cannot compute
+            tables.append(
+                _un_par_un(
+                    lecture.ids,
+                    list(_menages_de(menages_bruts, set(lecture.ids), mois)),
+                    lot,
+                    {b.id_menage: b.lignes[0][0] for b in menages_bruts},
+                    prestations=prestations,
+                    mode=mode,
+                )
+            )
+        else:
+            tables.append(table_tableaux(lecture.ids, c.commune, c.nb_personnes, tableaux))
+    # Suspect households: the model gives the detailed messages (or finds the household valid after all).
+    rattrapes, ids_rattrapes, premieres = [], [], {}
+    for brut in lecture.suspects:
         menage, anomalies = construire_menage(brut, mois=mois)
         if menage is None:
             lot.anomalies.extend(anomalies)
         else:
-            ids.append(brut.id_menage)
-            valides.append(menage)
+            rattrapes.append(menage)
+            ids_rattrapes.append(brut.id_menage)
             premieres[brut.id_menage] = brut.lignes[0][0]
-    if valides:
-        try:
-            tableaux = simuler_lot_tableaux(valides, prestations=prestations, mode=mode)
-        except Exception:  # noqa: BLE001 - isolate the household(s) the engine cannot compute
-            lot.lignes = _un_par_un(ids, valides, lot, premieres, prestations=prestations, mode=mode)
-        else:
-            lot.lignes = lignes_tableaux(ids, valides, tableaux)
+    if rattrapes:
+        tables.append(_un_par_un(ids_rattrapes, rattrapes, lot, premieres, prestations=prestations, mode=mode))
+    lot.table = trier(pa.concat_tables(tables)) if tables else SCHEMA_PART.empty_table()
     lot.duree = time.perf_counter() - debut
     return lot
 
 
-def _un_par_un(ids, valides, lot: LotCalcule, premieres: dict[str, int], *, prestations, mode) -> list[tuple]:
-    """The engine failed on the chunk: simulate each household alone (same results: the engine
-    computes each household independently) and report the ones that fail, so that one odd household
-    does not stop the file."""
+def _menages_de(bruts: list[MenageBrut], ids: set[str], mois: str):
+    for brut in bruts:
+        if brut.id_menage in ids:
+            menage, _ = construire_menage(brut, mois=mois)
+            if menage is not None:
+                yield menage
+
+
+def _un_par_un(ids, valides, lot: LotCalcule, premieres: dict[str, int], *, prestations, mode) -> pa.Table:
+    """Compute households one by one from their ``Menage`` (same results: the engine computes each
+    household independently) and report the ones that fail, so that one odd household does not stop
+    the file."""
     from repere.droits.lot import simuler_lot_tableaux
 
-    lignes = []
+    tables = []
     for ident, menage in zip(ids, valides, strict=True):
         try:
             tableaux = simuler_lot_tableaux([menage], prestations=prestations, mode=mode)
@@ -198,8 +249,8 @@ def _un_par_un(ids, valides, lot: LotCalcule, premieres: dict[str, int], *, pres
                 )
             )
         else:
-            lignes += lignes_tableaux([ident], [menage], tableaux)
-    return lignes
+            tables.append(table_tableaux([ident], [menage.commune], [len(menage.personnes)], tableaux))
+    return pa.concat_tables(tables) if tables else SCHEMA_PART.empty_table()
 
 
 def prechauffer_processus() -> int:

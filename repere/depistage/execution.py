@@ -21,6 +21,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import pyarrow as pa
+
 from repere.depistage import lecture, sortie
 from repere.depistage.assemblage import Anomalie, MenageBrut, grouper, mois_courant
 from repere.depistage.calcul import LotCalcule, prechauffer_processus, traiter_lot
@@ -29,7 +31,7 @@ from repere.depistage.rapport import Synthese, ecrire_rapport
 
 VERSION_ETAT = 1
 DELAI_CONNEXION_DASK = "20s"
-TAILLE_LOT_DEFAUT = 5_000
+TAILLE_LOT_DEFAUT = 25_000  # households per OpenFisca simulation, chosen by measure (docs/performance.md)
 
 
 class ErreurDepistage(Exception):
@@ -217,10 +219,10 @@ class Etat:
     def termine(self, lot: LotCalcule) -> None:
         self.lots[str(lot.index)] = {
             "menages_lus": lot.menages_lus,
-            "calcules": len(lot.lignes),
+            "calcules": lot.table.num_rows,
             "anomalies": len(lot.anomalies),
             "lignes_rejetees": len({a.ligne for a in lot.anomalies}),
-            "menages_rejetes": lot.menages_lus - len(lot.lignes),
+            "menages_rejetes": lot.menages_lus - lot.table.num_rows,
         }
         self.sauver()
 
@@ -234,7 +236,7 @@ def _nom_anomalies(index: int) -> str:
 
 
 def enregistrer_lot(travail: Path, etat: Etat, lot: LotCalcule) -> None:
-    sortie.ecrire_part(travail / _nom_part(lot.index), lot.lignes)
+    sortie.ecrire_part(travail / _nom_part(lot.index), lot.table)
     sortie.ecrire_anomalies_part(travail / _nom_anomalies(lot.index), lot.anomalies)
     etat.termine(lot)
 
@@ -261,8 +263,11 @@ def executer_local(lots, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
         return
     import multiprocessing
 
-    contexte = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=processus, mp_context=contexte, initializer=prechauffer_processus) as pool:
+    # Fork after building the tax-benefit system here: the workers inherit it (copy-on-write, frozen
+    # out of the collector's sight) instead of each rebuilding it at full cost.
+    prechauffer_processus()
+    contexte = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=processus, mp_context=contexte) as pool:
 
         def soumettre(lot):
             index, menages, anomalies = lot
@@ -404,9 +409,12 @@ def depister(
     ecrivain = sortie.ecrivain_resultats(sortie_chemin)
     try:
         parts = [(i, travail / _nom_part(i)) for i in indices]
-        for rang, ligne in enumerate(sortie.fusionner(parts), start=1):
-            synthese.ajouter(ligne)
-            ecrivain.ecrire((rang, *ligne))
+        rang = 1
+        for bloc in sortie.fusionner_tables(parts):
+            synthese.ajouter_table(bloc)
+            rangs = pa.array(range(rang, rang + bloc.num_rows), pa.int64())
+            ecrivain.ecrire_table(bloc.add_column(0, "rang", rangs))
+            rang += bloc.num_rows
         ecrivain.fermer()
     except BaseException:
         ecrivain.abandonner()

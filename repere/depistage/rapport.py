@@ -71,6 +71,52 @@ class Synthese:
         self.menages_droit += droit
         self.menages_percu += percu_declare
 
+    def ajouter_table(self, table) -> None:
+        """``ajouter`` for a whole block of rows (``sortie.SCHEMA_RESULTAT`` or ``SCHEMA_PART``): same rules."""
+        import numpy as np
+
+        if not table.num_rows:
+            return
+        decalage = 1 if table.column_names[0] == "rang" else 0
+        colonne = lambda i: table.column(i + decalage).to_numpy(zero_copy_only=False)  # noqa: E731
+        n = table.num_rows
+        self.menages += n
+        communes, priorite, nb_nr = colonne(1), colonne(3).astype(float), colonne(4)
+        self.menages_non_recours += int((nb_nr > 0).sum())
+        self.montant_total += float(priorite.sum())
+        uniques, inverse = np.unique(communes.astype(str), return_inverse=True)
+        nb = np.bincount(inverse, minlength=len(uniques))
+        nr = np.bincount(inverse, weights=nb_nr > 0, minlength=len(uniques))
+        montant = np.bincount(inverse, weights=priorite, minlength=len(uniques))
+        for k, code in enumerate(uniques.tolist()):
+            c = self.par_commune.setdefault(code, [0, 0, 0.0])
+            c[0] += int(nb[k])
+            c[1] += int(nr[k])
+            c[2] += float(montant[k])
+        restant = np.ones(n, dtype=bool)
+        for i, (bas, haut) in enumerate(TRANCHES):
+            dedans = restant & (priorite >= bas) & (True if haut is None else priorite <= haut)
+            self.tranches[i] += int(dedans.sum())
+            restant &= ~dedans
+        droit = np.zeros(n, dtype=bool)
+        percu_declare = np.zeros(n, dtype=bool)
+        for k, code in enumerate(self.codes):
+            debut = _DEBUT_PRESTATIONS + 4 * k
+            if table.column(debut + decalage).null_count == n:
+                continue
+            estime = np.nan_to_num(colonne(debut).astype(float))
+            percu = np.nan_to_num(colonne(debut + 1).astype(float))
+            nr = colonne(debut + 3).astype(bool)
+            droit |= (estime > 0) | nr
+            percu_declare |= percu > 0
+            stats = self.par_prestation.setdefault(code, [0, 0, 0.0, 0])
+            stats[0] += int(((estime > 0) | nr).sum())
+            stats[1] += int(nr.sum())
+            stats[2] += float(estime[nr].sum())
+            stats[3] += int((percu != 0).sum())
+        self.menages_droit += int(droit.sum())
+        self.menages_percu += int(percu_declare.sum())
+
     @property
     def non_recours_mesurable(self) -> bool:
         return non_recours_mesurable(menages_droit=self.menages_droit, menages_percu=self.menages_percu)

@@ -12,12 +12,14 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from repere.depistage.assemblage import ENTETE_ANOMALIES
 from repere.droits.prestations import PRESTATIONS
-from repere.utils.tableurs import cellule_sure
+from repere.utils.tableurs import cellule_sure, cellules_sures
 
 CODES = tuple(p.code for p in PRESTATIONS)
 COLONNES_FIXES = ("id_menage", "commune", "nb_personnes", "priorite_mensuelle", "nb_non_recours", "motifs")
@@ -70,14 +72,8 @@ def remplacer(tmp: Path, chemin: Path) -> None:
 # --- per-chunk parts -----------------------------------------------------------------------------
 
 
-def ecrire_part(chemin: Path, lignes: list[tuple]) -> None:
-    """Write one chunk's results (rows in SCHEMA_PART order), sorted by decreasing priority."""
-    lignes = sorted(lignes, key=lambda r: -r[I_PRIORITE])
-    colonnes = list(zip(*lignes, strict=True)) if lignes else [[] for _ in SCHEMA_PART]
-    table = pa.Table.from_arrays(
-        [pa.array(list(c), type=champ.type) for c, champ in zip(colonnes, SCHEMA_PART, strict=True)],
-        schema=SCHEMA_PART,
-    )
+def ecrire_part(chemin: Path, table: pa.Table) -> None:
+    """Write one chunk's results (``SCHEMA_PART``, already sorted by decreasing priority)."""
     tmp = temporaire(chemin)
     pq.write_table(table, tmp, compression="zstd")
     remplacer(tmp, chemin)
@@ -92,7 +88,7 @@ def ecrire_anomalies_part(chemin: Path, anomalies: Iterable) -> None:
     remplacer(tmp, chemin)
 
 
-LIGNES_EN_FUSION = 40_000  # rows held in memory by the merge, all parts together
+LIGNES_EN_FUSION = 200_000  # rows held in memory by the merge, all parts together
 
 
 def lire_part(chemin: Path, *, lot: int, taille_bloc: int = 4096) -> Iterator[tuple]:
@@ -112,6 +108,66 @@ def fusionner(parts: list[tuple[int, Path]]) -> Iterator[tuple]:
     flux = [lire_part(chemin, lot=lot, taille_bloc=taille_bloc) for lot, chemin in parts]
     for _cle, ligne in heapq.merge(*flux, key=lambda x: x[0]):
         yield ligne
+
+
+class _Part:
+    """One sorted part read block by block, with its sort keys (-priority, part, position)."""
+
+    def __init__(self, chemin: Path, lot: int, taille_bloc: int):
+        self.lot = lot
+        self.lots = pq.ParquetFile(chemin).iter_batches(batch_size=taille_bloc)
+        self.position = 0
+        self.fini = False
+        self.table = None
+        self.remplir()
+
+    def remplir(self) -> None:
+        for batch in self.lots:
+            if batch.num_rows:
+                self.table = pa.Table.from_batches([batch])
+                self.cles = -self.table.column(I_PRIORITE).to_numpy()
+                self.positions = np.arange(self.position, self.position + batch.num_rows)
+                self.position += batch.num_rows
+                return
+        self.table, self.fini = None, True
+
+    def derniere(self) -> tuple:
+        return (self.cles[-1], self.lot, self.positions[-1])
+
+    def jusqua(self, cle: tuple) -> int:
+        """Rows of the block whose key is <= ``cle`` (a prefix, the part being sorted)."""
+        p, lot, position = cle
+        if self.lot < lot:
+            return int(np.searchsorted(self.cles, p, side="right"))
+        if self.lot > lot:
+            return int(np.searchsorted(self.cles, p, side="left"))
+        return int(np.searchsorted(self.positions, position, side="right"))  # the frontier's own part
+
+
+def fusionner_tables(parts: list[tuple[int, Path]]) -> Iterator[pa.Table]:
+    """External k-way merge of the sorted parts, by blocks: at each step every row not greater than the
+    smallest "last key" of the parts' blocks is safe to emit; those rows are sorted together (numpy) and
+    yielded as one Arrow table. Memory: one block per part, ``LIGNES_EN_FUSION`` rows in all."""
+    taille_bloc = max(256, LIGNES_EN_FUSION // max(1, len(parts)))
+    ouvertes = [p for p in (_Part(chemin, lot, taille_bloc) for lot, chemin in parts) if not p.fini]
+    while ouvertes:
+        frontiere = min(p.derniere() for p in ouvertes)
+        morceaux, cles, lots, positions = [], [], [], []
+        for p in ouvertes:
+            k = p.jusqua(frontiere) if p.derniere() != frontiere else p.table.num_rows
+            if not k:
+                continue
+            morceaux.append(p.table.slice(0, k))
+            cles.append(p.cles[:k])
+            lots.append(np.full(k, p.lot))
+            positions.append(p.positions[:k])
+            if k == p.table.num_rows:
+                p.remplir()
+            else:
+                p.table, p.cles, p.positions = p.table.slice(k), p.cles[k:], p.positions[k:]
+        ordre = np.lexsort((np.concatenate(positions), np.concatenate(lots), np.concatenate(cles)))
+        yield pa.concat_tables(morceaux).take(pa.array(ordre))
+        ouvertes = [p for p in ouvertes if not p.fini]
 
 
 def lire_anomalies(chemins: list[Path]) -> Iterator[list]:
@@ -162,6 +218,9 @@ class EcrivainCSV:
     def ecrire(self, ligne) -> None:
         self.csv.writerow([_decimal(v) for v in ligne])
 
+    def ecrire_table(self, table: pa.Table) -> None:
+        self.fichier.write(texte_csv_table(table))
+
     def fermer(self) -> None:
         self.fichier.close()
         remplacer(self.tmp, self.chemin)
@@ -169,6 +228,40 @@ class EcrivainCSV:
     def abandonner(self) -> None:
         self.fichier.close()
         self.tmp.unlink(missing_ok=True)
+
+
+def _texte_csv_colonne(colonne: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """One column as CSV text, vectorised (same forms as ``_decimal``): numbers with a decimal comma
+    and 2 decimals, integers as such, oui/non, text through ``cellules_sures``, quoted when needed."""
+    if isinstance(colonne, pa.ChunkedArray):
+        colonne = colonne.combine_chunks()
+    t = colonne.type
+    if pa.types.is_floating(t):
+        v = colonne.to_numpy(zero_copy_only=False)
+        nul = np.isnan(v)
+        centimes = np.rint(np.abs(np.nan_to_num(v)) * 100).astype(np.int64)
+        signe = pa.array(np.where(np.nan_to_num(v) < 0, "-", ""))
+        entiers = pc.cast(pa.array(centimes // 100), pa.string())
+        decimales = pc.utf8_lpad(pc.cast(pa.array(centimes % 100), pa.string()), 2, "0")
+        texte = pc.binary_join_element_wise(signe, entiers, ",", decimales, "")
+        # binary_join_element_wise above: the last argument is the separator ("")
+        return pc.if_else(pa.array(nul), pa.scalar(""), texte)
+    if pa.types.is_boolean(t):
+        return pc.fill_null(pc.if_else(colonne, pa.scalar("oui"), pa.scalar("non")), "")
+    if pa.types.is_integer(t):
+        return pc.fill_null(pc.cast(colonne, pa.string()), "")
+    texte = cellules_sures(pc.fill_null(colonne, ""))
+    a_citer = pc.match_substring_regex(texte, '[;"\r\n]')
+    cite = pc.binary_join_element_wise(pa.scalar('"'), pc.replace_substring(texte, '"', '""'), pa.scalar('"'), "")
+    return pc.if_else(a_citer, cite, texte)
+
+
+def texte_csv_table(table: pa.Table) -> str:
+    """The CSV lines of ``table`` (``;``, CRLF line ends as Python's csv module writes them)."""
+    if not table.num_rows:
+        return ""
+    lignes = pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in table.columns), ";")
+    return "\r\n".join(lignes.to_pylist()) + "\r\n"
 
 
 class EcrivainXLSX:
@@ -191,6 +284,10 @@ class EcrivainXLSX:
         self.feuille = self.classeur.create_sheet(nom[:31])
         self.feuille.append(self.entetes)
         self.lignes = 0
+
+    def ecrire_table(self, table: pa.Table) -> None:
+        for ligne in zip(*(c.to_pylist() for c in table.columns), strict=True):
+            self.ecrire(ligne)
 
     def ecrire(self, ligne) -> None:
         if self.lignes >= LIGNES_MAX_XLSX:
@@ -215,6 +312,10 @@ class EcrivainParquet:
         self.ecrivain = pq.ParquetWriter(self.tmp, schema, compression="zstd")
         self.tampon: list = []
         self.lot = lot
+
+    def ecrire_table(self, table: pa.Table) -> None:
+        self._vider()
+        self.ecrivain.write_table(table.cast(self.schema))
 
     def ecrire(self, ligne) -> None:
         self.tampon.append(ligne)

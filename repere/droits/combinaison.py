@@ -71,18 +71,20 @@ def _estimations(tab, declares: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def combiner(menages: Sequence, *, codes: Sequence[str], mode: str, coherent: bool = True):
+def combiner(menages: Sequence, *, codes: Sequence[str], mode: str, coherent: bool = True, calcul=None):
     """(values per variable, context, ``lot.ResultatsLot`` of ``codes``) for households of one month.
 
     One OpenFisca simulation: after the first pass, the estimated benefits are set as received in the
     past months and only the computations that depend on them are dropped and redone
     (``moteur.Calcul.reinjecter``). ``coherent=False``: the first pass only (each benefit as if the
-    others to claim were never obtained)."""
+    others to claim were never obtained). ``calcul``: an already built simulation of ``menages``
+    (the batch path's ``lot.CalculColonnes``, built from columns)."""
     from repere.droits import lot, moteur
 
     n = len(menages)
     internes = codes_internes(codes) if coherent else tuple(codes)
-    calcul = moteur.Calcul(menages, mode=mode, suivre=coherent)
+    if calcul is None:
+        calcul = moteur.Calcul(menages, mode=mode, suivre=coherent)
     valeurs = calcul.valeurs(internes)
     contexte = calcul.contexte()
     tab = lot.tableaux(menages, valeurs=valeurs, contexte=contexte, codes=internes)

@@ -164,3 +164,15 @@ def reponse_tableur(tableaux: Sequence[Tableau], *, format: str, nom_fichier: st
     reponse = HttpResponse(contenu, content_type=TYPES_MIME[format])
     reponse["Content-Disposition"] = f'attachment; filename="{nom_fichier}.{format}"'
     return reponse
+
+
+def cellules_sures(colonne):
+    """``cellule_sure`` on a whole Arrow string array (vectorised; nulls stay null)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dangereux = None
+    for debut in DEBUTS_DANGEREUX:
+        m = pc.starts_with(colonne, debut)
+        dangereux = m if dangereux is None else pc.or_(dangereux, m)
+    return pc.if_else(dangereux, pc.binary_join_element_wise(pa.scalar("'"), colonne, ""), colonne)

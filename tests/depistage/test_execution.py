@@ -231,9 +231,11 @@ def test_noms_actuels_des_communes():
 
 
 def test_progression_lot_par_lot_sur_un_petit_fichier():
-    from repere.depistage.execution import taille_lot_effective
+    from repere.depistage.execution import TAILLE_LOT_DEFAUT, taille_lot_effective
 
     assert taille_lot_effective(Options(lots_minimum=20), 2_000) == 100  # 20 steps instead of 0 % → done
-    assert taille_lot_effective(Options(lots_minimum=20), 200_000) == 5_000
+    assert (
+        taille_lot_effective(Options(lots_minimum=20), 200_000) == 10_000
+    )  # 200,000 / 20 steps, below the default chunk size
     assert taille_lot_effective(Options(lots_minimum=20), 300) == 100
-    assert taille_lot_effective(Options(), 2_000) == 5_000
+    assert taille_lot_effective(Options(), 2_000) == TAILLE_LOT_DEFAUT

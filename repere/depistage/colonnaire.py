@@ -1,0 +1,343 @@
+"""Validation of a chunk by column: the households of the file checked with vectorised tests, straight
+into the engine's columns (``repere.droits.lot.MenagesColonnes``), no Python object per person.
+
+One definition of each rule:
+- a cell is read by the very parser of ``colonnes.py`` (``lire_cellule``), once per distinct value for
+  the columns with few values (choices, yes/no, integers, communes), or by a vectorised form of it for
+  amounts and dates that falls back to that parser for any cell outside the plain forms;
+- the bounds, enumerations and household rules are those of the shared model ``repere.droits.menage``
+  (read from its pydantic field constraints: ``borne``), applied to whole columns.
+
+The vectorised checks only decide that a household is *surely valid*. Every household with a suspect
+cell or rule goes through ``assemblage.construire_menage`` (``Menage.model_validate``), which writes the
+detailed French message (line, column, value) exactly as before; if it finds the household valid after
+all, it is computed from its ``Menage`` (``rattrapes``). So every rejected line is still reported, with
+the same words, and no household is accepted that the model would refuse.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from repere.depistage.assemblage import INDEX, NOMS, MenageBrut
+from repere.depistage.colonnes import PAR_NOM, PERCUS, REVENUS, ErreurCellule, lire_cellule
+from repere.droits import lot
+from repere.droits.menage import (
+    MAX_PERSONNES,
+    MOIS_MAX,
+    MOIS_MIN,
+    Activite,
+    Logement,
+    Menage,
+    NiveauScolaire,
+    Personne,
+    PrestationRecue,
+    Role,
+    StatutLogement,
+    aujourd_hui,
+)
+
+_ERREUR = object()
+
+
+def borne(modele, champ: str, nom: str) -> float:
+    """A bound of a field of the model (``ge`` / ``le`` of its pydantic constraints)."""
+    for contrainte in modele.model_fields[champ].metadata:
+        if hasattr(contrainte, nom):
+            return getattr(contrainte, nom)
+    raise LookupError(f"{modele.__name__}.{champ} n'a pas de contrainte {nom}")
+
+
+# Bounds derived from the model (the file's column maxima also apply: both are checked).
+MAX_MONTANT = borne(PrestationRecue, "montant_mensuel", "le")
+BORNES = {
+    "age": borne(Personne, "age", "le"),
+    "taux_incapacite": borne(Personne, "taux_incapacite", "le"),
+    "loyer": borne(Logement, "loyer", "le"),
+    "charges": borne(Logement, "charges", "le"),
+    "revenu_fiscal_reference_n2": borne(Menage, "revenu_fiscal_reference_n2", "le"),
+    **dict.fromkeys((*REVENUS, *PERCUS), MAX_MONTANT),
+}
+_COLONNES_MENAGE = (
+    "commune",
+    "statut_logement",
+    "loyer",
+    "charges",
+    "colocation",
+    "logement_social",
+    "meuble",
+    "revenu_fiscal_reference_n2",
+    "isolement_recent",
+)
+_MONTANT_SIMPLE = r"^[0-9]{1,9}([.,][0-9]{1,2})?$"
+_DATE_FR = r"^(?P<j>[0-9]{1,2})/(?P<m>[0-9]{1,2})/(?P<a>[0-9]{4})$"
+_DATE_ISO = r"^(?P<a>[0-9]{4})-(?P<m>[0-9]{1,2})-(?P<j>[0-9]{1,2})$"
+
+
+@dataclass
+class Lecture:
+    """The chunk read by column: the valid households as columns, and the suspect ones."""
+
+    colonnes: lot.MenagesColonnes | None
+    ids: list[str] = field(default_factory=list)
+    suspects: list[MenageBrut] = field(default_factory=list)
+
+
+def _distincts(texte: pa.Array, nom: str, *, vide=None):
+    """Parse each distinct value once with the file's own parser: (values per distinct, indices)."""
+    encode = texte.dictionary_encode()
+    valeurs = []
+    colonne = PAR_NOM[nom]
+    for t in encode.dictionary.to_pylist():
+        if not t.strip():
+            valeurs.append(vide)
+            continue
+        try:
+            valeurs.append(lire_cellule(colonne, t))
+        except ErreurCellule:
+            valeurs.append(_ERREUR)
+    return valeurs, encode.indices.to_numpy(zero_copy_only=False)
+
+
+def _categorie(texte: pa.Array, nom: str, membres: tuple, *, vide: int, suspect: np.ndarray) -> np.ndarray:
+    """Index in ``membres`` (the model's enumeration values) of each cell; empty -> ``vide``."""
+    valeurs, indices = _distincts(texte, nom)
+    table = np.empty(len(valeurs), dtype=np.int8)
+    mauvais = np.zeros(len(valeurs), dtype=bool)
+    for k, v in enumerate(valeurs):
+        if v is None:
+            table[k] = vide
+        elif v is _ERREUR or v not in membres:
+            table[k], mauvais[k] = 0, True
+        else:
+            table[k] = membres.index(v)
+    suspect |= mauvais[indices]
+    return table[indices]
+
+
+def _valeurs(texte: pa.Array, nom: str, *, vide, dtype, suspect: np.ndarray) -> np.ndarray:
+    valeurs, indices = _distincts(texte, nom, vide=vide)
+    mauvais = np.array([v is _ERREUR for v in valeurs], dtype=bool)
+    table = np.array([vide if v is _ERREUR else v for v in valeurs], dtype=dtype)
+    suspect |= mauvais[indices]
+    return table[indices]
+
+
+def _montants(texte: pa.Array, nom: str, *, suspect: np.ndarray) -> np.ndarray:
+    """Amounts (empty -> NaN); the plain forms vectorised, any other cell through ``lire_montant``."""
+    texte = pc.utf8_trim_whitespace(texte)
+    simple = pc.match_substring_regex(texte, _MONTANT_SIMPLE).to_numpy(zero_copy_only=False)
+    vide = pc.equal(texte, "").to_numpy(zero_copy_only=False)
+    nombres = pc.cast(pc.replace_substring(pc.if_else(simple, texte, "0"), ",", "."), pa.float64()).to_numpy()
+    out = np.where(vide, np.nan, nombres)
+    autres = np.flatnonzero(~simple & ~vide)
+    if len(autres):
+        colonne = PAR_NOM[nom]
+        cellules = texte.take(pa.array(autres)).to_pylist()
+        for i, t in zip(autres.tolist(), cellules, strict=True):
+            try:
+                out[i] = lire_cellule(colonne, t)
+            except ErreurCellule:
+                suspect[i] = True
+                out[i] = 0.0
+    maximum = min(BORNES[nom], PAR_NOM[nom].maximum or np.inf)
+    suspect |= out > maximum
+    return out
+
+
+def _dates(texte: pa.Array, *, suspect: np.ndarray) -> np.ndarray:
+    """Birth dates (NaT when empty); JJ/MM/AAAA and AAAA-MM-JJ vectorised, anything else via ``lire_date``."""
+    texte = pc.utf8_trim_whitespace(texte)
+    n = len(texte)
+    annee = np.zeros(n, dtype=np.int64)
+    mois = np.zeros(n, dtype=np.int64)
+    jour = np.zeros(n, dtype=np.int64)
+    trouve = np.zeros(n, dtype=bool)
+    for motif in (_DATE_FR, _DATE_ISO):
+        ok = pc.match_substring_regex(texte, motif).to_numpy(zero_copy_only=False) & ~trouve
+        if not ok.any():
+            continue
+        parties = pc.extract_regex(
+            pc.if_else(pa.array(ok), texte, "01/01/2000" if motif == _DATE_FR else "2000-01-01"), motif
+        )
+        for tab, cle in ((annee, "a"), (mois, "m"), (jour, "j")):
+            valeurs = pc.cast(parties.field(cle), pa.int64()).to_numpy()
+            tab[ok] = valeurs[ok]
+        trouve |= ok
+    valide = trouve & (mois >= 1) & (mois <= 12) & (jour >= 1)
+    debut_mois = (annee - 1970).astype("datetime64[Y]") + (np.clip(mois, 1, 12) - 1).astype("timedelta64[M]")
+    dates = debut_mois.astype("datetime64[D]") + (jour - 1).astype("timedelta64[D]")
+    valide &= dates.astype("datetime64[M]") == debut_mois  # 31/02 does not exist
+    out = np.where(valide, dates, np.datetime64("NaT"))
+    vide = pc.equal(texte, "").to_numpy(zero_copy_only=False)
+    autres = np.flatnonzero(~valide & ~vide)
+    if len(autres):
+        colonne = PAR_NOM["date_naissance"]
+        for i, t in zip(autres.tolist(), texte.take(pa.array(autres)).to_pylist(), strict=True):
+            try:
+                out[i] = np.datetime64(lire_cellule(colonne, t), "D")
+            except ErreurCellule:
+                suspect[i] = True
+    suspect |= out > np.datetime64(aujourd_hui(), "D")  # lire_date: a birth date in the future
+    return out
+
+
+def lire_lot(bruts: list[MenageBrut], *, mois: str) -> Lecture:
+    """Check the households of a chunk by column; see the module's docstring."""
+    nb_lignes = [len(b.lignes) for b in bruts]
+    n = len(bruts)
+    if n == 0:
+        return Lecture(None)
+    h = np.repeat(np.arange(n, dtype=np.int64), nb_lignes)
+    lignes = [valeurs for b in bruts for _, valeurs in b.lignes]
+    colonnes = {nom: pa.array(c, pa.string()) for nom, c in zip(NOMS, zip(*lignes, strict=True), strict=True)}
+    nb = len(lignes)
+    suspect = np.zeros(nb, dtype=bool)  # per line
+    menage_suspect = np.zeros(n, dtype=bool)
+    if not (MOIS_MIN <= mois <= MOIS_MAX):
+        menage_suspect[:] = True
+
+    roles = tuple(r.value for r in lot.ROLES)
+    role = _categorie(colonnes["role"], "role", roles, vide=0, suspect=suspect)
+    suspect |= pc.equal(pc.utf8_trim_whitespace(colonnes["role"]), "").to_numpy(zero_copy_only=False)
+    activites = tuple(a.value for a in Activite)
+    activite = _categorie(
+        colonnes["activite"], "activite", activites, vide=activites.index(Activite.AUTRE.value), suspect=suspect
+    )
+    niveaux = ("", *(x.value for x in NiveauScolaire))
+    niveau = _categorie(colonnes["niveau_scolaire"], "niveau_scolaire", niveaux, vide=0, suspect=suspect)
+    age = _valeurs(colonnes["age"], "age", vide=-1, dtype=np.int64, suspect=suspect)
+    suspect |= age > BORNES["age"]
+    taux = _valeurs(colonnes["taux_incapacite"], "taux_incapacite", vide=0, dtype=np.int64, suspect=suspect)
+    suspect |= taux > BORNES["taux_incapacite"]
+    restriction = _valeurs(
+        colonnes["restriction_emploi"], "restriction_emploi", vide=False, dtype=bool, suspect=suspect
+    )
+    enceinte = _valeurs(colonnes["enceinte"], "enceinte", vide=False, dtype=bool, suspect=suspect)
+    naissance = _dates(colonnes["date_naissance"], suspect=suspect)
+    suspect |= pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(colonnes["id_personne"])), 64).to_numpy(
+        zero_copy_only=False
+    )
+    revenus = {nom: _montants(colonnes[nom], nom, suspect=suspect) for nom in REVENUS}
+    percus = {nom: _montants(colonnes[nom], nom, suspect=suspect) for nom in PERCUS}
+
+    # Persons: age or birth date; ages by role (Personne._age_ou_date, at today's date as the model does).
+    sans_date = np.isnat(naissance)
+    suspect |= sans_date & (age < 0)
+    aujourdhui = aujourd_hui()
+    age_reel = np.where(
+        sans_date, age, lot.ages_au(np.where(sans_date, np.datetime64("2000-01-01"), naissance), aujourdhui)
+    )
+    adulte = (role == roles.index(Role.DEMANDEUR.value)) | (role == roles.index(Role.CONJOINT.value))
+    suspect |= adulte & (age_reel < 15)
+    suspect |= (role == roles.index(Role.ENFANT.value)) & (age_reel > 25)
+    annees = naissance.astype("datetime64[Y]").astype(np.int64) + 1970
+    suspect |= ~sans_date & (annees < aujourdhui.year - 120)
+    premier = dt.date(int(mois[:4]), int(mois[5:7]), 1) if len(mois) == 7 else aujourdhui
+    fin_du_mois = np.datetime64((premier + dt.timedelta(days=32)).replace(day=1), "D")
+    suspect |= ~sans_date & (naissance >= fin_du_mois)
+
+    # Household: one demandeur, at most one conjoint, at most MAX_PERSONNES, no duplicate line.
+    demandeur = role == roles.index(Role.DEMANDEUR.value)
+    menage_suspect |= np.bincount(h[demandeur], minlength=n) != 1
+    menage_suspect |= np.bincount(h[role == roles.index(Role.CONJOINT.value)], minlength=n) > 1
+    menage_suspect |= np.bincount(h, minlength=n) > MAX_PERSONNES
+    vus: set = set()
+    i_personne = INDEX["id_personne"]
+    for k, valeurs in enumerate(lignes):
+        idp = valeurs[i_personne].strip()
+        cle = (h[k], "id", idp) if idp else (h[k], valeurs)
+        if cle in vus:
+            suspect[k] = True
+        vus.add(cle)
+
+    # Household columns: read on the demandeur's line, the same (or empty) on the others.
+    ligne_demandeur = np.zeros(n, dtype=np.int64)
+    ligne_demandeur[h[demandeur][::-1]] = np.flatnonzero(demandeur)[::-1]  # first demandeur line
+    prises = pa.array(ligne_demandeur[h])
+    for nom in _COLONNES_MENAGE:
+        texte = pc.utf8_trim_whitespace(colonnes[nom])
+        differe = pc.and_(pc.not_equal(texte, ""), pc.not_equal(texte, texte.take(prises)))
+        suspect |= differe.to_numpy(zero_copy_only=False)
+    communes_d = colonnes["commune"].take(pa.array(ligne_demandeur))
+    suspect_m = np.zeros(n, dtype=bool)
+    communes = _valeurs(communes_d, "commune", vide="", dtype=object, suspect=suspect_m)
+    suspect_m |= communes == ""
+    suspect_m |= pc.starts_with(communes_d, "\x00").to_numpy(zero_copy_only=False)  # unknown commune
+    statuts = tuple(s.value for s in lot.STATUTS)
+    statut = _categorie(
+        colonnes["statut_logement"].take(pa.array(ligne_demandeur)),
+        "statut_logement",
+        statuts,
+        vide=-1,
+        suspect=suspect_m,
+    )
+    suspect_m |= statut < 0
+    menage = {}
+    for nom in ("loyer", "charges", "revenu_fiscal_reference_n2"):
+        menage[nom] = _montants(colonnes[nom].take(pa.array(ligne_demandeur)), nom, suspect=suspect_m)
+    for nom in ("colocation", "logement_social", "meuble", "isolement_recent"):
+        menage[nom] = _valeurs(
+            colonnes[nom].take(pa.array(ligne_demandeur)), nom, vide=False, dtype=bool, suspect=suspect_m
+        )
+    loyer = np.nan_to_num(menage["loyer"])
+    paie = np.isin(statut, [statuts.index(StatutLogement.LOCATAIRE.value), statuts.index(StatutLogement.FOYER.value)])
+    gratuit = np.isin(
+        statut,
+        [statuts.index(StatutLogement.HEBERGE_GRATUITEMENT.value), statuts.index(StatutLogement.SANS_DOMICILE.value)],
+    )
+    suspect_m |= (paie & (loyer <= 0)) | (gratuit & (loyer > 0))
+    recus = {}
+    for nom, code in PERCUS.items():
+        somme = np.round(np.bincount(h, weights=np.nan_to_num(percus[nom]), minlength=n), 2)
+        suspect_m |= somme > MAX_MONTANT
+        if somme.any():
+            recus[code] = somme
+
+    menage_suspect |= suspect_m | (np.bincount(h, weights=suspect, minlength=n) > 0)
+    garde = ~menage_suspect
+    lecture = Lecture(None, suspects=[b for b, s in zip(bruts, menage_suspect.tolist(), strict=True) if s])
+    if not garde.any():
+        return lecture
+    p = garde[h]
+    renumero = np.cumsum(garde) - 1
+    revenus_p = np.zeros((int(p.sum()), len(lot.NATURES), 4))
+    for nom, nature in REVENUS.items():
+        v = np.nan_to_num(revenus[nom][p])
+        revenus_p[:, lot.NATURES.index(nature), :] = np.where(v > 0, v, 0.0)[:, None]
+    jour = premier
+    naissance_p = np.where(sans_date[p], lot.naissance_depuis_age(np.maximum(age[p], 0), jour), naissance[p]).astype(
+        "datetime64[D]"
+    )
+    i_independant = lot.NATURES.index(REVENUS["revenu_independant"])
+    lecture.colonnes = lot.MenagesColonnes(
+        mois=mois,
+        commune=communes[garde],
+        statut=statut[garde].astype(np.int8),
+        loyer=loyer[garde],
+        charges=np.nan_to_num(menage["charges"])[garde],
+        colocation=menage["colocation"][garde],
+        logement_social=menage["logement_social"][garde],
+        meuble=menage["meuble"][garde],
+        rfr=menage["revenu_fiscal_reference_n2"][garde],
+        isolement=menage["isolement_recent"][garde],
+        recus={c: v[garde] for c, v in recus.items()},
+        declares={c: v[garde] > 0 for c, v in recus.items()},
+        p_menage=renumero[h[p]],
+        role=role[p].astype(np.int8),
+        naissance=naissance_p,
+        activite=activite[p].astype(np.int8),
+        taux=taux[p],
+        restriction=restriction[p],
+        enceinte=enceinte[p],
+        niveau=niveau[p].astype(np.int8),
+        revenus=revenus_p,
+        independant_declare=revenus_p[:, i_independant, 0] > 0,
+    )
+    lecture.ids = [b.id_menage for b, g in zip(bruts, garde.tolist(), strict=True) if g]
+    return lecture
