@@ -169,6 +169,8 @@ def traiter_lot(
     if valides:
         try:
             tableaux = simuler_lot_tableaux(valides, prestations=prestations, mode=mode)
+        except MemoryError:
+            raise  # the job's memory limit (utils/limites.py): the job stops, not household after household
         except Exception:  # noqa: BLE001 - isolate the household(s) the engine cannot compute
             lot.lignes = _un_par_un(ids, valides, lot, premieres, prestations=prestations, mode=mode)
         else:
@@ -187,6 +189,8 @@ def _un_par_un(ids, valides, lot: LotCalcule, premieres: dict[str, int], *, pres
     for ident, menage in zip(ids, valides, strict=True):
         try:
             tableaux = simuler_lot_tableaux([menage], prestations=prestations, mode=mode)
+        except MemoryError:
+            raise
         except Exception as exc:  # noqa: BLE001
             lot.anomalies.append(
                 Anomalie(
