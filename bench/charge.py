@@ -1,6 +1,6 @@
 """Load test: 50 concurrent users on gunicorn + PostgreSQL, main pages and API, a trivial page as baseline.
 
-Usage: bin/install bench && .venv/bin/python bench/charge.py [--preparer] [--utilisateurs 50] [--duree 60]
+Usage: .venv/bin/python bench/charge.py [--preparer] [--utilisateurs 50] [--duree 60]
        [--workers 3] [--threads 4] [--port 8115] [--base postgres://postgres@127.0.0.1:5432/repere_charge]
 
 --preparer creates the database content first (migrate, territories, demo data) and collects the static files.
@@ -157,6 +157,10 @@ def main():
             "gthread",
             "--timeout",
             "60",
+            "--max-requests",
+            "2000",
+            "--max-requests-jitter",
+            "200",
             "--log-level",
             "warning",
         ],
@@ -221,6 +225,19 @@ def main():
         print(
             f"| {x['Type']} {x['Name']} | {cout} | {x['Request Count']} | {x['Failure Count']} | "
             f"{float(x['50%']):.0f} | {float(x['95%']):.0f} | {float(x['95%']) / temoin:.1f} |"
+        )
+    pages = [x for x in lignes if not x["Name"].startswith(("API simulations", "connexion"))]
+    pire = max(pages, key=lambda x: float(x["95%"]))
+    simulation = next((x for x in lignes if x["Name"].startswith("API simulations")), None)
+    print(
+        f"\nCible : 0 erreur et p95 ≤ 300 ms pour les pages — mesuré : {erreurs} erreur(s), pire p95 des pages "
+        f"{float(pire['95%']):.0f} ms ({pire['Name']}) : {'ATTEINTE' if not erreurs and float(pire['95%']) <= 300 else 'NON ATTEINTE'}"
+    )
+    if simulation:
+        rapport = float(simulation["95%"]) / temoin
+        print(
+            f"Cible : API de simulation p95 ≤ 4 × témoin — mesuré : {float(simulation['95%']):.0f} ms = "
+            f"{rapport:.1f} × témoin : {'ATTEINTE' if rapport <= 4 else 'NON ATTEINTE'}"
         )
     echecs = sortie / "resultats_failures.csv"
     if erreurs and echecs.exists():
