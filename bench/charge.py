@@ -13,6 +13,7 @@ Only 127.0.0.1 is contacted.
 
 import argparse
 import csv
+import itertools
 import os
 import signal
 import subprocess
@@ -95,13 +96,19 @@ SEQUENTIELS = [
 ]
 
 
+_SALAIRES = itertools.count(501)
+
+
 def requete(base: str, methode: str, chemin: str) -> float:
     import json
 
     sys.path.insert(0, str(RACINE / "bench"))
     from charge_locust import MENAGE
 
-    corps = json.dumps(MENAGE).encode() if methode == "POST" else None
+    # a household not seen before at each call: its real cost, not the web layer's cache of identical households
+    demandeur = dict(MENAGE["personnes"][0], revenus=[{"nature": "salaire", "montant_mensuel": next(_SALAIRES)}])
+    menage = {**MENAGE, "personnes": [demandeur, *MENAGE["personnes"][1:]]}
+    corps = json.dumps(menage).encode() if methode == "POST" else None
     demande = urllib.request.Request(
         base + chemin, data=corps, method=methode, headers={"Content-Type": "application/json"}
     )

@@ -110,6 +110,7 @@ SANS_DONNEES_PERSONNELLES = {
     "exploitation:sante": "état technique du service",
     "exploitation:rapport_csp": "rapports techniques du navigateur",
     "comptes:double_facteur": AGENTS,
+    "comptes:codes_secours": AGENTS,
     "comptes:recontact_fait": ECRITURE,
     "annuaire:import_depot": ANNUAIRE,
     "annuaire:import_correspondance": ANNUAIRE,
