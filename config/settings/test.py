@@ -19,6 +19,9 @@ REPERE_DEMO = False
 # tests/comptes/test_double_facteur.py turns it on and proves it is enforced.
 REPERE_DOUBLE_FACTEUR = False
 REPERE_GEOCODEUR_URL = ""  # tests never reach the network
+# The web layer's simulation cache (droits/cache_resultats.py) is off: tests that change the engine or its
+# scales must see their change; tests/exploitation/test_charge_web.py turns it on and proves it.
+REPERE_CACHE_SIMULATION_S = 0
 
 # SQLite: a file rather than the in-memory default, so that the live server thread of the browser
 # tests and the test thread use two real connections (WAL + busy timeout) instead of sharing one.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.compte, name="compte"),
     path("double-facteur/", views_double_facteur.double_facteur, name="double_facteur"),
+    path("codes-secours/", views_double_facteur.codes_de_secours, name="codes_secours"),
     path("journee/", views.journee, name="journee"),
     path("journee/recontacts/<int:pk>/fait/", views.recontact_fait, name="recontact_fait"),
     path("mot-de-passe/", views.mot_de_passe_modifier, name="mot_de_passe_modifier"),

@@ -5,7 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django_otp import login as otp_login
 
-from repere.comptes.double_facteur import appareil_a_enregistrer, appareil_confirme
+from repere.comptes import codes_secours
+from repere.comptes.double_facteur import appareil_a_enregistrer, appareil_confirme, double_facteur_exige
 from repere.utils.redirections import chemin_sur
 
 
@@ -17,6 +18,24 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]{6}"}),
         error_messages={"min_length": "Le code a 6 chiffres.", "max_length": "Le code a 6 chiffres."},
     )
+
+
+class CodeSecoursForm(forms.Form):
+    code_secours = forms.CharField(
+        label="Code de secours (12 caractères, par exemple ABCD-EFGH-JKMN)",
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
+def _sans_cache(reponse):
+    reponse["Cache-Control"] = "no-store, no-cache, must-revalidate, private, max-age=0"
+    return reponse
+
+
+def _afficher_codes(request, codes: list[str], suivant: str):
+    """The codes, in clear, in this one response (never stored, never cached)."""
+    return _sans_cache(render(request, "comptes/codes_secours.html", {"codes": codes, "suivant": suivant}))
 
 
 def _suivant(request) -> str:
@@ -36,26 +55,63 @@ def double_facteur(request):
     enregistrement = appareil is None
     if enregistrement:
         appareil = appareil_a_enregistrer(request.user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    secours = appareil is not None and not enregistrement and codes_secours.appareil_de(request.user)
+    par_code_secours = bool(secours) and request.method == "POST" and "code_secours" in request.POST
+    form = CodeForm(request.POST if request.method == "POST" and not par_code_secours else None)
+    form_secours = CodeSecoursForm(request.POST if par_code_secours else None) if secours else None
+    if par_code_secours and form_secours.is_valid():
+        permis, _ = secours.verify_is_allowed()
+        if not permis:
+            form_secours.add_error("code_secours", "Trop de codes erronés : attendez une minute avant de réessayer.")
+        elif secours.verify_token(form_secours.cleaned_data["code_secours"]):
+            secours.throttle_reset()
+            otp_login(request, secours)
+            return redirect(_suivant(request))
+        else:
+            secours.throttle_increment()
+            form_secours.add_error(
+                "code_secours",
+                "Ce code de secours n'est pas valable : il a déjà servi, a été remplacé, ou est mal recopié.",
+            )
+    elif request.method == "POST" and form.is_valid():
         permis, _ = appareil.verify_is_allowed()
         if not permis:
             form.add_error("code", "Trop de codes erronés : attendez une minute avant de réessayer.")
         elif appareil.verify_token(form.cleaned_data["code"].strip()):
+            otp_login(request, appareil)
             if enregistrement:
                 appareil.confirmed = True
                 appareil.save(update_fields=["confirmed"])
-            otp_login(request, appareil)
+                # the application is registered: the backup codes, shown this once
+                return _afficher_codes(request, codes_secours.generer(user=request.user), _suivant(request))
             return redirect(_suivant(request))
         else:
             form.add_error("code", "Ce code n'est pas le bon ou a expiré : saisissez le code affiché maintenant.")
-    contexte = {"form": form, "enregistrement": enregistrement, "suivant": _suivant(request)}
+    contexte = {
+        "form": form,
+        "form_secours": form_secours,
+        "enregistrement": enregistrement,
+        "suivant": _suivant(request),
+    }
+    erreurs = form.errors or (form_secours is not None and form_secours.errors)
     if enregistrement:
         contexte["qr_svg"] = segno.make(appareil.config_url, error="m").svg_inline(scale=4, title="QR code à scanner")
         contexte["secret"] = _base32(appareil.bin_key)
     if _demo(request.user):
         contexte["code_demo"] = _code_actuel(appareil)
-    return render(request, "comptes/double_facteur.html", contexte, status=400 if form.errors else 200)
+    return render(request, "comptes/double_facteur.html", contexte, status=400 if erreurs else 200)
+
+
+@login_required
+def codes_de_secours(request):
+    """How many backup codes are left; POST: new codes (the old ones stop working), shown once."""
+    if not (double_facteur_exige(request.user) or appareil_confirme(request.user)):
+        return render(request, "comptes/codes_secours.html", {"sans_double_facteur": True})
+    if request.method == "POST":
+        return _afficher_codes(request, codes_secours.generer(user=request.user), "/compte/")
+    appareil = codes_secours.appareil_de(request.user)
+    contexte = {"restants": codes_secours.restants(request.user), "appareil": appareil}
+    return _sans_cache(render(request, "comptes/codes_secours.html", contexte))
 
 
 def _base32(cle: bytes) -> str:

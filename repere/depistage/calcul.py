@@ -190,6 +190,8 @@ def traiter_lot(
         c = lecture.colonnes
         try:
             tableaux = simuler_lot_tableaux(c, prestations=prestations, mode=mode)
+        except MemoryError:
+            raise  # the job's memory limit (utils/limites.py): the job stops, not household after household
         except Exception:  # noqa: BLE001 - isolate the household(s) the engine cannot compute
             tables.append(
                 _un_par_un(
@@ -238,6 +240,8 @@ def _un_par_un(ids, valides, lot: LotCalcule, premieres: dict[str, int], *, pres
     for ident, menage in zip(ids, valides, strict=True):
         try:
             tableaux = simuler_lot_tableaux([menage], prestations=prestations, mode=mode)
+        except MemoryError:
+            raise
         except Exception as exc:  # noqa: BLE001
             lot.anomalies.append(
                 Anomalie(

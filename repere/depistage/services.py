@@ -20,6 +20,7 @@ from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.models import Depistage, Statut
 from repere.depistage.sortie import FORMATS_SORTIE
 from repere.utils.errors import ErreurMetier
+from repere.utils.limites import memoire_limitee
 
 # Never log file names, contents or household ids: only job numbers and counts.
 logger = logging.getLogger(__name__)
@@ -133,6 +134,13 @@ def mettre_en_file(depistage: Depistage) -> None:
     tache_depistage(depistage.pk, priority=priorite_en_file(depistage), timeout=duree_max_secondes())
 
 
+def message_memoire_depassee() -> str:
+    return (
+        f"Le calcul a dépassé la mémoire maximale d'un dépistage ({memoire_max_octets() // (1024 * 1024)} Mo) : "
+        "il est arrêté. Découpez le fichier en plusieurs dépôts."
+    )
+
+
 class LimiteDepassee(Exception):
     """A job went past its time or memory limit: it is stopped, with a French message for the user."""
 
@@ -159,10 +167,7 @@ def controleur_limites(*, debut: float):
                 "Découpez le fichier en plusieurs dépôts, ou faites-le traiter en ligne de commande (manage.py depister)."
             )
         if memoire_max and memoire_utilisee_octets() - memoire_depart > memoire_max:
-            raise LimiteDepassee(
-                f"Le calcul a dépassé la mémoire maximale d'un dépistage ({memoire_max // (1024 * 1024)} Mo) : il est "
-                "arrêté. Découpez le fichier en plusieurs dépôts."
-            )
+            raise LimiteDepassee(message_memoire_depassee())
 
     return controler
 
@@ -211,24 +216,28 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
         lots_minimum=20,  # the page shows progress chunk by chunk
     )
     try:
-        bilan = depister(
-            entree=fichiers.entree(depistage),
-            sortie_chemin=fichiers.resultats(depistage),
-            rapport=fichiers.rapport(depistage),
-            erreurs=fichiers.erreurs(depistage),
-            travail=fichiers.travail(depistage),
-            options=options,
-            progression=progression,
-            noms_communes=noms_communes,
-            titre=f"Synthèse du repérage n° {depistage_id} — {depistage.organisation.nom}",
-        )
+        # the memory limit is also set by the system for the job's duration (utils/limites.py): an allocation
+        # past it raises MemoryError here, in this job, and the worker goes on with the next one
+        with memoire_limitee(memoire_max_octets()):
+            bilan = depister(
+                entree=fichiers.entree(depistage),
+                sortie_chemin=fichiers.resultats(depistage),
+                rapport=fichiers.rapport(depistage),
+                erreurs=fichiers.erreurs(depistage),
+                travail=fichiers.travail(depistage),
+                options=options,
+                progression=progression,
+                noms_communes=noms_communes,
+                titre=f"Synthèse du repérage n° {depistage_id} — {depistage.organisation.nom}",
+            )
     except (lecture.ErreurFichier, ErreurDepistage) as exc:
         _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message=str(exc), termine_le=timezone.now())
         shutil.rmtree(fichiers.travail(depistage), ignore_errors=True)
         logger.info("dépistage %s : fichier refusé", depistage_id)
         return Depistage.objects.get(pk=depistage_id)
-    except LimiteDepassee as exc:
-        _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message=str(exc), termine_le=timezone.now())
+    except (LimiteDepassee, MemoryError) as exc:
+        message = str(exc) if isinstance(exc, LimiteDepassee) else message_memoire_depassee()
+        _mettre_a_jour(depistage_id, statut=Statut.ECHOUE, message=message, termine_le=timezone.now())
         shutil.rmtree(fichiers.travail(depistage), ignore_errors=True)
         logger.warning("dépistage %s : arrêté, limite dépassée", depistage_id)
         return Depistage.objects.get(pk=depistage_id)

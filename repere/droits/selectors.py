@@ -10,7 +10,6 @@ from repere.droits.aides_locales import AideLocaleDonnees, Catalogue, Conditions
 from repere.droits.explications import trier
 from repere.droits.menage import Menage
 from repere.droits.models import AideLocale
-from repere.droits.moteur import simuler
 from repere.droits.schemas import Mode, ResultatSimulation
 from repere.organisations.models import Organisation
 from repere.organisations.permissions import ROLES_GESTION, filtrer_par_organisation
@@ -77,7 +76,9 @@ def evaluer_aides_locales(*, menage: Menage, resultat: ResultatSimulation) -> li
 
 def simuler_complet(*, menage: Menage, mode: Mode = "complet") -> ResultatSimulation:
     """National benefits (OpenFisca) plus the local aids of the household's territory, sorted."""
-    resultat = simuler(menage, mode=mode)
+    from repere.droits.cache_resultats import simuler_en_cache
+
+    resultat = simuler_en_cache(menage, mode=mode)  # the national part, reused for the same household
     locales = evaluer_aides_locales(menage=menage, resultat=resultat)
     if locales:
         prestations = [*resultat.prestations, *locales]

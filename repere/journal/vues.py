@@ -2,12 +2,14 @@
 
 - ``@donnees_personnelles`` wraps a view: every response that shows something (not a redirect, not an
   error page without content) is written to the read journal (repere.journal.models.Lecture).
+- It also wraps an operation of the JSON API (``config/api.py``): ``@router.get(...)`` above
+  ``@donnees_personnelles``. API operations free of personal data are listed below as ``api:<url name>``.
 - ``@sans_donnees_personnelles`` declares a view that shows none (public pages, writes that redirect,
   aggregates); ``SANS_DONNEES_PERSONNELLES`` lists, by URL name, views that cannot be decorated where
   they are defined (Django's auth views, for instance).
 
-tests/securite/test_journal_lectures.py walks the URL configuration and fails for a view declared in
-neither way: a new page showing personal data cannot forget the journal.
+tests/securite/test_journal_lectures.py walks the URL configuration and every API operation, and fails for
+one declared in neither way: a new page showing personal data cannot forget the journal.
 """
 
 from functools import wraps
@@ -24,7 +26,7 @@ def donnees_personnelles(vue=None, *, lien_signe: bool = False):
         @wraps(fonction)
         def enveloppe(request, *args, **kwargs):
             reponse = fonction(request, *args, **kwargs)
-            statut = reponse.status_code
+            statut = _statut(reponse)
             affiche = getattr(reponse, "donnees_personnelles_affichees", True)
             if affiche and not (300 <= statut < 400 or statut in STATUTS_SANS_CONTENU or statut >= 500):
                 correspondance = getattr(request, "resolver_match", None)
@@ -40,6 +42,15 @@ def donnees_personnelles(vue=None, *, lien_signe: bool = False):
         return enveloppe
 
     return decorer(vue) if vue is not None else decorer
+
+
+def _statut(reponse) -> int:
+    """HTTP status of a view's response, or of an API operation's return value (django-ninja: data, a
+    ``Status`` or a ``(status, data)`` tuple)."""
+    for statut in (getattr(reponse, "status_code", None), reponse[0] if isinstance(reponse, tuple) else None):
+        if isinstance(statut, int):
+            return statut
+    return 200
 
 
 def sans_lecture(reponse):
@@ -63,12 +74,43 @@ ANNUAIRE = "l'annuaire (structures et services), sans donnée de personne"
 OBSERVATOIRE = "indicateurs agrégés (secret statistique)"
 PILOTAGE = "pilotage du Pacte et concertation, sans donnée de personne accompagnée"
 
+API_PUBLIQUE = "API publique : territoires, prestations, annuaire (structures et services), sans personne"
+API_SIMULATEUR = "API du simulateur : le ménage décrit par l'appelant, rendu à lui seul, sans identité"
+API_ECRITURE = "API d'enregistrement : la réponse ne rend que l'enregistrement et les droits repérés, jamais d'identité"
+
 SANS_DONNEES_PERSONNELLES = {
+    # -- the JSON API under /api/v1 (config/api.py), by operation name
+    **{
+        f"api:{nom}": API_PUBLIQUE
+        for nom in (
+            "recherche",
+            "au_point",
+            "territoire",
+            "communes",
+            "contour",
+            "prestations",
+            "rechercher_services",
+            "lister_services",
+            "detail_service",
+            "lister_structures",
+            "detail_structure",
+            "adresses",
+        )
+    },
+    "api:simuler_menage": API_SIMULATEUR,
+    "api:courbe_revenus": API_SIMULATEUR,
+    "api:prereperer": API_SIMULATEUR,
+    "api:envoyer_contact": API_ECRITURE,
+    "api:contribuer": "API de la concertation : un élément de fiche d'atelier, sans personne accompagnée",
+    **{f"api:{nom}": OBSERVATOIRE for nom in ("indicateurs", "valeurs", "portrait", "carte")},
+    **{f"api:{nom}": PILOTAGE for nom in ("cadre_national", "plans", "actions", "tableau_de_bord")},
+    # -- pages
     "pages:securite": PUBLIC,
     "pages:favicon": PUBLIC,
     "exploitation:sante": "état technique du service",
     "exploitation:rapport_csp": "rapports techniques du navigateur",
     "comptes:double_facteur": AGENTS,
+    "comptes:codes_secours": AGENTS,
     "comptes:recontact_fait": ECRITURE,
     "annuaire:import_depot": ANNUAIRE,
     "annuaire:import_correspondance": ANNUAIRE,

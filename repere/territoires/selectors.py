@@ -2,6 +2,7 @@
 
 import heapq
 import math
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,35 +67,63 @@ def vider_index_recherche() -> None:
     _index["entrees"] = None
 
 
-def _entrees() -> tuple[list[_Entree], list[str], list[str]]:
+def _entrees() -> tuple[list[_Entree], list[str], list[str], dict]:
     """Every territory's search keys, held in memory: matching 38,000 names with Python's substring
     search takes a few milliseconds, where the equivalent LIKE '%…%' query scans the table in SQL.
 
-    Returns the entries, their normalised names and their "code postal-codes" strings, index-aligned.
+    Returns the entries, their normalised names and their "code postal-codes" strings, index-aligned, and the
+    lookup tables built over them: one snapshot, replaced whole when the index is rebuilt.
     """
-    if _index["entrees"] is None or time.monotonic() - _index["construit"] > _DUREE_INDEX:
-        ordre = {t: i for i, t in enumerate(_ORDRE_TYPES)}
-        entrees = [
-            _Entree(id_, nom, type_, code, population or 0, tuple(cps.split()), ordre.get(type_, 99))
-            for id_, nom, type_, code, population, cps in Territoire.objects.values_list(
-                "id", "nom_recherche", "type", "code", "population", "codes_postaux"
-            )
-        ]
-        noms = [e.nom for e in entrees]
-        codes = [" ".join((e.code, *e.codes_postaux)) for e in entrees]
-        par_longueur: dict[int, list[int]] = {}
-        compacts: dict[str, list[int]] = {}
-        par_initiale: dict[str, list[int]] = {}
-        for i, nom in enumerate(noms):
-            par_longueur.setdefault(len(nom), []).append(i)
-            compacts.setdefault(nom.replace(" ", ""), []).append(i)
-            par_initiale.setdefault(nom[:1], []).append(i)
-        _index["par_longueur"] = par_longueur
-        _index["par_initiale"] = par_initiale
-        _index["compacts"] = compacts
-        _index["entrees"] = (entrees, noms, codes)
+    if _index["entrees"] is None:
+        with _verrou_index:
+            if _index["entrees"] is None:
+                construire_index_recherche()
+    elif time.monotonic() - _index["construit"] > _DUREE_INDEX and _verrou_index.acquire(blocking=False):
+        # expired: the request keeps the current index, a thread rebuilds it (1.6 s) without making anyone wait
         _index["construit"] = time.monotonic()
+        threading.Thread(target=_reconstruire, name="index-territoires", daemon=True).start()
     return _index["entrees"]
+
+
+_verrou_index = threading.Lock()
+
+
+def _reconstruire() -> None:
+    from django.db import connection
+
+    try:
+        construire_index_recherche()
+    except Exception:  # noqa: BLE001 - the current index stays; the next expiry retries
+        import logging
+
+        logging.getLogger(__name__).exception("Reconstruction de l'index des territoires impossible")
+    finally:
+        _verrou_index.release()
+        connection.close()
+
+
+def construire_index_recherche() -> None:
+    """Builds the in-memory search index (1.6 s for 38,000 territories). Web processes call it at start-up
+    (territoires.apps, in a thread), so that no request waits for it."""
+    ordre = {t: i for i, t in enumerate(_ORDRE_TYPES)}
+    entrees = [
+        _Entree(id_, nom, type_, code, population or 0, tuple(cps.split()), ordre.get(type_, 99))
+        for id_, nom, type_, code, population, cps in Territoire.objects.values_list(
+            "id", "nom_recherche", "type", "code", "population", "codes_postaux"
+        )
+    ]
+    noms = [e.nom for e in entrees]
+    codes = [" ".join((e.code, *e.codes_postaux)) for e in entrees]
+    par_longueur: dict[int, list[int]] = {}
+    compacts: dict[str, list[int]] = {}
+    par_initiale: dict[str, list[int]] = {}
+    for i, nom in enumerate(noms):
+        par_longueur.setdefault(len(nom), []).append(i)
+        compacts.setdefault(nom.replace(" ", ""), []).append(i)
+        par_initiale.setdefault(nom[:1], []).append(i)
+    tables = {"par_longueur": par_longueur, "par_initiale": par_initiale, "compacts": compacts}
+    _index["entrees"] = (entrees, noms, codes, tables)
+    _index["construit"] = time.monotonic()
 
 
 def _pertinence_nom(terme: str, entree: _Entree) -> int:
@@ -134,7 +163,7 @@ def _ecart_tolere(terme: str) -> int:
     return 0 if len(terme) < 5 else 1 if len(terme) <= 8 else 2
 
 
-def _approchants(terme: str, noms: list[str]) -> list[tuple[int, int]]:
+def _approchants(terme: str, noms: list[str], tables: dict) -> list[tuple[int, int]]:
     """(rank, index) of the names within the tolerated number of typing errors of `terme`: whole names
     of a close length first (« chollet » → cholet, « chemile en anjou » → chemille en anjou), then the
     beginnings of longer names with the same first letter, for a name still being typed (« chemile » →
@@ -142,10 +171,10 @@ def _approchants(terme: str, noms: list[str]) -> list[tuple[int, int]]:
     ecart = _ecart_tolere(terme)
     if not ecart:
         return []
-    par_longueur = _index["par_longueur"]
+    par_longueur = tables["par_longueur"]
     n = len(terme)
     entiers = [i for k in range(n - ecart, n + ecart + 1) for i in par_longueur.get(k, ())]
-    plus_longs = [i for i in _index["par_initiale"].get(terme[:1], ()) if len(noms[i]) > n + ecart]
+    plus_longs = [i for i in tables["par_initiale"].get(terme[:1], ()) if len(noms[i]) > n + ecart]
     resultat = []
     for rang, indices, textes in (
         (0, entiers, [noms[i] for i in entiers]),
@@ -170,7 +199,7 @@ def autocompleter(*, q: str, types: list[str] | None = None, limite: int = 10) -
         return []
     compact = terme.replace(" ", "")
     par_code = compact.isdigit() or (len(compact) <= 3 and compact[:2].isdigit())
-    entrees, noms, codes = _entrees()
+    entrees, noms, codes, tables = _entrees()
     if par_code:
         cle = compact.upper()
         trouves = [entrees[i] for i, texte in enumerate(codes) if cle in texte]
@@ -179,7 +208,7 @@ def autocompleter(*, q: str, types: list[str] | None = None, limite: int = 10) -
         cle = terme
         trouves = [entrees[i] for i, nom in enumerate(noms) if cle in nom]
         # typed without its spaces or hyphens (« lemans », « larochesuryon »): the whole name
-        trouves += [entrees[i] for i in _index["compacts"].get(cle.replace(" ", ""), ()) if cle not in noms[i]]
+        trouves += [entrees[i] for i in tables["compacts"].get(cle.replace(" ", ""), ()) if cle not in noms[i]]
         pertinence = _pertinence_nom
     types = set(types) if types else None
     candidats = []
@@ -190,7 +219,7 @@ def autocompleter(*, q: str, types: list[str] | None = None, limite: int = 10) -
         if rang is not None:
             candidats.append((rang, entree.ordre_type, -entree.population, entree.nom, entree.id))
     if not candidats and not par_code:
-        for ecart, i in _approchants(terme, noms):
+        for ecart, i in _approchants(terme, noms, tables):
             entree = entrees[i]
             if types is None or entree.type in types:
                 secondaire = 2 if entree.type in _TYPES_SECONDAIRES else 0

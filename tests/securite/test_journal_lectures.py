@@ -156,3 +156,59 @@ def test_lien_d_invitation_jeton_dans_le_fragment(client, django_capture_on_comm
     assert "CCAS fragment" in client.get("/organisations/invitation/").content.decode()
     ancien = client.get(f"/organisations/invitation/{invitation.jeton}/")
     assert ancien["Location"] == f"/organisations/invitation/#{invitation.jeton}"
+
+
+def _operations_api():
+    """Every operation of the JSON API (/api/v1), by URL name: (name, methods, path, function)."""
+    from config.api import api
+
+    api.urls  # noqa: B018 - binds the routers
+    for prefixe, routeur in api._routers:
+        for chemin, vue in routeur.path_operations.items():
+            for operation in vue.operations:
+                nom = getattr(operation, "url_name", "") or api.get_operation_url_name(operation, router=routeur)
+                yield nom, operation.methods, prefixe + chemin, operation.view_func
+
+
+def test_chaque_operation_de_l_api_declare_si_elle_montre_des_donnees_personnelles():
+    """The walk covers /api/v1 too: each operation is decorated (@donnees_personnelles logs the read) or listed
+    as ``api:<nom>`` in SANS_DONNEES_PERSONNELLES, with the reason."""
+    operations = list(_operations_api())
+    noms = [nom for nom, *_ in operations]
+    assert len(noms) == len(set(noms)), "deux opérations de l'API portent le même nom : la déclaration serait ambiguë"
+    espace_api = next(m for m in get_resolver().url_patterns if isinstance(m, URLResolver) and m.namespace == "api")
+    motifs = {m.name for m in espace_api.url_patterns} - {"openapi-json", "openapi-view", "api-root"}
+    assert motifs == set(noms), "le parcours ne couvre pas toutes les adresses de l'API"
+    assert len(operations) >= 25
+    non_declarees, contradictoires = [], []
+    for nom, methodes, chemin, fonction in operations:
+        valeur = declaration(fonction)
+        if valeur is None and f"api:{nom}" not in SANS_DONNEES_PERSONNELLES:
+            non_declarees.append(f"{'/'.join(methodes)} /api/v1{chemin}")
+        if valeur is True and f"api:{nom}" in SANS_DONNEES_PERSONNELLES:
+            contradictoires.append(nom)
+    assert not non_declarees, f"opérations de l'API sans déclaration : {non_declarees}"
+    assert not contradictoires
+
+
+@pytest.mark.django_db
+def test_une_operation_de_l_api_decoree_journalise_la_lecture(rf):
+    """@donnees_personnelles also wraps an API operation (which returns data, not a response)."""
+    from ninja import Router, Status
+    from ninja.testing import TestClient
+
+    from repere.journal.vues import donnees_personnelles
+
+    routeur = Router()
+
+    @routeur.get("/fiches/{pk}", response={200: dict, 404: dict})
+    @donnees_personnelles
+    def fiche(request, pk: int):
+        if pk == 0:
+            return Status(404, {"detail": "introuvable"})
+        return {"pk": pk}
+
+    client = TestClient(routeur)
+    assert client.get("/fiches/7").status_code == 200
+    assert client.get("/fiches/0").status_code == 404
+    assert list(Lecture.objects.values_list("vue", "objet")) == [("fiche", "pk=7")]

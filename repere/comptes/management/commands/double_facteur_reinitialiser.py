@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from repere.comptes.models import User
+from repere.comptes.codes_secours import auditer
+from repere.comptes.models import AppareilCodesSecours, EvenementSecurite, User
 
 
 class Command(BaseCommand):
@@ -15,6 +16,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Aucun compte n'a l'adresse {email}.")
         nombre, _ = TOTPDevice.objects.filter(user=user).delete()
+        AppareilCodesSecours.objects.filter(user=user).delete()  # its backup codes with it
+        auditer(user=user, quoi=EvenementSecurite.Quoi.REINITIALISE)
         self.stdout.write(
-            f"{nombre} application(s) supprimée(s) pour {user.email} : un nouveau QR code lui sera présenté."
+            f"{nombre} application(s) supprimée(s) pour {user.email} : un nouveau QR code et de nouveaux codes de secours lui seront présentés."
         )
