@@ -554,11 +554,12 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, tableaux,
         avertissements.append(
             "Les aides de ce foyer dépendent beaucoup les unes des autres : les montants sont moins sûrs que d'habitude."
         )
-    from repere.droits.fraicheur import avertissement_baremes
+    from repere.droits.fraicheur import avertissement_baremes, avertissement_non_verifies
 
     provisoire = avertissement_baremes(menage.mois)
     if provisoire:
         avertissements.append(provisoire)
+    avertissements.extend(avertissement_non_verifies(p.code for p in prestations if p.eligible != "non"))
     return ResultatSimulation(
         mois=menage.mois,
         mode=mode,

@@ -167,6 +167,35 @@ def baremes_provisoires(mois: str) -> tuple[str, ...]:
     return _provisoires[mois]
 
 
+# Scales the pinned OpenFisca-France may lag behind that have no yearly revaluation date, and that no
+# official publication could confirm (repere/droits/baremes/mises_a_jour.yaml lists none for them):
+# benefit code -> (name, parameter). The result says so when the benefit is shown.
+NON_VERIFIES: dict[str, tuple[str, str]] = {
+    "cheque_energie": ("chèque énergie", PARAMETRES["cheque_energie"][0]),
+}
+
+
+def avertissement_non_verifies(codes) -> list[str]:
+    """One sentence per benefit of ``codes`` whose scale could not be checked against a publication."""
+    phrases = []
+    for code in codes:
+        if code not in NON_VERIFIES:
+            continue
+        if code not in _non_verifies:
+            nom, chemin = NON_VERIFIES[code]
+            derniere = derniere_revalorisation(chemin)
+            date = f"de {derniere.year}" if derniere else "de plusieurs années"
+            _non_verifies[code] = (
+                f"Barème provisoire : pour le {nom}, le barème utilisé date {date}. "
+                "Nous n'avons pas pu vérifier le barème de cette année. Le montant peut être un peu différent."
+            )
+        phrases.append(_non_verifies[code])
+    return phrases
+
+
+_non_verifies: dict[str, str] = {}
+
+
 def avertissement_baremes(mois: str) -> str:
     """The sentence shown in the result, or "" when every scale is known for ``mois``."""
     noms = baremes_provisoires(mois)

@@ -64,3 +64,23 @@ def test_commande_fraicheur_dit_la_couverture():
     assert "[MIS À JOUR] prestations_sociales.solidarite_insertion.minima_sociaux.cs.cmu.plafond_base = 10339" in texte
     assert "Encore en retard (non couverts par la mise à jour)" in texte
     assert "Barèmes provisoires pour 2026-11 : complémentaire santé solidaire" in texte
+
+
+def test_bareme_du_cheque_energie_dit_non_verifie_dans_le_resultat():
+    """No official 2026 chèque énergie scale could be confirmed: the result says which year the scale
+    applied dates from, only when the chèque énergie is shown."""
+    from repere.droits import moteur
+    from repere.droits.fraicheur import avertissement_non_verifies, derniere_revalorisation
+
+    annee = derniere_revalorisation(
+        "prestations_sociales.solidarite_insertion.autre_solidarite.cheque_energie.baremes.une_uc"
+    ).year
+    assert avertissement_non_verifies(["rsa", "af"]) == []
+    (phrase,) = avertissement_non_verifies(["cheque_energie"])
+    assert f"chèque énergie, le barème utilisé date de {annee}" in phrase
+    m = moteur.menage_exemple("2026-11")
+    m = m.model_copy(update={"revenu_fiscal_reference_n2": 0})
+    r = moteur.simuler(m)
+    cheque = next(p for p in r.prestations if p.code == "cheque_energie")
+    assert cheque.eligible != "non"
+    assert phrase in r.avertissements
