@@ -199,6 +199,15 @@ SOURCE_DEPISTAGE = "Dépistage par lot de Repère (fichiers de foyers déposés 
 SOURCE_ORIENTATIONS = "Orientations de l'annuaire de Repère (commune du service vers lequel la personne est orientée)"
 
 
+def _communes_du_deploiement(comptes: dict, vide: dict) -> dict:
+    """Every commune of the deployment's régions, with zero activity where nothing happened: an activity
+    count is known everywhere (zero identifies no one), so that it adds up to the EPCI and département."""
+    geo = geographie()
+    tout = {c: dict(vide) for r in settings.REPERE_REGIONS for c in geo.communes_de(Niveau.REGION, r)}
+    tout.update(comptes)
+    return tout
+
+
 def _indicateur_activite(code, libelle, unite, *, theme, source, definition, ordre, demo, **autres) -> dict:
     return {
         "code": code,
@@ -228,6 +237,8 @@ def lecture_depistage(*, jour: datetime.date | None = None) -> Lecture:
 
     jour = jour or timezone.localdate()
     comptes = depistage.activite_par_commune(du=jour.replace(month=1, day=1), au=jour, secret=False)
+    if comptes:
+        comptes = _communes_du_deploiement(comptes, {"menages_depistes": 0})
     geo = geographie()
     periode = str(jour.year)
     demo = any(v.get("demo") for v in comptes.values())
@@ -286,9 +297,9 @@ def lecture_depistage(*, jour: datetime.date | None = None) -> Lecture:
                 code,
                 periode,
                 montant / n if n else None,
-                Statut.OK if n else Statut.NON_DISPONIBLE,
-                montant if n else None,
-                n if n else None,
+                Statut.OK,  # no household: no average, but 0 / 0 still adds up to the département's
+                montant,
+                n,
             )
         )
         for p in PRESTATIONS:
@@ -313,6 +324,8 @@ def lecture_orientations(*, jour: datetime.date | None = None) -> Lecture:
     """Referrals per commune of the service referred to, since 1 January."""
     jour = jour or timezone.localdate()
     comptes = annuaire.orientations_par_commune(du=jour.replace(month=1, day=1), au=jour)
+    if comptes:
+        comptes = _communes_du_deploiement(comptes, {cle: 0 for cle, _l in INDICATEURS_ORIENTATIONS})
     geo = geographie()
     demo = any(v.get("demo") for v in comptes.values())
     definition = (
