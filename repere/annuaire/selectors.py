@@ -508,3 +508,32 @@ def points_de_service() -> list[dict]:
             "est_demo",
         )
     )
+
+
+def orientations_par_commune(*, du, au) -> dict[str, dict[str, float]]:
+    """Referral activity per commune of the service referred to (INSEE code), for the referrals sent
+    between ``du`` and ``au`` (dates), every organisation together: sent, accepted, refused, expired
+    without answer, and those where the person was helped. Counts only; the observatory applies the
+    statistical secret. ``demo`` is 1 where a demo service is counted."""
+    from django.db.models import Count, Max, Q
+
+    from repere.annuaire.models import Orientation, ResultatOrientation, StatutOrientation
+
+    resultat: dict[str, dict[str, float]] = {}
+    for r in (
+        Orientation.objects.filter(cree_le__date__range=(du, au), commune__isnull=False)
+        .values("commune__code")
+        .annotate(
+            envoyees=Count("id"),
+            acceptees=Count("id", filter=Q(repondue_le__isnull=False) & ~Q(statut=StatutOrientation.REFUSEE)),
+            refusees=Count("id", filter=Q(statut=StatutOrientation.REFUSEE)),
+            expirees=Count("id", filter=Q(statut=StatutOrientation.EXPIREE)),
+            aidees=Count("id", filter=Q(resultat=ResultatOrientation.AIDE_OBTENUE)),
+            demo=Max("service__structure__est_demo"),
+        )
+        .order_by()
+    ):
+        code = r.pop("commune__code")
+        r["demo"] = 1 if r["demo"] else 0
+        resultat[code] = {k: float(v) for k, v in r.items()}
+    return resultat

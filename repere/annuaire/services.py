@@ -422,6 +422,33 @@ def peut_orienter(user, organisation) -> bool:
 
 
 @transaction.atomic
+def commune_du_service(service: Service):
+    """The commune (territory) of a service, else of its structure (see ``commune_parmi``)."""
+    from repere.territoires.models import Territoire, TypeTerritoire
+
+    return commune_parmi(Territoire.objects.filter(type=TypeTerritoire.COMMUNE), service, service.structure)
+
+
+def commune_parmi(communes, *objets):
+    """The first of ``objets`` (a service, its structure) that names a commune of ``communes``: by INSEE
+    code, else by its commune's name when exactly one commune bears it (kept to the postal code when one
+    is given). None otherwise. Also used by the migration that fills existing referrals."""
+    from repere.utils.text import normalise
+
+    for objet in objets:
+        if objet.code_insee and (trouvee := communes.filter(code=objet.code_insee).first()):
+            return trouvee
+    for objet in objets:
+        if not (objet.commune or "").strip():
+            continue
+        candidates = list(communes.filter(nom_recherche=normalise(objet.commune))[:50])
+        if objet.code_postal:
+            candidates = [c for c in candidates if objet.code_postal in c.codes_postaux.split()] or candidates
+        if len(candidates) == 1:
+            return candidates[0]
+    return None
+
+
 def creer_orientation(
     *,
     emetteur,
@@ -486,6 +513,7 @@ def creer_orientation(
         emetteur=emetteur,
         courriel_destinataire=courriel if organisation_destinataire is None else "",
         origine=(origine or "")[:100],
+        commune=commune_du_service(service),
         personne_prenom=prenom[:100],
         personne_nom=nom[:100],
         personne_telephone=(personne.get("telephone") or "").strip()[:30],

@@ -77,3 +77,27 @@ class Depistage(models.Model):
         from repere.depistage.fichiers import duree_conservation
 
         return self.cree_le + duree_conservation() if self.cree_le else None
+
+
+class ActiviteCommune(models.Model):
+    """Anonymous counts of one finished screening job for one commune (repere/depistage/activite.py):
+    no household identifier, only totals. ``prestation`` empty: every benefit together (households
+    screened, households with at least one right « à demander », their monthly amount); else one
+    benefit (households with this right to claim, its monthly amount). The statistical secret is
+    applied when the counts are read (``selectors.activite_par_commune``, ``secret.masquer``)."""
+
+    depistage = models.ForeignKey(Depistage, on_delete=models.CASCADE, related_name="activite_communes")
+    commune = models.CharField("code INSEE de la commune", max_length=5)
+    prestation = models.CharField(max_length=30, blank=True)
+    menages_depistes = models.PositiveIntegerField("ménages dépistés", default=0)
+    menages_a_demander = models.PositiveIntegerField("ménages avec un droit à demander", default=0)
+    montant_mensuel = models.FloatField("montant mensuel à demander (€)", default=0)
+
+    class Meta:
+        verbose_name = "activité du dépistage par commune"
+        constraints = [
+            models.UniqueConstraint(fields=["depistage", "commune", "prestation"], name="activite_depistage_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.depistage_id} {self.commune} {self.prestation or 'toutes'}"

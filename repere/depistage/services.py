@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from repere.depistage import fichiers, lecture
+from repere.depistage import activite, fichiers, lecture
 from repere.depistage.assemblage import mois_courant
 from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.models import Depistage, Statut
@@ -267,6 +267,7 @@ def executer_depistage(*, depistage_id: int) -> Depistage | None:
         montant_mensuel_en_jeu=bilan.montant_mensuel_en_jeu,
         message="",
     )
+    activite.enregistrer(depistage_id=depistage_id, resultats=fichiers.resultats(depistage))  # observatoire
     logger.info("dépistage %s : terminé (%s ménages, %.1f s)", depistage_id, bilan.menages_total, bilan.duree)
     return Depistage.objects.get(pk=depistage_id)
 

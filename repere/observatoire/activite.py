@@ -8,6 +8,10 @@ refreshed by ``manage.py observatoire_activite`` (every night, repere/observatoi
   No routing service is configured in Repère: distances by road are not computed.
 - **Outreach** (reserved to the teams of the territory): contacts, rights spotted, people followed,
   rights opened and refused, confirmed monthly amounts, per commune, for the current year.
+- **Batch screening** (reserved): households screened, with a right « à demander », per benefit, and the
+  average amount to claim, per commune of the household (repere.depistage.selectors.activite_par_commune).
+- **Referrals** (reserved): sent, accepted, refused, expired, helped, per commune of the service referred to
+  (repere.annuaire.selectors.orientations_par_commune).
 """
 
 from __future__ import annotations
@@ -191,10 +195,173 @@ def lecture_allervers(*, jour: datetime.date | None = None) -> Lecture:
     return lecture
 
 
+SOURCE_DEPISTAGE = "Dépistage par lot de Repère (fichiers de foyers déposés par les équipes)"
+SOURCE_ORIENTATIONS = "Orientations de l'annuaire de Repère (commune du service vers lequel la personne est orientée)"
+
+
+def _communes_du_deploiement(comptes: dict, vide: dict) -> dict:
+    """Every commune of the deployment's régions, with zero activity where nothing happened: an activity
+    count is known everywhere (zero identifies no one), so that it adds up to the EPCI and département."""
+    geo = geographie()
+    tout = {c: dict(vide) for r in settings.REPERE_REGIONS for c in geo.communes_de(Niveau.REGION, r)}
+    tout.update(comptes)
+    return tout
+
+
+def _indicateur_activite(code, libelle, unite, *, theme, source, definition, ordre, demo, **autres) -> dict:
+    return {
+        "code": code,
+        "libelle": libelle,
+        "theme": theme,
+        "unite": unite,
+        "agregation": "somme",
+        "sens": "neutre",
+        "precision": 0,
+        "source": source,
+        "producteur": "Repère",
+        "definition": definition,
+        "niveaux": ["commune", "epci", "departement", "region", "france"],
+        "diffusion": "activite",
+        "est_demo": demo,
+        "ordre": ordre,
+        **autres,
+    }
+
+
+def lecture_depistage(*, jour: datetime.date | None = None) -> Lecture:
+    """Batch screening per commune since 1 January: households screened, households with at least one
+    right « à demander » and per benefit, and the average monthly amount to claim per household concerned
+    (a ratio, so that an amount resting on fewer than 11 households is hidden like a count)."""
+    from repere.depistage import selectors as depistage
+    from repere.droits.prestations import PRESTATIONS
+
+    jour = jour or timezone.localdate()
+    comptes = depistage.activite_par_commune(du=jour.replace(month=1, day=1), au=jour, secret=False)
+    if comptes:
+        comptes = _communes_du_deploiement(comptes, {"menages_depistes": 0})
+    geo = geographie()
+    periode = str(jour.year)
+    demo = any(v.get("demo") for v in comptes.values())
+    definition = (
+        f"Depuis le 1er janvier {jour.year}, dépistages par lot terminés, toutes organisations confondues "
+        "(le dernier dépistage de chaque organisation sur la période), par commune du ménage. "
+        "Droits « à demander » : estimés par le simulateur de Repère et non déclarés perçus."
+    )
+    commun = {"theme": "Activité de Repère : dépistage par lot", "source": SOURCE_DEPISTAGE, "demo": demo}
+    lecture = Lecture(source="repere_depistage", indicateurs=[], lignes=len(comptes))
+    lecture.indicateurs += [
+        _indicateur_activite(
+            "depistage_menages", "Ménages dépistés par lot", "nombre", definition=definition, ordre=900, **commun
+        ),
+        _indicateur_activite(
+            "depistage_menages_a_demander",
+            "Ménages dépistés avec au moins un droit à demander",
+            "nombre",
+            definition=definition,
+            ordre=901,
+            **commun,
+        ),
+        _indicateur_activite(
+            "depistage_montant_moyen",
+            "Montant mensuel moyen des droits à demander par ménage concerné",
+            "euros_mois",
+            definition=definition + " Montant estimé, rapporté au nombre de ménages avec un droit à demander.",
+            ordre=902,
+            agregation="ratio",
+            facteur=1,
+            **commun,
+        ),
+    ]
+    for ordre, p in enumerate(PRESTATIONS):
+        lecture.indicateurs.append(
+            _indicateur_activite(
+                f"depistage_a_demander_{p.code}",
+                f"Ménages dépistés avec un droit à demander : {p.libelle}",
+                "nombre",
+                definition=definition,
+                ordre=910 + ordre,
+                **commun,
+            )
+        )
+    for code, v in comptes.items():
+        if not geo.lieu(Niveau.COMMUNE, code):
+            continue
+        lecture.valeurs.append(ValeurLue("depistage_menages", Niveau.COMMUNE, code, periode, v["menages_depistes"]))
+        n = v.get("menages_a_demander", 0)
+        lecture.valeurs.append(ValeurLue("depistage_menages_a_demander", Niveau.COMMUNE, code, periode, n))
+        montant = v.get("montant_a_demander", 0)
+        lecture.valeurs.append(
+            ValeurLue(
+                "depistage_montant_moyen",
+                Niveau.COMMUNE,
+                code,
+                periode,
+                montant / n if n else None,
+                Statut.OK,  # no household: no average, but 0 / 0 still adds up to the département's
+                montant,
+                n,
+            )
+        )
+        for p in PRESTATIONS:
+            lecture.valeurs.append(
+                ValeurLue(
+                    f"depistage_a_demander_{p.code}", Niveau.COMMUNE, code, periode, v.get(f"a_demander_{p.code}", 0)
+                )
+            )
+    return lecture
+
+
+INDICATEURS_ORIENTATIONS = [
+    ("envoyees", "Orientations envoyées"),
+    ("acceptees", "Orientations acceptées"),
+    ("refusees", "Orientations refusées"),
+    ("expirees", "Orientations expirées sans réponse"),
+    ("aidees", "Orientations où la personne a été aidée"),
+]
+
+
+def lecture_orientations(*, jour: datetime.date | None = None) -> Lecture:
+    """Referrals per commune of the service referred to, since 1 January."""
+    jour = jour or timezone.localdate()
+    comptes = annuaire.orientations_par_commune(du=jour.replace(month=1, day=1), au=jour)
+    if comptes:
+        comptes = _communes_du_deploiement(comptes, {cle: 0 for cle, _l in INDICATEURS_ORIENTATIONS})
+    geo = geographie()
+    demo = any(v.get("demo") for v in comptes.values())
+    definition = (
+        f"Depuis le 1er janvier {jour.year}, orientations envoyées par les équipes, toutes organisations "
+        "confondues, comptées dans la commune du service vers lequel la personne est orientée (à défaut, celle "
+        "de sa structure)."
+    )
+    lecture = Lecture(source="repere_orientations", indicateurs=[], lignes=len(comptes))
+    for ordre, (cle, libelle) in enumerate(INDICATEURS_ORIENTATIONS):
+        lecture.indicateurs.append(
+            _indicateur_activite(
+                f"orientations_{cle}",
+                libelle,
+                "nombre",
+                theme="Activité de Repère : orientations",
+                source=SOURCE_ORIENTATIONS,
+                definition=definition,
+                ordre=950 + ordre,
+                demo=demo,
+            )
+        )
+        for code, v in comptes.items():
+            if geo.lieu(Niveau.COMMUNE, code):
+                lecture.valeurs.append(ValeurLue(f"orientations_{cle}", Niveau.COMMUNE, code, str(jour.year), v[cle]))
+    return lecture
+
+
 def calculer(*, jour: datetime.date | None = None) -> list:
     """Compute and store every activity indicator (one recorded run per source, like a file import)."""
     runs = []
-    for lecture in (lecture_couverture(jour=jour), lecture_allervers(jour=jour)):
+    for lecture in (
+        lecture_couverture(jour=jour),
+        lecture_allervers(jour=jour),
+        lecture_depistage(jour=jour),
+        lecture_orientations(jour=jour),
+    ):
         if not lecture.valeurs:
             continue
         contenu = json.dumps([v.__dict__ for v in lecture.valeurs], sort_keys=True, default=str).encode()

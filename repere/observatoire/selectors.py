@@ -371,42 +371,66 @@ def classe_de(valeur: float | None, bornes: list[float]) -> int | None:
     return len(bornes) - 2
 
 
-def geojson(c: Carte) -> dict:
-    from repere.observatoire.geographie import TYPE_DU_NIVEAU
-    from repere.territoires import selectors as territoires
-
-    codes = [x.code for x in c.cellules]
-    formes = territoires.contours(type=TYPE_DU_NIVEAU[c.niveau], codes=codes if len(codes) <= 5000 else None)
-    features = []
-    for x in c.cellules:
-        forme = formes.get(x.code)
-        if not forme:
-            continue
-        classe = classe_de(x.valeur, c.bornes)
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": forme,
-                "properties": {
-                    "niveau": x.niveau,
-                    "code": x.code,
-                    "nom": x.nom,
-                    "valeur": x.valeur,
-                    "etat": x.etat,
-                    "texte": x.texte,
-                    "classe": classe,
-                    "couleur": c.couleurs[classe] if classe is not None and c.couleurs else None,
-                },
-            }
-        )
+def _proprietes(c: Carte, x: Cellule) -> dict:
+    classe = classe_de(x.valeur, c.bornes)
     return {
-        "type": "FeatureCollection",
-        "features": features,
+        "niveau": x.niveau,
+        "code": x.code,
+        "nom": x.nom,
+        "valeur": x.valeur,
+        "etat": x.etat,
+        "texte": x.texte,
+        "classe": classe,
+        "couleur": c.couleurs[classe] if classe is not None and c.couleurs else None,
+    }
+
+
+def _entete_geojson(c: Carte) -> dict:
+    return {
         "legende": legende(c),
         "indicateur": {"code": c.indicateur.code, "libelle": c.indicateur.libelle, "unite": c.indicateur.unite},
         "periode": c.periode,
         "niveau": c.niveau,
     }
+
+
+def _formes(c: Carte, *, texte: bool) -> dict:
+    from repere.observatoire.geographie import TYPE_DU_NIVEAU
+    from repere.territoires import selectors as territoires
+
+    codes = [x.code for x in c.cellules]
+    lire = territoires.contours_texte if texte else territoires.contours
+    return lire(type=TYPE_DU_NIVEAU[c.niveau], codes=codes if len(codes) <= 5000 else None)
+
+
+def geojson(c: Carte) -> dict:
+    """The map as a GeoJSON FeatureCollection (dict), with its legend; the secret is already applied."""
+    formes = _formes(c, texte=False)
+    features = [
+        {"type": "Feature", "geometry": formes[x.code], "properties": _proprietes(c, x)}
+        for x in c.cellules
+        if formes.get(x.code)
+    ]
+    return {"type": "FeatureCollection", "features": features, **_entete_geojson(c)}
+
+
+def geojson_texte(c: Carte) -> str:
+    """The same document as ``geojson``, written as text with the stored outlines spliced in as they are
+    (no decoding and re-encoding of 1,228 polygons per request)."""
+    import json
+
+    formes = _formes(c, texte=True)
+    morceaux = [
+        '{"type": "Feature", "geometry": '
+        + formes[x.code]
+        + ', "properties": '
+        + json.dumps(_proprietes(c, x), ensure_ascii=False)
+        + "}"
+        for x in c.cellules
+        if formes.get(x.code)
+    ]
+    entete = json.dumps(_entete_geojson(c), ensure_ascii=False)[1:-1]
+    return '{"type": "FeatureCollection", "features": [' + ", ".join(morceaux) + "], " + entete + "}"
 
 
 def legende(c: Carte) -> list[dict]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -137,7 +137,7 @@ def carte_geojson(request):
     form, c = _carte_demandee(request)
     if c is None:
         return JsonResponse({"detail": "Paramètres invalides.", "erreurs": form.errors.get_json_data()}, status=422)
-    return JsonResponse(selectors.geojson(c), json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(selectors.geojson_texte(c), content_type="application/geo+json; charset=utf-8")
 
 
 def carte_export(request, format):

@@ -349,3 +349,15 @@ def contours(*, type: str, codes: list[str] | None = None, region: str | None = 
     if region:
         qs = qs.filter(region__code=region) if type != TypeTerritoire.REGION else qs.filter(code=region)
     return dict(qs.values_list("code", "geometrie"))
+
+
+def contours_texte(*, type: str, codes: list[str] | None = None) -> dict[str, str]:
+    """The same outlines as ``contours``, as their stored GeoJSON text: a map of a région's 1,228 communes
+    spent most of its time decoding then re-encoding them (observatory bench, issue 13)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    qs = Territoire.objects.filter(type=type, geometrie__isnull=False)
+    if codes is not None:
+        qs = qs.filter(code__in=codes)
+    return dict(qs.annotate(texte=Cast("geometrie", output_field=TextField())).values_list("code", "texte"))

@@ -47,6 +47,11 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
         "fichier de foyers déposé et ses résultats : supprimés après DEPISTAGE_CONSERVATION_JOURS "
         "(depistage.services, purger_depistages) ; la ligne ne garde que des totaux",
     ),
+    "depistage.ActiviteCommune": (
+        SANS,
+        "comptes anonymes d'un dépistage par commune et prestation (ménages, droits à demander, montants) ; "
+        "aucun identifiant de ménage",
+    ),
     "annuaire.Structure": (SANS, "structures de l'annuaire"),
     "annuaire.AdresseGeocodee": (SANS, "adresses de structures géocodées"),
     "annuaire.SourceImport": (SANS, "sources d'import de l'annuaire"),
