@@ -116,3 +116,15 @@ def test_relier_depuis_le_formulaire_de_la_page(client, contexte):
     assert r.status_code == 302, r.content.decode()[:2000]
     ind.refresh_from_db()
     assert ind.reference_observatoire == "foyers_rsa" and ind.valeurs.count() == 2
+
+
+def test_chaque_nuit_une_nouvelle_periode_de_l_observatoire_rejoint_l_indicateur(contexte):
+    from repere.pilotage.tasks import relire_indicateurs_observatoire
+
+    user, a, obs = contexte
+    ind = _indicateur_action(a, user)
+    services.relier_observatoire(indicateur=ind, par=user, code="foyers_rsa", territoire=_chemille())
+    ValeurFactory(indicateur=obs, code="49092", periode="2024", valeur=190.0)
+    relire_indicateurs_observatoire.call_local()
+    ind.refresh_from_db()
+    assert ind.derniere_valeur == Decimal(190) and ind.derniere_date == date(2024, 12, 31)
