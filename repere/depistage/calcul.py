@@ -1,9 +1,10 @@
 """What runs on a computing process (local process or Dask worker): one chunk of whole households.
 
-``traiter_lot`` builds the households of the chunk with the shared model, calls the shared engine's
-batch path ``repere.droits.lot.simuler_lot_tableaux`` once for the chunk (amounts and eligibility as
+``traiter_lot`` validates the chunk by column (``colonnaire.lire_lot``: the shared model's rules, the model
+itself for suspect households), calls the shared engine's batch path
+``repere.droits.lot.simuler_lot_tableaux`` once for the chunk, on columns (amounts and eligibility as
 arrays, the very arrays ``simuler_lot`` / ``simuler`` build their results on) and turns them into
-output rows column by column (``lignes_tableaux``). The rules are never re-implemented here;
+an Arrow table of output rows column by column (``table_tableaux``). The rules are never re-implemented here;
 ``ligne_resultat`` gives the same row from one ``ResultatSimulation`` (used by the tests to check that
 a household screened in a batch gets exactly what ``simuler`` gives it alone).
 """

@@ -11,6 +11,7 @@ duplicated. Final files are published by rename; the working directory is delete
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -266,6 +267,7 @@ def executer_local(lots, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
     # Fork after building the tax-benefit system here: the workers inherit it (copy-on-write, frozen
     # out of the collector's sight) instead of each rebuilding it at full cost.
     prechauffer_processus()
+    _chauffer_pour(kwargs)
     contexte = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=processus, mp_context=contexte) as pool:
 
@@ -278,6 +280,16 @@ def executer_local(lots, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
             return [f.result() for f in faits], restants
 
         yield from _en_vol_borne(soumettre, attendre, lots, processus + 1)
+
+
+def _chauffer_pour(kwargs: dict) -> None:
+    """One household of the run's month through the batch path, before forking: the parameter values
+    OpenFisca caches per instant are then computed once here and inherited by every worker."""
+    from repere.droits.lot import simuler_lot_tableaux
+    from repere.droits.moteur import menage_exemple
+
+    with contextlib.suppress(Exception):  # warming is best effort; the workers compute anyway
+        simuler_lot_tableaux([menage_exemple(kwargs["mois"])], prestations=kwargs["prestations"], mode=kwargs["mode"])
 
 
 def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:

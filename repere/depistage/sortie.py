@@ -91,25 +91,6 @@ def ecrire_anomalies_part(chemin: Path, anomalies: Iterable) -> None:
 LIGNES_EN_FUSION = 200_000  # rows held in memory by the merge, all parts together
 
 
-def lire_part(chemin: Path, *, lot: int, taille_bloc: int = 4096) -> Iterator[tuple]:
-    """Yield ``(cle_de_tri, ligne)``; the key orders by decreasing priority, then chunk, then position."""
-    fichier = pq.ParquetFile(chemin)
-    position = 0
-    for batch in fichier.iter_batches(batch_size=taille_bloc):
-        colonnes = [c.to_pylist() for c in batch.columns]
-        for ligne in zip(*colonnes, strict=True):
-            yield (-ligne[I_PRIORITE], lot, position), ligne
-            position += 1
-
-
-def fusionner(parts: list[tuple[int, Path]]) -> Iterator[tuple]:
-    """K-way merge of the sorted parts: one small block per part in memory at a time, whatever their number."""
-    taille_bloc = max(16, LIGNES_EN_FUSION // max(1, len(parts)))
-    flux = [lire_part(chemin, lot=lot, taille_bloc=taille_bloc) for lot, chemin in parts]
-    for _cle, ligne in heapq.merge(*flux, key=lambda x: x[0]):
-        yield ligne
-
-
 class _Part:
     """One sorted part read block by block, with its sort keys (-priority, part, position)."""
 

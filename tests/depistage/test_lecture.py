@@ -241,19 +241,31 @@ def test_deja_vus_compact():
     assert len(vus._anciens) == 30 and len(vus._recents) == 5
 
 
-def test_fusion_de_nombreux_lots(tmp_path):
-    from repere.depistage import sortie
+def test_fusion_de_nombreux_lots(tmp_path, monkeypatch):
+    import pyarrow as pa
 
+    from repere.depistage import sortie
+    from repere.depistage.calcul import trier
+
+    monkeypatch.setattr(sortie, "LIGNES_EN_FUSION", 400)  # blocks of 256 rows... smaller than the parts
     parts = []
     for lot in range(50):
         lignes = [
             (f"L{lot}-{k}", "49007", 1, float((lot * 7 + k * 13) % 97), 0, "") + (None,) * (len(sortie.SCHEMA_PART) - 6)
-            for k in range(30)
+            for k in range(300)
         ]
+        colonnes = [list(c) for c in zip(*lignes, strict=True)]
+        table = pa.Table.from_arrays(
+            [pa.array(c, type=ch.type) for c, ch in zip(colonnes, sortie.SCHEMA_PART, strict=True)],
+            schema=sortie.SCHEMA_PART,
+        )
         chemin = tmp_path / f"p{lot}.parquet"
-        sortie.ecrire_part(chemin, lignes)
+        sortie.ecrire_part(chemin, trier(table))
         parts.append((lot, chemin))
-    fusion = list(sortie.fusionner(parts))
-    assert len(fusion) == 1500 and len({r[0] for r in fusion}) == 1500
+    fusion = [r for bloc in sortie.fusionner_tables(parts) for r in zip(*bloc.to_pydict().values(), strict=True)]
+    assert len(fusion) == 15_000 and len({r[0] for r in fusion}) == 15_000
+    # equal priorities: by chunk, then by position in the chunk (the order of the file)
+    cles = [(-r[3], int(r[0].split("-")[0][1:]), int(r[0].split("-")[1])) for r in fusion]
+    assert cles == sorted(cles)
     priorites = [r[3] for r in fusion]
     assert priorites == sorted(priorites, reverse=True)
