@@ -245,7 +245,7 @@ def main():
     )
     if froid:
         print(
-            f"| première simulation après démarrage du processus | {froid[0]:.2f} s (dont système socio-fiscal {froid[1]:.2f} s, simulation {froid[2]:.2f} s) | | |"
+            f"| première simulation après démarrage du processus | {froid[0]:.2f} s (dont système socio-fiscal {froid[1]:.2f} s, simulation {froid[2]:.2f} s) | | | |"
         )
     if not args.base:
         return

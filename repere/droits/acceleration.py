@@ -115,7 +115,17 @@ def _calculate_rapide(self, variable_name, period):
     valeur = stockage._arrays.get(cle)
     if valeur is not None:  # cache hit: the tracer is told, nothing else happens in the original
         if lecture is not None:
-            lecture(variable_name, period)
+            lecteurs = getattr(tracer, "lecteurs", None)
+            pile = tracer.stack
+            if lecteurs is not None and pile:  # the engine's dependency tracer, inlined (hot path)
+                parent = pile[-1]
+                cle_lecture = (variable_name, period)
+                ensemble = lecteurs.get(cle_lecture)
+                if ensemble is None:
+                    ensemble = lecteurs[cle_lecture] = set()
+                ensemble.add((parent["name"], parent["period"]))
+            elif lecteurs is None:
+                lecture(variable_name, period)
         if self.invalidated_caches and not tracer.stack:
             self.purge_cache_of_invalid_values()
         return valeur
@@ -131,7 +141,10 @@ def _calculate_rapide(self, variable_name, period):
         return tableau
     tracer.record_calculation_start(variable_name, period)
     try:
-        self._check_period_consistency(period, variable)
+        controle = (variable, period.unit, period.size)
+        if controle not in _periodes_valides:  # depends on the variable and the period's unit and size only
+            self._check_period_consistency(period, variable)
+            _periodes_valides.add(controle)
         try:
             self._check_for_cycle(variable.name, period)
             tableau = self._run_formula(variable, entree.population, period)
@@ -151,6 +164,7 @@ def _calculate_rapide(self, variable_name, period):
         self.purge_cache_of_invalid_values()
 
 
+_periodes_valides: set = set()
 _calculate_add_original = _Simulation.calculate_add
 _sous_periodes: dict = {}
 
@@ -214,6 +228,7 @@ def desinstaller() -> None:
     _cache_instants.clear()
     _definies.clear()
     _sous_periodes.clear()
+    _periodes_valides.clear()
 
 
 def installe() -> bool:
