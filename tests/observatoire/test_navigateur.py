@@ -67,8 +67,9 @@ def test_telephone_portrait_carte_export_pdf(live_server, page_mobile):
     assert "est inférieur à celui du Maine-et-Loire" in page.content()
     sans_defilement()
     verifier_accessibilite(page)
-    with page.expect_download() as telechargement:
-        page.get_by_role("link", name="Télécharger le portrait en PDF (A4)").click()
+    # The PDF is made on the server: give it time on a loaded machine.
+    with page.expect_download(timeout=60_000) as telechargement:
+        page.get_by_role("link", name="Télécharger le portrait en PDF (A4)").click(no_wait_after=True)
     with open(telechargement.value.path(), "rb") as f:
         assert f.read(5) == b"%PDF-"
     assert telechargement.value.suggested_filename == "portrait-commune-49092.pdf"
