@@ -124,6 +124,7 @@ SANS_DONNEES_PERSONNELLES = {
             "accueil",
             "portrait",
             "portrait_export",
+            "portrait_pdf",
             "carte",
             "carte_geojson",
             "carte_export",

@@ -5,7 +5,9 @@ refreshed by ``manage.py observatoire_activite`` (every night, repere/observatoi
   as the crow flies from its centre to the nearest France Services, CCAS or town hall, food aid,
   mobility service and health access point; and the number of services per theme per 10,000
   inhabitants (a rate recomputed upwards), so that the « zones blanches » show on the map.
-  No routing service is configured in Repère: distances by road are not computed.
+  No routing service is configured in Repère and no road network is available offline (an OSRM/Valhalla
+  engine needs an OpenStreetMap extract and its preprocessing): distances by road are not computed, and
+  the label says « à vol d'oiseau » on every screen.
 - **Outreach** (reserved to the teams of the territory): contacts, rights spotted, people followed,
   rights opened and refused, confirmed monthly amounts, per commune, for the current year.
 - **Batch screening** (reserved): households screened, with a right « à demander », per benefit, and the
@@ -93,7 +95,7 @@ def lecture_couverture(*, jour: datetime.date | None = None, regions: list[str] 
         lecture.indicateurs += [
             {
                 "code": code_d,
-                "libelle": f"Distance à {libelle} la plus proche",
+                "libelle": f"Distance à vol d'oiseau à {libelle} la plus proche",
                 "libelle_court": f"Distance : {cle.replace('_', ' ')}",
                 "theme": "Couverture des services (annuaire)",
                 "unite": "km",

@@ -7,6 +7,7 @@ app_name = "observatoire"
 urlpatterns = [
     path("", views.accueil, name="accueil"),
     path("territoire/<str:niveau>/<str:code>/", views.portrait, name="portrait"),
+    path("territoire/<str:niveau>/<str:code>/portrait.pdf", views.portrait_pdf, name="portrait_pdf"),
     path("territoire/<str:niveau>/<str:code>/export.<str:format>", views.portrait_export, name="portrait_export"),
     path("carte/", views.carte, name="carte"),
     path("carte/donnees.geojson", views.carte_geojson, name="carte_geojson"),

@@ -92,6 +92,31 @@ def portrait(request, niveau, code):
     )
 
 
+def portrait_pdf(request, niveau, code):
+    """The portrait as a printable A4 PDF, made on the server (WeasyPrint), tagged for screen readers."""
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    lieu = _lieu_ou_404(niveau, code)
+    lignes = selectors.portrait(lieu=lieu, user=request.user)
+    html = render_to_string(
+        "observatoire/portrait_pdf.html",
+        {
+            "lieu": lieu,
+            "chaine": selectors.comparaisons(lieu),
+            "lignes": lignes,
+            "activite_visible": selectors.peut_voir_activite(request.user, lieu),
+            "demo": any(ligne.indicateur.est_demo for ligne in lignes),
+            "le": timezone.localdate(),
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(pdf_tags=True)
+    reponse = HttpResponse(pdf, content_type="application/pdf")
+    reponse["Content-Disposition"] = f'attachment; filename="portrait-{niveau}-{code}.pdf"'
+    return reponse
+
+
 def portrait_export(request, niveau, code, format):
     if format not in FORMATS:
         raise Http404("Format inconnu.")

@@ -48,3 +48,38 @@ def test_portrait_carte_export(live_server, page):
     # a click on a commune of the map opens its portrait
     page.locator("path.leaflet-interactive").first.click(force=True)
     page.wait_for_url("**/territoire/commune/**")
+
+
+def test_telephone_portrait_carte_export_pdf(live_server, page_mobile):
+    """At 390 px: portrait → map → export → PDF of the portrait, without horizontal scrolling."""
+    page = page_mobile
+    for nom, texte, lecteur in (
+        ("FILO2021_DISP_COM.csv", FILOSOFI_COM, filosofi),
+        ("FILO2021_DISP_DEP.csv", "CODGEO;LIBGEO;TP6021;MED21\n49;Maine-et-Loire;12,1;21870\n", filosofi),
+    ):
+        f = Fichier(nom=nom, contenu=texte.encode())
+        enregistrer_import(lecture=lecteur.lire(f), fichier=f)
+
+    def sans_defilement():
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    page.goto(live_server.url + "/observatoire/territoire/commune/49092/")
+    assert "est inférieur à celui du Maine-et-Loire" in page.content()
+    sans_defilement()
+    verifier_accessibilite(page)
+    # The PDF is made on the server: give it time on a loaded machine.
+    with page.expect_download(timeout=60_000) as telechargement:
+        page.get_by_role("link", name="Télécharger le portrait en PDF (A4)").click(no_wait_after=True)
+    with open(telechargement.value.path(), "rb") as f:
+        assert f.read(5) == b"%PDF-"
+    assert telechargement.value.suggested_filename == "portrait-commune-49092.pdf"
+
+    page.get_by_role("link", name="Taux de pauvreté (seuil à 60 % du niveau de vie médian)").click()
+    page.wait_for_url("**/observatoire/carte/**")
+    page.locator("#carte-observatoire[data-pret='1']").wait_for(timeout=30_000)
+    sans_defilement()
+    verifier_accessibilite(page)
+    with page.expect_download() as telechargement:
+        page.get_by_role("link", name="Exporter en CSV").click()
+    with open(telechargement.value.path(), encoding="utf-8-sig") as f:
+        assert "Chemillé-en-Anjou;49092;9,8" in f.read()

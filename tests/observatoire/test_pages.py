@@ -102,3 +102,37 @@ def test_comparer_plusieurs_territoires(client, donnees):
     assert "Angers" in texte and "9,8" in texte and "21,3" in texte and "12,1" in texte
     r = client.get(reverse("observatoire:comparer_export", args=["csv"]), {"t": "commune:49092 commune:49007"})
     assert "Chemillé-en-Anjou;Angers" in r.content.decode("utf-8-sig")
+
+
+def test_portrait_pdf_a4_balise_et_nombres_francais(client, donnees, monkeypatch):
+    import weasyprint
+
+    pages = []
+    vrai = weasyprint.HTML
+
+    def html(*args, **kwargs):
+        pages.append(kwargs["string"])
+        return vrai(*args, **kwargs)
+
+    monkeypatch.setattr(weasyprint, "HTML", html)
+    portrait = client.get(reverse("observatoire:portrait", args=["commune", "49092"])).content.decode()
+    url = reverse("observatoire:portrait_pdf", args=["commune", "49092"])
+    assert url in portrait
+    r = client.get(url)
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r["Content-Disposition"] == 'attachment; filename="portrait-commune-49092.pdf"'
+    import contextlib
+    import re
+    import zlib
+
+    assert r.content.startswith(b"%PDF")
+    pdf = r.content  # objects are compressed in streams: read them unpacked
+    for flux in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", r.content, re.S):
+        with contextlib.suppress(zlib.error):
+            pdf += zlib.decompress(flux.group(1))
+    assert b"/StructTreeRoot" in pdf and b"/MarkInfo" in pdf  # tagged PDF (structure for screen readers)
+    assert b"/Lang (fr)" in pdf
+    assert "size:A4" in pages[0] and 'lang="fr"' in pages[0]
+    assert "9,8\u00a0%" in pages[0] and "Maine-et-Loire" in pages[0]
+    assert "Secret statistique" in pages[0]
+    assert client.get(reverse("observatoire:portrait_pdf", args=["commune", "99999"])).status_code == 404
