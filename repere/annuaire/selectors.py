@@ -515,7 +515,7 @@ def orientations_par_commune(*, du, au) -> dict[str, dict[str, float]]:
     between ``du`` and ``au`` (dates), every organisation together: sent, accepted, refused, expired
     without answer, and those where the person was helped. Counts only; the observatory applies the
     statistical secret. ``demo`` is 1 where a demo service is counted."""
-    from django.db.models import Count, Max, Q
+    from django.db.models import Count, Q
 
     from repere.annuaire.models import Orientation, ResultatOrientation, StatutOrientation
 
@@ -529,7 +529,7 @@ def orientations_par_commune(*, du, au) -> dict[str, dict[str, float]]:
             refusees=Count("id", filter=Q(statut=StatutOrientation.REFUSEE)),
             expirees=Count("id", filter=Q(statut=StatutOrientation.EXPIREE)),
             aidees=Count("id", filter=Q(resultat=ResultatOrientation.AIDE_OBTENUE)),
-            demo=Max("service__structure__est_demo"),
+            demo=Count("id", filter=Q(service__structure__est_demo=True)),  # MAX(boolean) fails on PostgreSQL
         )
         .order_by()
     ):

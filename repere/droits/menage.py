@@ -423,6 +423,7 @@ class Menage(_Base):
 _cache_communes: dict = {"codes": None, "quand": 0.0}
 _verrou = threading.Lock()
 _DUREE_CACHE = 600
+_DUREE_CACHE_VIDE = 30  # no territories loaded: asked again soon, but not once per household
 
 
 def codes_communes() -> frozenset[str] | None:
@@ -432,8 +433,9 @@ def codes_communes() -> frozenset[str] | None:
     check is then skipped rather than rejecting every household.
     """
     with _verrou:
-        if _cache_communes["codes"] is not None and time.monotonic() - _cache_communes["quand"] < _DUREE_CACHE:
-            return _cache_communes["codes"]
+        codes, age = _cache_communes["codes"], time.monotonic() - _cache_communes["quand"]
+        if codes is not None and age < (_DUREE_CACHE if codes else _DUREE_CACHE_VIDE):
+            return codes or None
     try:
         from repere.territoires.models import Territoire, TypeTerritoire
 
@@ -444,11 +446,9 @@ def codes_communes() -> frozenset[str] | None:
         )
     except Exception:  # noqa: BLE001 - no Django settings / no table: skip the check
         return None
-    if not codes:
-        return None
     with _verrou:
         _cache_communes.update(codes=codes, quand=time.monotonic())
-    return codes
+    return codes or None
 
 
 def vider_cache_communes() -> None:
