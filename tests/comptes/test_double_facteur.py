@@ -98,7 +98,10 @@ def test_suivant_seulement_vers_le_site(client):
     client.get("/compte/double-facteur/")
     appareil = TOTPDevice.objects.get(user=admin)
     reponse = client.post("/compte/double-facteur/", {"code": _code(appareil), "suivant": "https://pirate.exemple/"})
-    assert reponse["Location"] == "/compte/"
+    # enrolment confirmed: the backup codes are shown once, then « continuer » leads to the site only
+    texte = reponse.content.decode()
+    assert 'href="/compte/">J\'ai noté mes codes, continuer' in texte
+    assert "pirate.exemple" not in texte
 
 
 def test_demo_affiche_le_code_des_seuls_comptes_de_demo(client, settings):

@@ -4,7 +4,7 @@ batch arrays (the screener's non-take-up flag) and the result read by outreach's
 import numpy as np
 import pytest
 
-from repere.depistage.calcul import ligne_resultat, lignes_tableaux
+from repere.depistage.calcul import ligne_resultat, table_tableaux
 from repere.depistage.sortie import CODES as CODES_SORTIE
 from repere.droits.a_demander import est_a_demander, est_a_verifier, masque_a_demander
 from repere.droits.lot import INCERTAIN, NON, OUI, simuler_lot_tableaux
@@ -45,7 +45,8 @@ def test_meme_regle_partout(recues):
         assert bool(tab.a_demander[0, tab.colonne(code)]) == attendu
         # outreach's rights pipeline reads this field of the stored result
         assert p.model_dump(mode="json")["a_demander"] == attendu
-    ligne = lignes_tableaux(["x"], [menage], tab)[0]
+    table = table_tableaux(["x"], [menage.commune], [len(menage.personnes)], tab)
+    ligne = tuple(table.column(i)[0].as_py() for i in range(table.num_columns))
     assert ligne == ligne_resultat("x", menage, r)
     assert r.prestation("rsa").a_demander == ("rsa" not in recues)
     # a free CSS declared as received (amount 0) is received all the same
