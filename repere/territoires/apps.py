@@ -1,15 +1,8 @@
-import os
-import sys
 import threading
 
 from django.apps import AppConfig
 
-
-def processus_web() -> bool:
-    """A web server process (gunicorn, uwsgi, runserver's child), not a management command or a test."""
-    if os.environ.get("RUN_MAIN") == "true" and "runserver" in sys.argv:
-        return True
-    return os.path.basename(sys.argv[0]).startswith(("gunicorn", "uwsgi", "daphne", "uvicorn"))
+from repere.utils.demarrage import prechauffage_demande
 
 
 class TerritoiresConfig(AppConfig):
@@ -19,7 +12,7 @@ class TerritoiresConfig(AppConfig):
     def ready(self):
         # Web process start-up: build the territories' search index (1.6 s) in a thread, so that the first
         # autocompletion does not wait for it (REPERE_PRECHAUFFAGE=0 turns it off, like the engine's warm-up).
-        if os.environ.get("REPERE_PRECHAUFFAGE", "1" if processus_web() else "0") == "1":
+        if prechauffage_demande():
             threading.Thread(target=_construire_index, name="index-territoires", daemon=True).start()
 
 
