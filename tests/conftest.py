@@ -22,7 +22,7 @@ CHROMIUM_ARGS = [
 # into plain backup tables that Django's flush does not know about. Transactional tests (browser
 # journeys) flush every table when they end; the territories are put back from the copies before the
 # next test that uses the database (see pytest_runtest_setup below), in well under a second.
-TABLES_TERRITOIRES = ["territoires_territoire", "territoires_codepostal"]
+TABLES_TERRITOIRES = ["territoires_territoire", "territoires_codepostal", "territoires_codeancien"]
 _sauvegarde = {"prete": False}
 
 
@@ -46,7 +46,7 @@ def _restaurer_territoires_si_vides() -> None:
     from django.core.management.color import no_style
     from django.db import connection, transaction
 
-    from repere.territoires.models import CodePostal, Territoire
+    from repere.territoires.models import CodeAncien, CodePostal, Territoire
 
     with connection.cursor() as curseur:
         curseur.execute(f"SELECT 1 FROM {TABLES_TERRITOIRES[0]} LIMIT 1")
@@ -55,7 +55,7 @@ def _restaurer_territoires_si_vides() -> None:
     with transaction.atomic(), connection.cursor() as curseur:
         for table in TABLES_TERRITOIRES:
             curseur.execute(f"INSERT INTO {table} SELECT * FROM sauvegarde_{table}")
-        for sql in connection.ops.sequence_reset_sql(no_style(), [Territoire, CodePostal]):
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Territoire, CodePostal, CodeAncien]):
             curseur.execute(sql)
 
 

@@ -254,6 +254,10 @@ if env("REPERE_STOCKAGE_PRIVE", default=""):
 # Geocoder of the Base Adresse Nationale (address search and batch geocoding); empty = no network: services
 # are placed at their commune's centre and flagged « localisation approximative ».
 REPERE_GEOCODEUR_URL = env("REPERE_GEOCODEUR_URL", default="https://api-adresse.data.gouv.fr")
+# Former INSEE codes (COG's history of changes): the pinned npm package installed by bin/install (npm ci).
+REPERE_DECOUPAGE_ADMINISTRATIF = env(
+    "REPERE_DECOUPAGE_ADMINISTRATIF", default=str(BASE_DIR / "node_modules" / "@etalab" / "decoupage-administratif")
+)
 # Dépistage: retention of uploaded files and results, upload limit, computing processes, Dask scheduler.
 DEPISTAGE_CONSERVATION_JOURS = env.int("DEPISTAGE_CONSERVATION_JOURS", default=30)
 DEPISTAGE_TAILLE_MAX_MO = env.int("DEPISTAGE_TAILLE_MAX_MO", default=200)

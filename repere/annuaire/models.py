@@ -172,6 +172,10 @@ class Service(models.Model):
     creneaux = models.JSONField(default=list, blank=True, editable=False)
     quarts_ouverts = models.CharField(max_length=672, blank=True, editable=False)  # see horaires.quarts_ouverts
     recherchable = models.BooleanField(default=True, editable=False)
+    # Digest of what the last import wrote for this service (its row, index rows, places, closures): a
+    # re-import skips the services whose digest did not change. Emptied by every other writer
+    # (services.reindexer, withdrawals, closures), so that the next import rewrites the service.
+    empreinte = models.CharField(max_length=32, blank=True, default="", editable=False)
 
     class Meta:
         constraints = [

@@ -127,6 +127,7 @@ def reindexer(services) -> None:
     """Recompute and save the search columns and rows of these services."""
     for service in services:
         lignes = indexer_service(service)
+        service.empreinte = ""  # no longer what the last import wrote: the next import rewrites it
         service.save()
         IndexRecherche.objects.filter(service=service).delete()
         IndexRecherche.objects.bulk_create(lignes)
@@ -143,7 +144,9 @@ def retirer_structures(*, ids: list[int], le: datetime | None = None) -> int:
     for i in range(0, len(ids), 900):
         lot = ids[i : i + 900]
         Structure.objects.filter(pk__in=lot, retiree_de_la_source_le__isnull=True).update(retiree_de_la_source_le=le)
-        total += Service.objects.filter(structure_id__in=lot, recherchable=True).update(recherchable=False)
+        total += Service.objects.filter(structure_id__in=lot, recherchable=True).update(
+            recherchable=False, empreinte=""
+        )
         IndexRecherche.objects.filter(service__structure_id__in=lot).delete()
     return total
 
@@ -265,7 +268,15 @@ def decider_revendication(*, structure: Structure, accepter: bool, par=None) -> 
 def ajouter_fermeture(*, service: Service, debut: date, fin: date, motif: str = "") -> Fermeture:
     if fin < debut:
         raise ErreurMetier("La date de fin précède la date de début.", champ="fin")
-    return Fermeture.objects.create(service=service, debut=debut, fin=fin, motif=motif.strip())
+    fermeture = Fermeture.objects.create(service=service, debut=debut, fin=fin, motif=motif.strip())
+    Service.objects.filter(pk=service.pk).update(empreinte="")  # the next import rewrites its closures
+    return fermeture
+
+
+@transaction.atomic
+def supprimer_fermeture(*, fermeture: Fermeture) -> None:
+    Service.objects.filter(pk=fermeture.service_id).update(empreinte="")
+    fermeture.delete()
 
 
 def relancer_verifications(*, maintenant: datetime | None = None) -> int:

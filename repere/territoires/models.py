@@ -75,3 +75,20 @@ class CodePostal(models.Model):
 
     def __str__(self):
         return f"{self.code} → {self.commune_id}"
+
+
+class CodeAncien(models.Model):
+    """The INSEE code of a former commune (merged into a commune nouvelle, or absorbed), pointing at the
+    current commune that now covers it: the COG's history of changes as the `@etalab/decoupage-administratif`
+    npm package carries it (`anciensCodes` of each current commune). Loaded by `charger_territoires`."""
+
+    code = models.CharField("code INSEE de l'ancienne commune", max_length=5, unique=True)
+    commune = models.ForeignKey(Territoire, on_delete=models.CASCADE, related_name="codes_anciens")
+    nom = models.CharField("nom de l'ancienne commune, s'il est connu", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "code INSEE ancien"
+        verbose_name_plural = "codes INSEE anciens"
+
+    def __str__(self):
+        return f"{self.code} → {self.commune_id}"

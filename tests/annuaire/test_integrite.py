@@ -2,6 +2,7 @@
 the published version, withdrawn structures that take their services with them everywhere."""
 
 import json
+from datetime import date
 
 import pytest
 
@@ -171,3 +172,62 @@ def test_entiers_hors_des_bornes_de_la_base_rejetes(tmp_path):
     assert set(raisons) == {"a", "b"}
     assert raisons["b"].regle == "limite_base" and "age_min : nombre entier entre 0 et 32767" in raisons["b"].raison
     assert Service.objects.get(identifiant="c").nombre_semaines == 12
+
+
+def test_reimport_sans_changement_ne_reecrit_rien_et_garde_les_regles(tmp_path):
+    """A re-import skips the services whose digest is unchanged (row, index rows, places, closures), yet a
+    changed service is rewritten, a withdrawn one comes back, and a structure withdrawn then re-imported
+    brings its services back into search."""
+    st = [_structure("prod", "1", "CCAS de Chemillé"), _structure("prod", "2", "Épicerie solidaire")]
+    se = [
+        _service("prod", "1", "1", "Colis alimentaires"),
+        _service("prod", "2", "2", "Épicerie des Mauges"),
+        _service(
+            "prod",
+            "3",
+            "2",
+            "Permanence budget",
+            thematiques=["difficultes-financieres--ameliorer-sa-gestion-budgetaire"],
+        ),
+    ]
+    assert not _importer(tmp_path, st, se, "1").rejets
+    tous = {("prod", "1"), ("prod", "2"), ("prod", "3")}
+    assert _trouves() == tous
+    assert all(Service.objects.values_list("empreinte", flat=True))
+    index_avant = set(IndexRecherche.objects.values_list("pk", flat=True))
+    modifies_avant = dict(Service.objects.values_list("identifiant", "modifie_le"))
+
+    rapport = _importer(tmp_path, st, se, "2")
+    assert rapport.services_inchanges == 3 and rapport.services_mis_a_jour == 3 and not rapport.rejets
+    assert "3 relus sans changement" in rapport.resume()
+    assert set(IndexRecherche.objects.values_list("pk", flat=True)) == index_avant  # nothing rewritten
+    assert dict(Service.objects.values_list("identifiant", "modifie_le")) == modifies_avant
+    assert _trouves() == tous
+
+    # one service changed: only it is rewritten, and search sees the change
+    se[0] = _service("prod", "1", "1", "Colis et épicerie")
+    rapport = _importer(tmp_path, st, se, "3")
+    assert rapport.services_inchanges == 2
+    assert Service.objects.get(identifiant="1").nom == "Colis et épicerie"
+    criteres = selectors.Criteres(commune=get_commune("49092"), rayon_km=20, texte="epicerie")
+    trouves = {r.service_id for r in selectors.rechercher(criteres, limite=100)}
+    assert Service.objects.get(identifiant="1").pk in trouves
+
+    # withdrawn by the source, then back in the next file: searchable again (its digest was emptied)
+    rapport = _importer(tmp_path, st, se[:2], "4")
+    assert rapport.services_retires == 1 and _trouves() == {("prod", "1"), ("prod", "2")}
+    rapport = _importer(tmp_path, st, se, "5")
+    assert rapport.services_inchanges == 2 and _trouves() == tous
+    assert IndexRecherche.objects.filter(service__identifiant="3").exists()
+
+    # a structure withdrawn in the app takes its services out; re-imported as it was, they come back
+    services_annuaire.retirer_structures(ids=[Structure.objects.get(source="prod", identifiant="2").pk])
+    assert _trouves() == {("prod", "1")}
+    rapport = _importer(tmp_path, st, se, "6")
+    assert _trouves() == tous and rapport.services_inchanges == 1
+
+    # a closure added in the structure space: the next import rewrites that service from the file
+    service = Service.objects.get(identifiant="1")
+    services_annuaire.ajouter_fermeture(service=service, debut=date(2026, 8, 1), fin=date(2026, 8, 15))
+    assert Service.objects.get(identifiant="1").empreinte == ""
+    assert _importer(tmp_path, st, se, "7").services_inchanges == 2

