@@ -192,7 +192,9 @@ def rechercher(c: Criteres, *, limite: int | None = None) -> list[Resultat]:
     proches: dict[int, Resultat] = {}
     infos: dict[int, tuple] = {}
     # Two statements, not one UNION ALL: PostgreSQL plans a UNION of these two small index scans as a
-    # parallel append (workers started for a 10 ms query: ten times slower on a busy 2-core machine).
+    # parallel append (workers started for a 10 ms query: ten times slower on a busy 2-core machine). One
+    # statement with (box OR remote rows) was also tried (session 3): at 250,000 services PostgreSQL plans it
+    # as a parallel scan of every row of the thématique, slower side by side (docs/performance.md).
     ici = c.commune.code if c.commune is not None else None
     distants: dict[int, Resultat] = {}
     with connection.cursor() as curseur:
