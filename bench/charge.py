@@ -1,26 +1,34 @@
 """Load test: 50 concurrent users on gunicorn + PostgreSQL, main pages and API, a trivial page as baseline.
 
-Usage: .venv/bin/python bench/charge.py [--preparer] [--utilisateurs 50] [--duree 60]
+Usage: .venv/bin/python bench/charge.py [--preparer] [--utilisateurs 50] [--duree 60] [--attente 1 5]
        [--workers 3] [--threads 4] [--port 8115] [--base postgres://postgres@127.0.0.1:5432/repere_charge]
+       [--python-locust .venv/bin/python]
 
 --preparer creates the database content first (migrate, territories, demo data) and collects the static files.
 The server runs the production settings (config.settings.prod, HTTPS redirects off for 127.0.0.1), the shared
 cache on Redis when it answers, the engine pre-warmed. Locust (headless, bounded by --duree) runs on the same
-machine: 3/4 visitors (public pages, API, quick simulation), 1/4 logged-in social workers. Prints, per endpoint:
-requests, errors, p50, p95 and p95 / p95 of the trivial page measured in the same run, with the load average.
+machine: 3/4 visitors (public pages, API, quick simulation), 1/4 logged-in social workers, each waiting
+--attente MIN MAX seconds between two pages (1 to 5 s by default: a person reads the page; 0 0 hammers). Locust
+runs at a lower priority (nice 10) so that the load generator does not take the server's cores; its CPU time, the
+server's and the whole machine's are printed. Prints, per endpoint: requests, errors, p50, p95 and p95 / p95 of the
+trivial page measured in the same run, with the load average and the think time the figures depend on.
 Only 127.0.0.1 is contacted.
 """
 
 import argparse
+import contextlib
 import csv
 import itertools
 import os
+import resource
 import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import psutil
 
 RACINE = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -103,7 +111,7 @@ def requete(base: str, methode: str, chemin: str) -> float:
     import json
 
     sys.path.insert(0, str(RACINE / "bench"))
-    from charge_locust import MENAGE
+    from charge_menage import MENAGE
 
     # a household not seen before at each call: its real cost, not the web layer's cache of identical households
     demandeur = dict(MENAGE["personnes"][0], revenus=[{"nature": "salaire", "montant_mensuel": next(_SALAIRES)}])
@@ -125,6 +133,20 @@ def seul(base: str, repetitions: int = 5) -> dict[str, float]:
     return {nom: statistics.median(requete(base, m, c) for _ in range(repetitions)) for nom, m, c in SEQUENTIELS}
 
 
+def temps_serveur(pid: int) -> float:
+    """CPU seconds used so far by gunicorn's master and its workers (a recycled worker's time is lost: a bound)."""
+    total = 0.0
+    try:
+        maitre = psutil.Process(pid)
+        for p in [maitre, *maitre.children(recursive=True)]:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                t = p.cpu_times()
+                total += t.user + t.system
+    except psutil.NoSuchProcess:
+        pass
+    return total
+
+
 def lire(fichier: Path) -> list[dict]:
     with fichier.open(encoding="utf-8") as f:
         return [ligne for ligne in csv.DictReader(f) if ligne["Name"] != "Aggregated"]
@@ -139,7 +161,18 @@ def main():
     p.add_argument("--threads", type=int, default=4)
     p.add_argument("--port", type=int, default=8115)
     p.add_argument("--base", default="postgres://postgres@127.0.0.1:5432/repere_charge")
+    p.add_argument(
+        "--attente",
+        nargs=2,
+        type=float,
+        default=[1.0, 5.0],
+        metavar=("MIN", "MAX"),
+        help="temps de réflexion de chaque utilisateur entre deux pages, en secondes (1 à 5 par défaut)",
+    )
+    p.add_argument("--python-locust", default=PY, help="l'interpréteur où Locust est installé (bin/install bench)")
     a = p.parse_args()
+    if subprocess.run([a.python_locust, "-c", "import locust"], capture_output=True).returncode:
+        raise SystemExit(f"Locust n'est pas installé pour {a.python_locust} : bin/install bench")
     env = environnement(a.base, a.port)
     if a.preparer:
         preparer(env, a.base)
@@ -164,6 +197,12 @@ def main():
             "gthread",
             "--timeout",
             "60",
+            # what a browser gets from nginx in production (keepalive_timeout 75 s; nginx opens a new connection
+            # to gunicorn for each request): with gunicorn's own 2 s, a user who reads a page for 1 to 5 s
+            # reuses a connection at the moment a busy worker closes it, and gets « connection reset » (see
+            # bench/keepalive_gunicorn.py), an artefact of exposing gunicorn without its proxy
+            "--keep-alive",
+            "75",
             "--max-requests",
             "2000",
             "--max-requests-jitter",
@@ -183,9 +222,12 @@ def main():
             requete(base, "GET", "/api/v1/territoires/recherche?q=chemille")  # the per-process search index
         couts = seul(base)
         charge_avant = os.getloadavg()
+        enfants_avant = resource.getrusage(resource.RUSAGE_CHILDREN)
+        serveur_avant, machine_avant = temps_serveur(serveur.pid), psutil.cpu_times()
+        debut = time.monotonic()
         subprocess.run(
             [
-                PY,
+                a.python_locust,
                 "-m",
                 "locust",
                 "-f",
@@ -206,12 +248,16 @@ def main():
                 "10",
             ],
             cwd=RACINE,
-            env={**os.environ, "PYTHONWARNINGS": "ignore"},
+            env={**os.environ, "PYTHONWARNINGS": "ignore", "REPERE_CHARGE_ATTENTE": f"{a.attente[0]},{a.attente[1]}"},
             check=False,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: os.nice(10),  # the load generator yields the cores to the server under test
         )
+        duree = time.monotonic() - debut
         charge_apres = os.getloadavg()
+        enfants_apres = resource.getrusage(resource.RUSAGE_CHILDREN)
+        serveur_cpu, machine_apres = temps_serveur(serveur.pid) - serveur_avant, psutil.cpu_times()
     finally:
         os.killpg(serveur.pid, signal.SIGTERM)
         serveur.wait(timeout=30)
@@ -224,7 +270,19 @@ def main():
         f"\n{a.utilisateurs} utilisateurs, {a.duree} s, gunicorn {a.workers} processus × {a.threads} fils, PostgreSQL, "
         f"charge de la machine {charge_avant[0]:.1f} avant / {charge_apres[0]:.1f} après (1 min), {os.cpu_count()} cœurs"
     )
-    print(f"{total} requêtes, {erreurs} erreurs\n")
+    locust_cpu = (enfants_apres.ru_utime + enfants_apres.ru_stime) - (enfants_avant.ru_utime + enfants_avant.ru_stime)
+    inactif = (machine_apres.idle + machine_apres.iowait) - (machine_avant.idle + machine_avant.iowait)
+    occupe = sum(machine_apres) - sum(machine_avant) - inactif
+    print(
+        f"Temps de réflexion de chaque utilisateur entre deux pages : {a.attente[0]:g} à {a.attente[1]:g} s "
+        "(--attente ; les chiffres ci-dessous en dépendent)"
+    )
+    print(
+        f"Processeur pendant la charge ({duree:.0f} s) : serveur gunicorn {serveur_cpu:.0f} s "
+        f"({serveur_cpu / duree:.2f} cœur), Locust (nice 10) {locust_cpu:.0f} s ({locust_cpu / duree:.2f} cœur), "
+        f"machine entière {occupe / duree:.2f} cœur occupé sur {os.cpu_count()}"
+    )
+    print(f"{total} requêtes ({total / duree:.1f} par seconde), {erreurs} erreurs\n")
     print("| point d'accès | seul (ms, médiane) | requêtes | erreurs | p50 (ms) | p95 (ms) | p95 / témoin |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     for x in sorted(lignes, key=lambda x: -float(x["95%"])):

@@ -1,23 +1,16 @@
-"""Locust users for bench/charge.py (not run alone): the main pages, the API, a trivial page as baseline."""
+"""Locust users for bench/charge.py (not run alone): the main pages, the API, a trivial page as baseline.
 
+Think time between two pages of one user: REPERE_CHARGE_ATTENTE="min,max" in seconds (bench/charge.py --attente,
+1 to 5 s by default, as a person reading a page does); "0,0" hammers without pause.
+"""
+
+import os
 import random
 
+from charge_menage import MENAGE
 from locust import HttpUser, between, task
 
-MENAGE = {
-    "mois": "2026-11",
-    "commune": "49007",
-    "logement": {"statut": "locataire", "loyer": 600},
-    "personnes": [
-        {
-            "role": "demandeur",
-            "age": 36,
-            "activite": "salarie",
-            "revenus": [{"nature": "salaire", "montant_mensuel": 1000}],
-        },
-        {"role": "enfant", "age": 8, "niveau_scolaire": "primaire"},
-    ],
-}
+ATTENTE = tuple(float(x) for x in os.environ.get("REPERE_CHARGE_ATTENTE", "1,5").split(","))
 RECHERCHES = ["chemille", "angers", "cholet", "49120", "saumur", "nantes", "le mans", "laval"]
 
 
@@ -25,7 +18,7 @@ class Visiteur(HttpUser):
     """A person on the public side: home, simulator, directory, territories, API."""
 
     weight = 3
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*ATTENTE)
 
     @task(3)
     def trivial(self):
@@ -74,7 +67,7 @@ class Professionnel(HttpUser):
     """A social worker logged in: outreach home, people list, indicators."""
 
     weight = 1
-    wait_time = between(0.5, 1.5)
+    wait_time = between(*ATTENTE)
 
     def on_start(self):
         self.client.get("/compte/connexion/", name="connexion (GET)")

@@ -90,9 +90,9 @@ def page_de_travail(user) -> str:
     return reverse("comptes:compte")
 
 
-def liens_de_travail(user) -> list[dict]:
-    """The links of the « Mon espace » menu, only those the user may open."""
-    e = espace_de(user)
+def liens_de_travail(user, *, espace: Espace | None = None) -> list[dict]:
+    """The links of the « Mon espace » menu, only those the user may open (``espace``: already read)."""
+    e = espace if espace is not None else espace_de(user)
     liens = []
 
     def ajouter(libelle, url):
