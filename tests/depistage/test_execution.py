@@ -77,8 +77,9 @@ def test_formats_de_sortie(tmp_path, format):
     bilan = depister(entree=entree, sortie_chemin=sortie, options=Options(mois="2026-11", taille_lot=5))
     assert bilan.menages_calcules == 12
     if format == "xlsx":
-        feuille = load_workbook(sortie, read_only=True).worksheets[0]
-        lignes = list(feuille.iter_rows(values_only=True))
+        classeur = load_workbook(sortie, read_only=True)
+        lignes = list(classeur.worksheets[0].iter_rows(values_only=True))
+        classeur.close()  # read-only workbooks keep the file open until closed
         assert list(lignes[0]) == list(COLONNES_RESULTAT) and len(lignes) == 13
         priorites = [ligne[4] for ligne in lignes[1:]]
     else:
