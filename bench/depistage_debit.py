@@ -121,19 +121,32 @@ def _plafond_lot(colonnes) -> int:
 _LOTS_PLAFOND: list = []
 
 
-def _plafond_indice(i: int) -> int:
-    return _plafond_lot(_LOTS_PLAFOND[i])
+def _plafond_indice(i: int) -> float:
+    debut = time.process_time()
+    _plafond_lot(_LOTS_PLAFOND[i])
+    return time.process_time() - debut
+
+
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children already reaped."""
+    import resource
+
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 
 
 def _rien(_i: int) -> int:
     return os.getpid()
 
 
-def plafond(lots, processus: int, mois: str) -> float:
+def plafond(lots, processus: int, mois: str) -> tuple[float, float]:
     """Households/s of the plain computation on ``processus`` processes, fairly: the tax-benefit system
     built and warmed on one household of the month, the columns prepared, everything frozen out of the
     collector's sight, *then* the workers forked and started (before timing), as the screening does; the
-    chunks are shared out among the workers (use a sample of several chunks per worker)."""
+    chunks are shared out among the workers (use a sample of several chunks per worker). Returns
+    (households per second, households per CPU second: what the load of a shared machine does not change)."""
     import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -148,15 +161,15 @@ def plafond(lots, processus: int, mois: str) -> float:
     gc.freeze()
     total = sum(len(c) for c in lots)
     if processus == 1:
-        debut = time.perf_counter()
+        debut, cpu = time.perf_counter(), time.process_time()
         for c in lots:
             _plafond_lot(c)
-        return total / (time.perf_counter() - debut)
+        return total / (time.perf_counter() - debut), total / (time.process_time() - cpu)
     with ProcessPoolExecutor(processus, mp_context=multiprocessing.get_context("fork")) as pool:
         list(pool.map(_rien, range(4 * processus)))  # the workers are started
         debut = time.perf_counter()
-        list(pool.map(_plafond_indice, range(len(lots))))
-        return total / (time.perf_counter() - debut)
+        cpu = sum(pool.map(_plafond_indice, range(len(lots))))
+        return total / (time.perf_counter() - debut), total / cpu
 
 
 # --- the screening end to end ---------------------------------------------------------------------------
@@ -175,6 +188,7 @@ def bout_en_bout(
             return {}
 
     sortie = dossier / f"resultats-{nom}.csv"
+    cpu = _cpu()
     with MemoirePic() as memoire:
         debut = time.perf_counter()
         bilan = depister(
@@ -187,7 +201,15 @@ def bout_en_bout(
             noms_communes=noms_communes,
         )
         duree = time.perf_counter() - debut
-    return bilan.menages_total / duree, memoire.pic / 2**30, duree, bilan, memoire.pic_rss / 2**30
+    cpu = _cpu() - cpu  # the forked workers are reaped when their pool closes (not the Dask ones)
+    return (
+        bilan.menages_total / duree,
+        memoire.pic / 2**30,
+        duree,
+        bilan,
+        memoire.pic_rss / 2**30,
+        bilan.menages_total / cpu,
+    )
 
 
 def avec_cluster(chemin, dossier, *, taille_lot, mois):
@@ -289,15 +311,17 @@ def main():
         n = args.echantillon
         echantillon = fichier(args.dossier, n)
         lots = _colonnes_du_fichier(echantillon, args.mois, taille_lot)
-        p1 = plafond(lots, 1, args.mois)
+        p1, p1_cpu = plafond(lots, 1, args.mois)
         print(f"\nÉchantillon de {n} ménages, {len(lots)} lots (mêmes ménages, même passage) :")
         print(
-            f"  plafond OpenFisca seul (entrées depuis colonnes + calcul), 1 processus : {p1:8.0f} ménages/s",
+            f"  plafond OpenFisca seul (entrées depuis colonnes + calcul), 1 processus : {p1:8.0f} ménages/s   "
+            f"({p1_cpu:.0f} par seconde de CPU)",
             flush=True,
         )
-        p2 = plafond(lots, 2, args.mois)
+        p2, p2_cpu = plafond(lots, 2, args.mois)
         print(
-            f"  plafond OpenFisca seul, 2 processus                                 : {p2:8.0f} ménages/s   × {p2 / p1:.2f}",
+            f"  plafond OpenFisca seul, 2 processus                                 : {p2:8.0f} ménages/s   × {p2 / p1:.2f}"
+            f"   ({p2_cpu:.0f} par seconde de CPU)",
             flush=True,
         )
         del lots
@@ -305,7 +329,8 @@ def main():
 
         def ligne(titre, r, reference):
             print(
-                f"  {titre} : {r[0]:8.0f} ménages/s   pic {r[1]:.2f} Gio (PSS ; RSS additionnés {r[4]:.2f})   {reference}",
+                f"  {titre} : {r[0]:8.0f} ménages/s   pic {r[1]:.2f} Gio (PSS ; RSS additionnés {r[4]:.2f})   "
+                f"{r[5]:.0f} par seconde de CPU   {reference}",
                 flush=True,
             )
 
@@ -336,7 +361,7 @@ def main():
     if args.sans_gros:
         return
     gros = fichier(args.dossier, args.menages)
-    debit, pic, duree, bilan, pic_rss = bout_en_bout(
+    debit, pic, duree, bilan, pic_rss, _cpu_gros = bout_en_bout(
         gros, args.dossier, processus=2, taille_lot=taille_lot, mois=args.mois, nom="gros"
     )
     print(

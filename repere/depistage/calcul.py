@@ -170,27 +170,13 @@ def _fixer_codes_communes(codes: frozenset[str] | None) -> None:
 
 
 def traiter_lot(
-    index: int,
-    menages_bruts: list[MenageBrut],
-    anomalies_lecture: list[Anomalie],
-    *,
-    mois: str,
-    prestations: tuple[str, ...] | None,
-    mode: str,
-    codes_communes: frozenset[str] | None = None,
+    index: int, menages_bruts: list[MenageBrut], anomalies_lecture: list[Anomalie], **options
 ) -> LotCalcule:
-    """One chunk read line by line in the main process (XLSX, or a CSV with quoted cells)."""
+    """One chunk read line by line in the main process (XLSX, or a CSV with quoted cells); ``options``:
+    those of ``traiter_bloc``."""
     from repere.depistage.colonnaire import Bloc
 
-    return traiter_bloc(
-        index,
-        Bloc.de_bruts(menages_bruts),
-        anomalies_lecture,
-        mois=mois,
-        prestations=prestations,
-        mode=mode,
-        codes_communes=codes_communes,
-    )
+    return traiter_bloc(index, Bloc.de_bruts(menages_bruts), anomalies_lecture, **options)
 
 
 def traiter_partition(

@@ -92,9 +92,11 @@ class _Vus:
         self.taille_attente = 0
 
     def contient(self, h: np.ndarray) -> np.ndarray:
-        dedans = np.isin(h, self.anciens)
-        for a in self.attente:
-            dedans |= np.isin(h, a)
+        dedans = np.zeros(len(h), dtype=bool)
+        for trie in (self.anciens, *self.attente):  # sorted, unique: a binary search per id
+            if len(trie):
+                i = np.minimum(np.searchsorted(trie, h), len(trie) - 1)
+                dedans |= trie[i] == h
         return dedans
 
     def ajouter(self, h: np.ndarray) -> None:
