@@ -213,9 +213,13 @@ def bout_en_bout(
 
 
 def avec_cluster(chemin, dossier, *, taille_lot, mois):
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
+
+    from repere.depistage.calcul import prechauffer_processus
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster) as client:  # a cluster is long-lived: its workers have built the system already
+            client.run(prechauffer_processus)
         return bout_en_bout(
             chemin, dossier, processus=2, taille_lot=taille_lot, mois=mois, nom="dask", dask=cluster.scheduler_address
         )

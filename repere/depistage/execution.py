@@ -348,6 +348,7 @@ def executer_dask(taches, kwargs: dict, adresse, *, fichier=None) -> Iterator[Lo
             raise ErreurDepistage(f"Impossible de joindre l'ordonnanceur Dask {adresse} ({exc}).") from None
     try:
         client.run(prechauffer_processus)  # each worker builds the tax-benefit system once
+        client.run(_chauffer_pour, {k: kwargs[k] for k in ("mois", "prestations", "mode")})  # the month's parameters
         nb_workers = max(1, len(client.scheduler_info().get("workers", {})))
         if kwargs.get("codes_communes") is not None:
             # scatter() would split a set into one future per element: wrap it in a one-item list.
