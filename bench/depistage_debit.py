@@ -3,7 +3,8 @@ next to its ceiling: plain OpenFisca-France computing the same benefits on the s
 from columns, no validation, no output, timed in the same run.
 
     .venv/bin/python bench/depistage_debit.py [--menages 1000000] [--echantillon 100000] [--taille-lot 25000]
-                                              [--sans-gros] [--sans-dask] [--profil 50000] [--dossier var/bench-depistage]
+                                              [--sans-gros] [--sans-dask] [--sans-lignes] [--profil 50000]
+                                              [--dossier var/bench-depistage]
 
 Prints (targets of issue 15 next to each figure):
 - on the sample: the ceiling on 1 and 2 processes, the screening end to end on 1 process, 2 processes and a
@@ -32,13 +33,16 @@ OBJECTIF_DASK = 0.85
 
 
 class MemoirePic:
-    """Peak RSS of this process plus all its descendants (workers, Dask nanny and workers), every 0.2 s."""
+    """Peak memory of this process plus all its descendants (workers, Dask nanny and workers), every 0.2 s:
+    the sum of PSS (proportional set size: a page shared by forked processes is counted once in all, the
+    machine's real use) and, for reference, the sum of RSS (which counts inherited pages in every process)."""
 
     def __init__(self):
         import psutil
 
         self.processus = psutil.Process()
         self.pic = 0
+        self.pic_rss = 0
         self._fin = threading.Event()
         self._fil = threading.Thread(target=self._boucle, daemon=True)
 
@@ -46,14 +50,17 @@ class MemoirePic:
         import psutil
 
         while not self._fin.is_set():
-            total = 0
+            total = total_rss = 0
             try:
                 for p in [self.processus, *self.processus.children(recursive=True)]:
                     with contextlib.suppress(psutil.Error):
-                        total += p.memory_info().rss
+                        info = p.memory_full_info()
+                        total += info.pss
+                        total_rss += info.rss
             except psutil.Error:
                 pass
             self.pic = max(self.pic, total)
+            self.pic_rss = max(self.pic_rss, total_rss)
             self._fin.wait(0.2)
 
     def __enter__(self):
@@ -114,34 +121,63 @@ def _plafond_lot(colonnes) -> int:
 _LOTS_PLAFOND: list = []
 
 
-def _plafond_indice(i: int) -> int:
-    return _plafond_lot(_LOTS_PLAFOND[i])
+def _plafond_indice(i: int) -> float:
+    debut = time.process_time()
+    _plafond_lot(_LOTS_PLAFOND[i])
+    return time.process_time() - debut
 
 
-def plafond(lots, processus: int) -> float:
-    """Households/s of the plain computation on ``processus`` forked processes (system built before)."""
+def _cpu() -> float:
+    """CPU seconds (user + system) of this process and of its children already reaped."""
+    import resource
+
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
+
+
+def _rien(_i: int) -> int:
+    return os.getpid()
+
+
+def plafond(lots, processus: int, mois: str) -> tuple[float, float]:
+    """Households/s of the plain computation on ``processus`` processes, fairly: the tax-benefit system
+    built and warmed on one household of the month, the columns prepared, everything frozen out of the
+    collector's sight, *then* the workers forked and started (before timing), as the screening does; the
+    chunks are shared out among the workers (use a sample of several chunks per worker). Returns
+    (households per second, households per CPU second: what the load of a shared machine does not change)."""
+    import gc
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from repere.depistage.calcul import prechauffer_processus
+    from repere.depistage.execution import _chauffer_pour
 
     prechauffer_processus()
+    _chauffer_pour({"mois": mois, "prestations": None, "mode": "complet"})
     _LOTS_PLAFOND[:] = lots
+    gc.collect()
+    gc.freeze()
     total = sum(len(c) for c in lots)
-    debut = time.perf_counter()
     if processus == 1:
+        debut, cpu = time.perf_counter(), time.process_time()
         for c in lots:
             _plafond_lot(c)
-    else:
-        with ProcessPoolExecutor(processus, mp_context=multiprocessing.get_context("fork")) as pool:
-            list(pool.map(_plafond_indice, range(len(lots))))
-    return total / (time.perf_counter() - debut)
+        return total / (time.perf_counter() - debut), total / (time.process_time() - cpu)
+    with ProcessPoolExecutor(processus, mp_context=multiprocessing.get_context("fork")) as pool:
+        list(pool.map(_rien, range(4 * processus)))  # the workers are started
+        debut = time.perf_counter()
+        cpu = sum(pool.map(_plafond_indice, range(len(lots))))
+        return total / (time.perf_counter() - debut), total / cpu
 
 
 # --- the screening end to end ---------------------------------------------------------------------------
 
 
-def bout_en_bout(chemin: Path, dossier: Path, *, processus: int, taille_lot: int, mois: str, nom: str, dask=None):
+def bout_en_bout(
+    chemin: Path, dossier: Path, *, processus: int, taille_lot: int, mois: str, nom: str, dask=None, par_lignes=False
+):
     from repere.depistage.execution import Options, depister
     from repere.depistage.selectors import noms_communes as selecteur
 
@@ -152,23 +188,38 @@ def bout_en_bout(chemin: Path, dossier: Path, *, processus: int, taille_lot: int
             return {}
 
     sortie = dossier / f"resultats-{nom}.csv"
+    cpu = _cpu()
     with MemoirePic() as memoire:
         debut = time.perf_counter()
         bilan = depister(
             entree=chemin,
             sortie_chemin=sortie,
             rapport=dossier / f"rapport-{nom}.html",
-            options=Options(mois=mois, taille_lot=taille_lot, processus=processus, dask=dask),
+            options=Options(
+                mois=mois, taille_lot=taille_lot, processus=processus, dask=dask, lecture_par_lignes=par_lignes
+            ),
             noms_communes=noms_communes,
         )
         duree = time.perf_counter() - debut
-    return bilan.menages_total / duree, memoire.pic / 2**30, duree, bilan
+    cpu = _cpu() - cpu  # the forked workers are reaped when their pool closes (not the Dask ones)
+    return (
+        bilan.menages_total / duree,
+        memoire.pic / 2**30,
+        duree,
+        bilan,
+        memoire.pic_rss / 2**30,
+        bilan.menages_total / cpu,
+    )
 
 
 def avec_cluster(chemin, dossier, *, taille_lot, mois):
-    from distributed import LocalCluster
+    from distributed import Client, LocalCluster
+
+    from repere.depistage.calcul import prechauffer_processus
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        with Client(cluster) as client:  # a cluster is long-lived: its workers have built the system already
+            client.run(prechauffer_processus)
         return bout_en_bout(
             chemin, dossier, processus=2, taille_lot=taille_lot, mois=mois, nom="dask", dask=cluster.scheduler_address
         )
@@ -178,8 +229,11 @@ def avec_cluster(chemin, dossier, *, taille_lot, mois):
 
 PHASES = (
     # (phase, functions whose cumulative time it is; later phases are subtracted from earlier overlapping ones)
-    ("lecture du fichier, découpage en ménages, passe de comptage", ("grouper", "compter_menages")),
-    ("validation par colonne (+ messages des ménages rejetés)", ("lire_lot", "construire_menage")),
+    (
+        "lecture du fichier (plan, partitions en Arrow ; repli ligne à ligne), découpage en ménages",
+        ("planifier", "lire_partition", "grouper", "compter_menages"),
+    ),
+    ("validation par colonne (+ messages des ménages rejetés)", ("lire_bloc", "construire_menage")),
     ("entités et entrées OpenFisca depuis les colonnes", ("_initialiser",)),
     ("OpenFisca calculate", ("calculate@simulation.py",)),
     ("tableaux d'éligibilité, combinaison cohérente (hors calculate)", ("combiner",)),
@@ -239,6 +293,7 @@ def main():
     parser.add_argument("--sans-gros", action="store_true", help="seulement l'échantillon")
     parser.add_argument("--sans-echantillon", action="store_true", help="seulement le gros fichier")
     parser.add_argument("--sans-dask", action="store_true")
+    parser.add_argument("--sans-lignes", action="store_true", help="sans la référence lue ligne à ligne")
     parser.add_argument("--profil", type=int, default=0, help="profil d'un processus sur N ménages")
     args = parser.parse_args()
     import django
@@ -260,45 +315,63 @@ def main():
         n = args.echantillon
         echantillon = fichier(args.dossier, n)
         lots = _colonnes_du_fichier(echantillon, args.mois, taille_lot)
-        p1 = plafond(lots, 1)
-        print(f"\nÉchantillon de {n} ménages (mêmes ménages, même passage) :")
+        p1, p1_cpu = plafond(lots, 1, args.mois)
+        print(f"\nÉchantillon de {n} ménages, {len(lots)} lots (mêmes ménages, même passage) :")
         print(
-            f"  plafond OpenFisca seul (entrées depuis colonnes + calcul), 1 processus : {p1:8.0f} ménages/s",
+            f"  plafond OpenFisca seul (entrées depuis colonnes + calcul), 1 processus : {p1:8.0f} ménages/s   "
+            f"({p1_cpu:.0f} par seconde de CPU)",
             flush=True,
         )
-        p2 = plafond(lots, 2)
+        p2, p2_cpu = plafond(lots, 2, args.mois)
         print(
-            f"  plafond OpenFisca seul, 2 processus                                 : {p2:8.0f} ménages/s   × {p2 / p1:.2f}",
+            f"  plafond OpenFisca seul, 2 processus                                 : {p2:8.0f} ménages/s   × {p2 / p1:.2f}"
+            f"   ({p2_cpu:.0f} par seconde de CPU)",
             flush=True,
         )
         del lots
         _LOTS_PLAFOND.clear()
-        un = bout_en_bout(echantillon, args.dossier, processus=1, taille_lot=taille_lot, mois=args.mois, nom="un")
-        print(
-            f"  dépistage bout en bout, 1 processus : {un[0]:8.0f} ménages/s   pic {un[1]:.2f} Gio   {100 * un[0] / p1:.0f} % du plafond à 1 processus",
-            flush=True,
-        )
-        deux = bout_en_bout(echantillon, args.dossier, processus=2, taille_lot=taille_lot, mois=args.mois, nom="deux")
-        print(
-            f"  dépistage bout en bout, 2 processus : {deux[0]:8.0f} ménages/s   pic {deux[1]:.2f} Gio   "
-            f"{100 * deux[0] / p2:.0f} % du plafond à 2 processus (objectif ≥ {100 * OBJECTIF_PLAFOND:.0f} %)"
+
+        def ligne(titre, r, reference):
+            print(
+                f"  {titre} : {r[0]:8.0f} ménages/s   pic {r[1]:.2f} Gio (PSS ; RSS additionnés {r[4]:.2f})   "
+                f"{r[5]:.0f} par seconde de CPU   {reference}",
+                flush=True,
+            )
+
+        kw = {"taille_lot": taille_lot, "mois": args.mois}
+        un = bout_en_bout(echantillon, args.dossier, processus=1, nom="un", **kw)
+        ligne("dépistage bout en bout, 1 processus         ", un, f"{100 * un[0] / p1:.0f} % du plafond à 1 processus")
+        deux = bout_en_bout(echantillon, args.dossier, processus=2, nom="deux", **kw)
+        ligne(
+            "dépistage bout en bout, 2 processus         ",
+            deux,
+            f"{100 * deux[0] / p2:.0f} % du plafond à 2 processus (objectif ≥ {100 * OBJECTIF_PLAFOND:.0f} %)",
         )
         print(f"  2 processus / 1 processus : × {deux[0] / un[0]:.2f} (objectif ≥ × {OBJECTIF_DEUX})", flush=True)
+        if not args.sans_lignes:
+            avant = bout_en_bout(echantillon, args.dossier, processus=2, nom="lignes", par_lignes=True, **kw)
+            ligne(
+                "référence : lecture ligne à ligne, 2 processus",
+                avant,
+                f"partitions / ligne à ligne : × {deux[0] / avant[0]:.2f}",
+            )
         if not args.sans_dask:
             dask = avec_cluster(echantillon, args.dossier, taille_lot=taille_lot, mois=args.mois)
-            print(
-                f"  LocalCluster 2 workers      : {dask[0]:8.0f} ménages/s   pic {dask[1]:.2f} Gio   "
-                f"{100 * dask[0] / deux[0]:.0f} % des 2 processus locaux (objectif ≥ {100 * OBJECTIF_DASK:.0f} %)"
+            ligne(
+                "LocalCluster 2 workers                      ",
+                dask,
+                f"{100 * dask[0] / deux[0]:.0f} % des 2 processus locaux (objectif ≥ {100 * OBJECTIF_DASK:.0f} %)",
             )
     if args.sans_gros:
         return
     gros = fichier(args.dossier, args.menages)
-    debit, pic, duree, bilan = bout_en_bout(
+    debit, pic, duree, bilan, pic_rss, _cpu_gros = bout_en_bout(
         gros, args.dossier, processus=2, taille_lot=taille_lot, mois=args.mois, nom="gros"
     )
     print(
         f"\n{args.menages} ménages, 2 processus, bout en bout : {debit:.0f} ménages/s (objectif ≥ {OBJECTIF_DEBIT}) "
-        f"en {duree:.0f} s ; pic mémoire de tous les processus {pic:.2f} Gio (objectif ≤ {OBJECTIF_MEMOIRE} Gio) ; "
+        f"en {duree:.0f} s ; pic mémoire de tous les processus {pic:.2f} Gio PSS, {pic_rss:.2f} Gio RSS additionnés "
+        f"(objectif ≤ {OBJECTIF_MEMOIRE} Gio) ; "
         f"{bilan.menages_calcules} calculés, {bilan.non_recours} en non-recours probable"
     )
 

@@ -55,11 +55,13 @@ def grouper(
     positions: dict[str, int],
     *,
     codes_communes: frozenset[str] | None = None,
+    vus: DejaVus | None = None,
 ) -> Iterator[MenageBrut | Anomalie]:
-    """Cut the file into households. Only the known columns are kept (least data)."""
+    """Cut the file into households. Only the known columns are kept (least data). ``vus``: the household
+    ids met before these lines (a partition of the file read on its own)."""
     prises = [(INDEX[nom], pos) for nom, pos in positions.items()]
     largeur = len(NOMS)
-    vus = DejaVus()
+    vus = vus if vus is not None else DejaVus()
     courant: MenageBrut | None = None
     for numero, cellules in lignes:
         if cellules is None:

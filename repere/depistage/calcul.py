@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -34,7 +35,9 @@ class LotCalcule:
     table: pa.Table | None = None  # sortie.SCHEMA_PART, sorted by decreasing priority
     anomalies: list[Anomalie] = field(default_factory=list)
     menages_lus: int = 0
+    calcules: int = 0  # rows of ``table`` (kept when the computing process wrote the table itself)
     duree: float = 0.0
+    duree_lecture: float = 0.0
     pid: int = 0
 
 
@@ -167,8 +170,48 @@ def _fixer_codes_communes(codes: frozenset[str] | None) -> None:
 
 
 def traiter_lot(
+    index: int, menages_bruts: list[MenageBrut], anomalies_lecture: list[Anomalie], **options
+) -> LotCalcule:
+    """One chunk read line by line in the main process (XLSX, or a CSV with quoted cells); ``options``:
+    those of ``traiter_bloc``."""
+    from repere.depistage.colonnaire import Bloc
+
+    return traiter_bloc(index, Bloc.de_bruts(menages_bruts), anomalies_lecture, **options)
+
+
+def traiter_partition(
+    partition,
+    fichier,
+    *,
+    mois: str,
+    prestations: tuple[str, ...] | None,
+    mode: str,
+    codes_communes: frozenset[str] | None = None,
+    travail: str | None = None,
+) -> LotCalcule:
+    """One partition of the file, read by this process itself (``partitions.lire_partition``), computed,
+    and — with ``travail`` (a directory this process can write) — written there as the chunk's part and
+    rejected lines, so that only the counts go back to the main process."""
+    from repere.depistage import partitions
+
+    debut = time.perf_counter()
+    bloc, anomalies = partitions.lire_partition(partition, fichier, codes_communes=codes_communes)
+    lot = traiter_bloc(
+        partition.index, bloc, anomalies, mois=mois, prestations=prestations, mode=mode, codes_communes=codes_communes
+    )
+    lot.duree_lecture = time.perf_counter() - debut - lot.duree
+    if travail is not None:
+        from repere.depistage.execution import ecrire_resultats_lot
+
+        ecrire_resultats_lot(Path(travail), lot)
+        lot.calcules = lot.table.num_rows
+        lot.table = None
+    return lot
+
+
+def traiter_bloc(
     index: int,
-    menages_bruts: list[MenageBrut],
+    bloc,
     anomalies_lecture: list[Anomalie],
     *,
     mois: str,
@@ -176,16 +219,16 @@ def traiter_lot(
     mode: str,
     codes_communes: frozenset[str] | None = None,
 ) -> LotCalcule:
-    """Validate the chunk by column (``colonnaire.lire_lot``), report the rejected households line by
+    """Validate the chunk by column (``colonnaire.lire_bloc``), report the rejected households line by
     line through the model (``construire_menage``), compute the valid ones in one OpenFisca simulation
     built from the columns, and return their rows as an Arrow table sorted by priority."""
-    from repere.depistage.colonnaire import lire_lot
+    from repere.depistage.colonnaire import lire_bloc
     from repere.droits.lot import simuler_lot_tableaux
 
     debut = time.perf_counter()
     _fixer_codes_communes(codes_communes)
-    lot = LotCalcule(index=index, anomalies=list(anomalies_lecture), menages_lus=len(menages_bruts), pid=os.getpid())
-    lecture = lire_lot(menages_bruts, mois=mois)
+    lot = LotCalcule(index=index, anomalies=list(anomalies_lecture), menages_lus=len(bloc), pid=os.getpid())
+    lecture = lire_bloc(bloc, mois=mois)
     tables = []
     if lecture.colonnes is not None:
         c = lecture.colonnes
@@ -194,12 +237,14 @@ def traiter_lot(
         except MemoryError:
             raise  # the job's memory limit (utils/limites.py): the job stops, not household after household
         except Exception:  # noqa: BLE001 - isolate the household(s) the engine cannot compute
+            gardes = set(lecture.ids)
+            bruts = [bloc.brut(k) for k, ident in enumerate(bloc.ids) if ident in gardes]
             tables.append(
                 _un_par_un(
                     lecture.ids,
-                    list(_menages_de(menages_bruts, set(lecture.ids), mois)),
+                    list(_menages_de(bruts, gardes, mois)),
                     lot,
-                    {b.id_menage: b.lignes[0][0] for b in menages_bruts},
+                    {b.id_menage: b.lignes[0][0] for b in bruts},
                     prestations=prestations,
                     mode=mode,
                 )
@@ -219,6 +264,7 @@ def traiter_lot(
     if rattrapes:
         tables.append(_un_par_un(ids_rattrapes, rattrapes, lot, premieres, prestations=prestations, mode=mode))
     lot.table = trier(pa.concat_tables(tables)) if tables else SCHEMA_PART.empty_table()
+    lot.calcules = lot.table.num_rows
     lot.duree = time.perf_counter() - debut
     return lot
 

@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from repere.depistage.assemblage import INDEX, NOMS, MenageBrut
+from repere.depistage.assemblage import NOMS, MenageBrut
 from repere.depistage.colonnes import PAR_NOM, PERCUS, REVENUS, ErreurCellule, lire_cellule
 from repere.droits import lot
 from repere.droits.menage import (
@@ -187,16 +187,70 @@ def _dates(texte: pa.Array, *, suspect: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass
+class Bloc:
+    """The lines of a chunk as columns: one text array per column of ``NOMS`` (one cell per line, in file
+    order), the households as runs of lines (``debuts``: first line of each, plus the end), their ids and
+    the line numbers. Built by Arrow from the file (``partitions.lire_partition``) or from ``MenageBrut``."""
+
+    colonnes: dict[str, pa.Array]
+    debuts: np.ndarray
+    ids: list[str]
+    numeros: np.ndarray
+    bruts: list[MenageBrut] | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @classmethod
+    def de_bruts(cls, bruts: list[MenageBrut]) -> Bloc:
+        lignes = [valeurs for b in bruts for _, valeurs in b.lignes]
+        if lignes:
+            colonnes = {nom: pa.array(c, pa.string()) for nom, c in zip(NOMS, zip(*lignes, strict=True), strict=True)}
+        else:
+            colonnes = {nom: pa.array([], pa.string()) for nom in NOMS}
+        return cls(
+            colonnes=colonnes,
+            debuts=np.concatenate(([0], np.cumsum([len(b.lignes) for b in bruts], dtype=np.int64))),
+            ids=[b.id_menage for b in bruts],
+            numeros=np.array([numero for b in bruts for numero, _ in b.lignes], dtype=np.int64),
+            bruts=bruts,
+        )
+
+    def brut(self, k: int) -> MenageBrut:
+        """Household ``k`` as the line-by-line reader gives it (for the model's detailed messages)."""
+        if self.bruts is not None:
+            return self.bruts[k]
+        a, b = int(self.debuts[k]), int(self.debuts[k + 1])
+        cellules = [self.colonnes[nom].slice(a, b - a).to_pylist() for nom in NOMS]
+        numeros = self.numeros[a:b].tolist()
+        return MenageBrut(self.ids[k], list(zip(numeros, zip(*cellules, strict=True), strict=True)))
+
+
 def lire_lot(bruts: list[MenageBrut], *, mois: str) -> Lecture:
     """Check the households of a chunk by column; see the module's docstring."""
-    nb_lignes = [len(b.lignes) for b in bruts]
-    n = len(bruts)
+    return lire_bloc(Bloc.de_bruts(bruts), mois=mois)
+
+
+def _lignes_en_double(colonnes: dict[str, pa.Array], h: np.ndarray) -> np.ndarray:
+    """Lines of a household given twice: same ``id_personne``, or (without it) the very same cells."""
+    idp = pc.utf8_trim_whitespace(colonnes["id_personne"])
+    entiere = pc.binary_join_element_wise(*(colonnes[nom] for nom in NOMS), "\x1f")
+    cle = pc.if_else(pc.not_equal(idp, ""), pc.binary_join_element_wise("\x1eid", idp, "\x1f"), entiere)
+    cle = pc.binary_join_element_wise(pc.cast(pa.array(h), pa.string()), cle, "\x1d")
+    codes = cle.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    return np.bincount(codes)[codes] > 1
+
+
+def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
+    """Check the households of a chunk (as columns) with vectorised tests; see the module's docstring."""
+    n = len(bloc)
     if n == 0:
         return Lecture(None)
+    nb_lignes = np.diff(bloc.debuts)
     h = np.repeat(np.arange(n, dtype=np.int64), nb_lignes)
-    lignes = [valeurs for b in bruts for _, valeurs in b.lignes]
-    colonnes = {nom: pa.array(c, pa.string()) for nom, c in zip(NOMS, zip(*lignes, strict=True), strict=True)}
-    nb = len(lignes)
+    colonnes = bloc.colonnes
+    nb = len(h)
     suspect = np.zeros(nb, dtype=bool)  # per line
     menage_suspect = np.zeros(n, dtype=bool)
     if not (MOIS_MIN <= mois <= MOIS_MAX):
@@ -247,14 +301,7 @@ def lire_lot(bruts: list[MenageBrut], *, mois: str) -> Lecture:
     menage_suspect |= np.bincount(h[demandeur], minlength=n) != 1
     menage_suspect |= np.bincount(h[role == roles.index(Role.CONJOINT.value)], minlength=n) > 1
     menage_suspect |= np.bincount(h, minlength=n) > MAX_PERSONNES
-    vus: set = set()
-    i_personne = INDEX["id_personne"]
-    for k, valeurs in enumerate(lignes):
-        idp = valeurs[i_personne].strip()
-        cle = (h[k], "id", idp) if idp else (h[k], valeurs)
-        if cle in vus:
-            suspect[k] = True
-        vus.add(cle)
+    suspect |= _lignes_en_double(colonnes, h)
 
     # Household columns: read on the demandeur's line, the same (or empty) on the others.
     ligne_demandeur = np.zeros(n, dtype=np.int64)
@@ -301,7 +348,7 @@ def lire_lot(bruts: list[MenageBrut], *, mois: str) -> Lecture:
 
     menage_suspect |= suspect_m | (np.bincount(h, weights=suspect, minlength=n) > 0)
     garde = ~menage_suspect
-    lecture = Lecture(None, suspects=[b for b, s in zip(bruts, menage_suspect.tolist(), strict=True) if s])
+    lecture = Lecture(None, suspects=[bloc.brut(k) for k in np.flatnonzero(menage_suspect).tolist()])
     if not garde.any():
         return lecture
     p = garde[h]
@@ -339,5 +386,5 @@ def lire_lot(bruts: list[MenageBrut], *, mois: str) -> Lecture:
         revenus=revenus_p,
         independant_declare=revenus_p[:, i_independant, 0] > 0,
     )
-    lecture.ids = [b.id_menage for b, g in zip(bruts, garde.tolist(), strict=True) if g]
+    lecture.ids = [ident for ident, g in zip(bloc.ids, garde.tolist(), strict=True) if g]
     return lecture

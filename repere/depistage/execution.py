@@ -24,13 +24,13 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from repere.depistage import lecture, sortie
+from repere.depistage import lecture, partitions, sortie
 from repere.depistage.assemblage import Anomalie, MenageBrut, grouper, mois_courant
-from repere.depistage.calcul import LotCalcule, prechauffer_processus, traiter_lot
+from repere.depistage.calcul import LotCalcule, prechauffer_processus, traiter_lot, traiter_partition
 from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.rapport import Synthese, ecrire_rapport
 
-VERSION_ETAT = 1
+VERSION_ETAT = 2
 DELAI_CONNEXION_DASK = "20s"
 TAILLE_LOT_DEFAUT = 25_000  # households per OpenFisca simulation, chosen by measure (docs/performance.md)
 
@@ -52,6 +52,9 @@ class Options:
     # Live progress: at least this many chunks (smaller chunks on small files, never below LOT_PLANCHER
     # households), so that the progress bar moves chunk by chunk instead of jumping from 0 % to done.
     lots_minimum: int = 0
+    # Read the file line by line in the main process, as before the partitions (the reference; the
+    # benchmark compares both). Otherwise it is read so only for XLSX and CSV files with quoted cells.
+    lecture_par_lignes: bool = False
 
 
 LOT_PLANCHER = 100
@@ -166,6 +169,7 @@ def empreinte(entree: Path, options: Options) -> dict:
         "sha256_debut_fin": h.hexdigest(),
         "taille_lot": options.taille_lot,
         "lots_minimum": options.lots_minimum,
+        "lecture_par_lignes": options.lecture_par_lignes,
         "mois": options.mois,
         "mode": options.mode,
         "prestations": list(options.prestations) if options.prestations else None,
@@ -190,6 +194,7 @@ class Etat:
         self.empreinte = empreinte
         self.lots: dict[str, dict] = {}
         self.total_menages: int | None = None
+        self.plan: list[dict] | None = None  # the partitions (partitions.planifier), once planned
 
     @classmethod
     def charger(cls, travail: Path, empreinte: dict, *, reprendre: bool) -> Etat:
@@ -202,6 +207,7 @@ class Etat:
                     "(relancez sans --reprendre pour tout recommencer)."
                 )
             etat.total_menages = donnees.get("total_menages")
+            etat.plan = donnees.get("plan")
             etat.lots = {
                 k: v
                 for k, v in donnees.get("lots", {}).items()
@@ -215,15 +221,18 @@ class Etat:
         return etat
 
     def sauver(self) -> None:
-        _ecrire_json(self.chemin, {"empreinte": self.empreinte, "total_menages": self.total_menages, "lots": self.lots})
+        _ecrire_json(
+            self.chemin,
+            {"empreinte": self.empreinte, "total_menages": self.total_menages, "plan": self.plan, "lots": self.lots},
+        )
 
     def termine(self, lot: LotCalcule) -> None:
         self.lots[str(lot.index)] = {
             "menages_lus": lot.menages_lus,
-            "calcules": lot.table.num_rows,
+            "calcules": lot.calcules,
             "anomalies": len(lot.anomalies),
             "lignes_rejetees": len({a.ligne for a in lot.anomalies}),
-            "menages_rejetes": lot.menages_lus - lot.table.num_rows,
+            "menages_rejetes": lot.menages_lus - lot.calcules,
         }
         self.sauver()
 
@@ -236,9 +245,16 @@ def _nom_anomalies(index: int) -> str:
     return f"lot_{index:06d}.anomalies.csv"
 
 
-def enregistrer_lot(travail: Path, etat: Etat, lot: LotCalcule) -> None:
+def ecrire_resultats_lot(travail: Path, lot: LotCalcule) -> None:
+    """The chunk's part and rejected lines (each written under a temporary name, then renamed)."""
     sortie.ecrire_part(travail / _nom_part(lot.index), lot.table)
     sortie.ecrire_anomalies_part(travail / _nom_anomalies(lot.index), lot.anomalies)
+
+
+def enregistrer_lot(travail: Path, etat: Etat, lot: LotCalcule) -> None:
+    """Record a computed chunk; its files are written first (here, or by the computing process)."""
+    if lot.table is not None:
+        ecrire_resultats_lot(travail, lot)
     etat.termine(lot)
 
 
@@ -258,10 +274,35 @@ def _en_vol_borne(soumettre, attendre, lots, max_en_vol: int):
 
 
 def executer_local(lots, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
+    """Chunks read by this process (line by line), computed here or in forked processes."""
     if processus <= 1:
         for index, menages, anomalies in lots:
             yield traiter_lot(index, menages, anomalies, **kwargs)
         return
+
+    def soumettre(pool, lot):
+        index, menages, anomalies = lot
+        return pool.submit(traiter_lot, index, menages, anomalies, **kwargs)
+
+    yield from _dans_un_pool(lots, soumettre, kwargs, processus)
+
+
+def executer_partitions(plan, fichier, kwargs: dict, processus: int, travail: Path) -> Iterator[LotCalcule]:
+    """Partitions read, computed and written by the computing processes themselves (shared nothing):
+    only the plan goes to them and only the counts come back."""
+    kwargs = {**kwargs, "travail": str(travail)}
+    if processus <= 1:
+        for partition in plan:
+            yield traiter_partition(partition, fichier, **kwargs)
+        return
+
+    def soumettre(pool, partition):
+        return pool.submit(traiter_partition, partition, fichier, **kwargs)
+
+    yield from _dans_un_pool(plan, soumettre, kwargs, processus)
+
+
+def _dans_un_pool(taches, soumettre, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
     import multiprocessing
 
     # Fork after building the tax-benefit system here: the workers inherit it (copy-on-write, frozen
@@ -271,15 +312,11 @@ def executer_local(lots, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
     contexte = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=processus, mp_context=contexte) as pool:
 
-        def soumettre(lot):
-            index, menages, anomalies = lot
-            return pool.submit(traiter_lot, index, menages, anomalies, **kwargs)
-
         def attendre(en_vol):
             faits, restants = wait(en_vol, return_when=FIRST_COMPLETED)
             return [f.result() for f in faits], restants
 
-        yield from _en_vol_borne(soumettre, attendre, lots, processus + 1)
+        yield from _en_vol_borne(lambda t: soumettre(pool, t), attendre, taches, processus + 1)
 
 
 def _chauffer_pour(kwargs: dict) -> None:
@@ -292,8 +329,14 @@ def _chauffer_pour(kwargs: dict) -> None:
         simuler_lot_tableaux([menage_exemple(kwargs["mois"])], prestations=kwargs["prestations"], mode=kwargs["mode"])
 
 
-def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:
-    """On a Dask distributed cluster: ``adresse`` is a scheduler address or a ``distributed.Client``."""
+def executer_dask(taches, kwargs: dict, adresse, *, fichier=None) -> Iterator[LotCalcule]:
+    """On a Dask distributed cluster: ``adresse`` is a scheduler address or a ``distributed.Client``.
+
+    With ``fichier`` (a plan of partitions), each task is one partition that the worker reads itself
+    from the file (the same path on every machine: shared storage); only the plan goes through the
+    scheduler, and each result (the chunk's Arrow table and rejected lines) comes back to be recorded
+    here. A worker that dies (killed, out of memory, machine lost) has its tasks rescheduled by Dask on the
+    others; a chunk is recorded once, under its index, so nothing is lost or counted twice."""
     from distributed import Client, as_completed
 
     if isinstance(adresse, Client):
@@ -305,6 +348,7 @@ def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:
             raise ErreurDepistage(f"Impossible de joindre l'ordonnanceur Dask {adresse} ({exc}).") from None
     try:
         client.run(prechauffer_processus)  # each worker builds the tax-benefit system once
+        client.run(_chauffer_pour, {k: kwargs[k] for k in ("mois", "prestations", "mode")})  # the month's parameters
         nb_workers = max(1, len(client.scheduler_info().get("workers", {})))
         if kwargs.get("codes_communes") is not None:
             # scatter() would split a set into one future per element: wrap it in a one-item list.
@@ -319,10 +363,16 @@ def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:
             future.release()
             return resultat
 
-        for index, menages, anomalies in lots:
-            en_cours.add(
-                client.submit(traiter_lot, index, menages, anomalies, key=f"depistage-{jeton}-{index}", **kwargs)
-            )
+        for tache in taches:
+            if fichier is not None:
+                cle = f"depistage-{jeton}-{tache.index}"
+                future = client.submit(traiter_partition, tache, fichier, key=cle, **kwargs)
+            else:
+                index, menages, anomalies = tache
+                future = client.submit(
+                    traiter_lot, index, menages, anomalies, key=f"depistage-{jeton}-{index}", **kwargs
+                )
+            en_cours.add(future)
             while en_cours.count() >= nb_workers + 1:
                 yield terminer_un()
         while en_cours.count():
@@ -333,6 +383,18 @@ def executer_dask(lots, kwargs: dict, adresse) -> Iterator[LotCalcule]:
 
 
 # --- the run -------------------------------------------------------------------------------------
+
+
+def _planifier(fichier: partitions.Fichier, options: Options) -> list[partitions.Partition] | None:
+    """The partitions of the file (None: read it line by line); with ``lots_minimum``, a first pass counts
+    the households so that the chunks are small enough to show progress."""
+    taille = options.taille_lot
+    if options.lots_minimum:
+        compte = partitions.planifier(fichier, taille_lot=1 << 62)
+        if compte is None:
+            return None
+        taille = taille_lot_effective(options, sum(p.menages for p in compte))
+    return partitions.planifier(fichier, taille_lot=taille)
 
 
 def chemins_par_defaut(sortie_chemin: Path) -> tuple[Path, Path]:
@@ -375,34 +437,53 @@ def depister(
     bilan = Bilan(sortie=str(sortie_chemin), erreurs=str(erreurs), rapport=str(rapport or ""))
 
     etat = Etat.charger(travail, empreinte(entree, options), reprendre=options.reprendre)
-    if etat.total_menages is None:
-        progression("comptage", 0, 0)
-        etat.total_menages = compter_menages(entree)
-        etat.sauver()
-    total = bilan.menages_total = etat.total_menages
     codes = codes_communes_connus()
     kwargs = {"mois": options.mois, "prestations": options.prestations, "mode": options.mode, "codes_communes": codes}
-    faits = sum(v["menages_lus"] for v in etat.lots.values())
-    bilan.lots_repris = len(etat.lots)
-    progression("calcul", faits, total)
-
     ctx, source, positions, inconnues = _ouvrir(entree)
     bilan.colonnes_ignorees = inconnues
     indices: list[int] = []
     try:
-        flux = grouper(source.lignes(), positions, codes_communes=codes)
-
-        def a_faire():
-            for index, menages, anomalies in decouper(flux, taille_lot_effective(options, total)):
-                indices.append(index)
-                if str(index) not in etat.lots:
-                    yield index, menages, anomalies
-
-        if options.dask:
-            executions = executer_dask(a_faire(), kwargs, options.dask)
+        fichier = partitions.Fichier(
+            chemin=str(entree.resolve()),
+            format=source.format,
+            encodage=source.encodage,
+            separateur=source.separateur,
+            nb_colonnes=len(source.entetes),
+            positions=positions,
+            debut_donnees=source.debut_donnees,
+        )
+        if etat.total_menages is None:
+            progression("comptage", 0, 0)
+            plan = None if options.lecture_par_lignes else _planifier(fichier, options)
+            etat.plan = [p.en_dict() for p in plan] if plan is not None else None
+            etat.total_menages = sum(p.menages for p in plan) if plan is not None else compter_menages(entree)
+            etat.sauver()
+        total = bilan.menages_total = etat.total_menages
+        faits = sum(v["menages_lus"] for v in etat.lots.values())
+        bilan.lots_repris = len(etat.lots)
+        progression("calcul", faits, total)
+        processus = options.processus or os.cpu_count() or 1
+        if etat.plan is not None:
+            plan = [partitions.Partition(**p) for p in etat.plan]
+            indices = [p.index for p in plan]
+            a_faire = [p for p in plan if str(p.index) not in etat.lots]
+            if options.dask:
+                executions = executer_dask(a_faire, kwargs, options.dask, fichier=fichier)
+            else:
+                executions = executer_partitions(a_faire, fichier, kwargs, processus, travail)
         else:
-            processus = options.processus or os.cpu_count() or 1
-            executions = executer_local(a_faire(), kwargs, processus)
+            flux = grouper(source.lignes(), positions, codes_communes=codes)
+
+            def a_faire_lignes():
+                for index, menages, anomalies in decouper(flux, taille_lot_effective(options, total)):
+                    indices.append(index)
+                    if str(index) not in etat.lots:
+                        yield index, menages, anomalies
+
+            if options.dask:
+                executions = executer_dask(a_faire_lignes(), kwargs, options.dask)
+            else:
+                executions = executer_local(a_faire_lignes(), kwargs, processus)
         for lot in executions:
             enregistrer_lot(travail, etat, lot)
             faits += lot.menages_lus

@@ -90,6 +90,7 @@ class Source:
         self.encodage = ""
         self.separateur = ""
         self.entetes: list[str] = []
+        self.debut_donnees = 0  # CSV: byte offset of the line after the header
         self._lignes: Iterator[tuple[int, list[str]]] = iter(())
 
     def lignes(self) -> Iterator[tuple[int, list[str]]]:
@@ -132,6 +133,7 @@ def _ouvrir_csv(source: Source, binaire) -> None:
         ) from None
     if not premiere.strip():
         raise ErreurFichier("Le fichier est vide ou sa première ligne (l'en-tête) est vide.")
+    source.debut_donnees = binaire.tell()
     source.separateur = detecter_separateur(premiere)
     source.entetes = next(csv.reader([premiere], delimiter=source.separateur))
     encodage = "utf-8" if source.encodage == "utf-8-sig" else source.encodage
@@ -154,13 +156,14 @@ def _decoder(binaire, encodage: str) -> Iterator[str]:
             yield ILLISIBLE + "\n"
 
 
-def _lignes_csv(texte: Iterator[str], separateur: str) -> Iterator[tuple[int, list[str] | None]]:
-    """``(line number, cells)``; cells are None for a line that could not be decoded."""
+def _lignes_csv(texte: Iterator[str], separateur: str, *, premiere: int = 2) -> Iterator[tuple[int, list[str] | None]]:
+    """``(line number, cells)``; cells are None for a line that could not be decoded. ``premiere``: the
+    number of the first line of ``texte`` (2: the header was read before the csv reader started)."""
     lecteur = csv.reader(texte, delimiter=separateur, quotechar='"', strict=False)
-    ligne = 1
+    ligne = premiere - 1
     try:
         for cellules in lecteur:
-            ligne = lecteur.line_num + 1  # the header was read before the csv reader started
+            ligne = lecteur.line_num + premiere - 1
             if cellules == [ILLISIBLE]:
                 yield ligne, None
             elif cellules and any(c.strip() for c in cellules):
@@ -217,9 +220,22 @@ def _ouvrir_xlsx(source: Source):
     return classeur
 
 
-def _ouvrir_parquet(source: Source) -> None:
+def texte_colonne_arrow(colonne):
+    """A typed Arrow column as the text cells the file reader works on (booleans oui/non, dates ISO)."""
     import pyarrow as pa
     import pyarrow.compute as pc
+
+    if isinstance(colonne, pa.ChunkedArray):
+        colonne = colonne.combine_chunks()
+    if pa.types.is_boolean(colonne.type):
+        colonne = pc.if_else(colonne, "oui", "non")
+    elif pa.types.is_timestamp(colonne.type):
+        colonne = pc.cast(colonne, pa.date32())
+    return pc.fill_null(pc.cast(colonne, pa.string()), "")
+
+
+def _ouvrir_parquet(source: Source) -> None:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
@@ -230,17 +246,10 @@ def _ouvrir_parquet(source: Source) -> None:
     if not source.entetes:
         raise ErreurFichier("Le fichier Parquet n'a aucune colonne.")
 
-    def en_texte(colonne):
-        if pa.types.is_boolean(colonne.type):
-            colonne = pc.if_else(colonne, "oui", "non")
-        elif pa.types.is_timestamp(colonne.type):
-            colonne = pc.cast(colonne, pa.date32())
-        return pc.fill_null(pc.cast(colonne, pa.string()), "").to_pylist()
-
     def generateur():
         numero = 1
         for lot in fichier.iter_batches(batch_size=20_000):
-            colonnes = [en_texte(lot.column(i)) for i in range(lot.num_columns)]
+            colonnes = [texte_colonne_arrow(lot.column(i)).to_pylist() for i in range(lot.num_columns)]
             for cellules in zip(*colonnes, strict=True):
                 numero += 1
                 if any(c.strip() for c in cellules):

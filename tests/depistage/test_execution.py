@@ -77,8 +77,9 @@ def test_formats_de_sortie(tmp_path, format):
     bilan = depister(entree=entree, sortie_chemin=sortie, options=Options(mois="2026-11", taille_lot=5))
     assert bilan.menages_calcules == 12
     if format == "xlsx":
-        feuille = load_workbook(sortie, read_only=True).worksheets[0]
-        lignes = list(feuille.iter_rows(values_only=True))
+        classeur = load_workbook(sortie, read_only=True)
+        lignes = list(classeur.worksheets[0].iter_rows(values_only=True))
+        classeur.close()  # read-only workbooks keep the file open until closed
         assert list(lignes[0]) == list(COLONNES_RESULTAT) and len(lignes) == 13
         priorites = [ligne[4] for ligne in lignes[1:]]
     else:
@@ -119,13 +120,13 @@ def test_une_erreur_au_milieu_ne_laisse_aucun_resultat(tmp_path, monkeypatch):
 
     # Resume: the 2 chunks recorded are not recomputed; the output equals an uninterrupted run.
     calcules = []
-    vrai_traiter = execution.traiter_lot
+    vrai_traiter = execution.traiter_partition  # each partition is read and computed by the computing process
 
-    def compter(index, *args, **kwargs):
-        calcules.append(index)
-        return vrai_traiter(index, *args, **kwargs)
+    def compter(partition, *args, **kwargs):
+        calcules.append(partition.index)
+        return vrai_traiter(partition, *args, **kwargs)
 
-    monkeypatch.setattr(execution, "traiter_lot", compter)
+    monkeypatch.setattr(execution, "traiter_partition", compter)
     bilan = depister(entree=entree, sortie_chemin=sortie, options=Options(mois="2026-11", taille_lot=5, reprendre=True))
     assert bilan.lots_repris == 2 and sorted(calcules) == [2, 3, 4, 5]
     reference = tmp_path / "reference.csv"
