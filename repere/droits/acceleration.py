@@ -210,12 +210,37 @@ def _appel_rapide(self, variable_name, period, options=None):
     return _appel_original(self, variable_name, period, options)
 
 
+from openfisca_core.populations.population import Population as _Population  # noqa: E402
+
+_has_role_original = _Population.has_role
+
+
+def _has_role_memorise(self, role):
+    """``Population.has_role``: an element-by-element comparison of the group's role objects, the
+    same answer for every call of a simulation (the entities never change once it is built), ~200
+    calls per pass. Computed once per (simulation, role); each caller gets its own copy."""
+    simulation = self.simulation
+    if simulation is None:
+        return _has_role_original(self, role)
+    roles = simulation.__dict__.get("_repere_roles")
+    if roles is None:
+        roles = simulation.__dict__["_repere_roles"] = {}
+    resultat = roles.get(role)
+    if resultat is None:
+        resultat = roles[role] = _has_role_original(self, role)
+    return resultat.copy()
+
+
+_has_role_memorise.projectable = True  # like the original (openfisca_core.projectors.projectable)
+
+
 def installer() -> None:
     Instant.offset = _offset_memorise
     _helpers_periodes.parse_instant = _parse_instant_memorise
     _Simulation.calculate = _calculate_rapide
     _Simulation.calculate_add = _calculate_add_rapide
     _CorePopulation.__call__ = _appel_rapide
+    _Population.has_role = _has_role_memorise
 
 
 def desinstaller() -> None:
@@ -224,6 +249,7 @@ def desinstaller() -> None:
     _Simulation.calculate = _calculate_original
     _Simulation.calculate_add = _calculate_add_original
     _CorePopulation.__call__ = _appel_original
+    _Population.has_role = _has_role_original
     _cache.clear()
     _cache_instants.clear()
     _definies.clear()

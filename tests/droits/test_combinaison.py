@@ -120,3 +120,39 @@ def test_rsa_puis_aah_demandez_d_abord_l_aah():
     assert r.total_mensuel == pytest.approx(1041.59, abs=0.01)
     # the one-pass computation adds both (the defect reported in issue 9)
     assert simuler(menage, coherent=False).total_mensuel == pytest.approx(1615.08, abs=0.01)
+
+
+def test_passes_sur_les_seuls_menages_qui_bougent_comme_sur_tout_le_lot(menages, monkeypatch):
+    """The passes after the first run on a sub-simulation of the households whose injected benefits
+    move (``moteur.Calcul.sous_calcul``): every value, to the last digit, is what recomputing the whole
+    chunk at each pass gives (columns and objects paths)."""
+    from repere.droits import combinaison, lot, moteur
+
+    sous_calculs = []
+    original = moteur.Calcul.sous_calcul
+
+    def espion(self, lignes):
+        sous_calculs.append(len(lignes))
+        return original(self, lignes)
+
+    monkeypatch.setattr(moteur.Calcul, "sous_calcul", espion)
+    for source in (lot.colonnes_de_menages(menages), menages[:300]):
+        n = len(source)
+        calcul = lot.CalculColonnes(source, mode="complet") if isinstance(source, lot.MenagesColonnes) else None
+        v1, c1, t1 = combinaison.combiner(source, codes=moteur.CODES, mode="complet", calcul=calcul)
+        assert sous_calculs and sous_calculs[-1] < n / 2, sous_calculs  # the sub-simulations did run
+        sous_calculs.clear()
+        calcul = lot.CalculColonnes(source, mode="complet") if isinstance(source, lot.MenagesColonnes) else None
+        v2, c2, t2 = combinaison.combiner(
+            source, codes=moteur.CODES, mode="complet", calcul=calcul, sous_ensembles=False
+        )
+        assert sous_calculs == []
+        assert (c1["passes"] >= 3).sum() > 10
+        np.testing.assert_array_equal(c1["passes"], c2["passes"])
+        for nom in lot._COLONNES:
+            np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
+        assert v1.keys() == v2.keys()
+        for variable in v1:
+            np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
+        for code in c1["injections"]:
+            np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
