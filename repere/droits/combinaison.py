@@ -82,6 +82,7 @@ def combiner(
     coherent: bool = True,
     calcul=None,
     sous_ensembles: bool = True,
+    expliquer: bool = False,
 ):
     """(values per variable, context, ``lot.ResultatsLot`` of ``codes``) for households of one month.
 
@@ -90,7 +91,9 @@ def combiner(
     (``moteur.Calcul.reinjecter``). ``coherent=False``: the first pass only (each benefit as if the
     others to claim were never obtained). ``calcul``: an already built simulation of ``menages``
     (the batch path's ``lot.CalculColonnes``, built from columns). ``sous_ensembles=False``: every pass
-    recomputes the whole chunk (the reference the tests compare the sub-simulations with)."""
+    recomputes the whole chunk (the reference the tests compare the sub-simulations with).
+    ``expliquer``: also find, for each subsidiary benefit that changes, the benefits to claim first
+    (``contexte["demander_d_abord"]``, see ``_demander_d_abord``)."""
     from repere.droits import lot, moteur
 
     n = len(menages)
@@ -133,6 +136,15 @@ def combiner(
         passes[a_recalculer] += 1
         estimations = _estimations(tab, declares)
         a_recalculer = _differences(estimations, injections, n)
+    if coherent and expliquer:
+        contexte["demander_d_abord"] = _demander_d_abord(
+            calcul,
+            menages,
+            contexte=contexte,
+            tab=tab,
+            injections=injections,
+            aujourdhui=(aujourdhui_mensuel, aujourdhui_eligible),
+        )
     contexte["injections"] = injections
     contexte["declares"] = declares
     contexte["passes"] = passes
@@ -140,6 +152,59 @@ def combiner(
     tab.mensuel_aujourdhui = aujourdhui_mensuel
     tab.eligible_aujourdhui = aujourdhui_eligible
     return valeurs, contexte, tab.sous_ensemble(tuple(codes))
+
+
+def a_change(mensuel_0, eligible_0, mensuel, eligible) -> np.ndarray:
+    """Whether a benefit is not the same once the others are obtained (eligibility, or 50 cents)."""
+    return (np.asarray(eligible_0) != np.asarray(eligible)) | (np.abs(np.asarray(mensuel_0) - mensuel) >= 0.5)
+
+
+def _demander_d_abord(calcul, menages, *, contexte, tab, injections, aujourdhui) -> dict[str, list[list[str]]]:
+    """{subsidiary code: per household, the benefits to claim first}: among the benefits estimated as
+    obtained that the subsidiary counts in its resources, those without which it would not be what
+    it is once all are obtained (all the others still counted). A benefit counted that changes
+    nothing is not named. When each of several would do it alone (none is needed once the others
+    are there), all are named. One more computation per benefit to decide, on the same simulation,
+    only for the households where two or more are counted (with one, it is that one)."""
+    from repere.droits import lot
+
+    mensuel_0, eligible_0 = aujourdhui
+    n = len(tab)
+    codes = [c for c in tab.codes if c in RESSOURCES]
+    estimees = {c: v > 0 for c, v in injections.items()}
+    candidats: dict[str, list[list[str]]] = {}
+    a_decider: dict[str, np.ndarray] = {}  # benefit to decide -> households
+    for code in codes:
+        k = tab.colonne(code)
+        change = a_change(mensuel_0[:, k], eligible_0[:, k], tab.montant_mensuel[:, k], tab.eligible[:, k])
+        comptees = [x for x in RESSOURCES[code] if x in estimees]
+        par_menage = [[x for x in comptees if estimees[x][j]] if change[j] else [] for j in range(n)]
+        candidats[code] = par_menage
+        plusieurs = np.array([len(c) >= 2 for c in par_menage], dtype=bool)
+        for x in comptees:
+            a_decider[x] = a_decider.get(x, np.zeros(n, dtype=bool)) | (plusieurs & estimees[x])
+    compte: dict[tuple[str, str], np.ndarray] = {}  # (code, benefit) -> households where it changes it
+    for x, menages_x in a_decider.items():
+        if not menages_x.any():
+            continue
+        sans_x = dict(injections)
+        sans_x[x] = np.where(menages_x, 0.0, injections[x])
+        calcul.reinjecter(sans_x)
+        v = calcul.valeurs([c for c in codes if c in SUBSIDIAIRES])
+        t = lot.tableaux(menages, valeurs=v, contexte=contexte, codes=[c for c in codes if c in SUBSIDIAIRES])
+        for code in t.codes:
+            k, kt = tab.colonne(code), t.colonne(code)
+            autre = a_change(t.montant_mensuel[:, kt], t.eligible[:, kt], tab.montant_mensuel[:, k], tab.eligible[:, k])
+            compte[(code, x)] = menages_x & autre
+    out: dict[str, list[list[str]]] = {}
+    for code, par_menage in candidats.items():
+        out[code] = []
+        for j, comptees in enumerate(par_menage):
+            if len(comptees) >= 2:
+                nommees = [x for x in comptees if compte.get((code, x), np.zeros(n, dtype=bool))[j]]
+                comptees = nommees or comptees
+            out[code].append(comptees)
+    return out
 
 
 def _reporter(valeurs: dict, nouvelles: dict, lignes: np.ndarray, n: int) -> None:

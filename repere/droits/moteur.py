@@ -338,7 +338,9 @@ def simuler_lot(
         menages_du_mois = [menages[i] for i in indices]
         # Amounts and eligibility: the batch path's arrays (the screener writes the same ones),
         # for the coherent combination of all benefits (repere.droits.combinaison).
-        valeurs, contexte, tableaux = combinaison.combiner(menages_du_mois, codes=codes, mode=mode, coherent=coherent)
+        valeurs, contexte, tableaux = combinaison.combiner(
+            menages_du_mois, codes=codes, mode=mode, coherent=coherent, expliquer=True
+        )
         for j, i in enumerate(indices):
             resultats[i] = explications.resultat(
                 menages_du_mois[j],
