@@ -12,6 +12,9 @@
   Both keep the tracer's semantics: a tracer exposing ``lecture(variable, period)`` (the engine's
   dependency tracer) is told of every cache hit; any other tracer than openfisca-core's simple one
   (e.g. a full tracer for ``explain``) takes the original path.
+- ``Population.has_role`` compares the group's role objects element by element at each call (~200
+  calls per pass of the coherent combination, the same answer each time): memoised per simulation
+  and role, each caller getting its own copy.
 ``desinstaller()`` restores the originals, so the benchmark can time an unoptimised run.
 """
 
@@ -88,10 +91,16 @@ class _Entree:
         self.sans_formule = not variable.formulas
 
 
+def _memoire(simulation, nom: str) -> dict:
+    """A dict kept on the simulation itself (gone with it)."""
+    memoire = simulation.__dict__.get(nom)
+    if memoire is None:
+        memoire = simulation.__dict__[nom] = {}
+    return memoire
+
+
 def _entree(simulation, variable_name) -> _Entree:
-    entrees = simulation.__dict__.get("_repere_entrees")
-    if entrees is None:
-        entrees = simulation.__dict__["_repere_entrees"] = {}
+    entrees = _memoire(simulation, "_repere_entrees")
     entree = entrees.get(variable_name)
     if entree is None:
         entree = entrees[variable_name] = _Entree(simulation, variable_name)
@@ -222,9 +231,7 @@ def _has_role_memorise(self, role):
     simulation = self.simulation
     if simulation is None:
         return _has_role_original(self, role)
-    roles = simulation.__dict__.get("_repere_roles")
-    if roles is None:
-        roles = simulation.__dict__["_repere_roles"] = {}
+    roles = _memoire(simulation, "_repere_roles")
     resultat = roles.get(role)
     if resultat is None:
         resultat = roles[role] = _has_role_original(self, role)
