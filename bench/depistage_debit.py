@@ -10,6 +10,8 @@ Prints (targets of issue 15 next to each figure):
 - on the sample: the ceiling on 1 and 2 processes, the screening end to end on 1 process, 2 processes and a
   2-worker Dask LocalCluster, with the ratios (2 vs 1 process, LocalCluster vs 2 processes, screening vs ceiling);
 - the full run (default 1,000,000 households, 2 processes): households/s, duration, peak RSS of all processes;
+- the cost of the coherent combination (Droits 3): the engine's batch path on the first ``--combinaison``
+  households of the sample (default 50,000), coherent and one-pass, same chunks, same run;
 - with ``--profil N``: the CPU profile of one process on N households, in the form of the issue's table.
 A 10,000,000-household run works unattended: ``--menages 10000000 --sans-dask`` (the file is generated once).
 """
@@ -172,6 +174,28 @@ def plafond(lots, processus: int, mois: str) -> tuple[float, float]:
         return total / (time.perf_counter() - debut), total / cpu
 
 
+def cout_combinaison(lots, menages: int) -> tuple[float, float]:
+    """Households/s of the engine's batch path (``simuler_lot_tableaux``, mode complet, 1 process) on the
+    first ``menages`` households of the file's chunks: the coherent combination and the one-pass
+    computation, interleaved, best of two each (the combination's own cost, same households, same run)."""
+    from repere.droits.lot import simuler_lot_tableaux
+
+    choisis, total = [], 0
+    for c in lots:
+        if total >= menages:
+            break
+        choisis.append(c)
+        total += len(c)
+    debits = {True: [], False: []}
+    for _ in range(2):
+        for coherent in (False, True):
+            debut = time.perf_counter()
+            for c in choisis:
+                simuler_lot_tableaux(c, mode="complet", coherent=coherent)
+            debits[coherent].append(total / (time.perf_counter() - debut))
+    return max(debits[True]), max(debits[False])
+
+
 # --- the screening end to end ---------------------------------------------------------------------------
 
 
@@ -295,6 +319,12 @@ def main():
     parser.add_argument("--sans-dask", action="store_true")
     parser.add_argument("--sans-lignes", action="store_true", help="sans la référence lue ligne à ligne")
     parser.add_argument("--profil", type=int, default=0, help="profil d'un processus sur N ménages")
+    parser.add_argument(
+        "--combinaison",
+        type=int,
+        default=50_000,
+        help="coût de la combinaison cohérente : N ménages de l'échantillon en un passage puis cohérents (0 : sans)",
+    )
     args = parser.parse_args()
     import django
 
@@ -328,6 +358,14 @@ def main():
             f"   ({p2_cpu:.0f} par seconde de CPU)",
             flush=True,
         )
+        if args.combinaison:
+            coherent, un_passage = cout_combinaison(lots, args.combinaison)
+            print(
+                f"  moteur en lot (1 processus, {min(n, args.combinaison)} ménages) : combinaison cohérente "
+                f"{coherent:8.0f} ménages/s, un seul passage {un_passage:8.0f} ménages/s : "
+                f"{100 * (coherent / un_passage - 1):+.0f} % (objectif Droits 3 : perte ≤ 25 %)",
+                flush=True,
+            )
         del lots
         _LOTS_PLAFOND.clear()
 

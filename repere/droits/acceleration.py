@@ -12,6 +12,9 @@
   Both keep the tracer's semantics: a tracer exposing ``lecture(variable, period)`` (the engine's
   dependency tracer) is told of every cache hit; any other tracer than openfisca-core's simple one
   (e.g. a full tracer for ``explain``) takes the original path.
+- ``Population.has_role`` compares the group's role objects element by element at each call (~200
+  calls per pass of the coherent combination, the same answer each time): memoised per simulation
+  and role, each caller getting its own copy.
 ``desinstaller()`` restores the originals, so the benchmark can time an unoptimised run.
 """
 
@@ -88,10 +91,16 @@ class _Entree:
         self.sans_formule = not variable.formulas
 
 
+def _memoire(simulation, nom: str) -> dict:
+    """A dict kept on the simulation itself (gone with it)."""
+    memoire = simulation.__dict__.get(nom)
+    if memoire is None:
+        memoire = simulation.__dict__[nom] = {}
+    return memoire
+
+
 def _entree(simulation, variable_name) -> _Entree:
-    entrees = simulation.__dict__.get("_repere_entrees")
-    if entrees is None:
-        entrees = simulation.__dict__["_repere_entrees"] = {}
+    entrees = _memoire(simulation, "_repere_entrees")
     entree = entrees.get(variable_name)
     if entree is None:
         entree = entrees[variable_name] = _Entree(simulation, variable_name)
@@ -210,12 +219,35 @@ def _appel_rapide(self, variable_name, period, options=None):
     return _appel_original(self, variable_name, period, options)
 
 
+from openfisca_core.populations.population import Population as _Population  # noqa: E402
+
+_has_role_original = _Population.has_role
+
+
+def _has_role_memorise(self, role):
+    """``Population.has_role``: an element-by-element comparison of the group's role objects, the
+    same answer for every call of a simulation (the entities never change once it is built), ~200
+    calls per pass. Computed once per (simulation, role); each caller gets its own copy."""
+    simulation = self.simulation
+    if simulation is None:
+        return _has_role_original(self, role)
+    roles = _memoire(simulation, "_repere_roles")
+    resultat = roles.get(role)
+    if resultat is None:
+        resultat = roles[role] = _has_role_original(self, role)
+    return resultat.copy()
+
+
+_has_role_memorise.projectable = True  # like the original (openfisca_core.projectors.projectable)
+
+
 def installer() -> None:
     Instant.offset = _offset_memorise
     _helpers_periodes.parse_instant = _parse_instant_memorise
     _Simulation.calculate = _calculate_rapide
     _Simulation.calculate_add = _calculate_add_rapide
     _CorePopulation.__call__ = _appel_rapide
+    _Population.has_role = _has_role_memorise
 
 
 def desinstaller() -> None:
@@ -224,6 +256,7 @@ def desinstaller() -> None:
     _Simulation.calculate = _calculate_original
     _Simulation.calculate_add = _calculate_add_original
     _CorePopulation.__call__ = _appel_original
+    _Population.has_role = _has_role_original
     _cache.clear()
     _cache_instants.clear()
     _definies.clear()

@@ -42,6 +42,9 @@ RESSOURCES: dict[str, tuple[str, ...]] = {
 SUBSIDIAIRES = tuple(RESSOURCES)
 PASSES_MAX = 8
 TOLERANCE = 0.005  # euros: below, an amount has not moved
+# A pass moves to a sub-simulation of the households that move when they are at most this share
+# of the current simulation's (copying the computed values costs less than recomputing the others).
+PART_SOUS_CALCUL = 0.6
 
 
 def codes_internes(codes: Sequence[str]) -> tuple[str, ...]:
@@ -71,14 +74,26 @@ def _estimations(tab, declares: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return out
 
 
-def combiner(menages: Sequence, *, codes: Sequence[str], mode: str, coherent: bool = True, calcul=None):
+def combiner(
+    menages: Sequence,
+    *,
+    codes: Sequence[str],
+    mode: str,
+    coherent: bool = True,
+    calcul=None,
+    sous_ensembles: bool = True,
+    expliquer: bool = False,
+):
     """(values per variable, context, ``lot.ResultatsLot`` of ``codes``) for households of one month.
 
     One OpenFisca simulation: after the first pass, the estimated benefits are set as received in the
     past months and only the computations that depend on them are dropped and redone
     (``moteur.Calcul.reinjecter``). ``coherent=False``: the first pass only (each benefit as if the
     others to claim were never obtained). ``calcul``: an already built simulation of ``menages``
-    (the batch path's ``lot.CalculColonnes``, built from columns)."""
+    (the batch path's ``lot.CalculColonnes``, built from columns). ``sous_ensembles=False``: every pass
+    recomputes the whole chunk (the reference the tests compare the sub-simulations with).
+    ``expliquer``: also find, for each subsidiary benefit that changes, the benefits to claim first
+    (``contexte["demander_d_abord"]``, see ``_demander_d_abord``)."""
     from repere.droits import lot, moteur
 
     n = len(menages)
@@ -96,22 +111,40 @@ def combiner(menages: Sequence, *, codes: Sequence[str], mode: str, coherent: bo
     recalcules = [c for c in internes if c in SUBSIDIAIRES]
     passes = np.ones(n, dtype=np.int8)
     a_recalculer = _differences(estimations, injections, n)
+    # The passes run on ``courant``, a simulation of the households ``lignes`` (at first the whole
+    # chunk); once the households whose injected benefits move are few enough, on a sub-simulation
+    # of them only (``moteur.Calcul.sous_calcul``: values already computed are carried over, so a
+    # household that stays out gets exactly the amounts it would get by being recomputed).
+    courant, lignes = calcul, np.arange(n)
     for _ in range(PASSES_MAX):
         if not a_recalculer.any() or not recalcules:
             break
         injections = estimations
-        calcul.reinjecter(injections)
-        v = calcul.valeurs(recalcules)
-        t = lot.tableaux(menages, valeurs=v, contexte=contexte, codes=recalcules)
+        bougent = np.flatnonzero(a_recalculer)
+        if sous_ensembles and len(bougent) <= PART_SOUS_CALCUL * len(lignes):
+            courant = courant.sous_calcul(np.searchsorted(lignes, bougent))
+            lignes = bougent
+        courant.reinjecter({c: e[lignes] for c, e in injections.items()})
+        v = courant.valeurs(recalcules)
+        _reporter(valeurs, v, lignes, n)
+        t = lot.tableaux(menages, valeurs=valeurs, contexte=contexte, codes=recalcules)
         for k, code in enumerate(recalcules):
             j = tab.colonne(code)
-            tab.montant[:, j] = t.montant[:, k]
-            tab.montant_mensuel[:, j] = t.montant_mensuel[:, k]
-            tab.eligible[:, j] = t.eligible[:, k]
-        valeurs.update(v)
+            tab.montant[lignes, j] = t.montant[lignes, k]
+            tab.montant_mensuel[lignes, j] = t.montant_mensuel[lignes, k]
+            tab.eligible[lignes, j] = t.eligible[lignes, k]
         passes[a_recalculer] += 1
         estimations = _estimations(tab, declares)
         a_recalculer = _differences(estimations, injections, n)
+    if coherent and expliquer:
+        contexte["demander_d_abord"] = _demander_d_abord(
+            calcul,
+            menages,
+            contexte=contexte,
+            tab=tab,
+            injections=injections,
+            aujourdhui=(aujourdhui_mensuel, aujourdhui_eligible),
+        )
     contexte["injections"] = injections
     contexte["declares"] = declares
     contexte["passes"] = passes
@@ -119,6 +152,75 @@ def combiner(menages: Sequence, *, codes: Sequence[str], mode: str, coherent: bo
     tab.mensuel_aujourdhui = aujourdhui_mensuel
     tab.eligible_aujourdhui = aujourdhui_eligible
     return valeurs, contexte, tab.sous_ensemble(tuple(codes))
+
+
+def a_change(mensuel_0, eligible_0, mensuel, eligible) -> np.ndarray:
+    """Whether a benefit is not the same once the others are obtained (eligibility, or 50 cents)."""
+    return (np.asarray(eligible_0) != np.asarray(eligible)) | (np.abs(np.asarray(mensuel_0) - mensuel) >= 0.5)
+
+
+def _demander_d_abord(calcul, menages, *, contexte, tab, injections, aujourdhui) -> dict[str, list[list[str]]]:
+    """{subsidiary code: per household, the benefits to claim first}: among the benefits estimated as
+    obtained that the subsidiary counts in its resources, those without which it would not be what
+    it is once all are obtained (all the others still counted). A benefit counted that changes
+    nothing is not named. When each of several would do it alone (none is needed once the others
+    are there), all are named. One more computation per benefit to decide, on the same simulation,
+    only for the households where two or more are counted (with one, it is that one)."""
+    from repere.droits import lot
+
+    mensuel_0, eligible_0 = aujourdhui
+    n = len(tab)
+    codes = [c for c in tab.codes if c in RESSOURCES]
+    estimees = {c: v > 0 for c, v in injections.items()}
+    candidats: dict[str, list[list[str]]] = {}
+    a_decider: dict[str, np.ndarray] = {}  # benefit to decide -> households
+    for code in codes:
+        k = tab.colonne(code)
+        change = a_change(mensuel_0[:, k], eligible_0[:, k], tab.montant_mensuel[:, k], tab.eligible[:, k])
+        comptees = [x for x in RESSOURCES[code] if x in estimees]
+        par_menage = [[x for x in comptees if estimees[x][j]] if change[j] else [] for j in range(n)]
+        candidats[code] = par_menage
+        plusieurs = np.array([len(c) >= 2 for c in par_menage], dtype=bool)
+        for x in comptees:
+            a_decider[x] = a_decider.get(x, np.zeros(n, dtype=bool)) | (plusieurs & estimees[x])
+    compte: dict[tuple[str, str], np.ndarray] = {}  # (code, benefit) -> households where it changes it
+    for x, menages_x in a_decider.items():
+        if not menages_x.any():
+            continue
+        sans_x = dict(injections)
+        sans_x[x] = np.where(menages_x, 0.0, injections[x])
+        calcul.reinjecter(sans_x)
+        v = calcul.valeurs([c for c in codes if c in SUBSIDIAIRES])
+        t = lot.tableaux(menages, valeurs=v, contexte=contexte, codes=[c for c in codes if c in SUBSIDIAIRES])
+        for code in t.codes:
+            k, kt = tab.colonne(code), t.colonne(code)
+            autre = a_change(t.montant_mensuel[:, kt], t.eligible[:, kt], tab.montant_mensuel[:, k], tab.eligible[:, k])
+            compte[(code, x)] = menages_x & autre
+    out: dict[str, list[list[str]]] = {}
+    for code, par_menage in candidats.items():
+        out[code] = []
+        for j, comptees in enumerate(par_menage):
+            if len(comptees) >= 2:
+                nommees = [x for x in comptees if compte.get((code, x), np.zeros(n, dtype=bool))[j]]
+                comptees = nommees or comptees
+            out[code].append(comptees)
+    return out
+
+
+def _reporter(valeurs: dict, nouvelles: dict, lignes: np.ndarray, n: int) -> None:
+    """Write the values recomputed for the households ``lignes`` into the chunk's ``valeurs``."""
+    for variable, v in nouvelles.items():
+        v = np.asarray(v)
+        if len(lignes) == n:
+            valeurs[variable] = v
+            continue
+        ancien = valeurs.get(variable)
+        if ancien is None:  # not computed for the chunk: nobody needed it (OpenFisca's default)
+            continue
+        ancien = np.asarray(ancien)
+        tout = ancien.astype(np.result_type(ancien.dtype, v.dtype), copy=True)
+        tout[lignes] = v
+        valeurs[variable] = tout
 
 
 def _differences(estimations: dict, injections: dict, n: int) -> np.ndarray:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from repere.droits import a_demander as regle
-from repere.droits.combinaison import RESSOURCES
+from repere.droits.combinaison import a_change
 from repere.droits.menage import Activite, Menage, NatureRevenu, NiveauScolaire, Role, StatutLogement
 from repere.droits.prestations import NOMS_COURTS, NOMS_RECUS, PAR_CODE
 from repere.droits.schemas import CommentDemanderSchema, ResultatPrestation, ResultatSimulation
@@ -504,6 +504,7 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, tableaux,
     from repere.droits.lot import ELIGIBILITES
 
     c = _Contexte(menage, j, valeurs, contexte)
+    d_abord_par_code = contexte.get("demander_d_abord") or {}
     prestations = []
     montants = tableaux.montant[j].tolist()
     mensuels = tableaux.montant_mensuel[j].tolist()
@@ -517,8 +518,9 @@ def resultat(menage: Menage, j: int, *, valeurs: dict, contexte: dict, tableaux,
         eligible = ELIGIBILITES[eligibles[k]]
         eligible_0 = ELIGIBILITES[eligibles_0[k]]
         raisons, manquant = REGLES[code](c, eligible)
-        change = eligible_0 != eligible or abs(mensuels_0[k] - mensuels[k]) >= 0.5
-        d_abord = [x for x in RESSOURCES.get(code, ()) if x in c.estimees] if change else []
+        change = bool(a_change(mensuels_0[k], eligibles_0[k], mensuels[k], eligibles[k]))
+        # The benefits that change it, found from the computed values (combinaison._demander_d_abord).
+        d_abord = list(d_abord_par_code[code][j]) if change and code in d_abord_par_code else []
         if change:
             raisons.insert(
                 0,

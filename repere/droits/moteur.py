@@ -338,7 +338,9 @@ def simuler_lot(
         menages_du_mois = [menages[i] for i in indices]
         # Amounts and eligibility: the batch path's arrays (the screener writes the same ones),
         # for the coherent combination of all benefits (repere.droits.combinaison).
-        valeurs, contexte, tableaux = combinaison.combiner(menages_du_mois, codes=codes, mode=mode, coherent=coherent)
+        valeurs, contexte, tableaux = combinaison.combiner(
+            menages_du_mois, codes=codes, mode=mode, coherent=coherent, expliquer=True
+        )
         for j, i in enumerate(indices):
             resultats[i] = explications.resultat(
                 menages_du_mois[j],
@@ -443,6 +445,38 @@ class Structure:
         pop = sb.declare_entity("menage", np.arange(self.n))
         sb.join_with_persons(pop, self.p_menage, self.role_menage)
         return sb.build(tbs)
+
+
+class SousStructure:
+    """The entities of some households of a ``Structure`` (or ``lot.StructureColonnes``), in the same
+    order: what ``Structure.simulation``, ``Calcul.valeurs`` and ``Calcul.reinjecter`` read."""
+
+    def __init__(self, parent, lignes: np.ndarray, *, menages=None):
+        n_parent = parent.n
+        self.n = len(lignes)
+        self.menages = menages
+        nouveau_menage = np.full(n_parent, -1, dtype=np.int64)
+        nouveau_menage[lignes] = np.arange(self.n)
+        self.personnes_gardees = np.flatnonzero(nouveau_menage[parent.p_menage] >= 0)
+        self.familles_gardees = np.flatnonzero(nouveau_menage[parent.famille_menage] >= 0)
+        nb_p = len(self.personnes_gardees)
+        self.personne_de = np.full(len(parent.p_menage), -1, dtype=np.int64)  # parent person -> here
+        self.personne_de[self.personnes_gardees] = np.arange(nb_p)
+        famille_de = np.full(parent.nb_familles, -1, dtype=np.int64)
+        famille_de[self.familles_gardees] = np.arange(len(self.familles_gardees))
+        self.nb_familles = len(self.familles_gardees)
+        self.personnes = range(nb_p)  # only its length is read
+        self.p_menage = nouveau_menage[parent.p_menage[self.personnes_gardees]]
+        self.p_famille = famille_de[parent.p_famille[self.personnes_gardees]]
+        self.famille_principale = famille_de[parent.famille_principale[lignes]]
+        self.famille_menage = nouveau_menage[parent.famille_menage[self.familles_gardees]]
+        self.debut_menage = self.personne_de[parent.debut_menage[lignes]]
+        self.p_principal = parent.p_principal[self.personnes_gardees]
+        for nom in ("roles", "role_famille", "role_foyer", "role_menage"):
+            setattr(self, nom, np.asarray(getattr(parent, nom))[self.personnes_gardees])
+
+    def simulation(self, tbs):
+        return Structure.simulation(self, tbs)
 
 
 def mois_precedents(mois: str) -> tuple[list[str], list[str]]:
@@ -840,19 +874,7 @@ class Calcul:
         amounts and the person an individual benefit goes to are read once. Returns the number of
         computations dropped."""
         structure = self.structure
-        if not hasattr(self, "_declare"):
-            self._declare = {}
-            self._montant_declare = {}
-            self._injecte: dict[str, np.ndarray] = {}
-            for code in (*INJECTIONS_FAMILLE, *INJECTIONS_INDIVIDU):
-                self._declare[code] = np.zeros(structure.n, dtype=bool)
-                self._montant_declare[code] = np.zeros(structure.n)
-            for h, m in enumerate(self.menages):
-                for r in m.prestations_recues:
-                    if r.code in self._declare:
-                        self._declare[r.code][h] = True
-                        self._montant_declare[r.code][h] += r.montant_mensuel
-            self._beneficiaire: dict[str, np.ndarray] = {}
+        self._preparer_reinjections()
         sources = []
         for code, estimes in injections.items():
             individuel = code in INJECTIONS_INDIVIDU
@@ -867,25 +889,116 @@ class Calcul:
                 continue
             self._injecte[code] = par_menage
             if individuel:
-                if code not in self._beneficiaire:
-                    self._beneficiaire[code] = np.array(
-                        [_personne_beneficiaire(structure, h, code) for h in range(structure.n)], dtype=np.int64
-                    )
                 tableau = np.zeros(len(structure.personnes))
-                tableau[self._beneficiaire[code]] = par_menage
+                tableau[self._beneficiaires(code)] = par_menage
             else:
                 tableau = np.zeros(structure.nb_familles)
                 tableau[structure.famille_principale] = par_menage
             for variable in variables:
                 holder = self.simulation.get_holder(variable)
                 converti = holder._to_array(tableau)
+                direct = _stockage_direct(holder)
                 for p in self._periodes_passees():
-                    holder.put_in_cache(converti, p)
+                    if direct is not None and p.size == 1 and p.unit == holder.variable.definition_period:
+                        direct[p] = converti  # what put_in_cache does here, its checks made once
+                    else:
+                        holder.put_in_cache(converti, p)
                     sources.append((variable, p))
         perimes = self.traceur.dependants(sources)
         for variable, periode in perimes:
-            self.simulation.get_holder(variable).delete_arrays(periode)
+            holder = self.simulation.get_holder(variable)
+            direct = _stockage_direct(holder)
+            if direct is not None:
+                # ``delete_arrays(periode)`` scans every stored period with ``Period.contains``; a
+                # holder of a monthly (yearly) variable only stores months (years): the key itself.
+                direct.pop(periode, None)
+            else:
+                holder.delete_arrays(periode)
         return len(perimes)
+
+    def _preparer_reinjections(self) -> None:
+        """What ``reinjecter`` reads from the households (once): declared benefits and amounts."""
+        if hasattr(self, "_declare"):
+            return
+        structure = self.structure
+        self._declare = {}
+        self._montant_declare = {}
+        self._injecte: dict[str, np.ndarray] = {}
+        for code in (*INJECTIONS_FAMILLE, *INJECTIONS_INDIVIDU):
+            self._declare[code] = np.zeros(structure.n, dtype=bool)
+            self._montant_declare[code] = np.zeros(structure.n)
+        for h, m in enumerate(self.menages):
+            for r in m.prestations_recues:
+                if r.code in self._declare:
+                    self._declare[r.code][h] = True
+                    self._montant_declare[r.code][h] += r.montant_mensuel
+        self._beneficiaire: dict[str, np.ndarray] = {}
+
+    def _beneficiaires(self, code: str) -> np.ndarray:
+        """Per household, the person an individual benefit (AAH, ASS) injected as received goes to."""
+        if code not in self._beneficiaire:
+            self._beneficiaire[code] = np.array(
+                [_personne_beneficiaire(self.structure, h, code) for h in range(self.structure.n)], dtype=np.int64
+            )
+        return self._beneficiaire[code]
+
+    def sous_calcul(self, lignes: np.ndarray) -> Calcul:
+        """This simulation restricted to the households ``lignes`` (increasing indices): a new OpenFisca
+        simulation of their persons and entities, holding every value already computed or set here,
+        sliced to them (no formula runs again), with the same dependency tracer, declared benefits
+        and injected amounts. The coherent combination moves its next passes to it, so that they
+        recompute the households whose injected benefits moved, not the whole chunk."""
+        self._preparer_reinjections()
+        lignes = np.asarray(lignes, dtype=np.int64)
+        sous = object.__new__(Calcul)
+        sous.mode, sous.mois, sous.annee, sous.passes = self.mode, self.mois, self.annee, self.passes
+        sous.menages = [self.menages[i] for i in lignes] if isinstance(self.menages, Sequence) else None
+        sous.structure = structure = SousStructure(self.structure, lignes, menages=sous.menages)
+        sous.simulation = structure.simulation(systeme())
+        sous.traceur = self.traceur
+        if self.traceur is not None:
+            sous.simulation.tracer = self.traceur
+        sous.faits = None
+        sous.pertinence = {code: masque[lignes] for code, masque in self.pertinence.items()}
+        sous._declare = {code: v[lignes] for code, v in self._declare.items()}
+        sous._montant_declare = {code: v[lignes] for code, v in self._montant_declare.items()}
+        sous._injecte = {code: v[lignes] for code, v in self._injecte.items()}
+        sous._beneficiaire = {
+            code: structure.personne_de[self._beneficiaires(code)[lignes]] for code in INJECTIONS_INDIVIDU
+        }
+        sous._periodes = self._periodes_passees()
+        # Every stored value, sliced once per array (inputs share one array over many periods).
+        index = {
+            "individu": structure.personnes_gardees,
+            "famille": structure.familles_gardees,
+            "foyer_fiscal": structure.familles_gardees,
+            "menage": lignes,
+        }
+        from openfisca_core.data_storage import InMemoryStorage
+
+        par_index: dict = {}
+        for cle, population in self.simulation.populations.items():
+            idx = index[cle]
+            tranches = par_index.setdefault(id(idx), {})  # famille and foyer_fiscal share theirs
+            sous_population = sous.simulation.populations[cle]
+            holders = sous_population._holders
+            for nom, holder in population._holders.items():
+                tableaux = holder._memory_storage._arrays
+                if not tableaux or holder._disk_storage is not None:
+                    continue
+                # openfisca-core's own ``Holder.clone``, with a storage of its own for the slices.
+                copie = object.__new__(type(holder))
+                copie.__dict__.update(holder.__dict__)
+                copie.population, copie.simulation = sous_population, sous.simulation
+                copie._memory_storage = stockage = InMemoryStorage(is_eternal=holder._eternal)
+                cible = stockage._arrays
+                for periode, tableau in tableaux.items():
+                    tranche = tranches.get(id(tableau))
+                    if tranche is None:
+                        tranche = tranches[id(tableau)] = tableau[idx]
+                    cible[periode] = tranche
+                holders[nom] = copie
+        return sous
 
     def _periodes_passees(self) -> list:
         if not hasattr(self, "_periodes"):
@@ -910,6 +1023,21 @@ def calculer(
     calcul = Calcul(menages, mode=mode, injections=injections)
     valeurs = calcul.valeurs(codes)
     return valeurs, calcul.contexte()
+
+
+def _stockage_direct(holder) -> dict | None:
+    """The dict of a holder's memory storage, when values can be written and dropped in it directly
+    (in memory, not eternal, not neutralised, stored); else None (openfisca-core's own methods)."""
+    stockage = holder._memory_storage
+    if (
+        holder._disk_storage is not None
+        or holder._do_not_store
+        or stockage.is_eternal
+        or holder.variable.is_neutralized
+        or holder.simulation.opt_out_cache
+    ):
+        return None
+    return stockage._arrays
 
 
 def poser(simulation, donnees: dict) -> None:

@@ -120,3 +120,108 @@ def test_rsa_puis_aah_demandez_d_abord_l_aah():
     assert r.total_mensuel == pytest.approx(1041.59, abs=0.01)
     # the one-pass computation adds both (the defect reported in issue 9)
     assert simuler(menage, coherent=False).total_mensuel == pytest.approx(1615.08, abs=0.01)
+
+
+def test_passes_sur_les_seuls_menages_qui_bougent_comme_sur_tout_le_lot(menages, monkeypatch):
+    """The passes after the first run on a sub-simulation of the households whose injected benefits
+    move (``moteur.Calcul.sous_calcul``): every value, to the last digit, is what recomputing the whole
+    chunk at each pass gives (columns and objects paths)."""
+    from repere.droits import combinaison, lot, moteur
+
+    sous_calculs = []
+    original = moteur.Calcul.sous_calcul
+
+    def espion(self, lignes):
+        sous_calculs.append(len(lignes))
+        return original(self, lignes)
+
+    monkeypatch.setattr(moteur.Calcul, "sous_calcul", espion)
+    for source in (lot.colonnes_de_menages(menages), menages[:300]):
+        n = len(source)
+        calcul = lot.CalculColonnes(source, mode="complet") if isinstance(source, lot.MenagesColonnes) else None
+        v1, c1, t1 = combinaison.combiner(source, codes=moteur.CODES, mode="complet", calcul=calcul)
+        assert sous_calculs and sous_calculs[-1] < n / 2, sous_calculs  # the sub-simulations did run
+        sous_calculs.clear()
+        calcul = lot.CalculColonnes(source, mode="complet") if isinstance(source, lot.MenagesColonnes) else None
+        v2, c2, t2 = combinaison.combiner(
+            source, codes=moteur.CODES, mode="complet", calcul=calcul, sous_ensembles=False
+        )
+        assert sous_calculs == []
+        assert (c1["passes"] >= 3).sum() > 10
+        np.testing.assert_array_equal(c1["passes"], c2["passes"])
+        for nom in lot._COLONNES:
+            np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
+        assert v1.keys() == v2.keys()
+        for variable in v1:
+            np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
+        for code in c1["injections"]:
+            np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
+
+
+def test_demandez_d_abord_ne_nomme_que_les_aides_qui_baissent_le_montant():
+    """Single tenant of 61, disability rate 80 %, no income: the AAH and the housing aid are both
+    counted in the RSA's resources, but the AAH alone brings it to 0 (without the housing aid it is
+    still 0): only the AAH is named."""
+    menage = _m(
+        logement={"statut": "locataire", "loyer": 450},
+        personnes=[{"role": "demandeur", "age": 61, "taux_incapacite": 80, "activite": "inapte"}],
+    )
+    r = simuler(menage)
+    assert r.prestation("aide_logement").eligible == "oui"  # estimated, counted in the RSA's resources
+    rsa = r.prestation("rsa")
+    assert rsa.montant_mensuel_aujourdhui == pytest.approx(573.49, abs=0.01) and rsa.montant == 0
+    assert rsa.demander_d_abord == ["aah"]
+    assert rsa.raisons[0] == (
+        "RSA : 573\u00a0€ par mois aujourd'hui, 0\u00a0€ une fois que vous recevrez l'AAH. Demandez d'abord l'AAH."
+    )
+
+
+def _sans(menage: Menage, resultat, code_retire: str) -> Menage:
+    """The household with every probable benefit of ``resultat`` declared as received, except one,
+    declared as received with 0 € (never obtained: the combination does not estimate it again)."""
+    deja = {r.code for r in menage.prestations_recues}
+    recues = list(menage.prestations_recues)
+    for p in resultat.prestations:
+        if p.code in INJECTABLES and p.code not in deja and p.eligible == "oui":
+            montant = 0.0 if p.code == code_retire else p.montant_mensuel
+            recues.append(PrestationRecue(code=p.code, montant_mensuel=montant))
+    return menage.model_copy(update={"prestations_recues": recues})
+
+
+def _bouge(a, b) -> bool:
+    return a.eligible != b.eligible or abs(a.montant_mensuel - b.montant_mensuel) >= 1.0
+
+
+def test_demandez_d_abord_dit_ce_que_disent_les_montants(menages):
+    """For every subsidiary benefit that changes once the others are obtained, with two or more
+    benefits to claim counted in its resources: the benefits named in « Demandez d'abord » are exactly
+    those without which it would not be what is shown (declared as received with all the others, that
+    one at 0 €, the amount or eligibility differs); when none is needed alone, all are named."""
+    from repere.droits.combinaison import RESSOURCES
+    from repere.droits.moteur import simuler_lot
+
+    echantillon = menages[:160]
+    resultats = simuler_lot(echantillon)
+    cas, variantes = [], []
+    for menage, r in zip(echantillon, resultats, strict=True):
+        deja = {x.code for x in menage.prestations_recues}
+        for p in r.prestations:
+            if p.montant_mensuel_aujourdhui is None or p.code not in RESSOURCES:
+                continue
+            comptees = [
+                x for x in RESSOURCES[p.code] if x not in deja and r.prestation(x) and r.prestation(x).eligible == "oui"
+            ]
+            if len(comptees) >= 2:
+                cas.append((p, comptees, len(variantes)))
+                variantes.extend(_sans(menage, r, x) for x in comptees)
+    autres = simuler_lot(variantes)
+    verifies = {"nommees": 0, "ecartees": 0}
+    for p, comptees, debut in cas:
+        bouge = {x: _bouge(autres[debut + i].prestation(p.code), p) for i, x in enumerate(comptees)}
+        if not any(bouge.values()):  # each would do it alone: all of them are named
+            assert p.demander_d_abord == comptees, (p.code, p.demander_d_abord, comptees)
+            continue
+        assert p.demander_d_abord == [x for x in comptees if bouge[x]], (p.code, p.demander_d_abord, bouge)
+        verifies["nommees"] += sum(bouge.values())
+        verifies["ecartees"] += len(comptees) - sum(bouge.values())
+    assert verifies["ecartees"] >= 3 and verifies["nommees"] >= 3, verifies

@@ -1,13 +1,40 @@
 """Browser journey (phone layout) through the public questionnaire to the printable summary, with
 an accessibility scan (axe-core) of every step."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
 from tests.accessibilite import verifier_accessibilite
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
+
+# REPERE_CAPTURES=dossier : a full-page screenshot of each screen checked at 390 px, to look at.
+CAPTURES = os.environ.get("REPERE_CAPTURES")
+
+
+def _ecran_390(page, nom: str) -> None:
+    """Nothing wider than the phone screen: no horizontal scrolling, and no visible element whose box
+    goes past the right edge (text cut off by a hidden overflow)."""
+    if CAPTURES:
+        Path(CAPTURES).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(CAPTURES) / f"{nom}.png"), full_page=True)
+    largeur = page.evaluate("document.documentElement.clientWidth")  # 390: innerWidth grows with the content
+    assert page.evaluate("document.documentElement.scrollWidth") <= largeur, nom
+    debordent = page.evaluate(
+        """() => [...document.querySelectorAll('body *')].filter(e => {
+            const r = e.getBoundingClientRect();
+            const s = getComputedStyle(e);
+            // inside one of the boxes made to scroll sideways: the main menu, wide tables
+            const defilant = e.closest('.tableau-defilant, .nav-principale ul, .nav-travail ul') !== null;
+            const bord = document.documentElement.clientWidth + 1;
+            return r.width > 0 && r.height > 0 && s.visibility !== "hidden" && r.right > bord
+                && !defilant && !e.closest('.visually-hidden, .sr-only, [aria-hidden="true"]');
+        }).map(e => e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 40))"""
+    )
+    assert debordent == [], (nom, debordent[:5])
 
 
 def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
@@ -70,6 +97,7 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     page.get_by_text("Pas d'effet de seuil").or_(page.get_by_text("effet(s) de seuil")).wait_for()
     assert page.locator("#graphique-courbe").is_visible()
     verifier_accessibilite(page)
+    _ecran_390(page, "1-resultats")
     page.locator("article:has(#p-af) summary").click()
     assert page.get_by_text("livret de famille ou acte de naissance des enfants").is_visible()
 
@@ -89,18 +117,19 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     assert taille >= 19  # large type
     assert page.get_by_role("heading", name="Les mots à connaître").is_visible()
     verifier_accessibilite(page)
+    _ecran_390(page, "2-resultats-facile")
     page.get_by_role("link", name="Récapitulatif à imprimer").click()
     page.get_by_role("heading", name="Récapitulatif de vos droits").wait_for()
     assert "Vous pouvez recevoir environ 153\u00a0€ par mois." in page.locator("article:has(#p-af)").inner_text()
     verifier_accessibilite(page)
-    largeur = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    assert largeur  # fits the phone screen without horizontal scrolling
+    _ecran_390(page, "3-recapitulatif-facile")  # fits the phone screen without horizontal scrolling
     page.get_by_role("link", name="Revenir à la version détaillée").click()
     page.get_by_role("link", name="Version facile à lire").wait_for()
 
     # Printable summary
     page.get_by_role("heading", name="Récapitulatif de vos droits").wait_for()
     verifier_accessibilite(page)
+    _ecran_390(page, "4-recapitulatif")
     page.emulate_media(media="print")
     assert not page.locator("header.entete").is_visible()
     assert page.get_by_role("heading", name="Allocations familiales").is_visible()
