@@ -258,8 +258,17 @@ def version_moteur() -> dict[str, str]:
     return dict(_versions)
 
 
-def menage_exemple(mois: str | None = None) -> Menage:
-    """A lone parent with two children, working part time, tenant in Angers (also used to warm up)."""
+_ENFANTS_EXEMPLE = (
+    {"role": "enfant", "age": 8, "niveau_scolaire": "primaire"},
+    {"role": "enfant", "age": 4, "niveau_scolaire": "maternelle"},
+)
+
+
+def donnees_menage_exemple(*, mois: str | None = None, enfants: int = 2) -> dict:
+    """The example household as API input: a parent working part time, tenant in Angers, with 0 to 2 children.
+
+    One definition for the warm-up, the API tests and the load bench's quick simulations.
+    """
     data = {
         "commune": "49007",
         "logement": {"statut": "locataire", "loyer": 600},
@@ -270,13 +279,17 @@ def menage_exemple(mois: str | None = None) -> Menage:
                 "activite": "salarie",
                 "revenus": [{"nature": "salaire", "montant_mensuel": 1000}],
             },
-            {"role": "enfant", "age": 8, "niveau_scolaire": "primaire"},
-            {"role": "enfant", "age": 4, "niveau_scolaire": "maternelle"},
+            *(dict(enfant) for enfant in _ENFANTS_EXEMPLE[:enfants]),
         ],
     }
     if mois:
         data["mois"] = mois
-    return Menage.model_validate(data)
+    return data
+
+
+def menage_exemple(mois: str | None = None) -> Menage:
+    """A lone parent with two children, working part time, tenant in Angers (also used to warm up)."""
+    return Menage.model_validate(donnees_menage_exemple(mois=mois))
 
 
 def prechauffer() -> float:

@@ -1,22 +1,10 @@
 import pytest
 
+from repere.droits.moteur import donnees_menage_exemple
+
 pytestmark = pytest.mark.django_db
 
-MENAGE = {
-    "mois": "2026-11",
-    "commune": "49007",
-    "logement": {"statut": "locataire", "loyer": 600},
-    "personnes": [
-        {
-            "role": "demandeur",
-            "age": 36,
-            "activite": "salarie",
-            "revenus": [{"nature": "salaire", "montant_mensuel": 1000}],
-        },
-        {"role": "enfant", "age": 8, "niveau_scolaire": "primaire"},
-        {"role": "enfant", "age": 4, "niveau_scolaire": "maternelle"},
-    ],
-}
+MENAGE = donnees_menage_exemple(mois="2026-11")
 
 
 def test_simulation_renvoie_les_prestations_triees(client):
