@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from repere.annuaire import recherche_texte
 from tests.organisations.factories import OrganisationFactory, membre
+from tests.rendu import espaces
 
 from .factories import ServiceFactory, StructureFactory
 
@@ -45,7 +46,7 @@ def test_zone_eligibilite_montree_par_nom_et_relue(client):
     assert "Vendée (85) — département" in textarea
     assert "commune:" not in textarea and "epci:" not in textarea and "49092" not in textarea
     # the picker adds names too (autocomplete.js, data-cible-nom)
-    assert 'data-cible="id_zone_eligibilite_texte" data-cible-nom' in html
+    assert 'data-cible="id_zone_eligibilite_texte" data-cible-nom' in espaces(html)
     # sent back as shown, the zone is unchanged
     donnees = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, list)}
     donnees.update(
@@ -167,7 +168,7 @@ def test_import_en_arriere_plan_progression_par_lot(client, monkeypatch):
     html = client.get(reverse("annuaire:import_suivi", args=[run.pk])).content.decode()
     texte = " ".join(html.replace("\u202f", " ").replace("\xa0", " ").split())
     assert "Étape : validation des services — 150 000 lignes sur 250 000" in texte, texte[-3000:]
-    assert '<progress max="250000" value="150000"' in html
+    assert '<progress max="250000" value="150000"' in espaces(html)
 
 
 # -- 3. Distances from the service's own point and from the person's address ------------------------

@@ -8,6 +8,7 @@ from repere.annuaire.models import Fermeture, Orientation, Service, StatutModera
 from repere.organisations.models import Role, TypeOrganisation
 from repere.territoires.models import Territoire
 from tests.organisations.factories import OrganisationFactory, membre
+from tests.rendu import espaces
 
 from .factories import ServiceFactory, StructureFactory
 
@@ -23,13 +24,13 @@ def test_nav_et_recherche(client):
     page = client.get(
         reverse("annuaire:recherche"), {"commune": "49092", "commune_nom": "Chemillé-en-Anjou", "q": "epicerie"}
     )
-    html = page.content.decode()
+    html = espaces(page.content)
     assert "1 service trouvé autour de Chemillé-en-Anjou" in html
     assert reverse("annuaire:service", args=[service.pk]) in html
     assert 'id="donnees-carte"' in html and '"contours"' in html and '"geometrie"' in html
     # the commune can be typed without the autocomplete
     page = client.get(reverse("annuaire:recherche"), {"commune_nom": "chemille en anjou"})
-    assert "autour de Chemillé-en-Anjou" in page.content.decode()
+    assert "autour de Chemillé-en-Anjou" in espaces(page.content)
     page = client.get(reverse("annuaire:recherche"), {"commune_nom": "Zzzzqx"})
     assert "Aucune commune ne correspond à « Zzzzqx »" in page.content.decode()
 
@@ -46,7 +47,7 @@ def test_fiche_service_html_echappe_et_horaires(client):
         service=service, debut=timezone.localdate(), fin=timezone.localdate() + timedelta(days=3), motif="Travaux"
     )
     page = client.get(reverse("annuaire:service", args=[service.pk]))
-    html = page.content.decode()
+    html = espaces(page.content)
     assert "<script>alert" not in html and "&lt;script&gt;alert" in html and "&lt;b&gt;gras" in html
     assert 'class="aujourdhui" aria-current="date"' in html
     assert "Fermé temporairement aujourd'hui" in html and "Travaux" in html

@@ -6,6 +6,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from repere.organisations.models import Role
 from tests.organisations.factories import MOT_DE_PASSE, OrganisationFactory, UserFactory, membre
+from tests.rendu import espaces
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +109,7 @@ def test_demo_affiche_le_code_des_seuls_comptes_de_demo(client, settings):
     settings.REPERE_DEMO = True
     demo = membre(role=Role.ADMIN, email="admin.essai@demo.repere.localhost")
     _connexion(client, demo)
-    texte = client.get("/compte/double-facteur/").content.decode()
+    texte = espaces(client.get("/compte/double-facteur/").content)
     appareil = TOTPDevice.objects.get(user=demo)
     assert f"le code actuel de ce compte de démonstration est <strong>{_code(appareil)}</strong>" in texte
     client.post("/compte/deconnexion/")

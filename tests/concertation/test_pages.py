@@ -6,6 +6,7 @@ from repere.organisations.models import Role
 from tests.annuaire.factories import StructureFactory
 from tests.organisations.factories import OrganisationFactory, membre
 from tests.pilotage.factories import action, plan
+from tests.rendu import espaces
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def test_preparer_une_conference_depuis_les_pages(client):
     )
     k = Kiosque.objects.get()
     assert k.structure_annuaire == structure and k.action == a
-    assert "Carbur&#x27;Pera, Chemillé-en-Anjou — structure de l'annuaire" in client.get(url).content.decode()
+    assert "Carbur&#x27;Pera, Chemillé-en-Anjou — structure de l'annuaire" in espaces(client.get(url).content)
     # the facilitator of another organisation reaches the capture page of this workshop only
     client.force_login(animateur)
     assert client.get(f"/concertation/ateliers/{atelier.pk}/saisie/").status_code == 200

@@ -9,6 +9,7 @@ from django.urls import reverse
 from repere.comptes.models import User
 from repere.organisations import demo as demo_organisations
 from repere.organisations.demo import MOT_DE_PASSE_DEMO
+from tests.rendu import espaces
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def test_mentions_legales_non_renseignees_le_disent(client, settings):
     settings.REPERE_EXPLOITANT = dict.fromkeys(
         ("nom", "adresse", "directeur_publication", "contact", "dpo", "hebergeur"), ""
     )
-    html = client.get("/mentions-legales/").content.decode()
+    html = espaces(client.get("/mentions-legales/").content)
     assert "Non renseigné dans la configuration de cette instance." in html
 
 

@@ -10,6 +10,7 @@ from repere.organisations.models import Role
 from repere.pilotage import selectors, services
 from tests.organisations.factories import OrganisationFactory, membre
 from tests.pilotage.factories import action, plan
+from tests.rendu import espaces
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +82,7 @@ def test_la_page_montre_l_historique_et_les_totaux_a_une_date(client, contexte):
     _ligne(a, user, date(2025, 1, 10), 10000)
     _ligne(a, user, date(2025, 6, 30), 12000, 8000, 2500)
     client.force_login(user)
-    html = client.get(f"/pilotage/actions/{a.pk}/?budget_au=2025-03-01").content.decode()
+    html = espaces(client.get(f"/pilotage/actions/{a.pk}/?budget_au=2025-03-01").content)
     assert "Historique du budget" in html
     assert "10/01/2025" in html and "30/06/2025" in html
     assert "Au 01/03/2025 : 10\u202f000\u00a0€ prévus, 0\u00a0€ engagés, 0\u00a0€ payés" in html
