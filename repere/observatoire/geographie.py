@@ -40,9 +40,13 @@ class Geographie:
     lieux: dict[tuple[str, str], Lieu]
     anciennes: dict[str, str]  # former or delegated commune code -> current commune code
     enfants: dict[tuple[str, str], list[str]]  # (niveau, code) of a parent -> codes of its communes
+    iris: dict[str, list[str]] = field(default_factory=dict)  # commune -> its IRIS whose outlines are loaded
 
     def lieu(self, niveau: str, code: str) -> Lieu | None:
         return self.lieux.get((niveau, code))
+
+    def iris_de(self, commune: str) -> list[str]:
+        return self.iris.get(commune, [])
 
     def communes_de(self, niveau: str, code: str) -> list[str]:
         if niveau == Niveau.COMMUNE:
@@ -101,4 +105,20 @@ def _construire() -> Geographie:
             for n, code in parents.items():
                 enfants.setdefault((n, code), []).append(t.code)
     lieux[(Niveau.FRANCE, CODE_FRANCE)].population = population_france or None
-    return Geographie(lieux=lieux, anciennes=anciennes, enfants=enfants)
+    iris = _ajouter_iris(lieux)
+    return Geographie(lieux=lieux, anciennes=anciennes, enfants=enfants, iris=iris)
+
+
+def _ajouter_iris(lieux: dict) -> dict[str, list[str]]:
+    """The IRIS whose outlines are loaded (CONTOURS-IRIS), under their commune."""
+    from repere.observatoire.models import ContourIris
+
+    par_commune: dict[str, list[str]] = {}
+    for code, nom, commune in ContourIris.objects.values_list("code", "nom", "commune"):
+        parent = lieux.get((Niveau.COMMUNE, commune))
+        if parent is None:
+            continue
+        parents = {Niveau.COMMUNE: commune, **parent.parents}
+        lieux[(Niveau.IRIS, code)] = Lieu(Niveau.IRIS, code, f"{nom} ({parent.nom})", None, parents)
+        par_commune.setdefault(commune, []).append(code)
+    return par_commune

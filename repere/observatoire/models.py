@@ -156,3 +156,27 @@ class Valeur(models.Model):
     @property
     def visible(self) -> bool:
         return not self.masque and self.statut != Statut.SECRET and self.valeur is not None
+
+
+class ContourIris(models.Model):
+    """The outline of one IRIS, loaded from IGN's CONTOURS-IRIS (GeoJSON export in WGS 84).
+
+    The territory reference (repere.territoires) stops at the commune; the observatory holds the IRIS it
+    maps, with the commune they belong to, so that a map zooms from a région to the IRIS of a commune.
+    """
+
+    code = models.CharField("code IRIS", max_length=9, unique=True)
+    nom = models.CharField("nom de l'IRIS", max_length=200)
+    commune = models.CharField("code de la commune", max_length=5, db_index=True)
+    type_iris = models.CharField("type d'IRIS", max_length=1, blank=True, help_text="H, A, D ou Z (IGN)")
+    geometrie = models.JSONField("contour (GeoJSON simplifié, WGS 84)")
+    import_fichier = models.ForeignKey(
+        ImportFichier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "contour d'IRIS"
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"

@@ -14,7 +14,7 @@ from repere.organisations import permissions
 from repere.utils.text import MOIS as _MOIS
 
 PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]  # viridis: colour-blind safe
-NIVEAUX_CARTE = [Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT]
+NIVEAUX_CARTE = [Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT, Niveau.IRIS]
 
 
 @dataclass
@@ -115,7 +115,7 @@ class LignePortrait:
 def comparaisons(lieu: Lieu) -> list[Lieu]:
     geo = geographie()
     chaine = [lieu]
-    for niveau in (Niveau.EPCI, Niveau.DEPARTEMENT, Niveau.REGION, Niveau.FRANCE):
+    for niveau in (Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT, Niveau.REGION, Niveau.FRANCE):
         if niveau == lieu.niveau:
             continue
         parent = geo.parent(lieu, niveau) if niveau in lieu.parents or niveau == Niveau.FRANCE else None
@@ -127,6 +127,9 @@ def comparaisons(lieu: Lieu) -> list[Lieu]:
 def _comparables(lieu: Lieu) -> tuple[list[str], str]:
     """Territories of the same level to rank against, and how to name them."""
     geo = geographie()
+    if lieu.niveau == Niveau.IRIS:
+        commune = geo.lieu(Niveau.COMMUNE, lieu.parents[Niveau.COMMUNE])
+        return geo.iris_de(commune.code), f"IRIS {_de(commune)}"
     if lieu.niveau == Niveau.COMMUNE and lieu.parents.get(Niveau.DEPARTEMENT):
         dep = geo.lieu(Niveau.DEPARTEMENT, lieu.parents[Niveau.DEPARTEMENT])
         return geo.communes_de(Niveau.DEPARTEMENT, dep.code), f"communes {_de(dep)}"
@@ -284,6 +287,7 @@ class Carte:
     couleurs: list[str]
     methode: str
     perimetre: Lieu | None
+    zoom_iris: set[str] = field(default_factory=set)  # communes whose IRIS map exists for this indicator
 
 
 def codes_du_perimetre(niveau: str, perimetre: Lieu | None) -> list[str]:
@@ -292,6 +296,8 @@ def codes_du_perimetre(niveau: str, perimetre: Lieu | None) -> list[str]:
         return geo.codes(niveau)
     if niveau == Niveau.COMMUNE:
         return geo.communes_de(perimetre.niveau, perimetre.code)
+    if niveau == Niveau.IRIS:
+        return [i for c in geo.communes_de(perimetre.niveau, perimetre.code) for i in geo.iris_de(c)]
     return [
         c
         for c in geo.codes(niveau)
@@ -341,7 +347,32 @@ def carte(
     couleurs = PALETTE[: max(len(bornes) - 1, 0)] if len(bornes) > 1 else []
     if indicateur.sens == Sens.HAUSSE:
         couleurs = list(reversed(PALETTE[: len(couleurs)]))
-    return Carte(indicateur, periode, niveau, cellules, bornes, couleurs, methode, perimetre)
+    return Carte(
+        indicateur,
+        periode,
+        niveau,
+        cellules,
+        bornes,
+        couleurs,
+        methode,
+        perimetre,
+        _zoom_iris(indicateur, periode, niveau, codes),
+    )
+
+
+def _zoom_iris(indicateur: Indicateur, periode: str, niveau: str, codes: list[str]) -> set[str]:
+    """The communes of the map that can be opened by IRIS: their IRIS outlines are loaded and the indicator
+    has IRIS values for the period."""
+    geo = geographie()
+    if niveau != Niveau.COMMUNE or not geo.iris:
+        return set()
+    avec_contours = {c for c in codes if geo.iris_de(c)}
+    if not avec_contours:
+        return set()
+    iris = Valeur.objects.filter(indicateur=indicateur, periode=periode, niveau=Niveau.IRIS).values_list(
+        "code", flat=True
+    )
+    return avec_contours & {code[:5] for code in iris}
 
 
 def classer(valeurs: list[float], *, methode: str = "quantiles", classes: int = 5) -> list[float]:
@@ -382,6 +413,7 @@ def _proprietes(c: Carte, x: Cellule) -> dict:
         "texte": x.texte,
         "classe": classe,
         "couleur": c.couleurs[classe] if classe is not None and c.couleurs else None,
+        "zoom_iris": x.code in c.zoom_iris,
     }
 
 
@@ -399,8 +431,28 @@ def _formes(c: Carte, *, texte: bool) -> dict:
     from repere.territoires import selectors as territoires
 
     codes = [x.code for x in c.cellules]
+    if c.niveau == Niveau.IRIS:
+        return contours_iris(codes=codes, texte=texte)
     lire = territoires.contours_texte if texte else territoires.contours
     return lire(type=TYPE_DU_NIVEAU[c.niveau], codes=codes if len(codes) <= 5000 else None)
+
+
+def contours_iris(*, codes: list[str], texte: bool) -> dict:
+    """Stored IRIS outlines by code (GeoJSON dict, or its text to splice in)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from repere.observatoire.models import ContourIris
+
+    formes: dict = {}
+    for i in range(0, len(codes), 900):  # under SQLite's limit on query parameters
+        qs = ContourIris.objects.filter(code__in=codes[i : i + 900])
+        if texte:
+            qs = qs.annotate(texte=Cast("geometrie", output_field=TextField())).values_list("code", "texte")
+        else:
+            qs = qs.values_list("code", "geometrie")
+        formes.update(qs)
+    return formes
 
 
 def geojson(c: Carte) -> dict:

@@ -14,6 +14,7 @@ from repere.observatoire.importation.commun import ErreurImport, Fichier, Lectur
 from repere.observatoire.models import (
     ORDRE_NIVEAUX,
     Agregation,
+    ContourIris,
     ImportFichier,
     Indicateur,
     Niveau,
@@ -30,24 +31,9 @@ STATUTS_CONNUS = {Statut.OK, Statut.PROVISOIRE, Statut.ESTIME}
 def enregistrer_import(*, lecture: Lecture, fichier: Fichier, par=None, est_demo: bool = False) -> ImportFichier:
     """Record the run, then either refuse the file (nothing written) or replace, in one transaction,
     the values of the same source for the indicators, periods and levels the file holds."""
-    run = ImportFichier.objects.create(
-        source=lecture.source,
-        fichier=fichier.nom[:255],
-        taille=len(fichier.contenu),
-        sha256=fichier.sha256,
-        date_fichier=fichier.date,
-        par=par if getattr(par, "pk", None) else None,
-        lignes=lecture.lignes,
-        avertissements=lecture.avertissements[:500],
-        est_demo=est_demo,
-    )
     if not lecture.valeurs and not lecture.problemes:
         lecture.problemes.append(Probleme(None, None, None, "Aucune valeur lue dans le fichier."))
-    if lecture.problemes:
-        run.statut = StatutImport.ECHEC
-        run.erreurs = [p.en_dict() for p in lecture.problemes[:500]]
-        run.save(update_fields=["statut", "erreurs"])
-        raise ErreurImport(lecture.problemes, import_fichier=run)
+    run = _ouvrir_run(lecture=lecture, fichier=fichier, par=par, est_demo=est_demo)
     with transaction.atomic():
         indicateurs = {}
         for meta in lecture.indicateurs:
@@ -78,6 +64,58 @@ def enregistrer_import(*, lecture: Lecture, fichier: Fichier, par=None, est_demo
         run.statut = StatutImport.VALIDE
         run.valeurs = len(lecture.valeurs)
         run.save(update_fields=["statut", "valeurs"])
+    return run
+
+
+def _ouvrir_run(*, lecture: Lecture, fichier: Fichier, par, est_demo: bool) -> ImportFichier:
+    """The run recorded (file, size, date, checksum); a file with problems is refused here, before any write."""
+    run = ImportFichier.objects.create(
+        source=lecture.source,
+        fichier=fichier.nom[:255],
+        taille=len(fichier.contenu),
+        sha256=fichier.sha256,
+        date_fichier=fichier.date,
+        par=par if getattr(par, "pk", None) else None,
+        lignes=lecture.lignes,
+        avertissements=lecture.avertissements[:500],
+        est_demo=est_demo,
+    )
+    if lecture.problemes:
+        run.statut = StatutImport.ECHEC
+        run.erreurs = [p.en_dict() for p in lecture.problemes[:500]]
+        run.save(update_fields=["statut", "erreurs"])
+        raise ErreurImport(lecture.problemes, import_fichier=run)
+    return run
+
+
+def enregistrer_contours_iris(*, lecture, fichier: Fichier, par=None) -> ImportFichier:
+    """IGN's IRIS outlines (``importation.iris.lire``): refused whole if a line is at fault; else, in one
+    transaction, the outlines of the communes the file covers replace the ones loaded before."""
+    run = _ouvrir_run(lecture=lecture, fichier=fichier, par=par, est_demo=False)
+    communes = sorted({c.commune for c in lecture.contours})
+    with transaction.atomic():
+        codes = [c.code for c in lecture.contours]
+        for i in range(0, max(len(communes), len(codes)), 900):  # under SQLite's limit on query parameters
+            ContourIris.objects.filter(commune__in=communes[i : i + 900]).delete()
+            ContourIris.objects.filter(code__in=codes[i : i + 900]).delete()
+        ContourIris.objects.bulk_create(
+            [
+                ContourIris(
+                    code=c.code,
+                    nom=c.nom,
+                    commune=c.commune,
+                    type_iris=c.type_iris,
+                    geometrie=c.geometrie,
+                    import_fichier=run,
+                )
+                for c in lecture.contours
+            ],
+            batch_size=1000,
+        )
+        run.statut = StatutImport.VALIDE
+        run.valeurs = len(lecture.contours)
+        run.save(update_fields=["statut", "valeurs"])
+    geographie_mod.vider_cache()
     return run
 
 

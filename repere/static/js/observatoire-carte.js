@@ -1,6 +1,7 @@
 /* Choropleth of the observatory (progressive enhancement: the table below holds the same values).
  * Reads the GeoJSON at data-geojson: each feature has properties {niveau, code, nom, etat, texte, couleur};
- * secret cells are hatched, « non disponible » cells grey; a click (or Enter) opens the portrait.
+ * secret cells are hatched, « non disponible » cells grey; a click (or Enter) opens the portrait, or the
+ * commune's IRIS map when its IRIS outlines are loaded (property zoom_iris).
  */
 (function () {
   "use strict";
@@ -27,6 +28,11 @@
           var p = f.properties;
           l.bindTooltip(p.nom + " : " + p.texte, { sticky: true });
           l.on("click", function () {
+            // A commune whose IRIS outlines are loaded zooms to its IRIS; any other territory opens its portrait.
+            if (p.zoom_iris && bloc.dataset.zoom) {
+              window.location.href = bloc.dataset.zoom.replace("CODE", encodeURIComponent(p.code));
+              return;
+            }
             window.location.href = bloc.dataset.portrait.replace("NIVEAU", p.niveau).replace("CODE", encodeURIComponent(p.code));
           });
         }
