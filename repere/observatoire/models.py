@@ -131,7 +131,10 @@ class Valeur(models.Model):
     reader (pages, maps, exports, API) by ``services.publier``.
     """
 
-    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="valeurs")
+    # No index of their own: the unique index starts with the indicator, and each index costs every one of
+    # the millions of rows a national import writes (issue 13, bench). An import run is never deleted
+    # from the application (its values are replaced by the next import of the source).
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="valeurs", db_index=False)
     niveau = models.CharField(max_length=12, choices=Niveau.choices)
     code = models.CharField(max_length=12)
     periode = models.CharField("période", max_length=10)
@@ -141,7 +144,9 @@ class Valeur(models.Model):
     statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.OK)
     masque = models.BooleanField("masqué (secret statistique)", default=False)
     calculee = models.BooleanField("agrégée par Repère", default=False)
-    import_fichier = models.ForeignKey(ImportFichier, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    import_fichier = models.ForeignKey(
+        ImportFichier, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [

@@ -53,7 +53,7 @@ class ErreurImport(Exception):
         super().__init__(f"Fichier refusé, rien n'a été importé ({len(problemes)} problème(s)) :\n{premiers}{suite}")
 
 
-@dataclass
+@dataclass(slots=True)
 class ValeurLue:
     indicateur: str
     niveau: str

@@ -15,9 +15,10 @@
   document.body.appendChild(svg);
   function style(f) {
     var p = f.properties;
-    if (p.etat === "secret") return { color: "#555", weight: 0.6, fillColor: "#ffffff", fillOpacity: 1, className: "zone-secret" };
-    if (p.etat === "nd" || !p.couleur) return { color: "#777", weight: 0.6, fillColor: "#d9d9d9", fillOpacity: 1 };
-    return { color: "#333", weight: 0.6, fillColor: p.couleur, fillOpacity: 0.9 };
+    var zone = "zone-" + p.niveau + "-" + p.code;
+    if (p.etat === "secret") return { color: "#555", weight: 0.6, fillColor: "#ffffff", fillOpacity: 1, className: "zone-secret " + zone };
+    if (p.etat === "nd" || !p.couleur) return { color: "#777", weight: 0.6, fillColor: "#d9d9d9", fillOpacity: 1, className: zone };
+    return { color: "#333", weight: 0.6, fillColor: p.couleur, fillOpacity: 0.9, className: zone };
   }
   fetch(bloc.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { return r.json(); })
