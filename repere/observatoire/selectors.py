@@ -213,30 +213,37 @@ def portrait(*, lieu: Lieu, user, indicateurs: list[Indicateur] | None = None) -
 
 
 def _rangs(lieu: Lieu, lignes: list[LignePortrait]) -> None:
+    """Rank of the territory among comparable ones, for every indicator in one query that counts in the
+    database (a query per indicator, each bringing back every commune of the département, made the portrait
+    grow with the number of indicators: issue 13, bench at 21 M values)."""
     codes, libelle = _comparables(lieu)
-    if not codes:
+    a_classer = [ligne for ligne in lignes if ligne.cellules[0].etat == "ok"]
+    if not codes or not a_classer:
         return
-    for ligne in lignes:
-        propre = ligne.cellules[0]
-        if propre.etat != "ok":
-            continue
-        autres = list(
-            Valeur.objects.filter(
-                indicateur=ligne.indicateur,
-                periode=ligne.periode,
-                niveau=lieu.niveau,
-                code__in=codes,
-                masque=False,
-                valeur__isnull=False,
-            )
-            .exclude(statut="secret")
-            .values_list("valeur", flat=True)
-        )
-        if len(autres) < 2:
+    from django.db import connection
+
+    table = connection.ops.quote_name(Valeur._meta.db_table)
+    propres = ", ".join(
+        ["(CAST(%s AS INTEGER), CAST(%s AS VARCHAR(10)), CAST(%s AS DOUBLE PRECISION))"] * len(a_classer)
+    )
+    sql = (
+        f"WITH m(ind, per, x) AS (VALUES {propres}) "
+        "SELECT v.indicateur_id, COUNT(*), SUM(CASE WHEN v.valeur > m.x THEN 1 ELSE 0 END) "
+        f"FROM {table} v JOIN m ON v.indicateur_id = m.ind AND v.periode = m.per "
+        f"WHERE v.niveau = %s AND v.code IN ({', '.join(['%s'] * len(codes))}) AND v.masque = %s "
+        "AND v.valeur IS NOT NULL AND v.statut <> %s GROUP BY v.indicateur_id"
+    )
+    parametres = [x for ligne in a_classer for x in (ligne.indicateur.pk, ligne.periode, ligne.cellules[0].valeur)]
+    parametres += [lieu.niveau, *codes, False, "secret"]
+    with connection.cursor() as curseur:
+        curseur.execute(sql, parametres)
+        comptes = {indicateur_id: (n, plus) for indicateur_id, n, plus in curseur.fetchall()}
+    for ligne in a_classer:
+        n, plus = comptes.get(ligne.indicateur.pk, (0, 0))
+        if n < 2:
             continue
         # Rank 1 = the highest value (said as such on screen, whatever is « better »).
-        rang = 1 + sum(1 for x in autres if x > propre.valeur)
-        ligne.rang = (rang, len(autres), libelle)
+        ligne.rang = (1 + int(plus), n, libelle)
 
 
 def phrase(*, lieu: Lieu, ligne: LignePortrait, chaine: list[Lieu], geo=None) -> str:
