@@ -110,7 +110,10 @@ def masquer(
 
     passe_simple()
     while True:
-        cellules_a_couvrir = _cellules_recalculables(actives, masques, inconnu)
+        # Only the relations with a hidden member can determine one (``caches`` is kept up to date by
+        # ``cacher``): a national table has 1,400 relations, most of them with nothing hidden.
+        touchees = [r for r, n in zip(actives, caches, strict=True) if n]
+        cellules_a_couvrir = _cellules_recalculables(touchees, masques, inconnu)
         if not cellules_a_couvrir:
             return masques
         progres = False
