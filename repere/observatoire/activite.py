@@ -18,6 +18,7 @@ refreshed by ``manage.py observatoire_activite`` (every night, repere/observatoi
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 
@@ -366,7 +367,7 @@ def calculer(*, jour: datetime.date | None = None) -> list:
     ):
         if not lecture.valeurs:
             continue
-        contenu = json.dumps([v.__dict__ for v in lecture.valeurs], sort_keys=True, default=str).encode()
+        contenu = json.dumps([dataclasses.asdict(v) for v in lecture.valeurs], sort_keys=True, default=str).encode()
         fichier = Fichier(
             nom=f"calcul {lecture.source} {jour or timezone.localdate():%Y-%m-%d}", contenu=contenu, date=timezone.now()
         )

@@ -66,6 +66,11 @@ class CarteForm(forms.Form):
             if geographie().lieu(n, c) and n != Niveau.COMMUNE
         ]
         self.fields["perimetre"].initial = self.fields["perimetre"].choices[0][0]
+        # A commune whose IRIS outlines are loaded can be a map's whole territory (zoom to its IRIS).
+        niveau, _, code = str(self.data.get("perimetre") or "").partition(":")
+        commune = geographie().lieu(niveau, code) if niveau == Niveau.COMMUNE else None
+        if commune and geographie().iris_de(code):
+            self.fields["perimetre"].choices += [(f"commune:{code}", f"{commune.nom} (par IRIS)")]
 
     def clean(self):
         d = super().clean()
@@ -82,6 +87,13 @@ class CarteForm(forms.Form):
             return d
         if not indicateur.est_public and not selectors.peut_voir_activite(self.user, d["perimetre_lieu"]):
             self.add_error("indicateur", "Cet indicateur d'activité n'est visible que des équipes de ce territoire.")
+            return d
+        if d["niveau"] == Niveau.IRIS and not selectors.codes_du_perimetre(Niveau.IRIS, d["perimetre_lieu"]):
+            self.add_error(
+                "niveau",
+                f"Aucun contour d'IRIS n'est chargé pour « {d['perimetre_lieu'].nom} » "
+                "(manage.py observatoire_importer_iris, voir le README).",
+            )
             return d
         periodes = selectors.periodes(indicateur)
         if not periodes:

@@ -40,9 +40,13 @@ class Geographie:
     lieux: dict[tuple[str, str], Lieu]
     anciennes: dict[str, str]  # former or delegated commune code -> current commune code
     enfants: dict[tuple[str, str], list[str]]  # (niveau, code) of a parent -> codes of its communes
+    iris: dict[str, list[str]] = field(default_factory=dict)  # commune -> its IRIS whose outlines are loaded
 
     def lieu(self, niveau: str, code: str) -> Lieu | None:
         return self.lieux.get((niveau, code))
+
+    def iris_de(self, commune: str) -> list[str]:
+        return self.iris.get(commune, [])
 
     def communes_de(self, niveau: str, code: str) -> list[str]:
         if niveau == Niveau.COMMUNE:
@@ -76,13 +80,12 @@ def geographie() -> Geographie:
 
 def _construire() -> Geographie:
     lieux: dict = {(Niveau.FRANCE, CODE_FRANCE): Lieu(Niveau.FRANCE, CODE_FRANCE, "France")}
-    anciennes: dict[str, str] = {}
+    # Former codes (COG history, communes déléguées and associées): one rule, in the territories app.
+    anciennes = {code: info.code_actuel for code, info in territoires.codes_anciens().items()}
     enfants: dict = {}
     population_france = 0
     for t in territoires.table_territoires():
         if t.type in _ANCIENNES:
-            if t.commune_parente:
-                anciennes.setdefault(t.code, t.commune_parente)
             continue
         niveau = _TYPES.get(t.type)
         if niveau is None:
@@ -101,4 +104,20 @@ def _construire() -> Geographie:
             for n, code in parents.items():
                 enfants.setdefault((n, code), []).append(t.code)
     lieux[(Niveau.FRANCE, CODE_FRANCE)].population = population_france or None
-    return Geographie(lieux=lieux, anciennes=anciennes, enfants=enfants)
+    iris = _ajouter_iris(lieux)
+    return Geographie(lieux=lieux, anciennes=anciennes, enfants=enfants, iris=iris)
+
+
+def _ajouter_iris(lieux: dict) -> dict[str, list[str]]:
+    """The IRIS whose outlines are loaded (CONTOURS-IRIS), under their commune."""
+    from repere.observatoire.models import ContourIris
+
+    par_commune: dict[str, list[str]] = {}
+    for code, nom, commune in ContourIris.objects.values_list("code", "nom", "commune"):
+        parent = lieux.get((Niveau.COMMUNE, commune))
+        if parent is None:
+            continue
+        parents = {Niveau.COMMUNE: commune, **parent.parents}
+        lieux[(Niveau.IRIS, code)] = Lieu(Niveau.IRIS, code, f"{nom} ({parent.nom})", None, parents)
+        par_commune.setdefault(commune, []).append(code)
+    return par_commune

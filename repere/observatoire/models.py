@@ -131,7 +131,10 @@ class Valeur(models.Model):
     reader (pages, maps, exports, API) by ``services.publier``.
     """
 
-    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="valeurs")
+    # No index of their own: the unique index starts with the indicator, and each index costs every one of
+    # the millions of rows a national import writes (issue 13, bench). An import run is never deleted
+    # from the application (its values are replaced by the next import of the source).
+    indicateur = models.ForeignKey(Indicateur, on_delete=models.CASCADE, related_name="valeurs", db_index=False)
     niveau = models.CharField(max_length=12, choices=Niveau.choices)
     code = models.CharField(max_length=12)
     periode = models.CharField("période", max_length=10)
@@ -141,7 +144,9 @@ class Valeur(models.Model):
     statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.OK)
     masque = models.BooleanField("masqué (secret statistique)", default=False)
     calculee = models.BooleanField("agrégée par Repère", default=False)
-    import_fichier = models.ForeignKey(ImportFichier, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    import_fichier = models.ForeignKey(
+        ImportFichier, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [
@@ -156,3 +161,27 @@ class Valeur(models.Model):
     @property
     def visible(self) -> bool:
         return not self.masque and self.statut != Statut.SECRET and self.valeur is not None
+
+
+class ContourIris(models.Model):
+    """The outline of one IRIS, loaded from IGN's CONTOURS-IRIS (GeoJSON export in WGS 84).
+
+    The territory reference (repere.territoires) stops at the commune; the observatory holds the IRIS it
+    maps, with the commune they belong to, so that a map zooms from a région to the IRIS of a commune.
+    """
+
+    code = models.CharField("code IRIS", max_length=9, unique=True)
+    nom = models.CharField("nom de l'IRIS", max_length=200)
+    commune = models.CharField("code de la commune", max_length=5, db_index=True)
+    type_iris = models.CharField("type d'IRIS", max_length=1, blank=True, help_text="H, A, D ou Z (IGN)")
+    geometrie = models.JSONField("contour (GeoJSON simplifié, WGS 84)")
+    import_fichier = models.ForeignKey(
+        ImportFichier, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "contour d'IRIS"
+
+    def __str__(self):
+        return f"{self.nom} ({self.code})"

@@ -20,7 +20,7 @@ observatory (through ``services.publier``) and the obstacle barometer all call i
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from django.conf import settings
@@ -32,12 +32,12 @@ def seuil_secret() -> int:
     return int(getattr(settings, "REPERE_SECRET_SEUIL", SEUIL_DEFAUT))
 
 
-@dataclass(frozen=True, slots=True)
-class Cellule:
+class Cellule(NamedTuple):
     """What the rule needs to know of a cell.
 
     ``effectif``: the count the cell rests on (a count's value, a rate's numerator), None if unknown;
     ``denominateur``: for a rate or an average; ``secret_source``: already secret at the source.
+    A named tuple: a national table builds hundreds of thousands of them (observatory import).
     """
 
     effectif: float | None = None
@@ -110,7 +110,10 @@ def masquer(
 
     passe_simple()
     while True:
-        cellules_a_couvrir = _cellules_recalculables(actives, masques, inconnu)
+        # Only the relations with a hidden member can determine one (``caches`` is kept up to date by
+        # ``cacher``): a national table has 1,400 relations, most of them with nothing hidden.
+        touchees = [r for r, n in zip(actives, caches, strict=True) if n]
+        cellules_a_couvrir = _cellules_recalculables(touchees, masques, inconnu)
         if not cellules_a_couvrir:
             return masques
         progres = False

@@ -14,7 +14,7 @@ from repere.organisations import permissions
 from repere.utils.text import MOIS as _MOIS
 
 PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]  # viridis: colour-blind safe
-NIVEAUX_CARTE = [Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT]
+NIVEAUX_CARTE = [Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT, Niveau.IRIS]
 
 
 @dataclass
@@ -115,7 +115,7 @@ class LignePortrait:
 def comparaisons(lieu: Lieu) -> list[Lieu]:
     geo = geographie()
     chaine = [lieu]
-    for niveau in (Niveau.EPCI, Niveau.DEPARTEMENT, Niveau.REGION, Niveau.FRANCE):
+    for niveau in (Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT, Niveau.REGION, Niveau.FRANCE):
         if niveau == lieu.niveau:
             continue
         parent = geo.parent(lieu, niveau) if niveau in lieu.parents or niveau == Niveau.FRANCE else None
@@ -127,6 +127,9 @@ def comparaisons(lieu: Lieu) -> list[Lieu]:
 def _comparables(lieu: Lieu) -> tuple[list[str], str]:
     """Territories of the same level to rank against, and how to name them."""
     geo = geographie()
+    if lieu.niveau == Niveau.IRIS:
+        commune = geo.lieu(Niveau.COMMUNE, lieu.parents[Niveau.COMMUNE])
+        return geo.iris_de(commune.code), f"IRIS {_de(commune)}"
     if lieu.niveau == Niveau.COMMUNE and lieu.parents.get(Niveau.DEPARTEMENT):
         dep = geo.lieu(Niveau.DEPARTEMENT, lieu.parents[Niveau.DEPARTEMENT])
         return geo.communes_de(Niveau.DEPARTEMENT, dep.code), f"communes {_de(dep)}"
@@ -210,30 +213,37 @@ def portrait(*, lieu: Lieu, user, indicateurs: list[Indicateur] | None = None) -
 
 
 def _rangs(lieu: Lieu, lignes: list[LignePortrait]) -> None:
+    """Rank of the territory among comparable ones, for every indicator in one query that counts in the
+    database (a query per indicator, each bringing back every commune of the département, made the portrait
+    grow with the number of indicators: issue 13, bench at 21 M values)."""
     codes, libelle = _comparables(lieu)
-    if not codes:
+    a_classer = [ligne for ligne in lignes if ligne.cellules[0].etat == "ok"]
+    if not codes or not a_classer:
         return
-    for ligne in lignes:
-        propre = ligne.cellules[0]
-        if propre.etat != "ok":
-            continue
-        autres = list(
-            Valeur.objects.filter(
-                indicateur=ligne.indicateur,
-                periode=ligne.periode,
-                niveau=lieu.niveau,
-                code__in=codes,
-                masque=False,
-                valeur__isnull=False,
-            )
-            .exclude(statut="secret")
-            .values_list("valeur", flat=True)
-        )
-        if len(autres) < 2:
+    from django.db import connection
+
+    table = connection.ops.quote_name(Valeur._meta.db_table)
+    propres = ", ".join(
+        ["(CAST(%s AS INTEGER), CAST(%s AS VARCHAR(10)), CAST(%s AS DOUBLE PRECISION))"] * len(a_classer)
+    )
+    sql = (
+        f"WITH m(ind, per, x) AS (VALUES {propres}) "
+        "SELECT v.indicateur_id, COUNT(*), SUM(CASE WHEN v.valeur > m.x THEN 1 ELSE 0 END) "
+        f"FROM {table} v JOIN m ON v.indicateur_id = m.ind AND v.periode = m.per "
+        f"WHERE v.niveau = %s AND v.code IN ({', '.join(['%s'] * len(codes))}) AND v.masque = %s "
+        "AND v.valeur IS NOT NULL AND v.statut <> %s GROUP BY v.indicateur_id"
+    )
+    parametres = [x for ligne in a_classer for x in (ligne.indicateur.pk, ligne.periode, ligne.cellules[0].valeur)]
+    parametres += [lieu.niveau, *codes, False, "secret"]
+    with connection.cursor() as curseur:
+        curseur.execute(sql, parametres)
+        comptes = {indicateur_id: (n, plus) for indicateur_id, n, plus in curseur.fetchall()}
+    for ligne in a_classer:
+        n, plus = comptes.get(ligne.indicateur.pk, (0, 0))
+        if n < 2:
             continue
         # Rank 1 = the highest value (said as such on screen, whatever is « better »).
-        rang = 1 + sum(1 for x in autres if x > propre.valeur)
-        ligne.rang = (rang, len(autres), libelle)
+        ligne.rang = (1 + int(plus), n, libelle)
 
 
 def phrase(*, lieu: Lieu, ligne: LignePortrait, chaine: list[Lieu], geo=None) -> str:
@@ -284,6 +294,7 @@ class Carte:
     couleurs: list[str]
     methode: str
     perimetre: Lieu | None
+    zoom_iris: set[str] = field(default_factory=set)  # communes whose IRIS map exists for this indicator
 
 
 def codes_du_perimetre(niveau: str, perimetre: Lieu | None) -> list[str]:
@@ -292,6 +303,8 @@ def codes_du_perimetre(niveau: str, perimetre: Lieu | None) -> list[str]:
         return geo.codes(niveau)
     if niveau == Niveau.COMMUNE:
         return geo.communes_de(perimetre.niveau, perimetre.code)
+    if niveau == Niveau.IRIS:
+        return [i for c in geo.communes_de(perimetre.niveau, perimetre.code) for i in geo.iris_de(c)]
     return [
         c
         for c in geo.codes(niveau)
@@ -341,7 +354,32 @@ def carte(
     couleurs = PALETTE[: max(len(bornes) - 1, 0)] if len(bornes) > 1 else []
     if indicateur.sens == Sens.HAUSSE:
         couleurs = list(reversed(PALETTE[: len(couleurs)]))
-    return Carte(indicateur, periode, niveau, cellules, bornes, couleurs, methode, perimetre)
+    return Carte(
+        indicateur,
+        periode,
+        niveau,
+        cellules,
+        bornes,
+        couleurs,
+        methode,
+        perimetre,
+        _zoom_iris(indicateur, periode, niveau, codes),
+    )
+
+
+def _zoom_iris(indicateur: Indicateur, periode: str, niveau: str, codes: list[str]) -> set[str]:
+    """The communes of the map that can be opened by IRIS: their IRIS outlines are loaded and the indicator
+    has IRIS values for the period."""
+    geo = geographie()
+    if niveau != Niveau.COMMUNE or not geo.iris:
+        return set()
+    avec_contours = {c for c in codes if geo.iris_de(c)}
+    if not avec_contours:
+        return set()
+    iris = Valeur.objects.filter(indicateur=indicateur, periode=periode, niveau=Niveau.IRIS).values_list(
+        "code", flat=True
+    )
+    return avec_contours & {code[:5] for code in iris}
 
 
 def classer(valeurs: list[float], *, methode: str = "quantiles", classes: int = 5) -> list[float]:
@@ -382,6 +420,7 @@ def _proprietes(c: Carte, x: Cellule) -> dict:
         "texte": x.texte,
         "classe": classe,
         "couleur": c.couleurs[classe] if classe is not None and c.couleurs else None,
+        "zoom_iris": x.code in c.zoom_iris,
     }
 
 
@@ -399,8 +438,28 @@ def _formes(c: Carte, *, texte: bool) -> dict:
     from repere.territoires import selectors as territoires
 
     codes = [x.code for x in c.cellules]
+    if c.niveau == Niveau.IRIS:
+        return contours_iris(codes=codes, texte=texte)
     lire = territoires.contours_texte if texte else territoires.contours
     return lire(type=TYPE_DU_NIVEAU[c.niveau], codes=codes if len(codes) <= 5000 else None)
+
+
+def contours_iris(*, codes: list[str], texte: bool) -> dict:
+    """Stored IRIS outlines by code (GeoJSON dict, or its text to splice in)."""
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    from repere.observatoire.models import ContourIris
+
+    formes: dict = {}
+    for i in range(0, len(codes), 900):  # under SQLite's limit on query parameters
+        qs = ContourIris.objects.filter(code__in=codes[i : i + 900])
+        if texte:
+            qs = qs.annotate(texte=Cast("geometrie", output_field=TextField())).values_list("code", "texte")
+        else:
+            qs = qs.values_list("code", "geometrie")
+        formes.update(qs)
+    return formes
 
 
 def geojson(c: Carte) -> dict:

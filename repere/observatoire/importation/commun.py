@@ -53,7 +53,7 @@ class ErreurImport(Exception):
         super().__init__(f"Fichier refusé, rien n'a été importé ({len(problemes)} problème(s)) :\n{premiers}{suite}")
 
 
-@dataclass
+@dataclass(slots=True)
 class ValeurLue:
     indicateur: str
     niveau: str
@@ -177,7 +177,7 @@ def commune_actuelle(
     if geo.lieu("commune", code):
         return code
     actuel = geo.anciennes.get(code)
-    if actuel:
+    if actuel and geo.lieu("commune", actuel):
         lecture.avertissements.append(
             f"Ligne {ligne} : la commune {code} n'existe plus dans le COG actuel ; ses valeurs sont rattachées à "
             f"{geo.lieu('commune', actuel).nom} ({actuel})."

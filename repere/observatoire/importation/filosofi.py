@@ -8,6 +8,8 @@ e.g. ``FILO2021_DISP_COM.csv`` (see README)."""
 
 from __future__ import annotations
 
+import re
+
 from repere.observatoire import geographie as geographie_mod
 from repere.observatoire.importation.commun import (
     Fichier,
@@ -122,6 +124,7 @@ _NIVEAU_NOM = [
     ("_METRO", Niveau.FRANCE),
 ]
 _ORDRE = {b: i for i, b in enumerate(VARIABLES)}
+_NOMBRE_SIMPLE = re.compile(r"-?\d{1,15}(?:[.,]\d{1,15})?").fullmatch
 
 
 def code_indicateur(base: str) -> str:
@@ -217,6 +220,12 @@ def lire(fichier: Fichier, *, niveau: str | None = None, ignorer_inconnus: bool 
     for m in lecture.indicateurs:
         m["millesime"] = periode
     vus: set[str] = set()
+    actuels: set[str] = set()
+    fusion = False
+    # Per column, once: where it is, the indicator, its bounds, its denominator's column.
+    plan = [(i, entete, base, code_indicateur(base), *VARIABLES[base][5]) for i, entete, base in colonnes]
+    denominateurs = {base: VARIABLES[base][6] for _i, _e, base in colonnes if VARIABLES[base][6] in bases}
+    valeurs = lecture.valeurs
     for n, ligne in enumerate(lignes, start=2):
         brut = ligne[i_code].strip() if i_code < len(ligne) else ""
         code = _code(
@@ -230,28 +239,39 @@ def lire(fichier: Fichier, *, niveau: str | None = None, ignorer_inconnus: bool 
             )
             continue
         vus.add(brut)
+        if code in actuels:
+            fusion = True  # two former communes of one commune nouvelle
+        actuels.add(code)
         lues: dict[str, ValeurLue] = {}
-        for i, entete, base in colonnes:
-            texte = ligne[i].strip() if i < len(ligne) else ""
-            v = _valeur(texte, base=base, n=n, entete=entete, lecture=lecture)
-            if v is None:
+        largeur = len(ligne)
+        for i, entete, base, code_ind, bas, haut in plan:
+            texte = ligne[i].strip() if i < largeur else ""
+            if texte == "s":
+                lues[base] = ValeurLue(code_ind, niveau, code, periode, None, Statut.SECRET)
                 continue
-            valeur, statut = v
-            lues[base] = ValeurLue(code_indicateur(base), niveau, code, periode, valeur, statut)
-        for base, v in lues.items():
-            denominateur = VARIABLES[base][6]
-            d = lues.get(denominateur) if denominateur else None
-            if d is not None and d.valeur is not None and v.valeur is not None:
+            if _NOMBRE_SIMPLE(texte):
+                # Fast path for the usual « 12,5 » / « 22480 »; anything else goes through _valeur.
+                x = float(texte.replace(",", "."))
+                if (bas is None or x >= bas) and (haut is None or x <= haut):
+                    lues[base] = ValeurLue(code_ind, niveau, code, periode, x, Statut.OK)
+                    continue
+            v = _valeur(texte, base=base, n=n, entete=entete, lecture=lecture)
+            if v is not None:
+                lues[base] = ValeurLue(code_ind, niveau, code, periode, v[0], v[1])
+        for base, denominateur in denominateurs.items():
+            v, d = lues.get(base), lues.get(denominateur)
+            if v is not None and d is not None and d.valeur is not None and v.valeur is not None:
                 v.denominateur = d.valeur
                 v.numerateur = v.valeur * d.valeur / 100
-        lecture.valeurs.extend(lues.values())
+        valeurs.extend(lues.values())
         if len(lecture.problemes) > 500:
             break
-    fusionner_doublons(
-        lecture,
-        {code_indicateur(b): v[2] for b, v in VARIABLES.items()},
-        {code_indicateur(b): 100 for b, v in VARIABLES.items() if v[2] == "ratio"},
-    )
+    if fusion:
+        fusionner_doublons(
+            lecture,
+            {code_indicateur(b): v[2] for b, v in VARIABLES.items()},
+            {code_indicateur(b): 100 for b, v in VARIABLES.items() if v[2] == "ratio"},
+        )
     return lecture
 
 

@@ -1,6 +1,7 @@
 /* Choropleth of the observatory (progressive enhancement: the table below holds the same values).
  * Reads the GeoJSON at data-geojson: each feature has properties {niveau, code, nom, etat, texte, couleur};
- * secret cells are hatched, « non disponible » cells grey; a click (or Enter) opens the portrait.
+ * secret cells are hatched, « non disponible » cells grey; a click (or Enter) opens the portrait, or the
+ * commune's IRIS map when its IRIS outlines are loaded (property zoom_iris).
  */
 (function () {
   "use strict";
@@ -14,9 +15,10 @@
   document.body.appendChild(svg);
   function style(f) {
     var p = f.properties;
-    if (p.etat === "secret") return { color: "#555", weight: 0.6, fillColor: "#ffffff", fillOpacity: 1, className: "zone-secret" };
-    if (p.etat === "nd" || !p.couleur) return { color: "#777", weight: 0.6, fillColor: "#d9d9d9", fillOpacity: 1 };
-    return { color: "#333", weight: 0.6, fillColor: p.couleur, fillOpacity: 0.9 };
+    var zone = "zone-" + p.niveau + "-" + p.code;
+    if (p.etat === "secret") return { color: "#555", weight: 0.6, fillColor: "#ffffff", fillOpacity: 1, className: "zone-secret " + zone };
+    if (p.etat === "nd" || !p.couleur) return { color: "#777", weight: 0.6, fillColor: "#d9d9d9", fillOpacity: 1, className: zone };
+    return { color: "#333", weight: 0.6, fillColor: p.couleur, fillOpacity: 0.9, className: zone };
   }
   fetch(bloc.dataset.geojson, { headers: { Accept: "application/geo+json" } })
     .then(function (r) { return r.json(); })
@@ -27,6 +29,11 @@
           var p = f.properties;
           l.bindTooltip(p.nom + " : " + p.texte, { sticky: true });
           l.on("click", function () {
+            // A commune whose IRIS outlines are loaded zooms to its IRIS; any other territory opens its portrait.
+            if (p.zoom_iris && bloc.dataset.zoom) {
+              window.location.href = bloc.dataset.zoom.replace("CODE", encodeURIComponent(p.code));
+              return;
+            }
             window.location.href = bloc.dataset.portrait.replace("NIVEAU", p.niveau).replace("CODE", encodeURIComponent(p.code));
           });
         }
