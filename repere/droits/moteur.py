@@ -303,9 +303,11 @@ def prechauffer() -> float:
 def prechauffer_en_arriere_plan() -> threading.Thread:
     """Warm the engine in a daemon thread (web process start-up): the first request then finds the
     tax-benefit system built instead of waiting 3-5 s for it."""
-    fil = threading.Thread(target=_prechauffer_sans_erreur, name="prechauffage-openfisca", daemon=True)
-    fil.start()
-    return fil
+    from repere.utils.demarrage import lancer_en_arriere_plan
+
+    return lancer_en_arriere_plan(
+        _prechauffer_sans_erreur, nom="prechauffage-openfisca", modules=("openfisca_core", "openfisca_france")
+    )
 
 
 def _prechauffer_sans_erreur() -> None:

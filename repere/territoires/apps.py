@@ -1,8 +1,6 @@
-import threading
-
 from django.apps import AppConfig
 
-from repere.utils.demarrage import prechauffage_demande
+from repere.utils.demarrage import lancer_en_arriere_plan, prechauffage_demande
 
 
 class TerritoiresConfig(AppConfig):
@@ -13,7 +11,9 @@ class TerritoiresConfig(AppConfig):
         # Web process start-up: build the territories' search index (1.6 s) in a thread, so that the first
         # autocompletion does not wait for it (REPERE_PRECHAUFFAGE=0 turns it off, like the engine's warm-up).
         if prechauffage_demande():
-            threading.Thread(target=_construire_index, name="index-territoires", daemon=True).start()
+            lancer_en_arriere_plan(
+                _construire_index, nom="index-territoires", modules=("repere.territoires.selectors",)
+            )
 
 
 def _construire_index() -> None:

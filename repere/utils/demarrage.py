@@ -1,7 +1,10 @@
-"""Web process start-up: whether to warm caches in the background (one rule for every app's ``ready``)."""
+"""Web process start-up: whether to warm caches in the background, and how (one rule for every app's ``ready``)."""
 
+import importlib
 import os
 import sys
+import threading
+from collections.abc import Callable
 
 
 def processus_web() -> bool:
@@ -14,3 +17,19 @@ def processus_web() -> bool:
 def prechauffage_demande() -> bool:
     """Warm up at start-up: in web processes by default; ``REPERE_PRECHAUFFAGE=0``/``1`` forces it."""
     return os.environ.get("REPERE_PRECHAUFFAGE", "1" if processus_web() else "0") == "1"
+
+
+def lancer_en_arriere_plan(
+    fonction: Callable[[], None], *, nom: str, modules: tuple[str, ...] = ()
+) -> threading.Thread:
+    """Run a warm-up in a daemon thread, after importing here, in the calling thread, the modules it needs.
+
+    A C extension must never be imported for the first time by two threads at once: numpy's first import from
+    the territories' warm-up thread while ``ready`` went on importing numpy for the engine deadlocked a gunicorn
+    worker at boot (« deadlock detected by _ModuleLock('numpy._core._multiarray_umath') »), and gunicorn then
+    stopped altogether. Only the computation runs in the background."""
+    for module in modules:
+        importlib.import_module(module)
+    fil = threading.Thread(target=fonction, name=nom, daemon=True)
+    fil.start()
+    return fil
