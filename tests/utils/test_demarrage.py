@@ -19,7 +19,7 @@ def test_les_modules_sont_importes_avant_le_fil(tmp_path, monkeypatch):
     fil.join(5)
     assert vu == {"importe": True} and fil.daemon and fil.name == "essai-prechauffage"
     # imported by the caller's thread, never first by the warm-up thread
-    assert sys.modules["module_de_prechauffage"].FIL == threading.current_thread().name
+    assert threading.current_thread().name == sys.modules["module_de_prechauffage"].FIL
 
 
 def test_le_moteur_et_l_index_des_territoires_importent_dans_le_processus_principal(monkeypatch):
