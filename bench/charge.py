@@ -1,7 +1,7 @@
 """Load test: 50 concurrent users on gunicorn + PostgreSQL, main pages and API, a trivial page as baseline.
 
 Usage: .venv/bin/python bench/charge.py [--preparer] [--utilisateurs 50] [--duree 60] [--attente 1 5]
-       [--workers 6] [--threads 2] [--port 8115] [--base postgres://postgres@127.0.0.1:5432/repere_charge]
+       [--workers 8] [--threads 1] [--port 8115] [--base postgres://postgres@127.0.0.1:5432/repere_charge]
        [--python-locust .venv/bin/python]
 
 --preparer creates the database content first (migrate, territories, demo data) and collects the static files.
@@ -157,8 +157,8 @@ def main():
     p.add_argument("--preparer", action="store_true")
     p.add_argument("--utilisateurs", type=int, default=50)
     p.add_argument("--duree", type=int, default=60, help="secondes de charge")
-    p.add_argument("--workers", type=int, default=6)
-    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--workers", type=int, default=8)
+    p.add_argument("--threads", type=int, default=1)
     p.add_argument("--port", type=int, default=8115)
     p.add_argument("--base", default="postgres://postgres@127.0.0.1:5432/repere_charge")
     p.add_argument(
