@@ -33,6 +33,7 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
     # Repère
     "territoires.Territoire": (SANS, "référentiel territorial"),
     "territoires.CodePostal": (SANS, "référentiel territorial"),
+    "territoires.CodeAncien": (SANS, "référentiel territorial (codes INSEE anciens du COG)"),
     "comptes.User": (AGENTS, "comptes des professionnels et bénévoles"),
     "comptes.AppareilCodesSecours": (AGENTS, "codes de secours du second facteur des comptes"),
     "comptes.CodeSecours": (AGENTS, "empreintes des codes de secours (jamais le code)"),
@@ -108,6 +109,7 @@ INVENTAIRE: dict[str, tuple[str, str]] = {
         f"observatoire.{m}": (SANS, "indicateurs publics et leurs imports (agrégats, secret statistique)")
         for m in ("Indicateur", "ImportFichier", "Valeur")
     },
+    "observatoire.ContourIris": (SANS, "contours publics des IRIS de l'IGN"),
     **{
         f"pilotage.{m}": (SANS, "pilotage du Pacte (plans, actions, budgets, documents de travail)")
         for m in (
