@@ -443,15 +443,7 @@ def depister(
     bilan.colonnes_ignorees = inconnues
     indices: list[int] = []
     try:
-        fichier = partitions.Fichier(
-            chemin=str(entree.resolve()),
-            format=source.format,
-            encodage=source.encodage,
-            separateur=source.separateur,
-            nb_colonnes=len(source.entetes),
-            positions=positions,
-            debut_donnees=source.debut_donnees,
-        )
+        fichier = partitions.Fichier.depuis_source(chemin=entree.resolve(), source=source, positions=positions)
         if etat.total_menages is None:
             progression("comptage", 0, 0)
             plan = None if options.lecture_par_lignes else _planifier(fichier, options)

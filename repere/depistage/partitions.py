@@ -59,6 +59,19 @@ class Fichier:
     positions: dict[str, int]  # known column -> position in the file
     debut_donnees: int  # CSV: byte offset of the line after the header
 
+    @classmethod
+    def depuis_source(cls, *, chemin, source, positions: dict[str, int]) -> Fichier:
+        """The partition reader's view of a file opened by ``lecture.ouvrir`` (its format, encoding, header)."""
+        return cls(
+            chemin=str(chemin),
+            format=source.format,
+            encodage=source.encodage,
+            separateur=source.separateur,
+            nb_colonnes=len(source.entetes),
+            positions=positions,
+            debut_donnees=source.debut_donnees,
+        )
+
 
 # --- planning (main process) ---------------------------------------------------------------------
 

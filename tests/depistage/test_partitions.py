@@ -16,15 +16,7 @@ pytestmark = pytest.mark.django_db  # commune codes (none loaded: every commune 
 def _fichier(chemin):
     with lecture.ouvrir(chemin) as source:
         positions, _, _ = reconnaitre_entetes(source.entetes)
-        return partitions.Fichier(
-            chemin=str(chemin),
-            format=source.format,
-            encodage=source.encodage,
-            separateur=source.separateur,
-            nb_colonnes=len(source.entetes),
-            positions=positions,
-            debut_donnees=source.debut_donnees,
-        )
+        return partitions.Fichier.depuis_source(chemin=chemin, source=source, positions=positions)
 
 
 def _abime(chemin, n=120):
