@@ -1,9 +1,11 @@
 """Web process start-up: whether to warm caches in the background, and how (one rule for every app's ``ready``)."""
 
+import functools
 import importlib
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 
@@ -27,9 +29,19 @@ def lancer_en_arriere_plan(
     A C extension must never be imported for the first time by two threads at once: numpy's first import from
     the territories' warm-up thread while ``ready`` went on importing numpy for the engine deadlocked a gunicorn
     worker at boot (« deadlock detected by _ModuleLock('numpy._core._multiarray_umath') »), and gunicorn then
-    stopped altogether. Only the computation runs in the background."""
+    stopped altogether. Only the computation runs in the background, once every app is loaded (a query made
+    while ``ready`` methods still run makes Django print a warning at each start)."""
     for module in modules:
         importlib.import_module(module)
-    fil = threading.Thread(target=fonction, name=nom, daemon=True)
+    fil = threading.Thread(target=functools.partial(_apres_le_chargement_des_apps, fonction), name=nom, daemon=True)
     fil.start()
     return fil
+
+
+def _apres_le_chargement_des_apps(fonction: Callable[[], None], *, attente_max: float = 60.0) -> None:
+    from django.apps import apps
+
+    limite = time.monotonic() + attente_max
+    while not apps.ready and time.monotonic() < limite:
+        time.sleep(0.05)
+    fonction()

@@ -41,3 +41,16 @@ def test_le_moteur_et_l_index_des_territoires_importent_dans_le_processus_princi
     apps.get_app_config("territoires").ready()
     assert appels == ["prechauffage-openfisca", "index-territoires"]
     assert importes == ["openfisca_core", "openfisca_france", "repere.territoires.selectors"]
+
+
+def test_le_prechauffage_attend_que_toutes_les_apps_soient_chargees(monkeypatch):
+    from django.apps import apps
+
+    monkeypatch.setattr(apps, "ready", False)
+    vu = []
+    fil = lancer_en_arriere_plan(lambda: vu.append(apps.ready), nom="essai-apps")
+    fil.join(0.3)
+    assert fil.is_alive() and vu == []  # still waiting: Django would warn about a query during ``ready``
+    monkeypatch.setattr(apps, "ready", True)
+    fil.join(5)
+    assert vu == [True]
