@@ -27,8 +27,35 @@ def verifier_largeur(page, maximum: int = LARGEUR) -> None:
     assert largeur <= maximum, f"{page.url} fait {largeur} px de large pour un écran de {maximum} px"
 
 
+MOTS_COUPES_DES_EN_TETES = """() => {
+  const coupes = [];
+  for (const th of document.querySelectorAll("th")) {
+    const textes = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let n = textes.nextNode(); n; n = textes.nextNode()) {
+      if (!n.parentElement || n.parentElement.getBoundingClientRect().width <= 2) continue;  // visually hidden
+      for (const m of n.data.matchAll(/\\S+/g)) {
+        const mot = document.createRange();
+        mot.setStart(n, m.index);
+        mot.setEnd(n, m.index + m[0].length);
+        const lignes = new Set([...mot.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (lignes.size > 1) coupes.push(m[0]);
+      }
+    }
+  }
+  return coupes;
+}"""
+
+
+def verifier_en_tetes(page) -> None:
+    """Fails when a table header breaks a word in the middle (« Personn-es ») to fit a phone: a narrow table
+    scrolls sideways in its own box instead."""
+    coupes = page.evaluate(MOTS_COUPES_DES_EN_TETES)
+    assert not coupes, f"{page.url} : mots coupés dans les en-têtes de tableau : {coupes}"
+
+
 def verifier(page) -> None:
     verifier_largeur(page)
+    verifier_en_tetes(page)
     verifier_accessibilite(page)
 
 
