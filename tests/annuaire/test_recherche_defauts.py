@@ -10,7 +10,7 @@ from django.urls import reverse
 from repere.annuaire import recherche_texte
 from repere.annuaire.models import IndexRecherche, Service, StatutModeration, Structure
 from repere.annuaire.selectors import Criteres, rechercher
-from repere.annuaire.services import calculer_index
+from repere.annuaire.services import calculer_index, indexer_service
 from repere.organisations.models import Role, TypeOrganisation
 from repere.territoires.models import Territoire
 from repere.territoires.selectors import get_commune
@@ -54,9 +54,7 @@ def creer_en_masse(nombre: int, **champs) -> list[Service]:
     Service.objects.bulk_create(services)
     services = list(Service.objects.filter(identifiant__startswith="masse-"))
     IndexRecherche.objects.bulk_create(
-        IndexRecherche(service=s, thematique=t, latitude=lat, longitude=lon)
-        for s in services
-        for t, lat, lon in calculer_index(s, structure=structure, lieux=[])
+        ligne for s in services for ligne in indexer_service(s, structure=structure, lieux=[])
     )
     return services
 
