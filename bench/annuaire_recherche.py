@@ -263,7 +263,7 @@ def _base_prete(base: str, n_services: int) -> bool:
         return False
 
 
-def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False) -> dict:
+def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False, naifs: int = 5) -> dict:
     os.environ["DATABASE_URL"] = BASES[base]
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     garder = garder and _base_prete(base, n_services)
@@ -304,7 +304,7 @@ def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False) -
             resultats["reimport_s"] = time.perf_counter() - t
     resultats["lignes_index"] = IndexRecherche.objects.count()
     resultats["services_en_base"] = Service.objects.count()
-    if base == "postgres" and not garder:
+    if base == "postgres":
         from django.db import connection
 
         # what autovacuum does after a bulk load: statistics, visibility map and hint bits (otherwise the
@@ -414,7 +414,7 @@ def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False) -
     resultats["fautes_p95_ms"] = tolerants[int(0.95 * (len(tolerants) - 1))]
     resultats["charge_fautes"] = os.getloadavg()[0]
     naifs = []
-    for c in requetes[:5]:
+    for c in requetes[: max(1, naifs)]:
         t = time.perf_counter()
         attendu = recherche_naive(c, moment.replace(tzinfo=None))
         naifs.append((time.perf_counter() - t) * 1000)
@@ -435,10 +435,13 @@ def main():
         action="store_true",
         help="reuse the bench database of a former run when it holds as many services (no generation, no import)",
     )
+    parser.add_argument(
+        "--naifs", type=int, default=5, help="searches also run by the naive implementation (≈ 20-40 s each)"
+    )
     parser.add_argument("--interne", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.interne:
-        print(json.dumps(mesurer(args.base, args.services, args.requetes, garder=args.garder)))
+        print(json.dumps(mesurer(args.base, args.services, args.requetes, garder=args.garder, naifs=args.naifs)))
         return
     bases = ["sqlite", "postgres"] if args.base == "les-deux" else [args.base]
     print(
@@ -458,6 +461,8 @@ def main():
                 str(args.services),
                 "--requetes",
                 str(args.requetes),
+                "--naifs",
+                str(args.naifs),
                 *(["--garder"] if args.garder else []),
             ],
             capture_output=True,
