@@ -263,7 +263,7 @@ def _base_prete(base: str, n_services: int) -> bool:
         return False
 
 
-def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False, naifs: int = 5) -> dict:
+def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False, n_naifs: int = 5) -> dict:
     os.environ["DATABASE_URL"] = BASES[base]
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     garder = garder and _base_prete(base, n_services)
@@ -414,7 +414,7 @@ def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False, n
     resultats["fautes_p95_ms"] = tolerants[int(0.95 * (len(tolerants) - 1))]
     resultats["charge_fautes"] = os.getloadavg()[0]
     naifs = []
-    for c in requetes[: max(1, naifs)]:
+    for c in requetes[: max(1, n_naifs)]:
         t = time.perf_counter()
         attendu = recherche_naive(c, moment.replace(tzinfo=None))
         naifs.append((time.perf_counter() - t) * 1000)
@@ -441,7 +441,7 @@ def main():
     parser.add_argument("--interne", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.interne:
-        print(json.dumps(mesurer(args.base, args.services, args.requetes, garder=args.garder, naifs=args.naifs)))
+        print(json.dumps(mesurer(args.base, args.services, args.requetes, garder=args.garder, n_naifs=args.naifs)))
         return
     bases = ["sqlite", "postgres"] if args.base == "les-deux" else [args.base]
     print(
