@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.db import connection
 
-from repere.annuaire import importation, recherche_texte, selectors, services
+from repere.annuaire import importation, selectors, services
 from repere.annuaire.models import IndexRecherche, Service, StatutModeration
 from repere.annuaire.selectors import Criteres, rechercher
 from repere.territoires.selectors import get_commune
@@ -17,14 +17,7 @@ from repere.territoires.selectors import get_commune
 from .factories import ServiceFactory, StructureFactory
 
 FIXTURES = Path(__file__).parent / "fixtures"
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def vocabulaire_neuf():
-    recherche_texte.vider_vocabulaire()
-    yield
-    recherche_texte.vider_vocabulaire()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulaire_neuf")]
 
 
 def ids(**criteres):

@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from repere.annuaire import recherche_texte
 from repere.annuaire.models import IndexRecherche, Service, StatutModeration, Structure
 from repere.annuaire.selectors import Criteres, rechercher
 from repere.annuaire.services import calculer_index, indexer_service
@@ -19,14 +18,7 @@ from tests.rendu import espaces
 
 from .factories import ServiceFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vocabulaire_neuf():
-    recherche_texte.vider_vocabulaire()
-    yield
-    recherche_texte.vider_vocabulaire()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulaire_neuf")]
 
 
 def creer_en_masse(nombre: int, **champs) -> list[Service]:
