@@ -241,16 +241,39 @@ def recherche_naive(criteres, moment: datetime) -> list[int]:
     return trouves
 
 
-def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
+def _base_prete(base: str, n_services: int) -> bool:
+    """The bench database of a former run already holds this directory (--garder)."""
+    if base == "postgres":
+        import psycopg
+
+        try:
+            with psycopg.connect(BASES[base]) as c:
+                return c.execute("SELECT COUNT(*) FROM annuaire_service").fetchone()[0] == n_services
+        except psycopg.Error:
+            return False
+    import sqlite3
+
+    chemin = Path(f"/tmp/repere-bench-annuaire{_SUFFIXE}.sqlite3")
+    if not chemin.exists():
+        return False
+    try:
+        with sqlite3.connect(chemin) as c:
+            return c.execute("SELECT COUNT(*) FROM annuaire_service").fetchone()[0] == n_services
+    except sqlite3.Error:
+        return False
+
+
+def mesurer(base: str, n_services: int, n_requetes: int, garder: bool = False, n_naifs: int = 5) -> dict:
     os.environ["DATABASE_URL"] = BASES[base]
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    if base == "postgres":
+    garder = garder and _base_prete(base, n_services)
+    if not garder and base == "postgres":
         import psycopg
 
         with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
             c.execute(f"DROP DATABASE IF EXISTS repere_bench_annuaire{_SUFFIXE}")
             c.execute(f"CREATE DATABASE repere_bench_annuaire{_SUFFIXE}")
-    else:
+    elif not garder:
         Path(f"/tmp/repere-bench-annuaire{_SUFFIXE}.sqlite3").unlink(missing_ok=True)
     import django
 
@@ -263,19 +286,22 @@ def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
     from repere.territoires.models import Territoire, TypeTerritoire
 
     call_command("migrate", verbosity=0)
-    resultats = {"base": base, "services": n_services}
-    with tempfile.TemporaryDirectory() as dossier:
-        t = time.perf_counter()
-        ch_st, ch_se = generer(Path(dossier), n_services)
-        resultats["generation_s"] = time.perf_counter() - t
-        t = time.perf_counter()
-        rapport = importation.importer_data_inclusion(structures=ch_st, services=ch_se)
-        resultats["import_s"] = time.perf_counter() - t
-        resultats["rejets"] = len(rapport.rejets)
-        # second run: idempotent upsert of the same export
-        t = time.perf_counter()
-        importation.importer_data_inclusion(structures=ch_st, services=ch_se)
-        resultats["reimport_s"] = time.perf_counter() - t
+    resultats = {"base": base, "services": n_services, "gardee": garder}
+    if garder:  # the directory of a former run (--garder): neither generated nor imported again
+        resultats.update(generation_s=0.0, import_s=0.0, import_cpu_s=0.0, reimport_s=0.0, rejets=0)
+    else:
+        with tempfile.TemporaryDirectory() as dossier:
+            t = time.perf_counter()
+            ch_st, ch_se = generer(Path(dossier), n_services)
+            resultats["generation_s"] = time.perf_counter() - t
+            t, cpu = time.perf_counter(), time.process_time()
+            rapport = importation.importer_data_inclusion(structures=ch_st, services=ch_se)
+            resultats["import_s"], resultats["import_cpu_s"] = time.perf_counter() - t, time.process_time() - cpu
+            resultats["rejets"] = len(rapport.rejets)
+            # second run: idempotent upsert of the same export
+            t = time.perf_counter()
+            importation.importer_data_inclusion(structures=ch_st, services=ch_se)
+            resultats["reimport_s"] = time.perf_counter() - t
     resultats["lignes_index"] = IndexRecherche.objects.count()
     resultats["services_en_base"] = Service.objects.count()
     if base == "postgres":
@@ -316,23 +342,46 @@ def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
     ]
     # Paris is the worst case (16 % of the services within 30 km): always measured.
     requetes[0].commune = commune(VILLES[0])
+
+    def rechercher_avec(colonnes, c):
+        """The search with its text and zone filters read on the index row ("i", the search of the
+        code) or on the service row ("s": the former plan, one service lookup per candidate of the box)."""
+        selectors.COLONNES_FILTRES = colonnes
+        try:
+            return selectors.rechercher(c)
+        finally:
+            selectors.COLONNES_FILTRES = "i"
+
     for c in requetes[:3]:
-        selectors.rechercher(c)  # warm-up
-    durees, cpu, tailles = [], [], []
-    for c in requetes:
-        t, tc = time.perf_counter(), time.process_time()
-        r = selectors.rechercher(c)
-        durees.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - tc) * 1000)
-        tailles.append(len(r))
+        rechercher_avec("i", c)  # warm-up
+        rechercher_avec("s", c)
+    durees, cpu, tailles, reference = [], [], [], []
+    for k, c in enumerate(requetes):
+        # the reference (former plan) and the search interleaved, in turn first: same load, same cache
+        for colonnes in ("s", "i") if k % 2 else ("i", "s"):
+            t, tc = time.perf_counter(), time.process_time()
+            r = rechercher_avec(colonnes, c)
+            duree, duree_cpu = (time.perf_counter() - t) * 1000, (time.process_time() - tc) * 1000
+            if colonnes == "i":
+                durees.append(duree)
+                cpu.append(duree_cpu)
+                tailles.append(len(r))
+                obtenus = [x.service_id for x in r]
+            else:
+                reference.append(duree)
+                attendus = [x.service_id for x in r]
+        assert obtenus == attendus, f"résultats différents de la référence pour {c.commune.nom} ({c.texte})"
     durees.sort()
     cpu.sort()
+    reference.sort()
     resultats["recherche_cpu_p50_ms"] = statistics.median(cpu)
     resultats["recherche_cpu_p95_ms"] = cpu[int(0.95 * (len(cpu) - 1))]
     resultats["charge"] = os.getloadavg()[0]
     resultats["recherche_p50_ms"] = statistics.median(durees)
     resultats["recherche_p95_ms"] = durees[int(0.95 * (len(durees) - 1))]
     resultats["recherche_max_ms"] = durees[-1]
+    resultats["reference_p50_ms"] = statistics.median(reference)
+    resultats["reference_p95_ms"] = reference[int(0.95 * (len(reference) - 1))]
     resultats["resultats_moyens"] = statistics.mean(tailles)
     # Typo tolerance: the same searches, the word mistyped; baseline = the correctly typed ones, same run.
     from dataclasses import replace
@@ -365,7 +414,7 @@ def mesurer(base: str, n_services: int, n_requetes: int) -> dict:
     resultats["fautes_p95_ms"] = tolerants[int(0.95 * (len(tolerants) - 1))]
     resultats["charge_fautes"] = os.getloadavg()[0]
     naifs = []
-    for c in requetes[:5]:
+    for c in requetes[: max(1, n_naifs)]:
         t = time.perf_counter()
         attendu = recherche_naive(c, moment.replace(tzinfo=None))
         naifs.append((time.perf_counter() - t) * 1000)
@@ -381,10 +430,18 @@ def main():
     parser.add_argument("--base", choices=["sqlite", "postgres", "les-deux"], default="les-deux")
     parser.add_argument("--services", type=int, default=250_000)
     parser.add_argument("--requetes", type=int, default=200)
+    parser.add_argument(
+        "--garder",
+        action="store_true",
+        help="reuse the bench database of a former run when it holds as many services (no generation, no import)",
+    )
+    parser.add_argument(
+        "--naifs", type=int, default=5, help="searches also run by the naive implementation (≈ 20-40 s each)"
+    )
     parser.add_argument("--interne", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.interne:
-        print(json.dumps(mesurer(args.base, args.services, args.requetes)))
+        print(json.dumps(mesurer(args.base, args.services, args.requetes, garder=args.garder, n_naifs=args.naifs)))
         return
     bases = ["sqlite", "postgres"] if args.base == "les-deux" else [args.base]
     print(
@@ -404,6 +461,9 @@ def main():
                 str(args.services),
                 "--requetes",
                 str(args.requetes),
+                "--naifs",
+                str(args.naifs),
+                *(["--garder"] if args.garder else []),
             ],
             capture_output=True,
             text=True,
@@ -414,12 +474,18 @@ def main():
             sys.exit(sortie.returncode)
         r = json.loads(sortie.stdout.strip().splitlines()[-1])
         print(
-            f"\n[{base}] import {r['import_s']:.1f} s (réimport idempotent {r['reimport_s']:.1f} s, "
+            f"\n[{base}] import {r['import_s']:.1f} s (CPU du processus {r['import_cpu_s']:.1f} s ; réimport idempotent {r['reimport_s']:.1f} s, "
             f"{r['lignes_index']:_} lignes d'index, {r['rejets']} rejet(s))".replace("_", " ")
         )
         print(
             f"[{base}] recherche lieu + 30 km + thématique + mot + ouvert maintenant : p50 {r['recherche_p50_ms']:.1f} ms, "
             f"p95 {r['recherche_p95_ms']:.1f} ms, max {r['recherche_max_ms']:.1f} ms ({r['resultats_moyens']:.1f} résultats en moyenne)"
+        )
+        print(
+            f"[{base}] référence, même passe, recherches alternées (ancien plan : texte et zone lus sur la ligne "
+            f"du service, une lecture par candidat) : p50 {r['reference_p50_ms']:.1f} ms, p95 {r['reference_p95_ms']:.1f} ms "
+            f"— rapport p50 {r['recherche_p50_ms'] / r['reference_p50_ms']:.2f}, "
+            f"p95 {r['recherche_p95_ms'] / r['reference_p95_ms']:.2f} (mêmes résultats, dans le même ordre)"
         )
         print(
             f"[{base}] temps CPU du processus Python par recherche : p50 {r['recherche_cpu_p50_ms']:.1f} ms, "

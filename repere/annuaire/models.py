@@ -354,15 +354,22 @@ class IndexRecherche(models.Model):
     """One row per (service, place, thématique) — plus a '*' row — for the indexed geographic search.
 
     latitude is NULL for the rows of remote services (searched regardless of distance).
+    The row also carries the service's normalised text and eligibility zone (copies of the Service columns,
+    written with them by `services.calculer_index` / `services.ecrire_index`): the search filters the
+    candidates of the box on these rows, stored in the order of the index, and reads the service row only
+    for those that are left (hours, closures).
     """
 
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="+")
     thematique = models.CharField(max_length=150)
     latitude = models.FloatField(null=True)
     longitude = models.FloatField(null=True)
+    texte_recherche = models.TextField(blank=True, default="", editable=False)  # = Service.texte_recherche
+    zone_cle = models.CharField(max_length=2000, blank=True, default="", editable=False)  # = Service.zone_cle
 
     class Meta:
-        # service last: a covering index, the search reads no row of this table (index-only scan)
+        # the box is a range scan of this index; the rows it points to are read in index order (the
+        # import writes them sorted), for the text and zone filters
         indexes = [
             models.Index(fields=["thematique", "latitude", "longitude", "service"], name="index_rech_geo_couvrant")
         ]

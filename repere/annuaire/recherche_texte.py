@@ -266,14 +266,17 @@ def analyser(texte: str) -> list[Unite]:
     return unites
 
 
-def conditions_sql(texte: str, *, alias: str = "s") -> tuple[list[str], list]:
+def conditions_sql(texte: str, *, alias: str = "s", alias_service: str = "s") -> tuple[list[str], list]:
     """One SQL condition per unit (every LIKE pattern is built from normalised words, which hold no
-    wildcard), for the search query of `selectors.rechercher`."""
+    wildcard), for the search query of `selectors.rechercher`: on `alias`.texte_recherche (the index row,
+    which carries the text), or, for a unit that also matches thématiques, on the service row
+    (`alias_service`: its text and thematiques_cle)."""
     sql, params = [], []
     for unite in analyser(texte):
-        ou = [f"{alias}.texte_recherche LIKE %s"] * len(unite.alternatives)
+        table = alias_service if unite.thematiques else alias
+        ou = [f"{table}.texte_recherche LIKE %s"] * len(unite.alternatives)
         params += [f"% {a}%" for a in unite.alternatives]
-        ou += [f"{alias}.thematiques_cle LIKE %s"] * len(unite.thematiques)
+        ou += [f"{table}.thematiques_cle LIKE %s"] * len(unite.thematiques)
         params += [f"%|{t}|%" for t in unite.thematiques]
         sql.append("(" + " OR ".join(ou) + ")")
     return sql, params

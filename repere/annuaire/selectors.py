@@ -68,17 +68,27 @@ def cles_zone(commune: Territoire | None) -> list[str]:
     return cles
 
 
+# Where the text and zone filters read: "i", the IndexRecherche row (it carries both, and its rows lie in
+# the order of the geographic index, so the candidates of a box are read from a few pages and only the
+# survivors' service rows are looked up); "s", the service row — the former plan, one primary-key lookup per
+# candidate of the box, which bench/annuaire_recherche.py times side by side as its reference.
+COLONNES_FILTRES = "i"
+
+
 def _conditions(c: Criteres, cles: list[str], thematiques: list[str]) -> tuple[list[str], list]:
     """SQL conditions shared by the on-site and remote queries (portable SQLite / PostgreSQL; every
     LIKE pattern is built from normalised words or codes, which hold no wildcard)."""
-    sql = [f"i.thematique IN ({', '.join(['%s'] * len(thematiques))})", "s.recherchable = %s"]
-    params: list = [*thematiques, True]
-    zone = ["s.zone_cle = ''"] + ["s.zone_cle LIKE %s"] * len(cles)
+    a = COLONNES_FILTRES
+    sql = [f"i.thematique IN ({', '.join(['%s'] * len(thematiques))})"]
+    params: list = [*thematiques]
+    zone = [f"{a}.zone_cle = ''"] + [f"{a}.zone_cle LIKE %s"] * len(cles)
     sql.append("(" + " OR ".join(zone) + ")")
     params += [f"%|{cle}|%" for cle in cles]
-    texte_sql, texte_params = recherche_texte.conditions_sql(c.texte)
+    texte_sql, texte_params = recherche_texte.conditions_sql(c.texte, alias=a)
     sql += texte_sql
     params += texte_params
+    sql.append("s.recherchable = %s")
+    params.append(True)
     if c.publics:
         publics = [taxonomies.TOUS_PUBLICS, *c.publics]
         sql.append("(s.publics_cle = '' OR " + " OR ".join(["s.publics_cle LIKE %s"] * len(publics)) + ")")

@@ -7,10 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from repere.annuaire import recherche_texte
 from repere.annuaire.models import IndexRecherche, Service, StatutModeration, Structure
 from repere.annuaire.selectors import Criteres, rechercher
-from repere.annuaire.services import calculer_index
+from repere.annuaire.services import calculer_index, indexer_service
 from repere.organisations.models import Role, TypeOrganisation
 from repere.territoires.models import Territoire
 from repere.territoires.selectors import get_commune
@@ -19,14 +18,7 @@ from tests.rendu import espaces
 
 from .factories import ServiceFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vocabulaire_neuf():
-    recherche_texte.vider_vocabulaire()
-    yield
-    recherche_texte.vider_vocabulaire()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulaire_neuf")]
 
 
 def creer_en_masse(nombre: int, **champs) -> list[Service]:
@@ -54,9 +46,7 @@ def creer_en_masse(nombre: int, **champs) -> list[Service]:
     Service.objects.bulk_create(services)
     services = list(Service.objects.filter(identifiant__startswith="masse-"))
     IndexRecherche.objects.bulk_create(
-        IndexRecherche(service=s, thematique=t, latitude=lat, longitude=lon)
-        for s in services
-        for t, lat, lon in calculer_index(s, structure=structure, lieux=[])
+        ligne for s in services for ligne in indexer_service(s, structure=structure, lieux=[])
     )
     return services
 

@@ -7,20 +7,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from repere.annuaire import recherche_texte
 from tests.organisations.factories import OrganisationFactory, membre
 from tests.rendu import espaces
 
 from .factories import ServiceFactory, StructureFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _vocabulaire_neuf():
-    recherche_texte.vider_vocabulaire()
-    yield
-    recherche_texte.vider_vocabulaire()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("vocabulaire_neuf")]
 
 
 def _formulaire_service(client, **champs):

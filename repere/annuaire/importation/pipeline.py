@@ -819,7 +819,7 @@ def _ecrire_services(valides: dict, proteges: set, rapport, detecter_suppression
     for service in objets:
         pk = ids[(service.source, service.identifiant)]
         service.pk = pk
-        lignes.extend((pk, t, lat, lon) for t, lat, lon in service._lignes_index)
+        lignes.extend((pk, *ligne) for ligne in service._lignes_index)
         for lieu in service._lieux:
             lieu.service_id = pk
             lieux.append(lieu)
@@ -832,22 +832,7 @@ def _ecrire_services(valides: dict, proteges: set, rapport, detecter_suppression
                     motif=f.get("motif") or "",
                 )
             )
-    # In the order of the (thématique, latitude, longitude) index: sequential B-tree inserts.
-    lignes.sort(key=lambda r: (r[1], r[2] is not None, r[2] or 0.0))
-    q = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {q(IndexRecherche._meta.db_table)} ({q('service_id')}, {q('thematique')}, "
-        f"{q('latitude')}, {q('longitude')}) VALUES (%s, %s, %s, %s)"
-    )
-    with _index_construits_a_la_fin(IndexRecherche, len(lignes)), connection.cursor() as curseur:
-        if connection.vendor == "postgresql":
-            # COPY is several times faster than INSERT for the ~3 index rows per service
-            colonnes = f"{q('service_id')}, {q('thematique')}, {q('latitude')}, {q('longitude')}"
-            with curseur.cursor.copy(f"COPY {q(IndexRecherche._meta.db_table)} ({colonnes}) FROM STDIN") as copie:
-                for ligne in lignes:
-                    copie.write_row(ligne)
-        else:
-            for i in range(0, len(lignes), 20000):
-                curseur.executemany(sql, lignes[i : i + 20000])
+    with _index_construits_a_la_fin(IndexRecherche, len(lignes)):
+        services_annuaire.ecrire_index(lignes)  # sorted in the order of the index, COPY on PostgreSQL
     LieuService.objects.bulk_create(lieux, batch_size=2000)
     Fermeture.objects.bulk_create(fermetures, batch_size=2000)
