@@ -25,6 +25,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -196,6 +197,7 @@ def mesurer(base: str, n: int, *, seulement_assistant: bool = False) -> dict:
         r["rejets"] = rapport.lignes_rejetees
         r["crees"] = rapport.services_crees
         r["charge_fin_assistant"] = os.getloadavg()[0]
+        r["pic_memoire_mo"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if seulement_assistant:
             r["charge"] = r["charge_fin_assistant"]
             return r
@@ -277,14 +279,14 @@ def main():
             av = _lancer(args.code_avant, base, args.services, seulement_assistant=True)
             print(
                 f"\n[{base}] code avant ({args.code_avant}) : premier import {av['assistant_s']:.1f} s (CPU "
-                f"{av['assistant_cpu_s']:.1f} s), {av['rejets']} rejet(s) — charge {av['charge_debut']:.1f} → "
+                f"{av['assistant_cpu_s']:.1f} s), {av['rejets']} rejet(s), pic mémoire {av['pic_memoire_mo']:.0f} Mo — charge {av['charge_debut']:.1f} → "
                 f"{av['charge']:.1f}"
             )
         r = _lancer(RACINE, base, args.services, seulement_assistant=args.seulement_assistant)
         if args.code_avant:
             print(
                 f"[{base}] ce code : premier import {r['assistant_s']:.1f} s (CPU {r['assistant_cpu_s']:.1f} s), "
-                f"{r['rejets']} rejet(s) — charge {r['charge_debut']:.1f} → {r['charge_fin_assistant']:.1f} — "
+                f"{r['rejets']} rejet(s), pic mémoire {r['pic_memoire_mo']:.0f} Mo — charge {r['charge_debut']:.1f} → {r['charge_fin_assistant']:.1f} — "
                 f"rapport après / avant : mur {r['assistant_s'] / av['assistant_s']:.2f}, "
                 f"CPU {r['assistant_cpu_s'] / av['assistant_cpu_s']:.2f}"
             )
@@ -296,7 +298,8 @@ def main():
         if args.seulement_assistant:
             print(
                 f"[{base}] assistant (CSV + correspondance) : {r['assistant_s']:.1f} s (dont {r['assistant_cpu_s']:.1f} s "
-                f"de CPU du processus Python) pour {r['crees']:_} services ({r['rejets']} rejet(s))".replace("_", " ")
+                f"de CPU du processus Python) pour {r['crees']:_} services ({r['rejets']} rejet(s)), "
+                f"pic mémoire du processus {r['pic_memoire_mo']:.0f} Mo".replace("_", " ")
             )
             continue
         print(
