@@ -21,6 +21,7 @@ from repere.annuaire.models import Service, Structure
 
 CHAMPS_STRUCTURE = list(StructureDI.model_fields)
 CHAMPS_SERVICE = list(ServiceDI.model_fields)
+ENSEMBLE_CHAMPS_STRUCTURE, ENSEMBLE_CHAMPS_SERVICE = frozenset(CHAMPS_STRUCTURE), frozenset(CHAMPS_SERVICE)
 CHAMPS_LISTES = {
     "reseaux_porteurs",
     "thematiques",
@@ -135,12 +136,14 @@ def _liste(valeur) -> list | None:
 _CODES_ZERO = {"code_insee": 5, "code_postal": 5, "siret": 14}
 
 
-def nettoyer(ligne: dict, champs: list[str]) -> dict:
-    """Keep the schema's fields; empty cells become absent, CSV arrays become lists."""
+def nettoyer(ligne: dict, champs) -> dict:
+    """Keep the schema's fields; empty cells become absent, CSV arrays become lists.
+    Only the row's own cells are visited (a row fills a third of the 33 fields of the schema);
+    `champs`: ideally a frozenset (ENSEMBLE_CHAMPS_STRUCTURE, ENSEMBLE_CHAMPS_SERVICE)."""
+    gardes = champs if type(champs) is frozenset else frozenset(champs)
     propre = {}
-    for cle in champs:
-        valeur = ligne.get(cle)
-        if valeur is None:
+    for cle, valeur in ligne.items():
+        if valeur is None or cle not in gardes:
             continue
         if type(valeur) is str:  # the common case (CSV cells): no other check needed
             valeur = valeur.strip()
@@ -293,6 +296,33 @@ def verifier_limites(modele, valeurs: dict) -> Probleme | None:
     return None
 
 
+def problemes_limites(modele, lignes: list[dict]) -> dict[int, Probleme]:
+    """`verifier_limites` over many rows at once: {row's rank in `lignes`: its problem}.
+
+    Each column is checked in one pass (`max(map(len, …))` in C for the text columns, the few filled
+    values for the integer ones); only the rows of a column found over its limit go through
+    `verifier_limites`, which builds the French message (the first field over its limit, as row by row).
+    A column holding something unexpected (not text) is checked row by row."""
+    suspectes: set[int] = set()
+    for champ in BORNES[modele]:
+        remplies = [(k, v) for k, v in enumerate(ligne.get(champ) for ligne in lignes) if v is not None]
+        bas, haut = BORNES[modele][champ]
+        suspectes.update(k for k, v in remplies if not (type(v) is int and bas <= v <= haut))
+    for champ, limite in LIMITES[modele].items():
+        colonne = [ligne.get(champ) for ligne in lignes]
+        try:
+            depasse = max(map(len, colonne), default=0) > limite
+        except TypeError:  # None or a number somewhere: row by row
+            depasse = True
+        if depasse:
+            suspectes.update(k for k, v in enumerate(colonne) if not (isinstance(v, str) and len(v) <= limite))
+    problemes = {}
+    for k in sorted(suspectes):
+        if probleme := verifier_limites(modele, lignes[k]):
+            problemes[k] = probleme
+    return problemes
+
+
 def _genres_champs(classe) -> tuple[frozenset, frozenset]:
     """(date fields, set fields) of a data·inclusion model, read from its annotations once."""
     dates, ensembles = set(), set()
@@ -365,9 +395,10 @@ def valider_structure(propre: dict) -> tuple[dict | None, list[Probleme], list[P
 
 
 def valider_service(
-    propre: dict, ligne: dict
+    propre: dict, ligne: dict, *, limites: bool = True
 ) -> tuple[object | None, dict | None, dict, list[Probleme], list[Probleme]]:
-    """(pydantic model, values for Service, extension, rejections, warnings) of a cleaned row."""
+    """(pydantic model, values for Service, extension, rejections, warnings) of a cleaned row.
+    `limites=False`: the database's limits are left to the caller (`problemes_limites`, by column)."""
     try:
         modele = ServiceDI.model_validate(propre)
     except ValidationError as exc:
@@ -387,7 +418,7 @@ def valider_service(
     if probleme:
         return None, None, {}, [probleme], avertissements
     valeurs.update(valeurs_extension(ext))
-    probleme = verifier_limites(Service, valeurs)
+    probleme = verifier_limites(Service, valeurs) if limites else None
     if probleme:
         return None, None, {}, [probleme], avertissements
     return modele, valeurs, ext, [], avertissements
