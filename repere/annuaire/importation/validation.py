@@ -302,20 +302,20 @@ def problemes_limites(modele, lignes: list[dict]) -> dict[int, Probleme]:
     Each column is checked in one pass (`max(map(len, …))` in C for the text columns, the few filled
     values for the integer ones); only the rows of a column found over its limit go through
     `verifier_limites`, which builds the French message (the first field over its limit, as row by row).
-    A column holding something unexpected (not text) is checked row by row."""
+    A column holding something without a length is checked value by value, in the same pass."""
     suspectes: set[int] = set()
     for champ in BORNES[modele]:
         remplies = [(k, v) for k, v in enumerate(ligne.get(champ) for ligne in lignes) if v is not None]
         bas, haut = BORNES[modele][champ]
         suspectes.update(k for k, v in remplies if not (type(v) is int and bas <= v <= haut))
     for champ, limite in LIMITES[modele].items():
-        colonne = [ligne.get(champ) for ligne in lignes]
+        colonne = [ligne.get(champ, "") for ligne in lignes]
         try:
-            depasse = max(map(len, colonne), default=0) > limite
-        except TypeError:  # None or a number somewhere: row by row
-            depasse = True
-        if depasse:
-            suspectes.update(k for k, v in enumerate(colonne) if not (isinstance(v, str) and len(v) <= limite))
+            if max(map(len, colonne), default=0) <= limite:
+                continue
+        except TypeError:  # something without a length (None, a number): the column value by value
+            pass
+        suspectes.update(k for k, v in enumerate(colonne) if isinstance(v, str) and len(v) > limite)
     problemes = {}
     for k in sorted(suspectes):
         if probleme := verifier_limites(modele, lignes[k]):
