@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from repere.annuaire import importation
 from repere.annuaire.importation import correspondance, fichiers, pipeline
 from repere.annuaire.importation.fichiers import ErreurFichier
 from repere.annuaire.models import Service
@@ -35,6 +36,18 @@ def test_import_par_l_assistant_sans_collecteur_puis_collecteur_repris(monkeypat
     rapport, _st, _se = correspondance.importer_fichier(FIXTURES / "annuaire_2019.csv", correspondance=carte)
     assert rapport.services_crees > 0 and Service.objects.filter(source=carte["source"]).count() > 0
     assert etats == [("lire", False), ("_valider_services", False), ("_ecrire_services", False)]
+    assert gc.isenabled()
+
+
+def test_import_data_inclusion_sans_collecteur_des_la_lecture(monkeypatch):
+    etats = []
+    _espionner(monkeypatch, fichiers, "lire", etats)
+    _espionner(monkeypatch, pipeline, "_ecrire_services", etats)
+    rapport = importation.importer_data_inclusion(
+        structures=FIXTURES / "structures.json", services=FIXTURES / "services.json"
+    )
+    assert rapport.services_crees > 0
+    assert etats == [("lire", False), ("lire", False), ("_ecrire_services", False)]
     assert gc.isenabled()
 
 
