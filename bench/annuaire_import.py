@@ -299,7 +299,8 @@ def main():
             print(
                 f"[{base}] assistant (CSV + correspondance) : {r['assistant_s']:.1f} s (dont {r['assistant_cpu_s']:.1f} s "
                 f"de CPU du processus Python) pour {r['crees']:_} services ({r['rejets']} rejet(s)), "
-                f"pic mémoire du processus {r['pic_memoire_mo']:.0f} Mo".replace("_", " ")
+                f"pic mémoire du processus {r['pic_memoire_mo']:.0f} Mo — charge de la machine "
+                f"{r['charge_debut']:.1f} au début, {r['charge']:.1f} à la fin, pour 2 cœurs".replace("_", " ")
             )
             continue
         print(
