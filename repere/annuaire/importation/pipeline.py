@@ -557,52 +557,48 @@ def _compter_sans_ecrire(valides_st, valides_se, rapport) -> None:
 # -- Writing ----------------------------------------------------------------------------------
 
 
-def _colonne_json(valeurs: list) -> list:
-    """JSON texts of a column. The same few lists come back on most rows (publics, modes d'accueil,
-    thématiques): each distinct one is encoded once; a column of lists of objects (opening slots) is
-    encoded value by value from its first unhashable value on."""
-    memoire: dict = {}
-    dumps = json.dumps
-    sortie = []
-    for rang, v in enumerate(valeurs):
-        if type(v) is not list:
-            sortie.append(dumps(v))
-            continue
-        try:
-            cle = tuple(v)
-            texte = memoire.get(cle)
-        except TypeError:  # a list of lists or objects: no memory for the rest of the column
-            return sortie + [dumps(x) for x in valeurs[rang:]]
-        if texte is None:
-            texte = memoire[cle] = dumps(v)
-        sortie.append(texte)
-    return sortie
-
-
 def _lignes_sql(modele, objets: list) -> tuple[list, list[list]]:
-    """(fields, one list of database values per object), in the order of the table's columns.
-    Built column by column (one conversion per column, not one call per value), then turned into rows."""
+    """(fields, one list of database values per object), in the order of the table's columns."""
     champs = [f for f in modele._meta.concrete_fields if not f.primary_key]
     maintenant = connection.ops.adapt_datetimefield_value(timezone.now())
-    colonnes = []
+    convertisseurs = []
+    memoire_json: dict = {}
+
+    def en_json(v):
+        # the same few lists come back on most rows (publics, modes d'accueil, thématiques): encoded once
+        if type(v) is not list:
+            return json.dumps(v)
+        try:
+            cle = tuple(v)
+            hash(cle)
+        except TypeError:  # a list of objects (opening slots, places)
+            return json.dumps(v)
+        texte = memoire_json.get(cle)
+        if texte is None:
+            texte = memoire_json[cle] = json.dumps(v)
+        return texte
+
     for f in champs:
-        colonne = list(map(attrgetter(f.attname), objets))
         if isinstance(f, models.JSONField):
-            colonne = _colonne_json(colonne)
+            convertisseurs.append(en_json)
         elif isinstance(f, models.DateTimeField):
             if f.auto_now or f.auto_now_add:
-                colonne = [maintenant] * len(colonne)
+                convertisseurs.append(lambda _v: maintenant)
             else:
-                adapter = connection.ops.adapt_datetimefield_value
-                colonne = [adapter(v) if v else None for v in colonne]
+                convertisseurs.append(lambda v: connection.ops.adapt_datetimefield_value(v) if v else None)
         elif isinstance(f, models.DateField):
-            adapter = connection.ops.adapt_datefield_value
-            memoire = {}  # a file has few distinct dates
-            colonne = [
-                (memoire[v] if v in memoire else memoire.setdefault(v, adapter(v))) if v else None for v in colonne
-            ]
-        colonnes.append(colonne)
-    return champs, list(map(list, zip(*colonnes, strict=True)))
+            convertisseurs.append(lambda v: connection.ops.adapt_datefield_value(v) if v else None)
+        else:
+            convertisseurs.append(None)
+    lire = attrgetter(*[f.attname for f in champs])
+    a_convertir = [(i, c) for i, c in enumerate(convertisseurs) if c]
+    lignes = []
+    for o in objets:
+        ligne = list(lire(o))
+        for i, c in a_convertir:
+            ligne[i] = c(ligne[i])
+        lignes.append(ligne)
+    return champs, lignes
 
 
 def _upsert(modele, objets: list, champs_maj: list[str], *, preparees: tuple | None = None) -> None:
