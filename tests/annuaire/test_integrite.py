@@ -160,6 +160,24 @@ def test_telephone_de_56_caracteres_rejete_avec_sa_ligne_sur_les_deux_bases(tmp_
     assert rapport.code_sortie() == 2
 
 
+def test_limites_de_la_base_des_services_verifiees_par_colonne_avec_la_ligne(tmp_path):
+    """The services' limits are checked column by column over the whole file; only the rows over a limit
+    get their message, the same as row by row (the first field over its limit, the value shown)."""
+    structures = [_structure("colonnes", "1", "Structure")]
+    services = [_service("colonnes", f"se-{i}", "1", f"Service {i}") for i in range(1500)]
+    services[900]["telephone"] = "02 41 00 00 00 ou 06 00 00 00 00 (standard, appeler Léa)"
+    services[1200]["contact_nom_prenom"] = "x" * 201
+    services[1200]["telephone"] = "0" * 51  # telephone comes first in the table: the one reported
+    rapport = _importer(tmp_path, structures, services)
+    raisons = {r.ligne: r for r in rapport.rejets}
+    assert set(raisons) == {901, 1201}
+    assert raisons[901].champ == "telephone" and raisons[901].regle == "limite_base"
+    assert "telephone : trop long (56 caractères, 50 au plus) « 02 41 00 00 00 ou 06" in raisons[901].raison
+    assert raisons[1201].champ == "telephone" and "(51 caractères, 50 au plus)" in raisons[1201].raison
+    assert rapport.services_crees == 1498 and rapport.code_sortie() == 2
+    assert not Service.objects.filter(identifiant__in=["se-900", "se-1200"]).exists()
+
+
 def test_entiers_hors_des_bornes_de_la_base_rejetes(tmp_path):
     structures = [_structure("bornes", "1", "Structure")]
     services = [

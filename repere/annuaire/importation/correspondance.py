@@ -25,6 +25,7 @@ from repere.annuaire.importation import fichiers
 from repere.annuaire.importation.fichiers import ErreurFichier, Tableau
 from repere.annuaire.importation.pipeline import Entree, Rapport, importer
 from repere.annuaire.importation.validation import CHAMPS_LISTES
+from repere.utils.ramasse_miettes import collecteur_suspendu
 from repere.utils.text import normalise
 
 FORMAT = "repere-correspondance-annuaire"
@@ -297,18 +298,19 @@ def importer_fichier(
     progression=None,
 ) -> tuple[Rapport, Entree, Entree]:
     """Read the file with the mapping's encoding, check the mapping against its columns (ErreurFichier
-    listing every problem), then run the shared pipeline."""
-    tableau = fichiers.lire(fichier, nom=nom, encodage=correspondance.get("encodage") or "utf-8")
-    problemes = verifier(correspondance, tableau.colonnes)
-    if problemes:
-        raise ErreurFichier(" ".join(problemes))
-    structures, services = appliquer(tableau, correspondance)
-    rapport = importer(
-        structures=structures,
-        services=services,
-        ecrire=ecrire,
-        detecter_suppressions=detecter_suppressions,
-        progression=progression,
-    )
+    listing every problem), then run the shared pipeline; the garbage collector paused throughout."""
+    with collecteur_suspendu():
+        tableau = fichiers.lire(fichier, nom=nom, encodage=correspondance.get("encodage") or "utf-8")
+        problemes = verifier(correspondance, tableau.colonnes)
+        if problemes:
+            raise ErreurFichier(" ".join(problemes))
+        structures, services = appliquer(tableau, correspondance)
+        rapport = importer(
+            structures=structures,
+            services=services,
+            ecrire=ecrire,
+            detecter_suppressions=detecter_suppressions,
+            progression=progression,
+        )
     rapport.lignes_lues = len(tableau.lignes)
     return rapport, structures, services

@@ -10,6 +10,7 @@ from pathlib import Path
 from repere.annuaire.importation import fichiers
 from repere.annuaire.importation.fichiers import ErreurFichier
 from repere.annuaire.importation.pipeline import Entree, Rapport, importer
+from repere.utils.ramasse_miettes import collecteur_suspendu
 
 OBLIGATOIRES = {
     "structures": ["source", "id", "nom", "date_maj"],
@@ -44,12 +45,14 @@ def importer_data_inclusion(
     encodage: str = "utf-8",
     ecrire: bool = True,
 ) -> Rapport:
-    """Import structures then services (either may be absent). All valid rows or nothing."""
-    entree_st = lire_entree(structures, genre="structures", encodage=encodage) if structures else None
-    entree_se = lire_entree(services, genre="services", encodage=encodage) if services else None
-    return importer(
-        structures=entree_st, services=entree_se, detecter_suppressions=detecter_suppressions, ecrire=ecrire
-    )
+    """Import structures then services (either may be absent). All valid rows or nothing.
+    The garbage collector is paused while the files are read too (`collecteur_suspendu`)."""
+    with collecteur_suspendu():
+        entree_st = lire_entree(structures, genre="structures", encodage=encodage) if structures else None
+        entree_se = lire_entree(services, genre="services", encodage=encodage) if services else None
+        return importer(
+            structures=entree_st, services=entree_se, detecter_suppressions=detecter_suppressions, ecrire=ecrire
+        )
 
 
 def importer_dicts(structures: list[dict], services: list[dict], *, fichier: str = "", **kwargs) -> Rapport:

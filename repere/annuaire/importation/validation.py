@@ -21,6 +21,7 @@ from repere.annuaire.models import Service, Structure
 
 CHAMPS_STRUCTURE = list(StructureDI.model_fields)
 CHAMPS_SERVICE = list(ServiceDI.model_fields)
+ENSEMBLE_CHAMPS_STRUCTURE, ENSEMBLE_CHAMPS_SERVICE = frozenset(CHAMPS_STRUCTURE), frozenset(CHAMPS_SERVICE)
 CHAMPS_LISTES = {
     "reseaux_porteurs",
     "thematiques",
@@ -106,8 +107,14 @@ def montrer(valeur, longueur: int = 60) -> str:
     return texte if len(texte) <= longueur else texte[: longueur - 1] + "…"
 
 
+_METROPOLE = BOITES_FRANCE[0]
+
+
 def en_france(lat, lon) -> bool:
-    return any(s <= lat <= n and o <= lon <= e for s, n, o, e in BOITES_FRANCE)
+    s, n, o, e = _METROPOLE  # most rows: checked without a loop
+    if s <= lat <= n and o <= lon <= e:
+        return True
+    return any(s <= lat <= n and o <= lon <= e for s, n, o, e in BOITES_FRANCE[1:])
 
 
 def _liste(valeur) -> list | None:
@@ -129,12 +136,14 @@ def _liste(valeur) -> list | None:
 _CODES_ZERO = {"code_insee": 5, "code_postal": 5, "siret": 14}
 
 
-def nettoyer(ligne: dict, champs: list[str]) -> dict:
-    """Keep the schema's fields; empty cells become absent, CSV arrays become lists."""
+def nettoyer(ligne: dict, champs) -> dict:
+    """Keep the schema's fields; empty cells become absent, CSV arrays become lists.
+    Only the row's own cells are visited (a row fills a third of the 33 fields of the schema);
+    `champs`: ideally a frozenset (ENSEMBLE_CHAMPS_STRUCTURE, ENSEMBLE_CHAMPS_SERVICE)."""
+    gardes = champs if type(champs) is frozenset else frozenset(champs)
     propre = {}
-    for cle in champs:
-        valeur = ligne.get(cle)
-        if valeur is None:
+    for cle, valeur in ligne.items():
+        if valeur is None or cle not in gardes:
             continue
         if type(valeur) is str:  # the common case (CSV cells): no other check needed
             valeur = valeur.strip()
@@ -287,6 +296,33 @@ def verifier_limites(modele, valeurs: dict) -> Probleme | None:
     return None
 
 
+def problemes_limites(modele, lignes: list[dict]) -> dict[int, Probleme]:
+    """`verifier_limites` over many rows at once: {row's rank in `lignes`: its problem}.
+
+    Each column is checked in one pass (`max(map(len, …))` in C for the text columns, the few filled
+    values for the integer ones); only the rows of a column found over its limit go through
+    `verifier_limites`, which builds the French message (the first field over its limit, as row by row).
+    A column holding something without a length is checked value by value, in the same pass."""
+    suspectes: set[int] = set()
+    for champ in BORNES[modele]:
+        remplies = [(k, v) for k, v in enumerate(ligne.get(champ) for ligne in lignes) if v is not None]
+        bas, haut = BORNES[modele][champ]
+        suspectes.update(k for k, v in remplies if not (type(v) is int and bas <= v <= haut))
+    for champ, limite in LIMITES[modele].items():
+        colonne = [ligne.get(champ, "") for ligne in lignes]
+        try:
+            if max(map(len, colonne), default=0) <= limite:
+                continue
+        except TypeError:  # something without a length (None, a number): the column value by value
+            pass
+        suspectes.update(k for k, v in enumerate(colonne) if isinstance(v, str) and len(v) > limite)
+    problemes = {}
+    for k in sorted(suspectes):
+        if probleme := verifier_limites(modele, lignes[k]):
+            problemes[k] = probleme
+    return problemes
+
+
 def _genres_champs(classe) -> tuple[frozenset, frozenset]:
     """(date fields, set fields) of a data·inclusion model, read from its annotations once."""
     dates, ensembles = set(), set()
@@ -302,33 +338,45 @@ def _genres_champs(classe) -> tuple[frozenset, frozenset]:
 _GENRES = {StructureDI: _genres_champs(StructureDI), ServiceDI: _genres_champs(ServiceDI)}
 
 
-def modele_vers_champs(modele, champs: list[str], brut: dict) -> dict:
+def _plan(classe) -> tuple[dict, tuple, tuple, tuple]:
+    """How a dump of a data·inclusion model becomes our model's values, computed once per class:
+    (the value of every field left empty, URL fields, set fields, date fields)."""
+    dates, ensembles = _GENRES[classe]
+    vides = {
+        cle: [] if cle in CHAMPS_LISTES else (None if cle in CHAMPS_NUMERIQUES else "")
+        for cle in classe.model_fields
+        if cle not in ("id", "structure_id")
+    }
+    urls = tuple(c for c in CHAMPS_URL if c in classe.model_fields)
+    return vides, urls, tuple(sorted(ensembles)), tuple(sorted(dates))
+
+
+_PLANS = {StructureDI: _plan(StructureDI), ServiceDI: _plan(ServiceDI)}
+
+
+def modele_vers_champs(modele, brut: dict) -> dict:
     """A validated data·inclusion model → our model's field values (schema `id` → `identifiant`).
     URLs and e-mails keep the producer's spelling (pydantic would normalise them).
 
-    One `model_dump(mode="json")` (pydantic-core, in Rust) gives enumerations as their codes and sets as
-    lists: 5 to 10 times faster than reading the 33 attributes one by one, which dominated the validation
-    of a 250,000-service import."""
-    dates, ensembles = _GENRES[type(modele)]
-    vidage = modele.model_dump(mode="json")
-    valeurs = {}
-    for cle in champs:
-        v = vidage[cle]
-        if cle == "id":
-            valeurs["identifiant"] = v
-            continue
-        if cle == "structure_id":
-            continue
-        if v is None:
-            valeurs[cle] = [] if cle in CHAMPS_LISTES else (None if cle in CHAMPS_NUMERIQUES else "")
-            continue
-        if cle in CHAMPS_URL:
-            v = brut[cle]
-        elif cle in ensembles:
-            v = sorted(v)
-        elif cle in dates:
-            v = getattr(modele, cle)
-        valeurs[cle] = v
+    One `model_dump(mode="json", exclude_none=True)` (pydantic-core, in Rust) gives enumerations as
+    their codes, sets as lists and only the fields the row fills; merged over the values of empty
+    fields computed once (`_PLANS`), only the few URL, set and date fields are then touched in Python:
+    reading the 33 fields one by one dominated the validation of a 250,000-service import."""
+    vides, urls, ensembles, dates = _PLANS[type(modele)]
+    vidage = modele.model_dump(mode="json", exclude_none=True)
+    valeurs = vides.copy()
+    valeurs.update(vidage)
+    valeurs["identifiant"] = valeurs.pop("id")
+    valeurs.pop("structure_id", None)
+    for cle in urls:
+        if cle in vidage:
+            valeurs[cle] = brut[cle]
+    for cle in ensembles:
+        if cle in vidage:
+            valeurs[cle] = sorted(vidage[cle])
+    for cle in dates:
+        if cle in vidage:
+            valeurs[cle] = getattr(modele, cle)
     return valeurs
 
 
@@ -338,20 +386,19 @@ def valider_structure(propre: dict) -> tuple[dict | None, list[Probleme], list[P
         modele = StructureDI.model_validate(propre)
     except ValidationError as exc:
         return None, problemes_pydantic(exc), []
-    probleme = verifier_nom(modele.nom, service=False) or verifier_commun(
-        modele.model_dump(include={"latitude", "longitude", "horaires_accueil"})
-    )
+    valeurs = modele_vers_champs(modele, propre)
+    probleme = verifier_nom(modele.nom, service=False) or verifier_commun(valeurs)
     if probleme:
         return None, [probleme], []
-    valeurs = modele_vers_champs(modele, CHAMPS_STRUCTURE, propre)
     probleme = verifier_limites(Structure, valeurs)
     return (None, [probleme], []) if probleme else (valeurs, [], [])
 
 
 def valider_service(
-    propre: dict, ligne: dict
+    propre: dict, ligne: dict, *, limites: bool = True
 ) -> tuple[object | None, dict | None, dict, list[Probleme], list[Probleme]]:
-    """(pydantic model, values for Service, extension, rejections, warnings) of a cleaned row."""
+    """(pydantic model, values for Service, extension, rejections, warnings) of a cleaned row.
+    `limites=False`: the database's limits are left to the caller (`problemes_limites`, by column)."""
     try:
         modele = ServiceDI.model_validate(propre)
     except ValidationError as exc:
@@ -359,7 +406,8 @@ def valider_service(
     avertissements = []
     if p := verifier_nom(modele.nom, service=True):
         avertissements.append(p)
-    probleme = verifier_commun(modele.model_dump(include={"latitude", "longitude", "horaires_accueil"}))
+    valeurs = modele_vers_champs(modele, propre)
+    probleme = verifier_commun(valeurs)
     ext = {}
     if probleme is None:
         try:
@@ -369,9 +417,8 @@ def valider_service(
             probleme = Probleme("extension_repere", "", "extension_repere : JSON illisible", "extension")
     if probleme:
         return None, None, {}, [probleme], avertissements
-    valeurs = modele_vers_champs(modele, CHAMPS_SERVICE, propre)
     valeurs.update(valeurs_extension(ext))
-    probleme = verifier_limites(Service, valeurs)
+    probleme = verifier_limites(Service, valeurs) if limites else None
     if probleme:
         return None, None, {}, [probleme], avertissements
     return modele, valeurs, ext, [], avertissements
