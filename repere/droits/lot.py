@@ -510,6 +510,9 @@ def entrees_colonnes(structure: StructureColonnes, injections: dict | None = Non
     handicap = taux >= 0.5
     inapte = c.activite == activites.index(Activite.INAPTE)
     revenus = {nature: c.revenus[:, k, :] for k, nature in enumerate(NATURES)}
+    # The months of N-2..M read 4 columns only (mean, M-1, M-2, M-3): each income array is built
+    # once per column and shared by its months (and converted once by ``moteur.poser``), not per month.
+    par_colonne: dict = {}
     for periode in tous_mois:
         out[("activite", periode)] = activite
         out[("scolarite", periode)] = scolarite
@@ -520,10 +523,15 @@ def entrees_colonnes(structure: StructureColonnes, injections: dict | None = Non
         out[("inapte_travail", periode)] = inapte
         d = moteur._decalage(mois, periode)
         colonne = d if 1 <= d <= 3 else 0
-        for nature in NATURES:
-            montants = np.ascontiguousarray(revenus[nature][:, colonne])
-            for variable, ratio in moteur.VARIABLES_REVENU[nature]:
-                out[(variable, periode)] = montants * ratio if ratio != 1.0 else montants
+        tableaux_colonne = par_colonne.get(colonne)
+        if tableaux_colonne is None:
+            tableaux_colonne = par_colonne[colonne] = {}
+            for nature in NATURES:
+                montants = np.ascontiguousarray(revenus[nature][:, colonne])
+                for variable, ratio in moteur.VARIABLES_REVENU[nature]:
+                    tableaux_colonne[variable] = montants * ratio if ratio != 1.0 else montants
+        for variable, tableau in tableaux_colonne.items():
+            out[(variable, periode)] = tableau
     zero_ff, zero_pp = np.zeros(nb_f), np.zeros(nb_p)
     eee, non_p = np.ones(nb_p, dtype=bool), np.zeros(nb_p, dtype=bool)
     for periode in tous_mois:
