@@ -716,6 +716,8 @@ def _classe_calcul(base):
             tbs = moteur.systeme()
             self.menages = colonnes
             self.mode = mode
+            # Amounts and eligibility only (``tableaux``): the explanations' intermediates are not read.
+            self.intermediaires = False
             self.mois = colonnes.mois
             self.annee = self.mois[:4]
             self.passes, _ = moteur.mois_precedents(self.mois)

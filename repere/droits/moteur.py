@@ -851,6 +851,8 @@ class Calcul:
         tbs = systeme()
         self.menages = menages
         self.mode = mode
+        # The explanations read these intermediates (complete mode); the batch screener does not.
+        self.intermediaires = mode == "complet"
         self.mois = menages[0].mois
         self.annee = self.mois[:4]
         self.passes, _ = mois_precedents(self.mois)
@@ -873,7 +875,7 @@ class Calcul:
         for code in codes:
             if not self.pertinence[code].any():
                 continue
-            sorties = SORTIES[code] + (INTERMEDIAIRES.get(code, ()) if self.mode == "complet" else ())
+            sorties = SORTIES[code] + (INTERMEDIAIRES.get(code, ()) if self.intermediaires else ())
             for s in sorties:
                 a_calculer[s] = a_calculer.get(s, np.zeros(structure.n, dtype=bool)) | self.pertinence[code]
         valeurs: dict[str, np.ndarray] = {}
@@ -967,6 +969,7 @@ class Calcul:
         lignes = np.asarray(lignes, dtype=np.int64)
         sous = object.__new__(Calcul)
         sous.mode, sous.mois, sous.annee, sous.passes = self.mode, self.mois, self.annee, self.passes
+        sous.intermediaires = self.intermediaires
         sous.menages = [self.menages[i] for i in lignes] if isinstance(self.menages, Sequence) else None
         sous.structure = structure = SousStructure(self.structure, lignes, menages=sous.menages)
         sous.simulation = structure.simulation(systeme())
