@@ -290,7 +290,12 @@ PHASES = (
         [("repere.depistage.calcul", "table_tableaux"), ("repere.depistage.calcul", "trier")],
     ),
     ("sortie : parts Parquet et lignes rejetées", [("repere.depistage.execution", "ecrire_resultats_lot")]),
-    ("fusion des parts, CSV classé, synthèse, rapport, état", [("repere.depistage.execution", "depister")]),
+    ("CSV classé : cellules au format français, écriture", [("repere.depistage.sortie", "EcrivainCSV.ecrire_table")]),
+    (
+        "synthèse et rapport HTML",
+        [("repere.depistage.rapport", "Synthese.ajouter_table"), ("repere.depistage.execution", "ecrire_rapport")],
+    ),
+    ("fusion des parts par blocs, état, reste du processus principal", [("repere.depistage.execution", "depister")]),
 )
 
 
