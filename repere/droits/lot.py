@@ -694,11 +694,13 @@ class CalculColonnes:
     """``moteur.Calcul`` (one OpenFisca simulation, kept for the coherent combination's re-injections)
     with its structure, inputs, relevance masks and household facts built from ``MenagesColonnes``."""
 
-    def __new__(cls, colonnes: MenagesColonnes, *, mode: str = "complet", suivre: bool = True):
+    def __new__(
+        cls, colonnes: MenagesColonnes, *, mode: str = "complet", suivre: bool = True, intermediaires: bool = False
+    ):
         from repere.droits import moteur
 
         calcul = object.__new__(_classe_calcul(moteur.Calcul))
-        calcul._initialiser(colonnes, mode=mode, suivre=suivre)
+        calcul._initialiser(colonnes, mode=mode, suivre=suivre, intermediaires=intermediaires)
         return calcul
 
 
@@ -712,12 +714,13 @@ def _classe_calcul(base):
     from repere.droits import moteur
 
     class _Calcul(base):
-        def _initialiser(self, colonnes: MenagesColonnes, *, mode: str, suivre: bool):
+        def _initialiser(self, colonnes: MenagesColonnes, *, mode: str, suivre: bool, intermediaires: bool):
             tbs = moteur.systeme()
             self.menages = colonnes
             self.mode = mode
-            # Amounts and eligibility only (``tableaux``): the explanations' intermediates are not read.
-            self.intermediaires = False
+            # The explanations' intermediates (complete mode): the simulator reads them, the batch
+            # screener's arrays (``tableaux``) do not.
+            self.intermediaires = intermediaires and mode == "complet"
             self.mois = colonnes.mois
             self.annee = self.mois[:4]
             self.passes, _ = moteur.mois_precedents(self.mois)
