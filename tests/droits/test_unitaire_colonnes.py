@@ -1,6 +1,7 @@
 """The simulator (one household, explanations included) builds its OpenFisca inputs with the batch's
-columnar constructor (``lot.CalculColonnes``): one way to turn a household into OpenFisca inputs. Its
-results, explanations included, are those the object constructor (``moteur.Calcul``) gives."""
+columnar constructor (``lot.CalculColonnes`` → ``moteur.Calcul`` on ``lot.MenagesColonnes``): one way to
+turn a household into OpenFisca inputs (the amounts are checked against plain OpenFisca by
+``test_garde_moteur`` and the reference cases)."""
 
 import datetime as dt
 
@@ -9,7 +10,7 @@ from django.conf import settings
 
 from repere.depistage import generateur
 from repere.depistage.assemblage import NOMS, MenageBrut, construire_menage
-from repere.droits import combinaison, lot, moteur
+from repere.droits import lot, moteur
 
 pytestmark = pytest.mark.skipif(
     "postgresql" in settings.DATABASES["default"]["ENGINE"],
@@ -41,20 +42,3 @@ def test_le_simulateur_construit_ses_entrees_en_colonnes(monkeypatch):
     resultat = moteur.simuler(_menages(1)[0])
     assert construits == [(1, True)]  # one household, with the explanations' intermediates
     assert resultat.prestations and all(p.raisons for p in resultat.prestations)
-
-
-def test_resultats_expliques_identiques_a_ceux_du_constructeur_par_objets(monkeypatch):
-    menages = _menages(40)
-    en_colonnes = [moteur.simuler(m).model_dump() for m in menages]
-    original = combinaison.combiner
-
-    def par_objets(menages_, **kw):
-        if kw.get("calcul") is None:
-            kw["calcul"] = moteur.Calcul(menages_, mode=kw["mode"], suivre=kw.get("coherent", True))
-        return original(menages_, **kw)
-
-    monkeypatch.setattr(combinaison, "combiner", par_objets)
-    par_objets_ = [moteur.simuler(m).model_dump() for m in menages]
-    differents = [i for i, (a, b) in enumerate(zip(en_colonnes, par_objets_, strict=True)) if a != b]
-    assert differents == []
-    assert sum(1 for r in en_colonnes for p in r["prestations"] if p["a_demander"]) > 20  # not vacuous
