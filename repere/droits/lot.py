@@ -427,7 +427,8 @@ class StructureColonnes:
         return np.where(premier == nb_p, -1, premier)
 
     def beneficiaire(self, code: str) -> np.ndarray:
-        """``moteur._personne_beneficiaire`` for every household: the person a received AAH / ASS goes to."""
+        """For every household, the person a received AAH / ASS goes to: the first adult of the main famille
+        meeting its condition (rate ≥ 50 %, unemployed), else the first adult."""
         from repere.droits.menage import Activite
 
         c = self.colonnes
