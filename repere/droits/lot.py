@@ -2,7 +2,7 @@
 
 ``simuler_lot_tableaux(menages, *, prestations=None, mode="rapide") -> ResultatsLot``
     Same OpenFisca simulation as ``repere.droits.moteur.simuler_lot`` (same mapping, same inputs,
-    same injected past benefits: it calls ``moteur.calculer``), same rules for the amount and the
+    same injected past benefits: both build a ``moteur.Calcul`` from columns), same rules for the amount and the
     eligibility of each benefit (``tableaux`` below), returned as numpy arrays of shape
     (households, benefits). The batch screener writes these arrays; ``simuler_lot`` builds its
     pydantic results (with explanations) on top of the very same ``tableaux``, so both paths give

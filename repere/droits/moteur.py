@@ -22,7 +22,9 @@ montant_mensuel, raisons, manquant, comment_demander, recu, a_demander`` and, fo
 ``total_mensuel``, ``hypotheses`` (estimates made, e.g. RFR estimated from current income) and
 ``moteur`` (openfisca-france / openfisca-core versions, household model version).
 
-How the household is mapped (see docs/droits-modele-menage.md):
+How the household is mapped (see docs/droits-modele-menage.md), in one place for one household and for a
+batch: ``Calcul`` turns the households into columns (``lot.colonnes_de_menages``) and builds the entities
+and inputs from them (``lot.StructureColonnes``, ``lot.entrees_colonnes``):
 - one ``famille`` + one ``foyer_fiscal`` + one ``menage`` per household; an "autre" person of the
   home gets its own famille/foyer inside the same ménage; roles are the detailed ones
   (demandeur/conjoint/enfant, declarant_principal/conjoint/personne_a_charge,
