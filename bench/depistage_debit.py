@@ -249,62 +249,185 @@ def avec_cluster(chemin, dossier, *, taille_lot, mois):
         )
 
 
-# --- profile ------------------------------------------------------------------------------------------------
+# --- profile ---------------------------------------------------------------------------------------------
+#
+# CPU time (process_time) per phase of one process, measured by wrapping the functions of each phase (the
+# time of a wrapped call nested in another is counted in the inner phase only): unlike cProfile, which
+# multiplies the cost of every Python call and hid where numpy's time went, the total is the real run's.
 
 PHASES = (
-    # (phase, functions whose cumulative time it is; later phases are subtracted from earlier overlapping ones)
+    # (phase, [(module, attribute)] whose calls are that phase)
     (
-        "lecture du fichier (plan, partitions en Arrow ; repli ligne à ligne), découpage en ménages",
-        ("planifier", "lire_partition", "grouper", "compter_menages"),
+        "lecture : plan (colonne id_menage) et partitions en Arrow",
+        [("repere.depistage.partitions", "planifier"), ("repere.depistage.partitions", "lire_partition")],
     ),
-    ("validation par colonne (+ messages des ménages rejetés)", ("lire_bloc", "construire_menage")),
-    ("entités et entrées OpenFisca depuis les colonnes", ("_initialiser",)),
-    ("OpenFisca calculate", ("calculate@simulation.py",)),
-    ("tableaux d'éligibilité, combinaison cohérente (hors calculate)", ("combiner",)),
+    ("validation par colonne", [("repere.depistage.colonnaire", "lire_bloc")]),
+    ("validation : ménages suspects par le modèle", [("repere.depistage.calcul", "construire_menage")]),
     (
-        "sortie : lignes en tableaux, parts, fusion, CSV, synthèse",
-        ("table_tableaux", "trier", "ecrire_part", "fusionner_tables", "ecrire_table", "ajouter_table"),
+        "entités et entrées OpenFisca depuis les colonnes",
+        [
+            ("repere.droits.lot", "StructureColonnes.__init__"),
+            ("repere.droits.lot", "entrees_colonnes"),
+            ("repere.droits.moteur", "poser"),
+            ("repere.droits.lot", "pertinence_colonnes"),
+            ("repere.droits.moteur", "Structure.simulation"),
+        ],
     ),
+    (
+        "OpenFisca, premier passage (les 14 prestations et leurs ressources)",
+        [("repere.droits.moteur", "Calcul.valeurs#1")],
+    ),
+    ("OpenFisca, passes de la combinaison (prestations subsidiaires)", [("repere.droits.moteur", "Calcul.valeurs#2")]),
+    ("combinaison : sous-simulations des ménages qui bougent", [("repere.droits.moteur", "Calcul.sous_calcul")]),
+    ("combinaison : ré-injection des prestations estimées", [("repere.droits.moteur", "Calcul.reinjecter")]),
+    (
+        "éligibilité (tableaux, règles de repere.droits.lot)",
+        [("repere.droits.lot", "tableaux"), ("repere.droits.lot", "faits_colonnes")],
+    ),
+    ("combinaison : reste (estimations, écarts, report)", [("repere.droits.combinaison", "combiner")]),
+    (
+        "sortie : lignes en tableaux Arrow, tri",
+        [("repere.depistage.calcul", "table_tableaux"), ("repere.depistage.calcul", "trier")],
+    ),
+    ("sortie : parts Parquet et lignes rejetées", [("repere.depistage.execution", "ecrire_resultats_lot")]),
+    ("CSV classé : cellules au format français, écriture", [("repere.depistage.sortie", "EcrivainCSV.ecrire_table")]),
+    (
+        "synthèse et rapport HTML",
+        [("repere.depistage.rapport", "Synthese.ajouter_table"), ("repere.depistage.execution", "ecrire_rapport")],
+    ),
+    ("fusion des parts par blocs, état, reste du processus principal", [("repere.depistage.execution", "depister")]),
 )
 
 
+class Chronos:
+    """Exclusive CPU time per phase: a wrapped call's time minus that of the wrapped calls inside it."""
+
+    def __init__(self):
+        self.temps: dict[str, float] = {}
+        self.pile: list[list] = []
+        self.passes_valeurs = 0  # calls of Calcul.valeurs since the last combiner (1: first pass)
+        self.originaux: list = []
+
+    def envelopper(self, phase: str, module: str, attribut: str):
+        import importlib
+
+        mod = importlib.import_module(module)
+        nom, _, variante = attribut.partition("#")
+        proprietaire, _, nom_final = nom.rpartition(".")
+        cible = getattr(mod, proprietaire) if proprietaire else mod
+        original = getattr(cible, nom_final)
+        if any(c is cible and n == nom_final for c, n, _ in self.originaux):
+            return  # Calcul.valeurs: one wrapper for both variants
+        chronos = self
+
+        def enveloppe(*args, **kwargs):
+            if nom_final == "combiner":
+                chronos.passes_valeurs = 0
+            ici = phase
+            if nom_final == "valeurs":
+                chronos.passes_valeurs += 1
+                ici = chronos.phase_valeurs[chronos.passes_valeurs > 1]
+            debut = time.process_time()
+            chronos.pile.append([ici, 0.0])
+            try:
+                return original(*args, **kwargs)
+            finally:
+                _, dedans = chronos.pile.pop()
+                duree = time.process_time() - debut
+                chronos.temps[ici] = chronos.temps.get(ici, 0.0) + duree - dedans
+                if chronos.pile:
+                    chronos.pile[-1][1] += duree
+
+        self.originaux.append((cible, nom_final, original))
+        setattr(cible, nom_final, enveloppe)
+
+    def __enter__(self):
+        self.phase_valeurs = {False: PHASES[4][0], True: PHASES[5][0]}
+        for phase, cibles in PHASES:
+            for module, attribut in cibles:
+                self.envelopper(phase, module, attribut)
+        return self
+
+    def __exit__(self, *exc):
+        for cible, nom, original in reversed(self.originaux):
+            setattr(cible, nom, original)
+
+
 def profil(chemin: Path, dossier: Path, *, taille_lot: int, mois: str) -> None:
-    import cProfile
-    import pstats
+    """CPU time per phase of one process (no profiler), with the counts that explain the engine's part:
+    OpenFisca ``calculate`` calls and formulas run, passes of the coherent combination, next to the ceiling
+    (plain OpenFisca on the same columns) measured in the same run."""
+    from openfisca_core.simulations.simulation import Simulation
 
     from repere.depistage.calcul import prechauffer_processus
-    from repere.depistage.execution import Options, depister
+    from repere.depistage.execution import Options, _chauffer_pour, depister
 
     prechauffer_processus()
-    pr = cProfile.Profile()
-    pr.enable()
-    debut = time.perf_counter()
-    depister(
-        entree=chemin,
-        sortie_chemin=dossier / "profil.csv",
-        options=Options(mois=mois, taille_lot=taille_lot, processus=1),
-    )
-    duree = time.perf_counter() - debut
-    pr.disable()
-    stats = pstats.Stats(pr).stats
-    total = max(v[3] for v in stats.values())
+    _chauffer_pour({"mois": mois, "prestations": None, "mode": "complet"})
+    lots = _colonnes_du_fichier(chemin, mois, taille_lot)
+    menages = sum(len(c) for c in lots)
+    comptes = {"calculate": 0, "formules": 0}
+    calculate, formule = Simulation.calculate, Simulation._run_formula
 
-    def cumul(nom: str) -> float:
-        fonction, _, fichier_ = nom.partition("@")
-        # top-level calls only (cumulative time of the outermost frames: cProfile's ct excludes recursion)
-        return sum(
-            v[3] for (f, _l, fn), v in stats.items() if fn == fonction and (not fichier_ or f.endswith(fichier_))
+    def compter_calculate(self, *a, **k):
+        comptes["calculate"] += 1
+        return calculate(self, *a, **k)
+
+    def compter_formule(self, *a, **k):
+        comptes["formules"] += 1
+        return formule(self, *a, **k)
+
+    def avec_comptes(f):
+        comptes.update(calculate=0, formules=0)
+        Simulation.calculate, Simulation._run_formula = compter_calculate, compter_formule
+        try:
+            f()
+        finally:
+            Simulation.calculate, Simulation._run_formula = calculate, formule
+        return dict(comptes)
+
+    cpu = time.process_time()
+    for c in lots:
+        _plafond_lot(c)
+    cpu_plafond = time.process_time() - cpu
+    comptes_plafond = avec_comptes(lambda: [_plafond_lot(c) for c in lots])
+    from repere.depistage import execution
+
+    with Chronos() as chronos:
+        cpu = time.process_time()
+        execution.depister(
+            entree=chemin,
+            sortie_chemin=dossier / "profil.csv",
+            options=Options(mois=mois, taille_lot=taille_lot, processus=1),
         )
-
-    valeurs = {phase: sum(cumul(f) for f in fonctions) for phase, fonctions in PHASES}
-    calculate = valeurs[PHASES[3][0]]  # all inside combiner (the simulation is built before it)
-    valeurs[PHASES[4][0]] = max(0.0, valeurs[PHASES[4][0]] - calculate)
-    print(f"\nProfil (cProfile, un processus, {duree:.0f} s mesurées sous profilage) :")
-    print("| phase | part |\n|---|---|")
-    for phase, v in valeurs.items():
-        print(f"| {phase} | {100 * v / total:.0f} % |")
-    reste = total - sum(valeurs.values())
-    print(f"| reste (rapport, état, pickle, divers) | {100 * max(reste, 0) / total:.0f} % |")
+        cpu_total = time.process_time() - cpu
+    comptes_depistage = avec_comptes(
+        lambda: depister(
+            entree=chemin,
+            sortie_chemin=dossier / "profil.csv",
+            options=Options(mois=mois, taille_lot=taille_lot, processus=1),
+        )
+    )
+    print(
+        f"\nProfil d'un processus, {menages} ménages en lots de {taille_lot} (temps processeur par phase, sans profileur) :"
+    )
+    print(
+        f"  dépistage {menages / cpu_total:.0f} ménages par seconde de CPU, plafond {menages / cpu_plafond:.0f}"
+        f" ({100 * cpu_plafond / cpu_total:.0f} %) ; charge {os.getloadavg()[0]:.1f}"
+    )
+    print("| phase | CPU (s) | part | µs par ménage |\n|---|---|---|---|")
+    for phase, _ in PHASES:
+        t = chronos.temps.get(phase, 0.0)
+        print(f"| {phase} | {t:.2f} | {100 * t / cpu_total:.0f} % | {1e6 * t / menages:.0f} |")
+    reste = cpu_total - sum(chronos.temps.values())
+    print(f"| hors phases | {reste:.2f} | {100 * reste / cpu_total:.0f} % | {1e6 * reste / menages:.0f} |")
+    print(
+        f"| **plafond : OpenFisca seul sur les mêmes colonnes** | {cpu_plafond:.2f} | {100 * cpu_plafond / cpu_total:.0f} % | {1e6 * cpu_plafond / menages:.0f} |"
+    )
+    print(
+        f"  appels de calculate : plafond {comptes_plafond['calculate']}, dépistage {comptes_depistage['calculate']} ;"
+        f" formules exécutées : plafond {comptes_plafond['formules']}, dépistage {comptes_depistage['formules']}"
+    )
 
 
 def main():

@@ -129,7 +129,22 @@ def _valeurs(texte: pa.Array, nom: str, *, vide, dtype, suspect: np.ndarray) -> 
 
 
 def _montants(texte: pa.Array, nom: str, *, suspect: np.ndarray) -> np.ndarray:
-    """Amounts (empty -> NaN); the plain forms vectorised, any other cell through ``lire_montant``."""
+    """Amounts (empty -> NaN); the plain forms vectorised, any other cell through ``lire_montant``.
+    Most amount columns are mostly empty (incomes of past months, benefits received): only the cells
+    that hold something are trimmed, matched and cast (``_montants_remplis``)."""
+    if texte.null_count == 0 and len(texte):
+        remplies = np.flatnonzero(np.asarray(pc.utf8_length(texte)) > 0)
+        if len(remplies) < len(texte):
+            out = np.full(len(texte), np.nan)
+            if len(remplies):
+                suspect_remplies = np.zeros(len(remplies), dtype=bool)
+                out[remplies] = _montants_remplis(texte.take(pa.array(remplies)), nom, suspect=suspect_remplies)
+                suspect[remplies] |= suspect_remplies
+            return out
+    return _montants_remplis(texte, nom, suspect=suspect)
+
+
+def _montants_remplis(texte: pa.Array, nom: str, *, suspect: np.ndarray) -> np.ndarray:
     texte = pc.utf8_trim_whitespace(texte)
     simple = pc.match_substring_regex(texte, _MONTANT_SIMPLE).to_numpy(zero_copy_only=False)
     vide = pc.equal(texte, "").to_numpy(zero_copy_only=False)

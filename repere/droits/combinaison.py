@@ -94,12 +94,12 @@ def combiner(
     recomputes the whole chunk (the reference the tests compare the sub-simulations with).
     ``expliquer``: also find, for each subsidiary benefit that changes, the benefits to claim first
     (``contexte["demander_d_abord"]``, see ``_demander_d_abord``)."""
-    from repere.droits import lot, moteur
+    from repere.droits import lot
 
     n = len(menages)
     internes = codes_internes(codes) if coherent else tuple(codes)
-    if calcul is None:
-        calcul = moteur.Calcul(menages, mode=mode, suivre=coherent)
+    if calcul is None:  # the simulator: the same OpenFisca inputs as the batch, built from columns
+        calcul = lot.CalculColonnes(lot.colonnes_de_menages(menages), mode=mode, suivre=coherent, intermediaires=True)
     valeurs = calcul.valeurs(internes)
     contexte = calcul.contexte()
     tab = lot.tableaux(menages, valeurs=valeurs, contexte=contexte, codes=internes)

@@ -2,7 +2,7 @@
 
 ``simuler_lot_tableaux(menages, *, prestations=None, mode="rapide") -> ResultatsLot``
     Same OpenFisca simulation as ``repere.droits.moteur.simuler_lot`` (same mapping, same inputs,
-    same injected past benefits: it calls ``moteur.calculer``), same rules for the amount and the
+    same injected past benefits: both build a ``moteur.Calcul`` from columns), same rules for the amount and the
     eligibility of each benefit (``tableaux`` below), returned as numpy arrays of shape
     (households, benefits). The batch screener writes these arrays; ``simuler_lot`` builds its
     pydantic results (with explanations) on top of the very same ``tableaux``, so both paths give
@@ -91,44 +91,6 @@ class _Faits:
     declares: dict[str, np.ndarray]  # declared received code -> bool per household
 
 
-def _faits(menages: Sequence[Menage]) -> _Faits:
-    n = len(menages)
-    independant = np.zeros(n, dtype=bool)
-    statut = [m.logement.statut for m in menages]
-    taux_max = np.zeros(n)
-    rsdae = np.zeros(n, dtype=bool)
-    recus: dict[str, np.ndarray] = {}
-    declares: dict[str, np.ndarray] = {}
-    for h, m in enumerate(menages):
-        for p in m.personnes:
-            if p.role == Role.AUTRE:
-                continue
-            if any(r.nature == NatureRevenu.INDEPENDANT for r in p.revenus):
-                independant[h] = True
-            if p.role in (Role.DEMANDEUR, Role.CONJOINT):
-                if p.taux_incapacite > taux_max[h]:
-                    taux_max[h] = p.taux_incapacite
-                if p.restriction_emploi and p.taux_incapacite >= 50:
-                    rsdae[h] = True
-        for r in m.prestations_recues:
-            tab = recus.get(r.code)
-            if tab is None:
-                tab = recus[r.code] = np.zeros(n)
-                declares[r.code] = np.zeros(n, dtype=bool)
-            tab[h] += r.montant_mensuel
-            declares[r.code][h] = True
-    statut = np.array([s.value for s in statut])
-    return _Faits(
-        independant=independant,
-        sans_loyer=np.isin(statut, [StatutLogement.HEBERGE_GRATUITEMENT.value, StatutLogement.SANS_DOMICILE.value]),
-        proprietaire=statut == StatutLogement.PROPRIETAIRE.value,
-        taux_max=taux_max,
-        rsdae=rsdae,
-        recus=recus,
-        declares=declares,
-    )
-
-
 def _valeur(valeurs: dict, variable: str, n: int, defaut=0.0) -> np.ndarray:
     tab = valeurs.get(variable)
     if tab is None:
@@ -183,9 +145,7 @@ def tableaux(menages: Sequence[Menage], *, valeurs: dict, contexte: dict, codes:
     """Amounts and eligibility of ``codes`` for the households of one ``moteur.calculer`` run."""
     n = len(menages)
     k = len(codes)
-    f = contexte.get("faits_lot")
-    if f is None:  # read once per batch (the coherent combination calls this at each pass)
-        f = contexte["faits_lot"] = _faits(menages)
+    f = contexte["faits_lot"]  # read once per batch by ``moteur.Calcul.contexte`` (``faits_colonnes``)
     montant = np.zeros((n, k))
     mensuel = np.zeros((n, k))
     eligible = np.zeros((n, k), dtype=np.int8)
@@ -424,7 +384,8 @@ def colonnes_de_menages(menages: Sequence[Menage]) -> MenagesColonnes:
 
 
 class StructureColonnes:
-    """``moteur.Structure`` (OpenFisca entities as integer arrays) built from ``MenagesColonnes``:
+    """The OpenFisca entities as integer arrays, built from ``MenagesColonnes`` (the only builder, for one
+    household as for a chunk):
     one famille + foyer per household, plus one per « autre » person."""
 
     def __init__(self, c: MenagesColonnes):
@@ -442,7 +403,7 @@ class StructureColonnes:
         rang_autre = np.where(autre, cumul - avant, 0)
         self.p_menage = c.p_menage
         self.p_famille = self.famille_principale[c.p_menage] + rang_autre
-        self.personnes = range(nb_p)  # only its length is read (``moteur.Structure.simulation``)
+        self.personnes = range(nb_p)  # only its length is read (``moteur.simulation_des_entites``)
         self.menages = None  # no Python household here: the columns are in ``colonnes``
         self.roles = np.array([r.value for r in ROLES])[c.role]
         self.role_famille = np.array(["demandeur", "conjoint", "enfant", "demandeur"])[c.role]
@@ -455,7 +416,7 @@ class StructureColonnes:
     def simulation(self, tbs):
         from repere.droits import moteur
 
-        return moteur.Structure.simulation(self, tbs)
+        return moteur.simulation_des_entites(self, tbs)
 
     def premier_par_menage(self, masque: np.ndarray) -> np.ndarray:
         """Index of the first person of each household where ``masque`` holds (-1 if none)."""
@@ -466,7 +427,8 @@ class StructureColonnes:
         return np.where(premier == nb_p, -1, premier)
 
     def beneficiaire(self, code: str) -> np.ndarray:
-        """``moteur._personne_beneficiaire`` for every household: the person a received AAH / ASS goes to."""
+        """For every household, the person a received AAH / ASS goes to: the first adult of the main famille
+        meeting its condition (rate ≥ 50 %, unemployed), else the first adult."""
         from repere.droits.menage import Activite
 
         c = self.colonnes
@@ -490,7 +452,10 @@ def _declare(c: MenagesColonnes, code: str) -> np.ndarray:
 
 
 def entrees_colonnes(structure: StructureColonnes, injections: dict | None = None) -> tuple[dict, dict]:
-    """``moteur.entrees`` from columns: the same ``{(variable, period): array}`` and facts."""
+    """All OpenFisca inputs, as ``{(variable, period): numpy array}``, and the facts the explanations read
+    (RFR used, declared or estimated). ``injections``: ``{code: monthly amount per household}`` of benefits
+    not declared as received but estimated as obtained, set for the past months as if received (the
+    coherent combination). The one place where a household becomes OpenFisca inputs."""
     from repere.droits import moteur
     from repere.droits.menage import Activite
 
@@ -510,6 +475,9 @@ def entrees_colonnes(structure: StructureColonnes, injections: dict | None = Non
     handicap = taux >= 0.5
     inapte = c.activite == activites.index(Activite.INAPTE)
     revenus = {nature: c.revenus[:, k, :] for k, nature in enumerate(NATURES)}
+    # The months of N-2..M read 4 columns only (mean, M-1, M-2, M-3): each income array is built
+    # once per column and shared by its months (and converted once by ``moteur.poser``), not per month.
+    par_colonne: dict = {}
     for periode in tous_mois:
         out[("activite", periode)] = activite
         out[("scolarite", periode)] = scolarite
@@ -520,10 +488,15 @@ def entrees_colonnes(structure: StructureColonnes, injections: dict | None = Non
         out[("inapte_travail", periode)] = inapte
         d = moteur._decalage(mois, periode)
         colonne = d if 1 <= d <= 3 else 0
-        for nature in NATURES:
-            montants = np.ascontiguousarray(revenus[nature][:, colonne])
-            for variable, ratio in moteur.VARIABLES_REVENU[nature]:
-                out[(variable, periode)] = montants * ratio if ratio != 1.0 else montants
+        tableaux_colonne = par_colonne.get(colonne)
+        if tableaux_colonne is None:
+            tableaux_colonne = par_colonne[colonne] = {}
+            for nature in NATURES:
+                montants = np.ascontiguousarray(revenus[nature][:, colonne])
+                for variable, ratio in moteur.VARIABLES_REVENU[nature]:
+                    tableaux_colonne[variable] = montants * ratio if ratio != 1.0 else montants
+        for variable, tableau in tableaux_colonne.items():
+            out[(variable, periode)] = tableau
     zero_ff, zero_pp = np.zeros(nb_f), np.zeros(nb_p)
     eee, non_p = np.ones(nb_p, dtype=bool), np.zeros(nb_p, dtype=bool)
     for periode in tous_mois:
@@ -595,7 +568,7 @@ class _Logement:
 
 
 def _injectes(c: MenagesColonnes, code: str, injections: dict | None) -> np.ndarray:
-    """``moteur._montants_injectes``: declared amount, else estimated as obtained, else 0."""
+    """Monthly amount set for the past months: declared as received, else estimated as obtained, else 0."""
     estimes = injections.get(code) if injections else None
     if estimes is None:
         return _recu(c, code)
@@ -634,7 +607,8 @@ def entrees_injectees_colonnes(structure: StructureColonnes, passes: list[str], 
 
 
 def pertinence_colonnes(code: str, structure: StructureColonnes) -> np.ndarray:
-    """``moteur.pertinent`` from columns (the same conditions OpenFisca applies)."""
+    """Households for which OpenFisca could give a non-zero amount (others get 0 without computing): only
+    conditions OpenFisca itself applies (presence of children, age, disability rate)."""
     from repere.droits.menage import NiveauScolaire
 
     c = structure.colonnes
@@ -683,53 +657,13 @@ def faits_colonnes(c: MenagesColonnes) -> _Faits:
 
 
 class CalculColonnes:
-    """``moteur.Calcul`` (one OpenFisca simulation, kept for the coherent combination's re-injections)
-    with its structure, inputs, relevance masks and household facts built from ``MenagesColonnes``."""
+    """``moteur.Calcul`` of ``MenagesColonnes`` (one OpenFisca simulation, kept for the coherent
+    combination's re-injections); ``intermediaires=False``: amounts and eligibility only (``tableaux``),
+    the explanations' intermediates are not computed."""
 
-    def __new__(cls, colonnes: MenagesColonnes, *, mode: str = "complet", suivre: bool = True):
+    def __new__(
+        cls, colonnes: MenagesColonnes, *, mode: str = "complet", suivre: bool = True, intermediaires: bool = False
+    ):
         from repere.droits import moteur
 
-        calcul = object.__new__(_classe_calcul(moteur.Calcul))
-        calcul._initialiser(colonnes, mode=mode, suivre=suivre)
-        return calcul
-
-
-_CLASSES: dict = {}
-
-
-def _classe_calcul(base):
-    """The subclass of ``moteur.Calcul`` (built on first use: ``moteur`` imports this module lazily)."""
-    if base in _CLASSES:
-        return _CLASSES[base]
-    from repere.droits import moteur
-
-    class _Calcul(base):
-        def _initialiser(self, colonnes: MenagesColonnes, *, mode: str, suivre: bool):
-            tbs = moteur.systeme()
-            self.menages = colonnes
-            self.mode = mode
-            self.mois = colonnes.mois
-            self.annee = self.mois[:4]
-            self.passes, _ = moteur.mois_precedents(self.mois)
-            self.structure = StructureColonnes(colonnes)
-            self.simulation = self.structure.simulation(tbs)
-            self.traceur = moteur.TraceurDependances() if suivre else None
-            if suivre:
-                self.simulation.tracer = self.traceur
-            donnees, self.faits = entrees_colonnes(self.structure)
-            moteur.poser(self.simulation, donnees)
-            self.pertinence = {code: pertinence_colonnes(code, self.structure) for code in moteur.CODES}
-            # What ``Calcul.reinjecter`` reads from the households on its first call, from columns.
-            codes = (*moteur.INJECTIONS_FAMILLE, *moteur.INJECTIONS_INDIVIDU)
-            self._declare = {code: _declare(colonnes, code) for code in codes}
-            self._montant_declare = {code: _recu(colonnes, code) for code in codes}
-            self._injecte = {}
-            self._beneficiaire = {code: self.structure.beneficiaire(code) for code in moteur.INJECTIONS_INDIVIDU}
-
-        def contexte(self) -> dict:
-            contexte = super().contexte()
-            contexte["faits_lot"] = faits_colonnes(self.menages)
-            return contexte
-
-    _CLASSES[base] = _Calcul
-    return _Calcul
+        return moteur.Calcul(colonnes, mode=mode, suivre=suivre, intermediaires=intermediaires)

@@ -22,7 +22,9 @@ montant_mensuel, raisons, manquant, comment_demander, recu, a_demander`` and, fo
 ``total_mensuel``, ``hypotheses`` (estimates made, e.g. RFR estimated from current income) and
 ``moteur`` (openfisca-france / openfisca-core versions, household model version).
 
-How the household is mapped (see docs/droits-modele-menage.md):
+How the household is mapped (see docs/droits-modele-menage.md), in one place for one household and for a
+batch: ``Calcul`` turns the households into columns (``lot.colonnes_de_menages``) and builds the entities
+and inputs from them (``lot.StructureColonnes``, ``lot.entrees_colonnes``):
 - one ``famille`` + one ``foyer_fiscal`` + one ``menage`` per household; an "autre" person of the
   home gets its own famille/foyer inside the same ménage; roles are the detailed ones
   (demandeur/conjoint/enfant, declarant_principal/conjoint/personne_a_charge,
@@ -54,7 +56,6 @@ from repere.droits.menage import (
     Menage,
     NatureRevenu,
     NiveauScolaire,
-    Role,
     StatutLogement,
 )
 from repere.droits.prestations import CODES, CODES_RAPIDES, PAR_CODE
@@ -388,83 +389,30 @@ def verifier_codes(prestations, mode: Mode) -> tuple[str, ...]:
 # --- building the simulation ------------------------------------------------------------------------------
 
 
-class Structure:
-    """Arrays describing N households as OpenFisca entities (integer ids, detailed roles)."""
+def simulation_des_entites(structure, tbs):
+    """The OpenFisca simulation of the entities of ``structure`` (``lot.StructureColonnes`` or
+    ``SousStructure``): persons, famille and foyer fiscal (one per household, plus one per « autre »
+    person), ménage, with their detailed roles."""
+    from openfisca_core.simulations import SimulationBuilder
 
-    def __init__(self, menages: Sequence[Menage]):
-        self.menages = menages
-        n = len(menages)
-        personnes = []  # (h, famille, role)
-        famille_menage = []  # famille index -> household index
-        famille_principale = np.zeros(n, dtype=np.int64)
-        for h, m in enumerate(menages):
-            f_principale = len(famille_menage)
-            famille_menage.append(h)
-            famille_principale[h] = f_principale
-            for p in m.personnes:
-                if p.role == Role.AUTRE:
-                    f = len(famille_menage)
-                    famille_menage.append(h)
-                else:
-                    f = f_principale
-                personnes.append((h, f, p))
-        self.n = n
-        # index of the first person of each household in ``personnes``
-        self.debut_menage = np.cumsum([0] + [len(m.personnes) for m in menages[:-1]], dtype=np.int64)
-        self.nb_familles = len(famille_menage)
-        self.famille_menage = np.array(famille_menage, dtype=np.int64)
-        self.famille_principale = famille_principale
-        self.personnes = personnes
-        self.p_menage = np.array([h for h, _, _ in personnes], dtype=np.int64)
-        self.p_famille = np.array([f for _, f, _ in personnes], dtype=np.int64)
-        roles = [p.role for _, _, p in personnes]
-        self.role_famille = [
-            {Role.DEMANDEUR: "demandeur", Role.CONJOINT: "conjoint", Role.ENFANT: "enfant", Role.AUTRE: "demandeur"}[r]
-            for r in roles
-        ]
-        self.role_foyer = [
-            {
-                Role.DEMANDEUR: "declarant_principal",
-                Role.CONJOINT: "conjoint",
-                Role.ENFANT: "personne_a_charge",
-                Role.AUTRE: "declarant_principal",
-            }[r]
-            for r in roles
-        ]
-        self.role_menage = [
-            {
-                Role.DEMANDEUR: "personne_de_reference",
-                Role.CONJOINT: "conjoint",
-                Role.ENFANT: "enfant",
-                Role.AUTRE: "autre",
-            }[r]
-            for r in roles
-        ]
-        self.roles = np.array([r.value for r in roles])
-        # Persons of the main famille of their household (demandeur, conjoint, enfants).
-        self.p_principal = self.p_famille == famille_principale[self.p_menage]
-
-    def simulation(self, tbs):
-        from openfisca_core.simulations import SimulationBuilder
-
-        sb = SimulationBuilder()
-        sb.create_entities(tbs)
-        nb_p = len(self.personnes)
-        sb.declare_person_entity("individu", np.arange(nb_p))
-        for entite, roles in (
-            ("famille", self.role_famille),
-            ("foyer_fiscal", self.role_foyer),
-        ):
-            pop = sb.declare_entity(entite, np.arange(self.nb_familles))
-            sb.join_with_persons(pop, self.p_famille, roles)
-        pop = sb.declare_entity("menage", np.arange(self.n))
-        sb.join_with_persons(pop, self.p_menage, self.role_menage)
-        return sb.build(tbs)
+    sb = SimulationBuilder()
+    sb.create_entities(tbs)
+    nb_p = len(structure.personnes)
+    sb.declare_person_entity("individu", np.arange(nb_p))
+    for entite, roles in (
+        ("famille", structure.role_famille),
+        ("foyer_fiscal", structure.role_foyer),
+    ):
+        pop = sb.declare_entity(entite, np.arange(structure.nb_familles))
+        sb.join_with_persons(pop, structure.p_famille, roles)
+    pop = sb.declare_entity("menage", np.arange(structure.n))
+    sb.join_with_persons(pop, structure.p_menage, structure.role_menage)
+    return sb.build(tbs)
 
 
 class SousStructure:
-    """The entities of some households of a ``Structure`` (or ``lot.StructureColonnes``), in the same
-    order: what ``Structure.simulation``, ``Calcul.valeurs`` and ``Calcul.reinjecter`` read."""
+    """The entities of some households of a ``lot.StructureColonnes``, in the same order: what
+    ``simulation_des_entites``, ``Calcul.valeurs`` and ``Calcul.reinjecter`` read."""
 
     def __init__(self, parent, lignes: np.ndarray, *, menages=None):
         n_parent = parent.n
@@ -491,7 +439,7 @@ class SousStructure:
             setattr(self, nom, np.asarray(getattr(parent, nom))[self.personnes_gardees])
 
     def simulation(self, tbs):
-        return Structure.simulation(self, tbs)
+        return simulation_des_entites(self, tbs)
 
 
 def mois_precedents(mois: str) -> tuple[list[str], list[str]]:
@@ -511,203 +459,6 @@ def _decalage(mois_ref: str, mois: str) -> int:
     a1, m1 = (int(x) for x in mois_ref.split("-"))
     a2, m2 = (int(x) for x in mois.split("-"))
     return (a1 - a2) * 12 + (m1 - m2)
-
-
-def _montants_injectes(menages: Sequence[Menage], code: str, injections: dict | None) -> list[float]:
-    """Monthly amount of ``code`` set for the past months of each household: the amount declared as
-    received, else the amount the coherent combination estimates the household obtains, else 0."""
-    estimes = injections.get(code) if injections else None
-    if estimes is None:
-        return [m.montant_recu(code) for m in menages]
-    return [
-        m.montant_recu(code) if any(r.code == code for r in m.prestations_recues) else float(estimes[h])
-        for h, m in enumerate(menages)
-    ]
-
-
-def entrees(structure: Structure, mois: str, injections: dict | None = None) -> tuple[dict, dict]:
-    """All inputs, as ``{(variable, period): numpy array}``, and facts used by the explanations.
-
-    ``injections``: ``{code: monthly amount per household}`` of benefits not declared as received
-    but estimated as obtained, set for the past months as if received (the coherent combination)."""
-    menages = structure.menages
-    premier_jour = menages[0].premier_jour
-    passes, annees = mois_precedents(mois)
-    tous_mois = [*passes, mois]
-    nb_p = len(structure.personnes)
-    nb_f = structure.nb_familles
-    out: dict = {}
-
-    # Persons ------------------------------------------------------------------------------------
-    naissances = np.array(
-        [np.datetime64(p.naissance_estimee(premier_jour), "D") for _, _, p in structure.personnes],
-        dtype="datetime64[D]",
-    )
-    out[("date_naissance", "ETERNITY")] = naissances
-    activite = np.array([ACTIVITE_OPENFISCA[p.activite] for _, _, p in structure.personnes])
-    scolarite = np.array([SCOLARITE_OPENFISCA[p.niveau_scolaire] for _, _, p in structure.personnes])
-    taux = np.array([p.taux_incapacite / 100 for _, _, p in structure.personnes], dtype=np.float32)
-    rsdae = np.array([p.restriction_emploi for _, _, p in structure.personnes], dtype=bool)
-    enceinte = np.array([p.enceinte for _, _, p in structure.personnes], dtype=bool)
-    handicap = taux >= 0.5
-    inapte = np.array([p.activite == Activite.INAPTE for _, _, p in structure.personnes], dtype=bool)
-
-    # Incomes: per nature, [mean, M-1, M-2, M-3] per person.
-    revenus = {nature: np.zeros((nb_p, 4), dtype=np.float64) for nature in NATURES}
-    for i, (_, _, p) in enumerate(structure.personnes):
-        for r in p.revenus:
-            tab = revenus[r.nature][i]
-            tab[0] += r.montant_du_mois(0)
-            tab[1] += r.montant_du_mois(1)
-            tab[2] += r.montant_du_mois(2)
-            tab[3] += r.montant_du_mois(3)
-
-    # Every income variable is set for every month (0 when not declared): OpenFisca would otherwise
-    # run formulas (ARE, contributions) that yield the same 0, at a high cost.
-    natures_presentes = NATURES
-    for periode in tous_mois:
-        out[("activite", periode)] = activite
-        out[("scolarite", periode)] = scolarite
-        out[("taux_incapacite", periode)] = taux
-        out[("handicap", periode)] = handicap
-        out[("aah_restriction_substantielle_durable_acces_emploi", periode)] = rsdae
-        out[("enceinte", periode)] = enceinte
-        out[("inapte_travail", periode)] = inapte
-        d = _decalage(mois, periode)
-        colonne = d if 1 <= d <= 3 else 0
-        for nature in natures_presentes:
-            montants = revenus[nature][:, colonne]
-            for variable, ratio in VARIABLES_REVENU[nature]:
-                out[(variable, periode)] = montants * ratio if ratio != 1.0 else montants
-
-    zero_ff = np.zeros(nb_f)
-    zero_pp = np.zeros(nb_p)
-    eee = np.ones(nb_p, dtype=bool)  # no nationality in the model: OpenFisca's default (French)
-    non_p = np.zeros(nb_p, dtype=bool)
-    for periode in tous_mois:
-        for variable in ZERO_FOYER_MOIS:
-            out[(variable, periode)] = zero_ff
-        for variable in ZERO_INDIVIDU_MOIS:
-            out[(variable, periode)] = zero_pp
-        out[("ressortissant_eee", periode)] = eee
-        out[("apprenti", periode)] = non_p
-    for periode in passes:
-        for variable in ZERO_INDIVIDU_PASSE:
-            out[(variable, periode)] = zero_pp
-        for variable in ZERO_FAMILLE_PASSE:
-            out[(variable, periode)] = zero_ff
-
-    # Self-employed: yearly taxable profit for N-2 and N-1 (the RSA/PPA/AL read last year's).
-    independant = revenus[NatureRevenu.INDEPENDANT][:, 0] * 12
-    if independant.any():
-        for annee in (*annees, mois[:4]):
-            out[("rpns_imposables", annee)] = independant
-
-    # Famille -----------------------------------------------------------------------------------------
-    isolement = np.zeros(nb_f, dtype=bool)
-    isolement[structure.famille_principale] = [m.isolement_recent for m in menages]
-    vrai_f = np.ones(nb_f, dtype=bool)
-    for periode in tous_mois:
-        out[("departement_experimentation_rsa", periode)] = vrai_f
-    out[("rsa_isolement_recent", mois)] = isolement
-
-    # Benefits received: past months (declared amount, else estimated as obtained, else 0).
-    out.update(entrees_injectees(structure, passes, injections))
-    ars = np.zeros(nb_f)
-    # ARS is yearly: the declared monthly equivalent x 12.
-    ars[structure.famille_principale] = [12 * m.montant_recu("ars") for m in menages]
-    for annee in annees:
-        out[("ars", annee)] = ars
-
-    # Foyer fiscal: RFR of N-2 and N-1 (declared, else estimated from the current taxable income).
-    imposable_annuel = np.zeros(nb_p)
-    for nature, ratio in NATURES_IMPOSABLES.items():
-        imposable_annuel += revenus[nature][:, 0] * ratio * 12
-    imposable_annuel -= revenus[NatureRevenu.PENSION_ALIMENTAIRE_VERSEE][:, 0] * 12
-    rfr_estime = np.maximum(0, np.bincount(structure.p_famille, weights=imposable_annuel, minlength=nb_f))
-    rfr_estime = np.floor(rfr_estime * ABATTEMENT_FRAIS_PRO)
-    rfr = rfr_estime.copy()
-    rfr_declare = np.zeros(nb_f, dtype=bool)
-    for h, m in enumerate(menages):
-        if m.revenu_fiscal_reference_n2 is not None:
-            rfr[structure.famille_principale[h]] = m.revenu_fiscal_reference_n2
-            rfr_declare[structure.famille_principale[h]] = True
-    for annee in annees:
-        out[("rfr", annee)] = rfr
-    # Family benefits (AF modulation, CF, ARS, PAJE) read their own "base ressources" built from the
-    # individual incomes of N-2, not the RFR: give it the same N-2 figure so both stay consistent.
-    for periode in tous_mois:
-        out[("prestations_familiales_base_ressources", periode)] = rfr
-        out[("cf_base_ressources", periode)] = rfr
-
-    # Ménage (housing) ---------------------------------------------------------------------------------
-    depcom = np.array([m.commune for m in menages])
-    statut = np.array([statut_occupation(m.logement) for m in menages])
-    loyer = np.array([m.logement.loyer for m in menages], dtype=np.float64)
-    charges = np.array([m.logement.charges for m in menages], dtype=np.float64)
-    coloc = np.array([m.logement.colocation for m in menages], dtype=bool)
-    conventionne = np.array([m.logement.logement_social for m in menages], dtype=bool)
-    for periode in tous_mois:
-        out[("depcom", periode)] = depcom
-        out[("statut_occupation_logement", periode)] = statut
-        out[("loyer", periode)] = loyer
-        out[("charges_locatives", periode)] = charges
-        out[("coloc", periode)] = coloc
-        out[("logement_conventionne", periode)] = conventionne
-
-    faits = {"rfr": rfr, "rfr_declare": rfr_declare, "revenus": revenus}
-    return out, faits
-
-
-def entrees_injectees(structure: Structure, passes: list[str], injections: dict | None) -> dict:
-    """The past-month inputs of the benefits received (declared amount), or estimated as obtained
-    (``injections``, the coherent combination), else 0: never recomputed by OpenFisca."""
-    menages = structure.menages
-    nb_p = len(structure.personnes)
-    nb_f = structure.nb_familles
-    out: dict = {}
-    for code, variables in INJECTIONS_FAMILLE.items():
-        montants = np.zeros(nb_f)
-        montants[structure.famille_principale] = _montants_injectes(menages, code, injections)
-        for variable in variables:
-            for periode in passes:
-                out[(variable, periode)] = montants
-    zero_f = np.zeros(nb_f)
-    for variable in INJECTIONS_ZERO_FAMILLE:
-        for periode in passes:
-            out[(variable, periode)] = zero_f
-    zero_p = np.zeros(nb_p)
-    for variable in INJECTIONS_ZERO_INDIVIDU:
-        for periode in passes:
-            out[(variable, periode)] = zero_p
-    for code, variables in INJECTIONS_INDIVIDU.items():
-        montants = np.zeros(nb_p)
-        for h, recu in enumerate(_montants_injectes(menages, code, injections)):
-            if recu:
-                montants[_personne_beneficiaire(structure, h, code)] = recu
-        for variable in variables:
-            for periode in passes:
-                out[(variable, periode)] = montants
-    return out
-
-
-def _personne_beneficiaire(structure: Structure, h: int, code: str) -> int:
-    """Index of the person a received individual benefit (AAH, ASS) is attributed to."""
-    # Persons are listed household by household: only household h's slice is read.
-    debut = int(structure.debut_menage[h])
-    fin = debut + len(structure.menages[h].personnes)
-    candidats = [
-        i
-        for i in range(debut, fin)
-        if structure.p_principal[i] and structure.personnes[i][2].role in (Role.DEMANDEUR, Role.CONJOINT)
-    ]
-    for i in candidats:
-        p = structure.personnes[i][2]
-        if code == "aah" and p.taux_incapacite >= 50:
-            return i
-        if code == "ass" and p.activite == Activite.CHOMEUR:
-            return i
-    return candidats[0]
 
 
 # What each benefit code needs from OpenFisca: (variable, entity, "M" month or "A" year of M).
@@ -753,37 +504,6 @@ INTERMEDIAIRES: dict[str, tuple[tuple[str, str, str], ...]] = {
         ("cheque_energie_eligibilite_logement", "menage", "A"),
     ),
 }
-
-
-def pertinent(code: str, structure: Structure) -> np.ndarray:
-    """Households for which OpenFisca could give a non-zero amount (others get 0 without computing).
-
-    Only conditions OpenFisca itself applies (presence of children, age, disability rate): a skipped
-    household gets exactly what OpenFisca would have returned, 0. The benchmark checks it.
-    """
-    menages = structure.menages
-    jour = menages[0].premier_jour
-    if code in ("af", "cf", "asf", "ars"):
-        return np.array([bool(m.enfants) for m in menages])
-    if code == "bourse_college":
-        return np.array([any(e.niveau_scolaire == NiveauScolaire.COLLEGE for e in m.enfants) for m in menages])
-    if code == "bourse_lycee":
-        return np.array([any(e.niveau_scolaire == NiveauScolaire.LYCEE for e in m.enfants) for m in menages])
-    if code == "aspa":
-        return np.array(
-            [
-                any(p.age_au(jour) >= 60 for p in m.personnes if p.role in (Role.DEMANDEUR, Role.CONJOINT))
-                for m in menages
-            ]
-        )
-    if code == "aah":
-        return np.array(
-            [
-                any(p.taux_incapacite >= 50 for p in m.personnes if p.role in (Role.DEMANDEUR, Role.CONJOINT))
-                for m in menages
-            ]
-        )
-    return np.ones(len(menages), dtype=bool)
 
 
 class TraceurDependances:
@@ -842,38 +562,51 @@ class Calcul:
 
     def __init__(
         self,
-        menages: Sequence[Menage],
+        menages,
         *,
         mode: Mode = "complet",
         injections: dict | None = None,
         suivre: bool = True,
+        intermediaires: bool | None = None,
     ):
+        """``menages``: validated households (``Menage``, same month) or their columns
+        (``lot.MenagesColonnes``): the OpenFisca entities and inputs are built from columns, for one
+        household (the simulator) as for a chunk of the batch screener (``repere.droits.lot``).
+        ``intermediaires``: also compute the explanations' intermediates (default: in complete mode)."""
+        from repere.droits import lot
+
+        colonnes = menages if isinstance(menages, lot.MenagesColonnes) else lot.colonnes_de_menages(menages)
         tbs = systeme()
-        self.menages = menages
+        self.menages = colonnes
         self.mode = mode
-        self.mois = menages[0].mois
+        # The explanations read these intermediates (complete mode); the batch screener's arrays do not.
+        self.intermediaires = (mode == "complet") if intermediaires is None else (intermediaires and mode == "complet")
+        self.mois = colonnes.mois
         self.annee = self.mois[:4]
         self.passes, _ = mois_precedents(self.mois)
-        self.structure = Structure(menages)
+        self.structure = lot.StructureColonnes(colonnes)
         self.simulation = self.structure.simulation(tbs)
         self.traceur = TraceurDependances() if suivre else None
         if suivre:
             self.simulation.tracer = self.traceur
-        donnees, self.faits = entrees(self.structure, self.mois, injections)
+        donnees, self.faits = lot.entrees_colonnes(self.structure, injections)
         poser(self.simulation, donnees)
-        self.pertinence: dict[str, np.ndarray] = {}
+        self.pertinence = {code: lot.pertinence_colonnes(code, self.structure) for code in CODES}
+        # What ``reinjecter`` reads: declared benefits and amounts, the person an individual one goes to.
+        codes = (*INJECTIONS_FAMILLE, *INJECTIONS_INDIVIDU)
+        self._declare = {code: lot._declare(colonnes, code) for code in codes}
+        self._montant_declare = {code: lot._recu(colonnes, code) for code in codes}
+        self._injecte: dict[str, np.ndarray] = {}
+        self._beneficiaire = {code: self.structure.beneficiaire(code) for code in INJECTIONS_INDIVIDU}
 
     def valeurs(self, codes: Sequence[str]) -> dict[str, np.ndarray]:
         """{variable: array per household} of the outputs (and explanation intermediates) of ``codes``."""
         structure = self.structure
-        for code in codes:
-            if code not in self.pertinence:
-                self.pertinence[code] = pertinent(code, structure)
         a_calculer: dict[tuple[str, str, str], np.ndarray] = {}
         for code in codes:
             if not self.pertinence[code].any():
                 continue
-            sorties = SORTIES[code] + (INTERMEDIAIRES.get(code, ()) if self.mode == "complet" else ())
+            sorties = SORTIES[code] + (INTERMEDIAIRES.get(code, ()) if self.intermediaires else ())
             for s in sorties:
                 a_calculer[s] = a_calculer.get(s, np.zeros(structure.n, dtype=bool)) | self.pertinence[code]
         valeurs: dict[str, np.ndarray] = {}
@@ -889,7 +622,6 @@ class Calcul:
         amounts and the person an individual benefit goes to are read once. Returns the number of
         computations dropped."""
         structure = self.structure
-        self._preparer_reinjections()
         sources = []
         for code, estimes in injections.items():
             individuel = code in INJECTIONS_INDIVIDU
@@ -931,30 +663,8 @@ class Calcul:
                 holder.delete_arrays(periode)
         return len(perimes)
 
-    def _preparer_reinjections(self) -> None:
-        """What ``reinjecter`` reads from the households (once): declared benefits and amounts."""
-        if hasattr(self, "_declare"):
-            return
-        structure = self.structure
-        self._declare = {}
-        self._montant_declare = {}
-        self._injecte: dict[str, np.ndarray] = {}
-        for code in (*INJECTIONS_FAMILLE, *INJECTIONS_INDIVIDU):
-            self._declare[code] = np.zeros(structure.n, dtype=bool)
-            self._montant_declare[code] = np.zeros(structure.n)
-        for h, m in enumerate(self.menages):
-            for r in m.prestations_recues:
-                if r.code in self._declare:
-                    self._declare[r.code][h] = True
-                    self._montant_declare[r.code][h] += r.montant_mensuel
-        self._beneficiaire: dict[str, np.ndarray] = {}
-
     def _beneficiaires(self, code: str) -> np.ndarray:
         """Per household, the person an individual benefit (AAH, ASS) injected as received goes to."""
-        if code not in self._beneficiaire:
-            self._beneficiaire[code] = np.array(
-                [_personne_beneficiaire(self.structure, h, code) for h in range(self.structure.n)], dtype=np.int64
-            )
         return self._beneficiaire[code]
 
     def sous_calcul(self, lignes: np.ndarray) -> Calcul:
@@ -963,11 +673,11 @@ class Calcul:
         sliced to them (no formula runs again), with the same dependency tracer, declared benefits
         and injected amounts. The coherent combination moves its next passes to it, so that they
         recompute the households whose injected benefits moved, not the whole chunk."""
-        self._preparer_reinjections()
         lignes = np.asarray(lignes, dtype=np.int64)
         sous = object.__new__(Calcul)
         sous.mode, sous.mois, sous.annee, sous.passes = self.mode, self.mois, self.annee, self.passes
-        sous.menages = [self.menages[i] for i in lignes] if isinstance(self.menages, Sequence) else None
+        sous.intermediaires = self.intermediaires
+        sous.menages = None  # the sub-simulation's households are read through its structure only
         sous.structure = structure = SousStructure(self.structure, lignes, menages=sous.menages)
         sous.simulation = structure.simulation(systeme())
         sous.traceur = self.traceur
@@ -1021,11 +731,14 @@ class Calcul:
         return self._periodes
 
     def contexte(self) -> dict:
+        from repere.droits import lot
+
         return {
             "structure": self.structure,
             "faits": self.faits,
             "pertinence": self.pertinence,
             "simulation": self.simulation,
+            "faits_lot": lot.faits_colonnes(self.menages),  # what the eligibility rules read besides OpenFisca
         }
 
 
@@ -1095,7 +808,7 @@ def _periode(texte: str):
     return periods.period("eternity" if texte == "ETERNITY" else texte)
 
 
-def _par_menage(valeurs: np.ndarray, entite: str, structure: Structure, variable: str) -> np.ndarray:
+def _par_menage(valeurs: np.ndarray, entite: str, structure, variable: str) -> np.ndarray:
     """Project an entity array on households: main famille for famille/foyer, sum over the main
     famille's persons for individu values, the ménage itself for ménage values."""
     if hasattr(valeurs, "decode_to_str"):  # EnumArray

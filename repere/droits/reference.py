@@ -15,10 +15,10 @@ import datetime as dt
 
 def situation_openfisca(menage, injections: dict | None = None) -> dict:
     """The household's facts as an OpenFisca situation dict (what a plain integration sends)."""
-    from repere.droits import moteur
+    from repere.droits import lot, moteur
 
-    structure = moteur.Structure([menage])
-    donnees, _ = moteur.entrees(structure, menage.mois, injections)
+    structure = lot.StructureColonnes(lot.colonnes_de_menages([menage]))
+    donnees, _ = lot.entrees_colonnes(structure, injections)
     tbs = moteur.systeme()
     optimisations = {
         *moteur.ZERO_FOYER_MOIS,
@@ -32,9 +32,9 @@ def situation_openfisca(menage, injections: dict | None = None) -> dict:
     familles = {f"f{f}": {} for f in range(structure.nb_familles)}
     foyers = {f"f{f}": {} for f in range(structure.nb_familles)}
     menages = {"m0": {"personne_de_reference": [], "conjoint": [], "enfants": [], "autres": []}}
-    for i, (_, f, p) in enumerate(structure.personnes):
+    for i, f in enumerate(structure.p_famille.tolist()):
         cle = f"f{f}"
-        role = p.role.value
+        role = str(structure.roles[i])
         if role in ("demandeur", "autre"):
             familles[cle].setdefault("parents", []).insert(0, f"p{i}")
             foyers[cle].setdefault("declarants", []).insert(0, f"p{i}")
@@ -68,11 +68,11 @@ def calcul_brut(menage, injections: dict | None = None) -> dict:
     """{output variable: value for the household} by plain OpenFisca (see the module docstring)."""
     from openfisca_core.simulations import SimulationBuilder
 
-    from repere.droits import moteur
+    from repere.droits import lot, moteur
 
     tbs = moteur.systeme()
     simulation = SimulationBuilder().build_from_entities(tbs, situation_openfisca(menage, injections))
-    structure = moteur.Structure([menage])
+    structure = lot.StructureColonnes(lot.colonnes_de_menages([menage]))
     out = {}
     for sorties in moteur.SORTIES.values():
         for variable, entite, quand in sorties:

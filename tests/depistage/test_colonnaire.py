@@ -61,3 +61,28 @@ def test_un_menage_douteux_passe_par_le_modele_les_autres_restent_en_colonnes():
 def test_les_bornes_viennent_des_contraintes_du_modele():
     assert BORNES["taux_incapacite"] == Personne.model_fields["taux_incapacite"].metadata[1].le == 100
     assert BORNES["loyer"] == MAX_LOYER
+
+
+def test_montants_ecrits_autrement_dans_une_colonne_presque_vide_comme_le_modele():
+    """Only the filled cells of an amount column are read (most are empty): a written-out amount, spaces
+    around it, a blank cell and a bad value are read as the model reads them, on the right line."""
+    bruts = _bruts(60, 11)
+    autrement = {3: " 1 234,50 ", 9: "   ", 17: "850.5", 25: "12,3"}
+    for h, texte in autrement.items():
+        numero, valeurs = bruts[h].lignes[0]
+        cellules = list(valeurs)
+        cellules[NOMS.index("percu_aspa")] = texte
+        bruts[h].lignes[0] = (numero, tuple(cellules))
+    numero, valeurs = bruts[40].lignes[0]
+    cellules = list(valeurs)
+    cellules[NOMS.index("percu_aspa")] = "beaucoup"
+    bruts[40].lignes[0] = (numero, tuple(cellules))
+    lecture = lire_lot(bruts, mois=MOIS)
+    assert [b.id_menage for b in lecture.suspects] == [bruts[40].id_menage]
+    menages = [construire_menage(b, mois=MOIS)[0] for b in bruts if b is not bruts[40]]
+    assert _egales(colonnes_de_menages(menages), lecture.colonnes) == []
+    aspa = dict(zip(lecture.ids, lecture.colonnes.recus["aspa"], strict=True))
+    assert aspa[bruts[3].id_menage] == 1234.5 and aspa[bruts[17].id_menage] == 850.5
+    assert aspa[bruts[25].id_menage] == 12.3 and aspa[bruts[9].id_menage] == 0
+    menage, anomalies = construire_menage(bruts[40], mois=MOIS)
+    assert menage is None and anomalies[0].colonne == "percu_aspa" and anomalies[0].ligne == bruts[40].lignes[0][0]
