@@ -491,7 +491,7 @@ def depister(
     try:
         parts = [(i, travail / _nom_part(i)) for i in indices]
         rang = 1
-        for bloc in sortie.fusionner_tables(parts):
+        for bloc in sortie.fusionner_tables(parts, travail=travail):
             synthese.ajouter_table(bloc)
             rangs = pa.array(range(rang, rang + bloc.num_rows), pa.int64())
             ecrivain.ecrire_table(bloc.add_column(0, "rang", rangs))
