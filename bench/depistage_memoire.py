@@ -90,8 +90,14 @@ def un_passage(chemin: Path, dossier: Path, *, processus: int, taille_lot: int, 
 
     moi = os.getpid()
     with Echantillonneur() as ech:
+        cpu_etapes: dict[str, float] = {}  # CPU seconds of the main process itself, per step (serial work)
+        marque = [time.process_time(), "départ"]
 
         def progression(etape, faits, total):
+            if etape != marque[1]:
+                maintenant = time.process_time()
+                cpu_etapes[marque[1]] = cpu_etapes.get(marque[1], 0.0) + maintenant - marque[0]
+                marque[:] = [maintenant, etape]
             ech.etape = etape
 
         cpu = os.times()
@@ -105,8 +111,9 @@ def un_passage(chemin: Path, dossier: Path, *, processus: int, taille_lot: int, 
         )
         duree = time.perf_counter() - debut
         fin = os.times()
-    cpu_s = (fin.user - cpu.user) + (fin.system - cpu.system)
-    cpu_s += (fin.children_user - cpu.children_user) + (fin.children_system - cpu.children_system)
+    cpu_principal = (fin.user - cpu.user) + (fin.system - cpu.system)
+    cpu_enfants = (fin.children_user - cpu.children_user) + (fin.children_system - cpu.children_system)
+    cpu_s = cpu_principal + cpu_enfants
     calcul = sorted((v for p, v in ech.pics.items() if p != moi), reverse=True)
     return {
         "menages": bilan.menages_total,
@@ -117,6 +124,9 @@ def un_passage(chemin: Path, dossier: Path, *, processus: int, taille_lot: int, 
         "principal": ech.pics.get(moi, 0),
         "par_etape": dict(ech.pics_etape),
         "calcul": calcul,
+        "cpu_principal": cpu_principal,
+        "cpu_enfants": cpu_enfants,
+        "cpu_etapes": cpu_etapes,
     }
 
 
@@ -164,6 +174,17 @@ def main():
             f"(charge {os.getloadavg()[0]:.1f})",
             flush=True,
         )
+        if args.processus > 1:
+            # Amdahl: the main process's own CPU is serial, the computing processes' CPU is shared out.
+            serie = r["cpu_principal"]
+            etapes = ", ".join(f"{k} {v:.1f}" for k, v in r["cpu_etapes"].items() if v >= 0.05)
+            borne = (serie + r["cpu_enfants"]) / (serie + r["cpu_enfants"] / args.processus)
+            print(
+                f"      CPU : processus principal {serie:.1f} s ({etapes}), calcul {r['cpu_enfants']:.1f} s ; "
+                f"part en série {100 * serie / r['cpu']:.0f} % : gain possible à {args.processus} processus "
+                f"≤ × {borne:.2f} (sur des cœurs libres)",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":
