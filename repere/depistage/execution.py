@@ -29,7 +29,7 @@ from repere.depistage.calcul import LotCalcule, preparer_calcul, traiter_lot, tr
 from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.rapport import Synthese, ecrire_rapport
 
-VERSION_ETAT = 2
+VERSION_ETAT = 3  # 3: parts hold their CSV text (sortie.COLONNE_CSV)
 DELAI_CONNEXION_DASK = "20s"
 TAILLE_LOT_DEFAUT = 25_000  # households per OpenFisca simulation, chosen by measure (docs/performance.md)
 

@@ -47,6 +47,11 @@ SCHEMA_PART = pa.schema(
     ]
 )
 SCHEMA_RESULTAT = pa.schema([("rang", pa.int64()), *SCHEMA_PART])
+# A part also holds each row already formatted as CSV text (without its rank), formatted by the computing
+# process that wrote it: the main process, which merges alone after the computing processes, then only
+# prefixes the rank (the formatting was about 40 % of the merge's serial work, docs/performance.md session 5).
+COLONNE_CSV = "_csv"
+SCHEMA_PART_CSV = SCHEMA_PART.append(pa.field(COLONNE_CSV, pa.string()))
 FORMATS_SORTIE = ("csv", "xlsx", "parquet")
 LIGNES_MAX_XLSX = 1_048_575
 
@@ -76,10 +81,10 @@ LIGNES_PAR_GROUPE = 2_000  # rows per Parquet row group of a part: the merge dec
 
 
 def ecrire_part(chemin: Path, table: pa.Table) -> None:
-    """Write one chunk's results (``SCHEMA_PART``, already sorted by decreasing priority), in small row
-    groups so that the merge reads it a little at a time."""
+    """Write one chunk's results (``SCHEMA_PART``, already sorted by decreasing priority) with their CSV
+    text (``SCHEMA_PART_CSV``), in small row groups so that the merge reads it a little at a time."""
     tmp = temporaire(chemin)
-    pq.write_table(table, tmp, compression="zstd", row_group_size=LIGNES_PAR_GROUPE)
+    pq.write_table(avec_csv(table), tmp, compression="zstd", row_group_size=LIGNES_PAR_GROUPE)
     remplacer(tmp, chemin)
 
 
@@ -170,6 +175,14 @@ def fusionner_tables(parts: list[tuple[int, Path]], *, travail: Path | None = No
             chemin.unlink(missing_ok=True)
 
 
+def avec_csv(table: pa.Table) -> pa.Table:
+    """``table`` (``SCHEMA_PART``) with the CSV text of each row (``COLONNE_CSV``), as ``SCHEMA_PART_CSV``."""
+    if COLONNE_CSV in table.column_names:
+        return table
+    table = table.cast(SCHEMA_PART)
+    return table.append_column(COLONNE_CSV, _lignes_csv(table.columns))
+
+
 def _regrouper(blocs: Iterator[pa.Table], lignes: int) -> Iterator[pa.Table]:
     """The same rows, in the same order, in tables of about ``lignes`` rows."""
     tampon, n = [], 0
@@ -185,9 +198,9 @@ def _regrouper(blocs: Iterator[pa.Table], lignes: int) -> Iterator[pa.Table]:
 
 def _ecrire_run(blocs: Iterator[pa.Table], chemin: Path) -> None:
     tmp = temporaire(chemin)
-    with pq.ParquetWriter(tmp, SCHEMA_PART, compression="zstd") as ecrivain:
+    with pq.ParquetWriter(tmp, SCHEMA_PART_CSV, compression="zstd") as ecrivain:
         for bloc in blocs:
-            ecrivain.write_table(bloc.cast(SCHEMA_PART), row_group_size=LIGNES_PAR_GROUPE)
+            ecrivain.write_table(avec_csv(bloc).cast(SCHEMA_PART_CSV), row_group_size=LIGNES_PAR_GROUPE)
     remplacer(tmp, chemin)
 
 
@@ -304,12 +317,23 @@ def _texte_csv_colonne(colonne: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.if_else(a_citer, cite, texte)
 
 
+def _lignes_csv(colonnes) -> pa.Array:
+    """The CSV text of each row of these columns (``;`` between cells, no line end)."""
+    return pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in colonnes), ";")
+
+
 def octets_csv_table(table: pa.Table):
     """The CSV lines of ``table`` in UTF-8 (``;``, CRLF line ends as Python's csv module writes them), as
-    one buffer built by Arrow: no Python string per row."""
+    one buffer built by Arrow: no Python string per row. Rows already formatted (``COLONNE_CSV``, by the
+    computing process) are used as such, after the columns that come before ``id_menage`` (the rank)."""
     if not table.num_rows:
         return b""
-    lignes = pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in table.columns), ";")
+    if COLONNE_CSV in table.column_names:
+        avant = table.column_names.index("id_menage")
+        deja = table.column(COLONNE_CSV)  # already CSV text: joined as is
+        lignes = pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in table.columns[:avant]), deja, ";")
+    else:
+        lignes = _lignes_csv(table.columns)
     lignes = pc.binary_join_element_wise(lignes, pa.scalar("\r\n"), "")
     if isinstance(lignes, pa.ChunkedArray):
         lignes = lignes.combine_chunks()
@@ -342,6 +366,8 @@ class EcrivainXLSX:
         self.lignes = 0
 
     def ecrire_table(self, table: pa.Table) -> None:
+        if COLONNE_CSV in table.column_names:
+            table = table.drop_columns([COLONNE_CSV])
         for ligne in zip(*(c.to_pylist() for c in table.columns), strict=True):
             self.ecrire(ligne)
 
@@ -371,6 +397,8 @@ class EcrivainParquet:
 
     def ecrire_table(self, table: pa.Table) -> None:
         self._vider()
+        if COLONNE_CSV in table.column_names:
+            table = table.drop_columns([COLONNE_CSV])
         self.ecrivain.write_table(table.cast(self.schema))
 
     def ecrire(self, ligne) -> None:
