@@ -61,12 +61,14 @@ class Echantillonneur:
         self.pics_etape: dict[str, int] = {}
         self.pic_total = 0
         self.etape_pic_total = ""
+        self.cpu_par_etape: dict[str, float] = {}  # CPU of this sampler itself (reading smaps costs), per step
         self._fin = threading.Event()
         self._fil = threading.Thread(target=self._boucle, daemon=True)
 
     def _boucle(self):
         moi = os.getpid()
         while not self._fin.is_set():
+            debut, etape = time.thread_time(), self.etape
             valeurs = {p: pss(p) for p in [moi, *enfants(moi)]}
             for p, v in valeurs.items():
                 self.pics[p] = max(self.pics.get(p, 0), v)
@@ -74,6 +76,7 @@ class Echantillonneur:
             total = sum(valeurs.values())
             if total > self.pic_total:
                 self.pic_total, self.etape_pic_total = total, self.etape
+            self.cpu_par_etape[etape] = self.cpu_par_etape.get(etape, 0.0) + time.thread_time() - debut
             self._fin.wait(self.intervalle)
 
     def __enter__(self):
@@ -111,7 +114,10 @@ def un_passage(chemin: Path, dossier: Path, *, processus: int, taille_lot: int, 
         )
         duree = time.perf_counter() - debut
         fin = os.times()
-    cpu_principal = (fin.user - cpu.user) + (fin.system - cpu.system)
+    # the main process's own work: its CPU minus that of the sampler thread (which would count as serial)
+    for etape, v in ech.cpu_par_etape.items():
+        cpu_etapes[etape] = max(0.0, cpu_etapes.get(etape, 0.0) - v)
+    cpu_principal = (fin.user - cpu.user) + (fin.system - cpu.system) - sum(ech.cpu_par_etape.values())
     cpu_enfants = (fin.children_user - cpu.children_user) + (fin.children_system - cpu.children_system)
     cpu_s = cpu_principal + cpu_enfants
     calcul = sorted((v for p, v in ech.pics.items() if p != moi), reverse=True)
