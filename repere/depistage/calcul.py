@@ -206,6 +206,10 @@ def traiter_partition(
         ecrire_resultats_lot(Path(travail), lot)
         lot.calcules = lot.table.num_rows
         lot.table = None
+    else:  # sent back (Dask): its CSV text formatted here, on the worker, not by the main process
+        from repere.depistage.sortie import avec_csv
+
+        lot.table = avec_csv(lot.table)
     return lot
 
 
