@@ -153,11 +153,9 @@ def plafond(lots, processus: int, mois: str) -> tuple[float, float]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from repere.depistage.calcul import prechauffer_processus
-    from repere.depistage.execution import _chauffer_pour
+    from repere.depistage.calcul import preparer_calcul
 
-    prechauffer_processus()
-    _chauffer_pour({"mois": mois, "prestations": None, "mode": "complet"})
+    preparer_calcul(mois, None, "complet")
     _LOTS_PLAFOND[:] = lots
     gc.collect()
     gc.freeze()

@@ -11,7 +11,6 @@ duplicated. Final files are published by rename; the working directory is delete
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -26,11 +25,11 @@ import pyarrow as pa
 
 from repere.depistage import lecture, partitions, sortie
 from repere.depistage.assemblage import Anomalie, MenageBrut, grouper, mois_courant
-from repere.depistage.calcul import LotCalcule, prechauffer_processus, traiter_lot, traiter_partition
+from repere.depistage.calcul import LotCalcule, preparer_calcul, traiter_lot, traiter_partition
 from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.rapport import Synthese, ecrire_rapport
 
-VERSION_ETAT = 2
+VERSION_ETAT = 3  # 3: parts hold their CSV text (sortie.COLONNE_CSV)
 DELAI_CONNEXION_DASK = "20s"
 TAILLE_LOT_DEFAUT = 25_000  # households per OpenFisca simulation, chosen by measure (docs/performance.md)
 
@@ -276,6 +275,7 @@ def _en_vol_borne(soumettre, attendre, lots, max_en_vol: int):
 def executer_local(lots, kwargs: dict, processus: int) -> Iterator[LotCalcule]:
     """Chunks read by this process (line by line), computed here or in forked processes."""
     if processus <= 1:
+        _preparer(kwargs)
         for index, menages, anomalies in lots:
             yield traiter_lot(index, menages, anomalies, **kwargs)
         return
@@ -292,6 +292,8 @@ def executer_partitions(plan, fichier, kwargs: dict, processus: int, travail: Pa
     only the plan goes to them and only the counts come back."""
     kwargs = {**kwargs, "travail": str(travail)}
     if processus <= 1:
+        if plan:
+            _preparer(kwargs)
         for partition in plan:
             yield traiter_partition(partition, fichier, **kwargs)
         return
@@ -307,8 +309,7 @@ def _dans_un_pool(taches, soumettre, kwargs: dict, processus: int) -> Iterator[L
 
     # Fork after building the tax-benefit system here: the workers inherit it (copy-on-write, frozen
     # out of the collector's sight) instead of each rebuilding it at full cost.
-    prechauffer_processus()
-    _chauffer_pour(kwargs)
+    _preparer(kwargs)
     contexte = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=processus, mp_context=contexte) as pool:
 
@@ -319,14 +320,9 @@ def _dans_un_pool(taches, soumettre, kwargs: dict, processus: int) -> Iterator[L
         yield from _en_vol_borne(lambda t: soumettre(pool, t), attendre, taches, processus + 1)
 
 
-def _chauffer_pour(kwargs: dict) -> None:
-    """One household of the run's month through the batch path, before forking: the parameter values
-    OpenFisca caches per instant are then computed once here and inherited by every worker."""
-    from repere.droits.lot import simuler_lot_tableaux
-    from repere.droits.moteur import menage_exemple
-
-    with contextlib.suppress(Exception):  # warming is best effort; the workers compute anyway
-        simuler_lot_tableaux([menage_exemple(kwargs["mois"])], prestations=kwargs["prestations"], mode=kwargs["mode"])
+def _preparer(kwargs: dict) -> int:
+    """``calcul.preparer_calcul`` for the run's month, benefits and mode."""
+    return preparer_calcul(kwargs["mois"], kwargs["prestations"], kwargs["mode"])
 
 
 def executer_dask(taches, kwargs: dict, adresse, *, fichier=None) -> Iterator[LotCalcule]:
@@ -347,8 +343,8 @@ def executer_dask(taches, kwargs: dict, adresse, *, fichier=None) -> Iterator[Lo
         except (OSError, TimeoutError, ValueError) as exc:
             raise ErreurDepistage(f"Impossible de joindre l'ordonnanceur Dask {adresse} ({exc}).") from None
     try:
-        client.run(prechauffer_processus)  # each worker builds the tax-benefit system once
-        client.run(_chauffer_pour, {k: kwargs[k] for k in ("mois", "prestations", "mode")})  # the month's parameters
+        # each worker builds the tax-benefit system once, computes the month's parameters, freezes them
+        client.run(preparer_calcul, kwargs["mois"], kwargs["prestations"], kwargs["mode"])
         nb_workers = max(1, len(client.scheduler_info().get("workers", {})))
         if kwargs.get("codes_communes") is not None:
             # scatter() would split a set into one future per element: wrap it in a one-item list.
@@ -495,7 +491,7 @@ def depister(
     try:
         parts = [(i, travail / _nom_part(i)) for i in indices]
         rang = 1
-        for bloc in sortie.fusionner_tables(parts):
+        for bloc in sortie.fusionner_tables(parts, travail=travail):
             synthese.ajouter_table(bloc)
             rangs = pa.array(range(rang, rang + bloc.num_rows), pa.int64())
             ecrivain.ecrire_table(bloc.add_column(0, "rang", rangs))

@@ -47,6 +47,11 @@ SCHEMA_PART = pa.schema(
     ]
 )
 SCHEMA_RESULTAT = pa.schema([("rang", pa.int64()), *SCHEMA_PART])
+# A part also holds each row already formatted as CSV text (without its rank), formatted by the computing
+# process that wrote it: the main process, which merges alone after the computing processes, then only
+# prefixes the rank (the formatting was about 40 % of the merge's serial work, docs/performance.md session 5).
+COLONNE_CSV = "_csv"
+SCHEMA_PART_CSV = SCHEMA_PART.append(pa.field(COLONNE_CSV, pa.string()))
 FORMATS_SORTIE = ("csv", "xlsx", "parquet")
 LIGNES_MAX_XLSX = 1_048_575
 
@@ -72,10 +77,14 @@ def remplacer(tmp: Path, chemin: Path) -> None:
 # --- per-chunk parts -----------------------------------------------------------------------------
 
 
+LIGNES_PAR_GROUPE = 2_000  # rows per Parquet row group of a part: the merge decodes one group at a time
+
+
 def ecrire_part(chemin: Path, table: pa.Table) -> None:
-    """Write one chunk's results (``SCHEMA_PART``, already sorted by decreasing priority)."""
+    """Write one chunk's results (``SCHEMA_PART``, already sorted by decreasing priority) with their CSV
+    text (``SCHEMA_PART_CSV``), in small row groups so that the merge reads it a little at a time."""
     tmp = temporaire(chemin)
-    pq.write_table(table, tmp, compression="zstd")
+    pq.write_table(avec_csv(table), tmp, compression="zstd", row_group_size=LIGNES_PAR_GROUPE)
     remplacer(tmp, chemin)
 
 
@@ -88,7 +97,14 @@ def ecrire_anomalies_part(chemin: Path, anomalies: Iterable) -> None:
     remplacer(tmp, chemin)
 
 
-LIGNES_EN_FUSION = 200_000  # rows held in memory by the merge, all parts together
+# Memory of the merge (measured, docs/performance.md session 5): a block of at least one row group per open
+# part, at most ``PARTS_EN_FUSION`` parts open, and the rows emitted gathered into tables of about
+# ``LIGNES_EN_SORTIE`` rows (the CSV is formatted column by column: small tables cost a call per column).
+LIGNES_EN_FUSION = 50_000  # rows read ahead by the merge, all parts together (at least a row group per part)
+LIGNES_EN_SORTIE = 50_000
+# Parts open at once in the merge: past it, consecutive parts are first merged in groups into intermediate
+# runs (written in the working directory), so that the merge's memory does not grow with the file's size.
+PARTS_EN_FUSION = 64
 
 
 class _Part:
@@ -96,7 +112,8 @@ class _Part:
 
     def __init__(self, chemin: Path, lot: int, taille_bloc: int):
         self.lot = lot
-        self.lots = pq.ParquetFile(chemin).iter_batches(batch_size=taille_bloc)
+        # one row group at a time, no read-ahead (a generator: close() frees it)
+        self.lots = pq.ParquetFile(chemin, pre_buffer=False).iter_batches(batch_size=taille_bloc, use_threads=False)
         self.position = 0
         self.fini = False
         self.table = None
@@ -111,6 +128,10 @@ class _Part:
                 self.position += batch.num_rows
                 return
         self.table, self.fini = None, True
+        self.fermer()
+
+    def fermer(self) -> None:
+        self.lots.close()
 
     def derniere(self) -> tuple:
         return (self.cles[-1], self.lot, self.positions[-1])
@@ -125,11 +146,69 @@ class _Part:
         return int(np.searchsorted(self.positions, position, side="right"))  # the frontier's own part
 
 
-def fusionner_tables(parts: list[tuple[int, Path]]) -> Iterator[pa.Table]:
+def fusionner_tables(parts: list[tuple[int, Path]], *, travail: Path | None = None) -> Iterator[pa.Table]:
+    """The rows of the sorted parts ``(chunk, path)``, by decreasing priority, then chunk, then position:
+    memory bounded whatever the number of parts. Past ``PARTS_EN_FUSION`` parts, runs of consecutive parts
+    are merged first into intermediate parts (in ``travail``, by default the parts' directory), level after
+    level; a run of consecutive chunks merged in that order keeps the (chunk, position) order, so the result is
+    the same as a one-level merge. The intermediate files are deleted, the chunks' own parts are kept (a
+    resumed run needs them)."""
+    parts = sorted(parts)
+    travail = Path(travail) if travail is not None else (Path(parts[0][1]).parent if parts else Path("."))
+    niveau, intermediaires = 0, []
+    while len(parts) > PARTS_EN_FUSION:
+        niveau += 1
+        suivantes = []
+        for g in range(0, len(parts), PARTS_EN_FUSION):
+            groupe = parts[g : g + PARTS_EN_FUSION]
+            chemin = travail / f"fusion_{niveau}_{g // PARTS_EN_FUSION:06d}.parquet"
+            _ecrire_run(_regrouper(_fusionner(groupe), LIGNES_EN_SORTIE), chemin)
+            suivantes.append((g // PARTS_EN_FUSION, chemin))
+        for chemin in intermediaires:
+            chemin.unlink(missing_ok=True)
+        intermediaires = [chemin for _, chemin in suivantes]
+        parts = suivantes
+    try:
+        yield from _regrouper(_fusionner(parts), LIGNES_EN_SORTIE)
+    finally:
+        for chemin in intermediaires:
+            chemin.unlink(missing_ok=True)
+
+
+def avec_csv(table: pa.Table) -> pa.Table:
+    """``table`` (``SCHEMA_PART``) with the CSV text of each row (``COLONNE_CSV``), as ``SCHEMA_PART_CSV``."""
+    if COLONNE_CSV in table.column_names:
+        return table
+    table = table.cast(SCHEMA_PART)
+    return table.append_column(COLONNE_CSV, _lignes_csv(table.columns))
+
+
+def _regrouper(blocs: Iterator[pa.Table], lignes: int) -> Iterator[pa.Table]:
+    """The same rows, in the same order, in tables of about ``lignes`` rows."""
+    tampon, n = [], 0
+    for bloc in blocs:
+        tampon.append(bloc)
+        n += bloc.num_rows
+        if n >= lignes:
+            yield pa.concat_tables(tampon)
+            tampon, n = [], 0
+    if tampon:
+        yield pa.concat_tables(tampon)
+
+
+def _ecrire_run(blocs: Iterator[pa.Table], chemin: Path) -> None:
+    tmp = temporaire(chemin)
+    with pq.ParquetWriter(tmp, SCHEMA_PART_CSV, compression="zstd") as ecrivain:
+        for bloc in blocs:
+            ecrivain.write_table(avec_csv(bloc).cast(SCHEMA_PART_CSV), row_group_size=LIGNES_PAR_GROUPE)
+    remplacer(tmp, chemin)
+
+
+def _fusionner(parts: list[tuple[int, Path]]) -> Iterator[pa.Table]:
     """External k-way merge of the sorted parts, by blocks: at each step every row not greater than the
     smallest "last key" of the parts' blocks is safe to emit; those rows are sorted together (numpy) and
     yielded as one Arrow table. Memory: one block per part, ``LIGNES_EN_FUSION`` rows in all."""
-    taille_bloc = max(256, LIGNES_EN_FUSION // max(1, len(parts)))
+    taille_bloc = max(LIGNES_PAR_GROUPE, LIGNES_EN_FUSION // max(1, len(parts)))
     ouvertes = [p for p in (_Part(chemin, lot, taille_bloc) for lot, chemin in parts) if not p.fini]
     while ouvertes:
         frontiere = min(p.derniere() for p in ouvertes)
@@ -200,7 +279,8 @@ class EcrivainCSV:
         self.csv.writerow([_decimal(v) for v in ligne])
 
     def ecrire_table(self, table: pa.Table) -> None:
-        self.fichier.write(texte_csv_table(table))
+        self.fichier.flush()  # the header, through the text layer (with its BOM)
+        self.fichier.buffer.write(octets_csv_table(table))
 
     def fermer(self) -> None:
         self.fichier.close()
@@ -237,12 +317,31 @@ def _texte_csv_colonne(colonne: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pc.if_else(a_citer, cite, texte)
 
 
-def texte_csv_table(table: pa.Table) -> str:
-    """The CSV lines of ``table`` (``;``, CRLF line ends as Python's csv module writes them)."""
+def _lignes_csv(colonnes) -> pa.Array:
+    """The CSV text of each row of these columns (``;`` between cells, no line end)."""
+    return pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in colonnes), ";")
+
+
+def octets_csv_table(table: pa.Table):
+    """The CSV lines of ``table`` in UTF-8 (``;``, CRLF line ends as Python's csv module writes them), as
+    one buffer built by Arrow: no Python string per row. Rows already formatted (``COLONNE_CSV``, by the
+    computing process) are used as such, after the columns that come before ``id_menage`` (the rank)."""
     if not table.num_rows:
-        return ""
-    lignes = pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in table.columns), ";")
-    return "\r\n".join(lignes.to_pylist()) + "\r\n"
+        return b""
+    if COLONNE_CSV in table.column_names:
+        avant = table.column_names.index("id_menage")
+        deja = table.column(COLONNE_CSV)  # already CSV text: joined as is
+        lignes = pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in table.columns[:avant]), deja, ";")
+    else:
+        lignes = _lignes_csv(table.columns)
+    lignes = pc.binary_join_element_wise(lignes, pa.scalar("\r\n"), "")
+    if isinstance(lignes, pa.ChunkedArray):
+        lignes = lignes.combine_chunks()
+    if lignes.null_count or not pa.types.is_string(lignes.type):
+        return "".join(lignes.to_pylist()).encode("utf-8")
+    decalages = np.frombuffer(lignes.buffers()[1], dtype=np.int32)
+    debut, fin = int(decalages[lignes.offset]), int(decalages[lignes.offset + len(lignes)])
+    return memoryview(lignes.buffers()[2])[debut:fin]
 
 
 class EcrivainXLSX:
@@ -267,6 +366,8 @@ class EcrivainXLSX:
         self.lignes = 0
 
     def ecrire_table(self, table: pa.Table) -> None:
+        if COLONNE_CSV in table.column_names:
+            table = table.drop_columns([COLONNE_CSV])
         for ligne in zip(*(c.to_pylist() for c in table.columns), strict=True):
             self.ecrire(ligne)
 
@@ -296,6 +397,8 @@ class EcrivainParquet:
 
     def ecrire_table(self, table: pa.Table) -> None:
         self._vider()
+        if COLONNE_CSV in table.column_names:
+            table = table.drop_columns([COLONNE_CSV])
         self.ecrivain.write_table(table.cast(self.schema))
 
     def ecrire(self, ligne) -> None:

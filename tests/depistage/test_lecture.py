@@ -247,7 +247,9 @@ def test_fusion_de_nombreux_lots(tmp_path, monkeypatch):
     from repere.depistage import sortie
     from repere.depistage.calcul import trier
 
-    monkeypatch.setattr(sortie, "LIGNES_EN_FUSION", 400)  # blocks of 256 rows... smaller than the parts
+    monkeypatch.setattr(sortie, "LIGNES_EN_FUSION", 400)
+    monkeypatch.setattr(sortie, "LIGNES_PAR_GROUPE", 100)  # blocks of 100 rows: smaller than the parts
+    monkeypatch.setattr(sortie, "LIGNES_EN_SORTIE", 250)
     parts = []
     for lot in range(50):
         lignes = [
