@@ -109,11 +109,11 @@ def masquer(
                 masquer_un_de_plus(*actives[n])
 
     passe_simple()
+    groupes = _Groupes(actives, relations_de, masques)
     while True:
-        # Only the relations with a hidden member can determine one (``caches`` is kept up to date by
-        # ``cacher``): a national table has 1,400 relations, most of them with nothing hidden.
-        touchees = [r for r, n in zip(actives, caches, strict=True) if n]
-        cellules_a_couvrir = _cellules_recalculables(touchees, masques, inconnu)
+        # Only the groups of hidden cells that changed since the last pass are checked again (``groupes``
+        # follows the cells hidden by ``cacher``): a national table needs hundreds of passes.
+        cellules_a_couvrir = groupes.recalculables()
         if not cellules_a_couvrir:
             return masques
         progres = False
@@ -128,36 +128,77 @@ def masquer(
         passe_simple()
 
 
-def _cellules_recalculables(rels, masques, inconnu) -> list:
-    """The hidden cells that the visible cells and the relations determine (one per group of linked cells)."""
-    utiles = []
-    for t, p in rels:
-        membres = (t, *p)
-        caches = [m for m in membres if m in masques]
-        if caches and not any(inconnu(m) for m in membres):
-            utiles.append(((t, -1.0), *((x, 1.0) for x in p)))
-    if not utiles:
-        return []
-    # Groups of hidden cells linked by relations (union-find), each checked on its own small system.
-    parent: dict = {}
+class _Groupes:
+    """The hidden cells linked by the relations that have a hidden member, grouped (union-find), kept up
+    to date from one pass to the next: a group whose cells and relations did not change keeps the
+    answer of its last check, so only the groups touched by newly hidden cells are solved again."""
 
-    def racine(x):
-        while parent.setdefault(x, x) != x:
+    def __init__(self, actives, relations_de, masques):
+        self.actives = actives
+        self.relations_de = relations_de
+        self.masques = masques
+        self.vus: set = set()  # hidden cells already placed in a group
+        self.parent: dict = {}
+        self.relations: dict = {}  # root -> indexes (in ``actives``) of the group's relations
+        self.touchees: dict[int, Hashable] = {}  # relation with a hidden member -> one of its hidden members
+        self.reponse: dict = {}  # root -> the group's determined cell (or None), while the group is unchanged
+
+    def _racine(self, x):
+        parent = self.parent
+        while parent[x] != x:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
 
-    for termes in utiles:
-        caches = [m for m, _c in termes if m in masques]
-        for m in caches[1:]:
-            parent[racine(m)] = racine(caches[0])
-        racine(caches[0])
-    systemes: dict = {}
-    for termes in utiles:
-        premier = next(m for m, _c in termes if m in masques)
-        systemes.setdefault(racine(premier), []).append([(m, c) for m, c in termes if m in masques])
-    trouvees = []
-    for equations in systemes.values():
+    def _unir(self, a, b):
+        a, b = self._racine(a), self._racine(b)
+        if a == b:
+            return a
+        if len(self.relations[a]) < len(self.relations[b]):
+            a, b = b, a
+        self.parent[b] = a
+        self.relations[a] += self.relations.pop(b)
+        self.reponse.pop(b, None)
+        return a
+
+    def _ajouter(self, m) -> None:
+        self.vus.add(m)
+        self.parent[m] = m
+        self.relations[m] = []
+        for n in self.relations_de.get(m, ()):
+            autre = self.touchees.get(n)
+            if autre is None:
+                self.touchees[n] = m
+                racine = self._racine(m)
+                self.relations[racine].append(n)
+            else:
+                racine = self._unir(m, autre)
+            self.reponse.pop(racine, None)
+        if not self.relations[self._racine(m)]:
+            # In no relation with a hidden member: no system, no group (as a cell of no relation).
+            del self.relations[m]
+
+    def recalculables(self) -> list:
+        """The hidden cells that the visible cells and the relations determine (one per group of linked
+        cells), groups in the order of their first relation."""
+        for m in self.masques - self.vus:
+            self._ajouter(m)
+        trouvees = []
+        for racine in sorted(self.relations, key=lambda r: min(self.relations[r])):
+            if racine not in self.reponse:
+                self.reponse[racine] = self._resoudre(sorted(self.relations[racine]))
+            if self.reponse[racine] is not None:
+                trouvees.append(self.reponse[racine])
+        return trouvees
+
+    def _resoudre(self, indexes: list[int]):
+        masques = self.masques
+        equations = []
+        for n in indexes:
+            t, p = self.actives[n]
+            eq = [(t, -1.0)] if t in masques else []
+            eq += [(x, 1.0) for x in p if x in masques]
+            equations.append(eq)
         membres = sorted({m for eq in equations for m, _c in eq}, key=str)
         index = {m: i for i, m in enumerate(membres)}
         a = np.zeros((len(equations), len(membres)))
@@ -171,9 +212,8 @@ def _cellules_recalculables(rels, masques, inconnu) -> list:
         normes = (vt[:rang] ** 2).sum(axis=0)
         for m, i in index.items():
             if normes[i] > 1 - 1e-9:
-                trouvees.append(m)
-                break
-    return trouvees
+                return m
+        return None
 
 
 def table_croisee(
