@@ -14,7 +14,8 @@ observatory (through ``services.publier``) and the obstacle barometer all call i
   visible ones: whenever a relation would leave exactly one hidden member, the smallest visible part
   (or else the total) is hidden too, and the hidden cells of each group of linked relations are then
   checked by linear algebra (a hidden cell is recomputable when its unit vector lies in the row
-  space of the relations' system); an additional cell is hidden until none is.
+  space of the relations' system); while one is, the smallest visible cell that the combination of
+  relations giving its value uses is hidden too, until none is.
 """
 
 from __future__ import annotations
@@ -118,11 +119,14 @@ def masquer(
             return masques
         progres = False
         for cellule in cellules_a_couvrir:
-            # One more hidden member in a relation of the cell (the first that still has a visible one).
-            for n in relations_de.get(cellule, ()):
-                if masquer_un_de_plus(*actives[n]):
-                    progres = True
-                    break
+            # The combination of the group's relations that gives the cell's value uses visible cells: the
+            # smallest of them is hidden too, so that this combination no longer gives it (hiding a cell of
+            # the cell's own relations instead can take hundreds of passes: a département determined through
+            # its région gets its communes hidden one by one, and may stay determined).
+            autres = groupes.dans_la_combinaison(cellule, candidat=lambda m: m not in masques and not inconnu(m))
+            if autres:
+                cacher(min(autres, key=taille))
+                progres = True
         if not progres:
             return masques
         passe_simple()
@@ -178,6 +182,23 @@ class _Groupes:
             # In no relation with a hidden member: no system, no group (as a cell of no relation).
             del self.relations[m]
 
+    def dans_la_combinaison(self, cellule, *, candidat) -> list:
+        """The visible cells (``candidat``) that the combination of the group's relations giving the value
+        of ``cellule`` involves, i.e. whose coefficient in that combination is not zero."""
+        indexes, membres, a = self._systeme(sorted(self.relations[self._racine(cellule)]))
+        e = np.zeros(len(membres))
+        e[membres.index(cellule)] = 1.0
+        y = np.linalg.lstsq(a.T, e, rcond=None)[0]
+        coefficients: dict = {}
+        for n, yn in zip(indexes, y, strict=True):
+            if abs(yn) < 1e-9:
+                continue
+            t, p = self.actives[n]
+            for m, coef in ((t, -1.0), *((x, 1.0) for x in p)):
+                if candidat(m):
+                    coefficients[m] = coefficients.get(m, 0.0) + yn * coef
+        return [m for m, c in coefficients.items() if abs(c) > 1e-9]
+
     def recalculables(self) -> list:
         """The hidden cells that the visible cells and the relations determine (one per group of linked
         cells), groups in the order of their first relation."""
@@ -192,6 +213,19 @@ class _Groupes:
         return trouvees
 
     def _resoudre(self, indexes: list[int]):
+        _indexes, membres, a = self._systeme(indexes)
+        # A hidden cell is determined iff its unit vector lies in the row space of the system, i.e. iff
+        # its column of the row space's orthonormal basis (reduced SVD) has norm 1.
+        _u, sv, vt = np.linalg.svd(a, full_matrices=False)
+        rang = int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum())
+        normes = (vt[:rang] ** 2).sum(axis=0)
+        for i, m in enumerate(membres):
+            if normes[i] > 1 - 1e-9:
+                return m
+        return None
+
+    def _systeme(self, indexes: list[int]):
+        """The relations ``indexes`` restricted to their hidden cells: (indexes, hidden cells, matrix)."""
         masques = self.masques
         equations = []
         for n in indexes:
@@ -205,15 +239,7 @@ class _Groupes:
         for ligne, eq in enumerate(equations):
             for m, coef in eq:
                 a[ligne, index[m]] += coef
-        # A hidden cell is determined iff its unit vector lies in the row space of the system, i.e. iff
-        # its column of the row space's orthonormal basis (reduced SVD) has norm 1.
-        _u, sv, vt = np.linalg.svd(a, full_matrices=False)
-        rang = int((sv > 1e-9 * max(1.0, sv.max(initial=0.0))).sum())
-        normes = (vt[:rang] ** 2).sum(axis=0)
-        for m, i in index.items():
-            if normes[i] > 1 - 1e-9:
-                return m
-        return None
+        return indexes, membres, a
 
 
 def table_croisee(

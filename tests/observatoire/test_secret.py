@@ -136,3 +136,36 @@ def test_tables_aleatoires_jamais_recalculables(graine):
         if 0 < v < 11:
             assert k in masques
     assert not recalculables(cellules, relations, masques)
+
+
+@pytest.mark.parametrize("graine", range(30))
+def test_hierarchies_aleatoires_a_plusieurs_passes_jamais_recalculables(graine):
+    # Départements of communes, cut across by EPCI straddling two départements, under a région: the
+    # groups of hidden cells grow and merge from one pass to the next (the check kept between passes).
+    rnd = random.Random(1000 + graine)
+    communes = {}
+    departements = {}
+    for d in range(rnd.randint(2, 4)):
+        membres = [f"c{d}_{i}" for i in range(rnd.randint(3, 9))]
+        for c in membres:
+            communes[c] = rnd.choice([0, 1, 3, 7, 10, 12, 15, 30, 80, 200])
+        departements[f"d{d}"] = membres
+    noms = list(communes)
+    rnd.shuffle(noms)
+    epci, i = {}, 0
+    while i < len(noms):
+        k = rnd.randint(2, 5)
+        epci[f"e{len(epci)}"] = noms[i : i + k]
+        i += k
+    valeurs = dict(communes)
+    relations = []
+    for groupe in (departements, epci):
+        for total, parties in groupe.items():
+            valeurs[total] = sum(communes[p] for p in parties)
+            relations.append((total, parties))
+    valeurs["r"] = sum(valeurs[d] for d in departements)
+    relations.append(("r", list(departements)))
+    cellules = {k: Cellule(v) for k, v in valeurs.items()}
+    masques = masquer(cellules, relations=relations, seuil=11)
+    assert {k for k, v in valeurs.items() if 0 < v < 11} <= masques
+    assert not recalculables(cellules, relations, masques)
