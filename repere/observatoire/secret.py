@@ -49,12 +49,23 @@ class Cellule(NamedTuple):
 Relation = tuple[Hashable, Sequence[Hashable]]  # (total, parts)
 
 
-def _primaire(c: Cellule, seuil: int) -> bool:
-    if c.secret_source:
-        return True
-    if c.effectif is not None and 0 < c.effectif < seuil:
-        return True
-    return c.denominateur is not None and c.denominateur < seuil
+def primaires(
+    cles: Sequence[Hashable],
+    effectifs: Sequence[float | None],
+    denominateurs: Sequence[float | None],
+    secrets_source: Sequence[bool],
+    *,
+    seuil: int | None = None,
+) -> set[Hashable]:
+    """The keys of the cells under the primary or the source secret, given column by column (a national
+    import checks 940,000 cells: no object per cell). ``None`` is an unknown count or denominator."""
+    seuil = seuil_secret() if seuil is None else seuil
+    effectif = np.array(effectifs, dtype=float)  # None -> NaN, which no comparison holds for
+    denominateur = np.array(denominateurs, dtype=float)
+    caches = np.array(secrets_source, dtype=bool).reshape(-1)
+    caches |= (effectif > 0) & (effectif < seuil)
+    caches |= denominateur < seuil
+    return {cles[i] for i in np.flatnonzero(caches)}
 
 
 def masquer(
@@ -62,7 +73,15 @@ def masquer(
 ) -> set[Hashable]:
     """The keys of the cells to hide (primary, source and secondary secret)."""
     seuil = seuil_secret() if seuil is None else seuil
-    masques = {k for k, c in cellules.items() if _primaire(c, seuil)}
+    cles = list(cellules)
+    valeurs = list(cellules.values())
+    masques = primaires(
+        cles,
+        [c.effectif for c in valeurs],
+        [c.denominateur for c in valeurs],
+        [c.secret_source for c in valeurs],
+        seuil=seuil,
+    )
     rels = [(t, tuple(p)) for t, p in relations if t in cellules or any(x in cellules for x in p)]
     if not rels or not masques:
         return masques

@@ -6,7 +6,7 @@ import random
 import numpy as np
 import pytest
 
-from repere.observatoire.secret import Cellule, masquer, table_croisee
+from repere.observatoire.secret import Cellule, masquer, primaires, table_croisee
 
 
 def recalculables(cellules, relations, masques):
@@ -169,3 +169,17 @@ def test_hierarchies_aleatoires_a_plusieurs_passes_jamais_recalculables(graine):
     masques = masquer(cellules, relations=relations, seuil=11)
     assert {k for k, v in valeurs.items() if 0 < v < 11} <= masques
     assert not recalculables(cellules, relations, masques)
+
+
+def test_secret_primaire_colonne_par_colonne_comme_cellule_par_cellule():
+    # The import's path (columns, no object per cell) gives what masquer gives cell by cell.
+    cles = ["zero", "petit", "seuil", "inconnu", "taux_petit", "taux_ok", "source"]
+    effectifs = [0, 10, 11, None, None, None, 500]
+    denominateurs = [None, None, None, None, 10, 11, None]
+    sources = [False, False, False, False, False, False, True]
+    colonnes = primaires(cles, effectifs, denominateurs, sources, seuil=11)
+    cellules = {
+        k: Cellule(effectif=e, denominateur=d, secret_source=s)
+        for k, e, d, s in zip(cles, effectifs, denominateurs, sources, strict=True)
+    }
+    assert colonnes == masquer(cellules, seuil=11) == {"petit", "taux_petit", "source"}
