@@ -122,8 +122,7 @@ def main():
                 resultats[nom].append(r)
                 print(
                     f"[{a.base}] {nom:9} : {r['mur_s']:.1f} s (processeur {r['cpu_s']:.1f} s), "
-                    f"{r['valeurs']:,} valeurs, charge {r['charge']:.1f}".replace(",", " ")
-                    + f" — code {r['code']}",
+                    f"{str(r['valeurs'])} valeurs, charge {r['charge']:.1f} — code {r['code']}",
                     flush=True,
                 )
     med = {n: statistics.median(x["mur_s"] for x in v) for n, v in resultats.items()}
