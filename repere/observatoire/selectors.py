@@ -173,6 +173,7 @@ def portrait(*, lieu: Lieu, user, indicateurs: list[Indicateur] | None = None) -
     cles = [(c.niveau, c.code) for c in chaine]
     par_ind = {i.pk: i for i in indicateurs}
     valeurs: dict[tuple, dict] = {}
+    propres_de: dict[int, list[str]] = {}  # indicator -> the periods the territory itself has
     from django.db.models import Q
 
     filtre = Q()
@@ -182,9 +183,13 @@ def portrait(*, lieu: Lieu, user, indicateurs: list[Indicateur] | None = None) -
         "indicateur_id", "niveau", "code", "periode", "valeur", "numerateur", "denominateur", "statut", "masque"
     ):
         valeurs[(v["indicateur_id"], v["niveau"], v["code"], v["periode"])] = v
+        if (v["niveau"], v["code"]) == lieu.cle:
+            propres_de.setdefault(v["indicateur_id"], []).append(v["periode"])
     lignes = []
     for indicateur in indicateurs:
-        propres = sorted(p for (i, n, c, p) in valeurs if i == indicateur.pk and (n, c) == lieu.cle)
+        # Grouped as the rows are read: scanning every value read for each indicator cost 87 × 4,350 steps per
+        # portrait at 21 M values (issue 13, bench).
+        propres = sorted(propres_de.get(indicateur.pk, ()))
         if not propres:
             continue
         periode = propres[-1]

@@ -6,7 +6,7 @@ import random
 import numpy as np
 import pytest
 
-from repere.observatoire.secret import Cellule, masquer, table_croisee
+from repere.observatoire.secret import Cellule, masquer, primaires, table_croisee
 
 
 def recalculables(cellules, relations, masques):
@@ -136,3 +136,50 @@ def test_tables_aleatoires_jamais_recalculables(graine):
         if 0 < v < 11:
             assert k in masques
     assert not recalculables(cellules, relations, masques)
+
+
+@pytest.mark.parametrize("graine", range(30))
+def test_hierarchies_aleatoires_a_plusieurs_passes_jamais_recalculables(graine):
+    # Départements of communes, cut across by EPCI straddling two départements, under a région: the
+    # groups of hidden cells grow and merge from one pass to the next (the check kept between passes).
+    rnd = random.Random(1000 + graine)
+    communes = {}
+    departements = {}
+    for d in range(rnd.randint(2, 4)):
+        membres = [f"c{d}_{i}" for i in range(rnd.randint(3, 9))]
+        for c in membres:
+            communes[c] = rnd.choice([0, 1, 3, 7, 10, 12, 15, 30, 80, 200])
+        departements[f"d{d}"] = membres
+    noms = list(communes)
+    rnd.shuffle(noms)
+    epci, i = {}, 0
+    while i < len(noms):
+        k = rnd.randint(2, 5)
+        epci[f"e{len(epci)}"] = noms[i : i + k]
+        i += k
+    valeurs = dict(communes)
+    relations = []
+    for groupe in (departements, epci):
+        for total, parties in groupe.items():
+            valeurs[total] = sum(communes[p] for p in parties)
+            relations.append((total, parties))
+    valeurs["r"] = sum(valeurs[d] for d in departements)
+    relations.append(("r", list(departements)))
+    cellules = {k: Cellule(v) for k, v in valeurs.items()}
+    masques = masquer(cellules, relations=relations, seuil=11)
+    assert {k for k, v in valeurs.items() if 0 < v < 11} <= masques
+    assert not recalculables(cellules, relations, masques)
+
+
+def test_secret_primaire_colonne_par_colonne_comme_cellule_par_cellule():
+    # The import's path (columns, no object per cell) gives what masquer gives cell by cell.
+    cles = ["zero", "petit", "seuil", "inconnu", "taux_petit", "taux_ok", "source"]
+    effectifs = [0, 10, 11, None, None, None, 500]
+    denominateurs = [None, None, None, None, 10, 11, None]
+    sources = [False, False, False, False, False, False, True]
+    colonnes = primaires(cles, effectifs, denominateurs, sources, seuil=11)
+    cellules = {
+        k: Cellule(effectif=e, denominateur=d, secret_source=s)
+        for k, e, d, s in zip(cles, effectifs, denominateurs, sources, strict=True)
+    }
+    assert colonnes == masquer(cellules, seuil=11) == {"petit", "taux_petit", "source"}
