@@ -127,12 +127,15 @@ def combiner(
         courant.reinjecter({c: e[lignes] for c, e in injections.items()})
         v = courant.valeurs(recalcules)
         _reporter(valeurs, v, lignes, n)
-        t = lot.tableaux(menages, valeurs=valeurs, contexte=contexte, codes=recalcules)
+        # Amounts and eligibility of the households recomputed only (the others have not changed).
+        t = lot.tableaux(
+            menages, valeurs=valeurs, contexte=contexte, codes=recalcules, lignes=None if len(lignes) == n else lignes
+        )
         for k, code in enumerate(recalcules):
             j = tab.colonne(code)
-            tab.montant[lignes, j] = t.montant[lignes, k]
-            tab.montant_mensuel[lignes, j] = t.montant_mensuel[lignes, k]
-            tab.eligible[lignes, j] = t.eligible[lignes, k]
+            tab.montant[lignes, j] = t.montant[:, k]
+            tab.montant_mensuel[lignes, j] = t.montant_mensuel[:, k]
+            tab.eligible[lignes, j] = t.eligible[:, k]
         passes[a_recalculer] += 1
         estimations = _estimations(tab, declares)
         a_recalculer = _differences(estimations, injections, n)
