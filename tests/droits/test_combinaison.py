@@ -158,6 +158,31 @@ def test_passes_sur_les_seuls_menages_qui_bougent_comme_sur_tout_le_lot(menages,
             np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
 
 
+def test_sous_simulation_ne_decoupe_que_les_variables_lues(menages):
+    """``moteur.Calcul.sous_calcul`` slices a variable's values when the sub-simulation first reads it
+    (not the thousands of values the simulation holds): nothing is copied up front, a value read is
+    the parent's for the households kept, and so through a sub-simulation of a sub-simulation."""
+    from repere.droits import lot, moteur
+
+    calcul = lot.CalculColonnes(lot.colonnes_de_menages(menages[:60]), mode="complet")
+    tout = calcul.valeurs(moteur.CODES)
+    tenus = sum(
+        bool(h._memory_storage._arrays) for p in calcul.simulation.populations.values() for h in p._holders.values()
+    )
+    lignes = np.array([2, 7, 19, 33, 58])
+    sous = calcul.sous_calcul(lignes)
+    assert sum(len(p._holders) for p in sous.simulation.populations.values()) == 0
+    valeurs = sous.valeurs(["rsa", "aah", "aide_logement"])
+    for variable, v in valeurs.items():
+        np.testing.assert_array_equal(v, np.asarray(tout[variable])[lignes], err_msg=variable)
+    decoupes = sum(len(p._holders) for p in sous.simulation.populations.values())
+    assert 0 < decoupes < tenus / 20, (decoupes, tenus)
+    petite = sous.sous_calcul(np.array([1, 4]))
+    v = petite.valeurs(["rsa", "aide_logement"])
+    for variable in ("rsa", "aide_logement"):
+        np.testing.assert_array_equal(v[variable], np.asarray(tout[variable])[lignes[[1, 4]]], err_msg=variable)
+
+
 def test_demandez_d_abord_ne_nomme_que_les_aides_qui_baissent_le_montant():
     """Single tenant of 61, disability rate 80 %, no income: the AAH and the housing aid are both
     counted in the RSA's resources, but the AAH alone brings it to 0 (without the housing aid it is
