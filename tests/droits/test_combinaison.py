@@ -8,6 +8,8 @@ generator (singles, couples, 0-4 children, disability, pensions, every housing s
 benefits already received). No database.
 """
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -181,6 +183,75 @@ def test_sous_simulation_ne_decoupe_que_les_variables_lues(menages):
     v = petite.valeurs(["rsa", "aide_logement"])
     for variable in ("rsa", "aide_logement"):
         np.testing.assert_array_equal(v[variable], np.asarray(tout[variable])[lignes[[1, 4]]], err_msg=variable)
+
+
+# A couple in a foyer (bench household, seed 7, no. 5663): its RSA estimate (7.01 €) injected as
+# received brings it to 0, and 0 brings it back to 7.01: it never settles.
+OSCILLE = {
+    "mois": MOIS,
+    "commune": "49099",
+    "logement": {"statut": "foyer", "loyer": 814.18, "charges": 18.78},
+    "personnes": [
+        {"role": "demandeur", "age": 59, "activite": "chomeur"},
+        {
+            "role": "conjoint",
+            "age": 61,
+            "activite": "salarie",
+            "revenus": [{"nature": "salaire", "montants_3_derniers_mois": [1474.23, 869.98, 765.14]}],
+        },
+    ],
+    "prestations_recues": [{"code": "ppa", "montant_mensuel": 173.18}],
+}
+
+
+def test_un_menage_qui_oscille_n_est_plus_recalcule_une_fois_son_cycle_vu(monkeypatch):
+    """A household whose passes repeat a cycle is not recomputed once the injection it would get next
+    is one it was already computed with, and shows exactly what running every pass shows (the last
+    pass's amounts, injections, explanations, ``non_stables``)."""
+    from repere.droits import combinaison, moteur
+
+    appels = []
+    original = moteur.Calcul.valeurs
+
+    def espion(self, codes):
+        appels.append(len(codes))
+        return original(self, codes)
+
+    monkeypatch.setattr(moteur.Calcul, "valeurs", espion)
+    menage = Menage.model_validate(OSCILLE)
+    resultats = {}
+    for arreter in (True, False):
+        appels.clear()
+        combinaison.combiner([menage], codes=moteur.CODES, mode="complet", arreter_cycles=arreter)
+        resultats[arreter] = len(appels)
+    assert resultats == {True: 2, False: combinaison.PASSES_MAX + 1}
+    v1, c1, t1 = combinaison.combiner([menage], codes=moteur.CODES, mode="complet", expliquer=True)
+    v2, c2, t2 = combinaison.combiner(
+        [menage], codes=moteur.CODES, mode="complet", expliquer=True, arreter_cycles=False
+    )
+    assert c1["non_stables"][0] and c2["non_stables"][0]
+    assert c1["passes"][0] == c2["passes"][0] == combinaison.PASSES_MAX + 1
+    assert c1["injections"]["rsa"][0] == c2["injections"]["rsa"][0] == 0
+    assert t1.montant_mensuel[0, t1.colonne("rsa")] == pytest.approx(7.01, abs=0.001)
+    for nom in lot_colonnes():
+        np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
+    assert v1.keys() == v2.keys()
+    for variable in v1:
+        np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
+    for code in c1["injections"]:
+        np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
+    assert c1["demander_d_abord"] == c2["demander_d_abord"]
+    # the simulator's result (explanations included), every pass run
+    monkeypatch.setattr(combinaison, "combiner", functools.partial(combinaison.combiner, arreter_cycles=False))
+    attendu = simuler(menage).model_dump(mode="json")
+    monkeypatch.undo()
+    assert simuler(menage).model_dump(mode="json") == attendu
+
+
+def lot_colonnes():
+    from repere.droits import lot
+
+    return lot._COLONNES
 
 
 def test_demandez_d_abord_ne_nomme_que_les_aides_qui_baissent_le_montant():
