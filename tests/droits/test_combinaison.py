@@ -124,20 +124,42 @@ def test_rsa_puis_aah_demandez_d_abord_l_aah():
     assert simuler(menage, coherent=False).total_mensuel == pytest.approx(1615.08, abs=0.01)
 
 
+def _espionner(monkeypatch, classe, methode: str) -> list[int]:
+    """The length of the argument of each call of ``classe.methode`` (households, or codes)."""
+    appels = []
+    original = getattr(classe, methode)
+
+    def espion(self, arg):
+        appels.append(len(arg))
+        return original(self, arg)
+
+    monkeypatch.setattr(classe, methode, espion)
+    return appels
+
+
+def _memes_resultats(premier, second) -> None:
+    """Two ``combiner`` results are the same to the last digit: arrays, values, passes, injections."""
+    from repere.droits import lot
+
+    (v1, c1, t1), (v2, c2, t2) = premier, second
+    np.testing.assert_array_equal(c1["passes"], c2["passes"])
+    np.testing.assert_array_equal(c1["non_stables"], c2["non_stables"])
+    for nom in lot._COLONNES:
+        np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
+    assert v1.keys() == v2.keys()
+    for variable in v1:
+        np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
+    for code in c1["injections"]:
+        np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
+
+
 def test_passes_sur_les_seuls_menages_qui_bougent_comme_sur_tout_le_lot(menages, monkeypatch):
     """The passes after the first run on a sub-simulation of the households whose injected benefits
     move (``moteur.Calcul.sous_calcul``): every value, to the last digit, is what recomputing the whole
     chunk at each pass gives (columns and objects paths)."""
     from repere.droits import combinaison, lot, moteur
 
-    sous_calculs = []
-    original = moteur.Calcul.sous_calcul
-
-    def espion(self, lignes):
-        sous_calculs.append(len(lignes))
-        return original(self, lignes)
-
-    monkeypatch.setattr(moteur.Calcul, "sous_calcul", espion)
+    sous_calculs = _espionner(monkeypatch, moteur.Calcul, "sous_calcul")
     for source in (lot.colonnes_de_menages(menages), menages[:300]):
         n = len(source)
         calcul = lot.CalculColonnes(source, mode="complet") if isinstance(source, lot.MenagesColonnes) else None
@@ -150,14 +172,7 @@ def test_passes_sur_les_seuls_menages_qui_bougent_comme_sur_tout_le_lot(menages,
         )
         assert sous_calculs == []
         assert (c1["passes"] >= 3).sum() > 10
-        np.testing.assert_array_equal(c1["passes"], c2["passes"])
-        for nom in lot._COLONNES:
-            np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
-        assert v1.keys() == v2.keys()
-        for variable in v1:
-            np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
-        for code in c1["injections"]:
-            np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
+        _memes_resultats((v1, c1, t1), (v2, c2, t2))
 
 
 def test_sous_simulation_ne_decoupe_que_les_variables_lues(menages):
@@ -210,14 +225,7 @@ def test_un_menage_qui_oscille_n_est_plus_recalcule_une_fois_son_cycle_vu(monkey
     pass's amounts, injections, explanations, ``non_stables``)."""
     from repere.droits import combinaison, moteur
 
-    appels = []
-    original = moteur.Calcul.valeurs
-
-    def espion(self, codes):
-        appels.append(len(codes))
-        return original(self, codes)
-
-    monkeypatch.setattr(moteur.Calcul, "valeurs", espion)
+    appels = _espionner(monkeypatch, moteur.Calcul, "valeurs")
     menage = Menage.model_validate(OSCILLE)
     resultats = {}
     for arreter in (True, False):
@@ -233,25 +241,13 @@ def test_un_menage_qui_oscille_n_est_plus_recalcule_une_fois_son_cycle_vu(monkey
     assert c1["passes"][0] == c2["passes"][0] == combinaison.PASSES_MAX + 1
     assert c1["injections"]["rsa"][0] == c2["injections"]["rsa"][0] == 0
     assert t1.montant_mensuel[0, t1.colonne("rsa")] == pytest.approx(7.01, abs=0.001)
-    for nom in lot_colonnes():
-        np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
-    assert v1.keys() == v2.keys()
-    for variable in v1:
-        np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
-    for code in c1["injections"]:
-        np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
+    _memes_resultats((v1, c1, t1), (v2, c2, t2))
     assert c1["demander_d_abord"] == c2["demander_d_abord"]
     # the simulator's result (explanations included), every pass run
     monkeypatch.setattr(combinaison, "combiner", functools.partial(combinaison.combiner, arreter_cycles=False))
     attendu = simuler(menage).model_dump(mode="json")
     monkeypatch.undo()
     assert simuler(menage).model_dump(mode="json") == attendu
-
-
-def lot_colonnes():
-    from repere.droits import lot
-
-    return lot._COLONNES
 
 
 def test_demandez_d_abord_ne_nomme_que_les_aides_qui_baissent_le_montant():
