@@ -83,6 +83,7 @@ def combiner(
     calcul=None,
     sous_ensembles: bool = True,
     expliquer: bool = False,
+    arreter_cycles: bool = True,
 ):
     """(values per variable, context, ``lot.ResultatsLot`` of ``codes``) for households of one month.
 
@@ -93,7 +94,13 @@ def combiner(
     (the batch path's ``lot.CalculColonnes``, built from columns). ``sous_ensembles=False``: every pass
     recomputes the whole chunk (the reference the tests compare the sub-simulations with).
     ``expliquer``: also find, for each subsidiary benefit that changes, the benefits to claim first
-    (``contexte["demander_d_abord"]``, see ``_demander_d_abord``)."""
+    (``contexte["demander_d_abord"]``, see ``_demander_d_abord``).
+
+    A household that never settles goes through every pass (``PASSES_MAX``) and shows what the last
+    one gives (``contexte["non_stables"]``). When the benefits it would inject next are exactly ones it
+    has already been computed with, the passes that follow repeat a cycle: it is not recomputed any
+    more and gets what the last pass would give (``_Cycles``). ``arreter_cycles=False``: every pass
+    runs (the reference the tests compare with)."""
     from repere.droits import lot
 
     n = len(menages)
@@ -116,7 +123,9 @@ def combiner(
     # of them only (``moteur.Calcul.sous_calcul``: values already computed are carried over, so a
     # household that stays out gets exactly the amounts it would get by being recomputed).
     courant, lignes = calcul, np.arange(n)
-    for _ in range(PASSES_MAX):
+    cycles = _Cycles(n, injections, valeurs, tab, recalcules) if arreter_cycles and recalcules else None
+    derniere = 1  # the last pass run
+    for numero in range(2, PASSES_MAX + 2):
         if not a_recalculer.any() or not recalcules:
             break
         injections = estimations
@@ -127,15 +136,25 @@ def combiner(
         courant.reinjecter({c: e[lignes] for c, e in injections.items()})
         v = courant.valeurs(recalcules)
         _reporter(valeurs, v, lignes, n)
-        t = lot.tableaux(menages, valeurs=valeurs, contexte=contexte, codes=recalcules)
+        # Amounts and eligibility of the households recomputed only (the others have not changed).
+        t = lot.tableaux(
+            menages, valeurs=valeurs, contexte=contexte, codes=recalcules, lignes=None if len(lignes) == n else lignes
+        )
         for k, code in enumerate(recalcules):
             j = tab.colonne(code)
-            tab.montant[lignes, j] = t.montant[lignes, k]
-            tab.montant_mensuel[lignes, j] = t.montant_mensuel[lignes, k]
-            tab.eligible[lignes, j] = t.eligible[lignes, k]
+            tab.montant[lignes, j] = t.montant[:, k]
+            tab.montant_mensuel[lignes, j] = t.montant_mensuel[:, k]
+            tab.eligible[lignes, j] = t.eligible[:, k]
         passes[a_recalculer] += 1
         estimations = _estimations(tab, declares)
         a_recalculer = _differences(estimations, injections, n)
+        derniere = numero
+        if cycles is not None:
+            cycles.passe(numero, lignes, injections, v, t)
+            a_recalculer &= ~cycles.detecter(numero, estimations, a_recalculer)
+    if cycles is not None and cycles.menages.any():
+        injections = cycles.terminer(valeurs, tab, injections, estimations, passes, derniere=derniere)
+        a_recalculer = a_recalculer | cycles.menages
     if coherent and expliquer:
         contexte["demander_d_abord"] = _demander_d_abord(
             calcul,
@@ -152,6 +171,71 @@ def combiner(
     tab.mensuel_aujourdhui = aujourdhui_mensuel
     tab.eligible_aujourdhui = aujourdhui_eligible
     return valeurs, contexte, tab.sous_ensemble(tuple(codes))
+
+
+class _Cycles:
+    """The households of ``combiner`` caught in a cycle: what each pass injected and gave them, and,
+    once the injection a household would get next is exactly one it was already computed with
+    (pass ``q``), the pass among the cycle's whose results the last pass (``PASSES_MAX + 1``) would
+    give: every pass depends only on the household's own injected benefits, so the passes from
+    then on repeat those from ``q``."""
+
+    def __init__(self, n: int, injections: dict, valeurs: dict, tab, recalcules: list[str]):
+        self.n = n
+        self.colonnes = [tab.colonne(c) for c in recalcules]
+        # Pass 1: the first computation (nothing estimated injected), for every household.
+        premiere = (
+            tab.montant[:, self.colonnes].copy(),
+            tab.montant_mensuel[:, self.colonnes].copy(),
+            tab.eligible[:, self.colonnes].copy(),
+        )
+        self.historique = {1: (np.arange(n), dict(injections), dict(valeurs), premiere)}
+        self.menages = np.zeros(n, dtype=bool)  # caught in a cycle
+        self.source = np.zeros(n, dtype=np.int64)  # the pass whose results the last pass would give
+
+    def passe(self, numero: int, lignes: np.ndarray, injections: dict, v: dict, t) -> None:
+        self.historique[numero] = (lignes, injections, v, (t.montant, t.montant_mensuel, t.eligible))
+
+    def detecter(self, numero: int, estimations: dict, bougent: np.ndarray) -> np.ndarray:
+        """Households that move and whose next injection (``estimations``) is one already computed."""
+        dernier = PASSES_MAX + 1
+        trouves = np.zeros(self.n, dtype=bool)
+        if numero >= dernier:
+            return trouves
+        for q, (lignes, injections, _v, _t) in self.historique.items():
+            pareil = np.zeros(self.n, dtype=bool)
+            pareil[lignes] = True
+            for code, e in estimations.items():
+                pareil &= e == injections[code]
+            nouveaux = pareil & bougent & ~trouves
+            if nouveaux.any():
+                # injections from pass numero + 1 on repeat those from pass q, with period P.
+                periode = numero + 1 - q
+                self.source[nouveaux] = q + (dernier - (numero + 1)) % periode
+                trouves |= nouveaux
+        self.menages |= trouves
+        return trouves
+
+    def terminer(self, valeurs, tab, injections, estimations, passes, *, derniere: int) -> dict:
+        """Write the last pass's results of the households caught in a cycle; return the injections
+        the last pass would leave. The loop would have run to ``PASSES_MAX``: when it stopped before
+        (``derniere``: the last pass run), the others had settled, and the next passes would have
+        set their ``estimations`` as injections."""
+        depart = injections if derniere >= PASSES_MAX + 1 else estimations
+        finales = {c: np.array(depart[c], dtype=float) for c in injections}
+        for q in np.unique(self.source[self.menages]):
+            lignes, inj, v, (montant, mensuel, eligible) = self.historique[int(q)]
+            menages = np.flatnonzero(self.menages & (self.source == q))
+            pos = np.searchsorted(lignes, menages)
+            for c in finales:
+                finales[c][menages] = inj[c][menages]
+            _reporter(valeurs, {var: np.asarray(x)[pos] for var, x in v.items()}, menages, self.n)
+            for k, j in enumerate(self.colonnes):
+                tab.montant[menages, j] = montant[pos, k]
+                tab.montant_mensuel[menages, j] = mensuel[pos, k]
+                tab.eligible[menages, j] = eligible[pos, k]
+        passes[self.menages] = PASSES_MAX + 1
+        return finales
 
 
 def a_change(mensuel_0, eligible_0, mensuel, eligible) -> np.ndarray:

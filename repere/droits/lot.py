@@ -90,6 +90,18 @@ class _Faits:
     recus: dict[str, np.ndarray]  # declared received code -> monthly amount per household
     declares: dict[str, np.ndarray]  # declared received code -> bool per household
 
+    def lignes(self, lignes: np.ndarray) -> _Faits:
+        """The same facts for the households ``lignes`` only."""
+        return _Faits(
+            independant=self.independant[lignes],
+            sans_loyer=self.sans_loyer[lignes],
+            proprietaire=self.proprietaire[lignes],
+            taux_max=self.taux_max[lignes],
+            rsdae=self.rsdae[lignes],
+            recus={code: v[lignes] for code, v in self.recus.items()},
+            declares={code: v[lignes] for code, v in self.declares.items()},
+        )
+
 
 def _valeur(valeurs: dict, variable: str, n: int, defaut=0.0) -> np.ndarray:
     tab = valeurs.get(variable)
@@ -141,11 +153,28 @@ def _eligibilite(code: str, valeurs: dict, f: _Faits, n: int) -> tuple[np.ndarra
     return montant, _oui_si_positif(montant)
 
 
-def tableaux(menages: Sequence[Menage], *, valeurs: dict, contexte: dict, codes: Sequence[str]) -> ResultatsLot:
-    """Amounts and eligibility of ``codes`` for the households of one ``moteur.calculer`` run."""
-    n = len(menages)
-    k = len(codes)
+def tableaux(
+    menages: Sequence[Menage],
+    *,
+    valeurs: dict,
+    contexte: dict,
+    codes: Sequence[str],
+    lignes: np.ndarray | None = None,
+) -> ResultatsLot:
+    """Amounts and eligibility of ``codes`` for the households of one ``moteur.calculer`` run;
+    ``lignes``: for these households only (rows in that order), e.g. those a pass of the coherent
+    combination recomputed."""
     f = contexte["faits_lot"]  # read once per batch by ``moteur.Calcul.contexte`` (``faits_colonnes``)
+    structure = contexte["structure"]
+    principale = structure.famille_principale
+    if lignes is None:
+        n = len(menages)
+    else:
+        n = len(lignes)
+        valeurs = {variable: np.asarray(v)[lignes] for variable, v in valeurs.items()}
+        f = f.lignes(lignes)
+        principale = principale[lignes]
+    k = len(codes)
     montant = np.zeros((n, k))
     mensuel = np.zeros((n, k))
     eligible = np.zeros((n, k), dtype=np.int8)
@@ -162,9 +191,7 @@ def tableaux(menages: Sequence[Menage], *, valeurs: dict, contexte: dict, codes:
             if x in f.recus:
                 recu[:, j] += f.recus[x]
                 declare[:, j] |= f.declares[x]
-    structure = contexte["structure"]
     faits = contexte["faits"]
-    principale = structure.famille_principale
     return ResultatsLot(
         codes=tuple(codes),
         montant=montant,

@@ -442,6 +442,49 @@ class SousStructure:
         return simulation_des_entites(self, tbs)
 
 
+class _HoldersParesseux(dict):
+    """The holders of a sub-simulation's population (``Calcul.sous_calcul``): a holder of the parent
+    population that holds values is copied the first time it is asked for (``get``, what
+    ``Population.get_holder`` calls), with its values sliced to the sub-simulation's elements; a
+    variable the parent never stored gets openfisca-core's new empty holder, as in any simulation."""
+
+    __slots__ = ("_source", "_population", "_index", "_tranches")
+
+    def __init__(self, source: dict, population, index: np.ndarray, tranches: dict):
+        super().__init__()
+        self._source, self._population, self._index, self._tranches = source, population, index, tranches
+
+    def get(self, nom, defaut=None):
+        holder = dict.get(self, nom)
+        if holder is not None:
+            return holder
+        source = self._source.get(nom)  # a sub-simulation's parent may itself be lazy
+        if source is None:
+            return defaut
+        tableaux = source._memory_storage._arrays
+        if not tableaux or source._disk_storage is not None:
+            return defaut
+        from openfisca_core.data_storage import InMemoryStorage
+
+        # openfisca-core's own ``Holder.clone``, with a storage of its own for the slices.
+        copie = object.__new__(type(source))
+        copie.__dict__.update(source.__dict__)
+        population = self._population
+        copie.population, copie.simulation = population, population.simulation
+        copie._memory_storage = stockage = InMemoryStorage(is_eternal=source._eternal)
+        cible = stockage._arrays
+        tranches, index = self._tranches, self._index
+        for periode, tableau in tableaux.items():
+            # Inputs share one array over many periods: sliced once. The array is kept with its
+            # slice, so that its id cannot be reused by another array while the slice is cached.
+            deja = tranches.get(id(tableau))
+            if deja is None or deja[0] is not tableau:
+                deja = tranches[id(tableau)] = (tableau, tableau[index])
+            cible[periode] = deja[1]
+        dict.__setitem__(self, nom, copie)
+        return copie
+
+
 def mois_precedents(mois: str) -> tuple[list[str], list[str]]:
     """(past months from January N-2 to M-1, years N-2 and N-1) for a reference month ``AAAA-MM``."""
     annee, m = (int(x) for x in mois.split("-"))
@@ -672,7 +715,11 @@ class Calcul:
         simulation of their persons and entities, holding every value already computed or set here,
         sliced to them (no formula runs again), with the same dependency tracer, declared benefits
         and injected amounts. The coherent combination moves its next passes to it, so that they
-        recompute the households whose injected benefits moved, not the whole chunk."""
+        recompute the households whose injected benefits moved, not the whole chunk.
+
+        A variable's values are sliced the first time the sub-simulation reads its holder (not all of
+        them up front): this simulation must not change while the sub-simulation is in use (the
+        combination moves on to the sub-simulation and leaves this one as it is)."""
         lignes = np.asarray(lignes, dtype=np.int64)
         sous = object.__new__(Calcul)
         sous.mode, sous.mois, sous.annee, sous.passes = self.mode, self.mois, self.annee, self.passes
@@ -692,37 +739,24 @@ class Calcul:
             code: structure.personne_de[self._beneficiaires(code)[lignes]] for code in INJECTIONS_INDIVIDU
         }
         sous._periodes = self._periodes_passees()
-        # Every stored value, sliced once per array (inputs share one array over many periods).
+        # The stored values are sliced when the sub-simulation first asks for their variable
+        # (``_HoldersParesseux``): a pass reads a few hundred of the simulation's thousands of holders.
         index = {
             "individu": structure.personnes_gardees,
             "famille": structure.familles_gardees,
             "foyer_fiscal": structure.familles_gardees,
             "menage": lignes,
         }
-        from openfisca_core.data_storage import InMemoryStorage
-
         par_index: dict = {}
         for cle, population in self.simulation.populations.items():
             idx = index[cle]
-            tranches = par_index.setdefault(id(idx), {})  # famille and foyer_fiscal share theirs
             sous_population = sous.simulation.populations[cle]
-            holders = sous_population._holders
-            for nom, holder in population._holders.items():
-                tableaux = holder._memory_storage._arrays
-                if not tableaux or holder._disk_storage is not None:
-                    continue
-                # openfisca-core's own ``Holder.clone``, with a storage of its own for the slices.
-                copie = object.__new__(type(holder))
-                copie.__dict__.update(holder.__dict__)
-                copie.population, copie.simulation = sous_population, sous.simulation
-                copie._memory_storage = stockage = InMemoryStorage(is_eternal=holder._eternal)
-                cible = stockage._arrays
-                for periode, tableau in tableaux.items():
-                    tranche = tranches.get(id(tableau))
-                    if tranche is None:
-                        tranche = tranches[id(tableau)] = tableau[idx]
-                    cible[periode] = tranche
-                holders[nom] = copie
+            sous_population._holders = _HoldersParesseux(
+                population._holders,
+                sous_population,
+                idx,
+                par_index.setdefault(id(idx), {}),  # famille and foyer_fiscal share their slices
+            )
         return sous
 
     def _periodes_passees(self) -> list:

@@ -8,6 +8,8 @@ generator (singles, couples, 0-4 children, disability, pensions, every housing s
 benefits already received). No database.
 """
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -122,20 +124,42 @@ def test_rsa_puis_aah_demandez_d_abord_l_aah():
     assert simuler(menage, coherent=False).total_mensuel == pytest.approx(1615.08, abs=0.01)
 
 
+def _espionner(monkeypatch, classe, methode: str) -> list[int]:
+    """The length of the argument of each call of ``classe.methode`` (households, or codes)."""
+    appels = []
+    original = getattr(classe, methode)
+
+    def espion(self, arg):
+        appels.append(len(arg))
+        return original(self, arg)
+
+    monkeypatch.setattr(classe, methode, espion)
+    return appels
+
+
+def _memes_resultats(premier, second) -> None:
+    """Two ``combiner`` results are the same to the last digit: arrays, values, passes, injections."""
+    from repere.droits import lot
+
+    (v1, c1, t1), (v2, c2, t2) = premier, second
+    np.testing.assert_array_equal(c1["passes"], c2["passes"])
+    np.testing.assert_array_equal(c1["non_stables"], c2["non_stables"])
+    for nom in lot._COLONNES:
+        np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
+    assert v1.keys() == v2.keys()
+    for variable in v1:
+        np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
+    for code in c1["injections"]:
+        np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
+
+
 def test_passes_sur_les_seuls_menages_qui_bougent_comme_sur_tout_le_lot(menages, monkeypatch):
     """The passes after the first run on a sub-simulation of the households whose injected benefits
     move (``moteur.Calcul.sous_calcul``): every value, to the last digit, is what recomputing the whole
     chunk at each pass gives (columns and objects paths)."""
     from repere.droits import combinaison, lot, moteur
 
-    sous_calculs = []
-    original = moteur.Calcul.sous_calcul
-
-    def espion(self, lignes):
-        sous_calculs.append(len(lignes))
-        return original(self, lignes)
-
-    monkeypatch.setattr(moteur.Calcul, "sous_calcul", espion)
+    sous_calculs = _espionner(monkeypatch, moteur.Calcul, "sous_calcul")
     for source in (lot.colonnes_de_menages(menages), menages[:300]):
         n = len(source)
         calcul = lot.CalculColonnes(source, mode="complet") if isinstance(source, lot.MenagesColonnes) else None
@@ -148,14 +172,82 @@ def test_passes_sur_les_seuls_menages_qui_bougent_comme_sur_tout_le_lot(menages,
         )
         assert sous_calculs == []
         assert (c1["passes"] >= 3).sum() > 10
-        np.testing.assert_array_equal(c1["passes"], c2["passes"])
-        for nom in lot._COLONNES:
-            np.testing.assert_array_equal(getattr(t1, nom), getattr(t2, nom), err_msg=nom)
-        assert v1.keys() == v2.keys()
-        for variable in v1:
-            np.testing.assert_array_equal(np.asarray(v1[variable]), np.asarray(v2[variable]), err_msg=variable)
-        for code in c1["injections"]:
-            np.testing.assert_array_equal(c1["injections"][code], c2["injections"][code], err_msg=code)
+        _memes_resultats((v1, c1, t1), (v2, c2, t2))
+
+
+def test_sous_simulation_ne_decoupe_que_les_variables_lues(menages):
+    """``moteur.Calcul.sous_calcul`` slices a variable's values when the sub-simulation first reads it
+    (not the thousands of values the simulation holds): nothing is copied up front, a value read is
+    the parent's for the households kept, and so through a sub-simulation of a sub-simulation."""
+    from repere.droits import lot, moteur
+
+    calcul = lot.CalculColonnes(lot.colonnes_de_menages(menages[:60]), mode="complet")
+    tout = calcul.valeurs(moteur.CODES)
+    tenus = sum(
+        bool(h._memory_storage._arrays) for p in calcul.simulation.populations.values() for h in p._holders.values()
+    )
+    lignes = np.array([2, 7, 19, 33, 58])
+    sous = calcul.sous_calcul(lignes)
+    assert sum(len(p._holders) for p in sous.simulation.populations.values()) == 0
+    valeurs = sous.valeurs(["rsa", "aah", "aide_logement"])
+    for variable, v in valeurs.items():
+        np.testing.assert_array_equal(v, np.asarray(tout[variable])[lignes], err_msg=variable)
+    decoupes = sum(len(p._holders) for p in sous.simulation.populations.values())
+    assert 0 < decoupes < tenus / 20, (decoupes, tenus)
+    petite = sous.sous_calcul(np.array([1, 4]))
+    v = petite.valeurs(["rsa", "aide_logement"])
+    for variable in ("rsa", "aide_logement"):
+        np.testing.assert_array_equal(v[variable], np.asarray(tout[variable])[lignes[[1, 4]]], err_msg=variable)
+
+
+# A couple in a foyer (bench household, seed 7, no. 5663): its RSA estimate (7.01 €) injected as
+# received brings it to 0, and 0 brings it back to 7.01: it never settles.
+OSCILLE = {
+    "mois": MOIS,
+    "commune": "49099",
+    "logement": {"statut": "foyer", "loyer": 814.18, "charges": 18.78},
+    "personnes": [
+        {"role": "demandeur", "age": 59, "activite": "chomeur"},
+        {
+            "role": "conjoint",
+            "age": 61,
+            "activite": "salarie",
+            "revenus": [{"nature": "salaire", "montants_3_derniers_mois": [1474.23, 869.98, 765.14]}],
+        },
+    ],
+    "prestations_recues": [{"code": "ppa", "montant_mensuel": 173.18}],
+}
+
+
+def test_un_menage_qui_oscille_n_est_plus_recalcule_une_fois_son_cycle_vu(monkeypatch):
+    """A household whose passes repeat a cycle is not recomputed once the injection it would get next
+    is one it was already computed with, and shows exactly what running every pass shows (the last
+    pass's amounts, injections, explanations, ``non_stables``)."""
+    from repere.droits import combinaison, moteur
+
+    appels = _espionner(monkeypatch, moteur.Calcul, "valeurs")
+    menage = Menage.model_validate(OSCILLE)
+    resultats = {}
+    for arreter in (True, False):
+        appels.clear()
+        combinaison.combiner([menage], codes=moteur.CODES, mode="complet", arreter_cycles=arreter)
+        resultats[arreter] = len(appels)
+    assert resultats == {True: 2, False: combinaison.PASSES_MAX + 1}
+    v1, c1, t1 = combinaison.combiner([menage], codes=moteur.CODES, mode="complet", expliquer=True)
+    v2, c2, t2 = combinaison.combiner(
+        [menage], codes=moteur.CODES, mode="complet", expliquer=True, arreter_cycles=False
+    )
+    assert c1["non_stables"][0] and c2["non_stables"][0]
+    assert c1["passes"][0] == c2["passes"][0] == combinaison.PASSES_MAX + 1
+    assert c1["injections"]["rsa"][0] == c2["injections"]["rsa"][0] == 0
+    assert t1.montant_mensuel[0, t1.colonne("rsa")] == pytest.approx(7.01, abs=0.001)
+    _memes_resultats((v1, c1, t1), (v2, c2, t2))
+    assert c1["demander_d_abord"] == c2["demander_d_abord"]
+    # the simulator's result (explanations included), every pass run
+    monkeypatch.setattr(combinaison, "combiner", functools.partial(combinaison.combiner, arreter_cycles=False))
+    attendu = simuler(menage).model_dump(mode="json")
+    monkeypatch.undo()
+    assert simuler(menage).model_dump(mode="json") == attendu
 
 
 def test_demandez_d_abord_ne_nomme_que_les_aides_qui_baissent_le_montant():
