@@ -46,6 +46,18 @@ ORGANISMES = {
     "aspa": ["msa"],
 }
 AIDE_A_TOUTES = ["france_services", "ccas", "mairie"]
+# A place that helps with any claim is proposed through one of its services that does that: help with access
+# to rights, open to everyone (not, say, the CCAS's postal address service for people without a home).
+THEMATIQUE_ACCES_AUX_DROITS = "difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"
+PUBLIC_TOUS = "tous-publics"
+
+
+def _sert_a_demander(service: Service, categorie: str) -> bool:
+    """Whether this service is where one claims a benefit: open to everyone, and for a place that is not the
+    paying body's own, help with access to rights."""
+    if service.publics and PUBLIC_TOUS not in service.publics:
+        return False
+    return categorie not in AIDE_A_TOUTES or THEMATIQUE_ACCES_AUX_DROITS in (service.thematiques or [])
 
 
 @dataclass
@@ -141,7 +153,7 @@ def lieux_pour_demarches(*, commune: Territoire | None, prestations: list, rayon
         if service is None or service.structure_id in vus_structures:
             continue
         code = _categorie(service, commune)
-        if code is None:
+        if code is None or not _sert_a_demander(service, code):
             continue
         if code == "mairie" and service.structure.code_insee != mairie_ici:
             continue  # the town hall of one's own commune only

@@ -71,6 +71,21 @@ SERVICES = [
     },
     {
         "structure_id": "repere-demo--ccas-chemille",
+        "id": "repere-demo--ccas-acces-aux-droits",
+        "nom": "Accueil et aide aux démarches (démo)",
+        "description": "Service de démonstration. Un travailleur social aide à faire le point sur ses droits et à "
+        "demander les aides (prime d'activité, RSA, aide au logement, complémentaire santé solidaire…).",
+        "type": "accompagnement",
+        "thematiques": ["difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"],
+        "frais": "gratuit",
+        "publics": ["tous-publics"],
+        "modes_accueil": ["en-presentiel"],
+        "zone_eligibilite": ["49092"],
+        "modes_mobilisation": ["telephoner", "se-presenter"],
+        "mobilisable_par": ["usagers", "professionnels"],
+    },
+    {
+        "structure_id": "repere-demo--ccas-chemille",
         "id": "repere-demo--ccas-domiciliation",
         "nom": "Domiciliation administrative (démo)",
         "description": "Service de démonstration. Une adresse pour recevoir son courrier et faire valoir ses droits "
@@ -171,6 +186,6 @@ def charger() -> list[str]:
             origine="demo",
         )
     lignes.append(
-        "annuaire : /annuaire/?commune=49092 — 4 services et 2 structures de démonstration, 1 orientation démo"
+        "annuaire : /annuaire/?commune=49092 — 5 services et 2 structures de démonstration, 1 orientation démo"
     )
     return lignes

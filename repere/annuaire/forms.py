@@ -63,6 +63,10 @@ class RechercheForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get("rayon"):
+            # a link without a distance searches within the default one: the list shows it (not its first choice)
+            self.data = self.data.copy()
+            self.data["rayon"] = str(RAYON_DEFAUT_KM)
         # fine thématiques, shown behind each need; catégories still accepted (links made before)
         self.fields["thematiques"].choices = taxonomies.choix_categories() + [
             choix for _groupe, choix in taxonomies.choix_thematiques_groupees() for choix in choix

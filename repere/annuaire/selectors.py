@@ -425,6 +425,12 @@ def orientation_visible(user, pk: int) -> Orientation | None:
     return orientations_visibles(user).filter(pk=pk).first()
 
 
+def peut_suivre_orientations(user) -> bool:
+    """Whether the user may open the tables of sent and received referrals (admins and professionals
+    of an organisation). The single rule of the views and of the links to them."""
+    return organisations_de(user, ROLES_DONNEES_PERSONNELLES).exists()
+
+
 def orientations_envoyees(user, organisation=None) -> QuerySet[Orientation]:
     ids = list(organisations_de(user, ROLES_DONNEES_PERSONNELLES).values_list("pk", flat=True))
     if organisation is not None:

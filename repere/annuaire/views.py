@@ -478,7 +478,7 @@ def _tableau(request, sens: str):
 def tableau(request, sens):
     if sens not in ("envoyees", "recues"):
         raise Http404
-    if not organisations_de(request.user, ROLES_DONNEES_PERSONNELLES).exists():
+    if not selectors.peut_suivre_orientations(request.user):
         raise Http404("Page introuvable.")
     qs, form = _tableau(request, sens)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
@@ -495,6 +495,8 @@ def tableau(request, sens):
 def tableau_csv(request, sens):
     if sens not in ("envoyees", "recues"):
         raise Http404
+    if not selectors.peut_suivre_orientations(request.user):
+        raise Http404("Page introuvable.")
     qs, _form = _tableau(request, sens)
 
     def date(d):

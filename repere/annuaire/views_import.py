@@ -23,6 +23,7 @@ from repere.annuaire import taxonomies
 from repere.annuaire.importation import ErreurFichier, assistant, correspondance, fichiers
 from repere.annuaire.models import ImportAnnuaire, Service, SourceImport, StatutImport, Structure
 from repere.organisations.permissions import ROLES_GESTION, organisations_de
+from repere.utils.errors import ErreurMetier
 from repere.utils.tableurs import reponse_tableur
 
 CLE_SESSION = "annuaire_imports"
@@ -46,11 +47,17 @@ def _sources(user):
 
 
 def _import(request, jeton: str) -> tuple[dict, SourceImport, Path]:
-    """The pending import of this session (404 otherwise: a token is only valid for who uploaded)."""
+    """The pending import of this session (404 otherwise: a token is only valid for who uploaded). A new
+    source is not saved before the last step: until then it is the unsaved object of the session's data,
+    and the mapping being made waits in the session too (``_correspondance``)."""
     donnees = request.session.get(CLE_SESSION, {}).get(jeton)
     if not donnees:
         raise Http404("Import introuvable ou terminé.")
-    source = get_object_or_404(_sources(request.user), pk=donnees["source"])
+    if nouvelle := donnees.get("nouvelle_source"):
+        organisation = get_object_or_404(_organisations(request.user), pk=nouvelle["organisation"])
+        source = SourceImport(code=nouvelle["code"], libelle=nouvelle["libelle"], organisation=organisation)
+    else:
+        source = get_object_or_404(_sources(request.user), pk=donnees["source"])
     chemin = assistant.dossier_prive() / donnees["fichier"]
     if not chemin.exists():
         raise Http404("Le fichier de cet import n'est plus disponible : déposez-le à nouveau.")
@@ -136,11 +143,7 @@ def depot(request):
         except ErreurFichier as exc:
             form.add_error("fichier", str(exc))
         else:
-            source = form.cleaned_data.get("source_objet") or SourceImport.objects.create(
-                code=form.cleaned_data["code"],
-                libelle=form.cleaned_data["libelle"].strip(),
-                organisation=form.cleaned_data["organisation_objet"],
-            )
+            existante = form.cleaned_data.get("source_objet")
             jeton = secrets.token_urlsafe(16)
             nom_stocke = f"{jeton}.{fichiers.format_de(f.name)}"
             assistant.deposer(nom=nom_stocke, octets=octets)
@@ -148,7 +151,14 @@ def depot(request):
             imports[jeton] = {
                 "fichier": nom_stocke,
                 "nom": Path(f.name).name[:200],
-                "source": source.pk,
+                "source": existante.pk if existante else None,
+                "nouvelle_source": None
+                if existante
+                else {
+                    "code": form.cleaned_data["code"],
+                    "libelle": form.cleaned_data["libelle"].strip(),
+                    "organisation": form.cleaned_data["organisation_objet"].pk,
+                },
                 "encodage": form.cleaned_data["encodage"],
                 "lignes": len(tableau.lignes),
             }
@@ -168,7 +178,7 @@ def _choix_thematiques():
 def correspondance_colonnes(request, jeton):
     donnees, source, chemin = _import(request, jeton)
     tableau = fichiers.lire(chemin, nom=donnees["nom"], encodage=donnees["encodage"])
-    precedente = source.correspondance or {}
+    precedente = _correspondance(donnees, source)
     attributions = dict(precedente.get("colonnes") or {}) or correspondance.suggerer(tableau.colonnes)
     attributions = {
         k: v for k, v in attributions.items() if (v.get("colonne") if isinstance(v, dict) else v) in tableau.colonnes
@@ -191,8 +201,7 @@ def correspondance_colonnes(request, jeton):
         }
         problemes = correspondance.verifier(nouvelle, tableau.colonnes)
         if not problemes:
-            source.correspondance = nouvelle
-            source.save(update_fields=["correspondance", "modifie_le"])
+            _garder(request, jeton, {**donnees, "correspondance": nouvelle})
             return redirect("annuaire:import_apercu", jeton)
     champs = []
     for cible in correspondance.CIBLES:
@@ -277,11 +286,22 @@ def _exemple(tableau, regle) -> str:
     return ""
 
 
+def _correspondance(donnees: dict, source: SourceImport) -> dict:
+    """The mapping of the pending import: the one made in this session, else the source's last one."""
+    return donnees.get("correspondance") or source.correspondance or {}
+
+
+def _garder(request, jeton: str, donnees: dict) -> None:
+    imports = request.session.get(CLE_SESSION, {})
+    imports[jeton] = donnees
+    request.session[CLE_SESSION] = imports
+
+
 def _verifier(donnees, source, chemin, *, ecrire: bool):
     return correspondance.importer_fichier(
         chemin,
         nom=donnees["nom"],
-        correspondance={**source.correspondance, "encodage": donnees["encodage"]},
+        correspondance={**_correspondance(donnees, source), "encodage": donnees["encodage"]},
         ecrire=ecrire,
     )
 
@@ -289,7 +309,7 @@ def _verifier(donnees, source, chemin, *, ecrire: bool):
 @login_required
 def apercu(request, jeton):
     donnees, source, chemin = _import(request, jeton)
-    if not source.correspondance:
+    if not donnees.get("correspondance"):
         return redirect("annuaire:import_correspondance", jeton)
     try:
         rapport, _structures, services = _verifier(donnees, source, chemin, ecrire=False)
@@ -333,7 +353,7 @@ def apercu(request, jeton):
 def telecharger_correspondance(request, jeton):
     _donnees, source, _chemin = _import(request, jeton)
     reponse = HttpResponse(
-        json.dumps(source.correspondance, ensure_ascii=False, indent=1), content_type="application/json"
+        json.dumps(_correspondance(_donnees, source), ensure_ascii=False, indent=1), content_type="application/json"
     )
     reponse["Content-Disposition"] = f'attachment; filename="correspondance-{source.code}.json"'
     return reponse
@@ -344,6 +364,13 @@ def telecharger_correspondance(request, jeton):
 def executer(request, jeton):
     """Queue the import for the background worker (large files take a minute), then follow it."""
     donnees, source, _chemin = _import(request, jeton)
+    if not donnees.get("correspondance"):
+        return redirect("annuaire:import_correspondance", jeton)
+    try:
+        source = assistant.enregistrer_source(source=source, correspondance=donnees["correspondance"])
+    except ErreurMetier as exc:
+        messages.error(request, str(exc))
+        return redirect("annuaire:import_depot")
     run = assistant.lancer_import(
         source=source,
         fichier=donnees["fichier"],

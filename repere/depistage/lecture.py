@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from repere.utils.encodages import EncodageRefuse, detecter_encodage, verifier_texte
+
 FORMATS = ("csv", "xlsx", "parquet")
 _ECHANTILLON = 64 * 1024
 
@@ -35,33 +37,13 @@ def format_du_fichier(chemin: Path | str) -> str:
     raise ErreurFichier(f"Format de fichier non reconnu (.{suffixe}) : utilisez un fichier .csv, .xlsx ou .parquet.")
 
 
-def detecter_encodage(echantillon: bytes) -> str:
-    """UTF-8 (with or without BOM) when most non-ASCII lines of the sample decode as such, else Windows-1252
-    (Excel's "CSV"). A line in the other encoding is then reported alone (see ``_decoder``)."""
-    if echantillon.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    lignes = echantillon.split(b"\n")
-    if len(lignes) > 1:
-        lignes = lignes[:-1]  # the last one may be cut in the middle of a character
-    bonnes = mauvaises = 0
-    for ligne in lignes:
-        if ligne.isascii():
-            continue
-        try:
-            ligne.decode("utf-8")
-            bonnes += 1
-        except UnicodeDecodeError:
-            mauvaises += 1
-    return "utf-8" if bonnes >= mauvaises else "cp1252"
-
-
 def _encodage_du_fichier(binaire) -> str:
     """Decide on the first block that is not plain ASCII (an Excel file may have its first accent far down)."""
     debut = binaire.read(_ECHANTILLON)
-    if debut.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ErreurFichier(
-            "Le fichier est encodé en UTF-16 (« Texte Unicode » d'Excel) : enregistrez-le en « CSV UTF-8 » ou en CSV."
-        )
+    try:
+        verifier_texte(debut)
+    except EncodageRefuse as exc:
+        raise ErreurFichier(exc.phrase) from None
     if debut.startswith(codecs.BOM_UTF8) or not debut.isascii():
         return detecter_encodage(debut)
     while bloc := binaire.read(1 << 20):

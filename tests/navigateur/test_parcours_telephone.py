@@ -74,6 +74,7 @@ def test_de_l_accueil_au_recapitulatif_en_passant_par_ou_faire_ces_demarches(liv
     )
     ServiceFactory(
         nom="Accueil France Services",
+        thematiques=["difficultes-administratives-ou-juridiques--accompagnement-pour-lacces-aux-droits"],
         structure=StructureFactory(
             nom="France Services d'Angers", reseaux_porteurs=["france-service"], code_insee="49007"
         ),

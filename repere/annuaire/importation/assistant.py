@@ -5,11 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 
 from repere.annuaire.importation import correspondance
 from repere.annuaire.importation.fichiers import ErreurFichier
 from repere.annuaire.models import ImportAnnuaire, SourceImport, StatutImport
+from repere.utils.errors import ErreurMetier
 
 PROBLEMES_GARDES = 500
 
@@ -27,6 +29,20 @@ def deposer(*, nom: str, octets: bytes) -> None:
     chemin = dossier_prive() / nom
     chemin.touch(mode=0o600)
     chemin.write_bytes(octets)
+
+
+def enregistrer_source(*, source: SourceImport, correspondance: dict) -> SourceImport:
+    """At the last step of the assistant: save the source (a new one is created only now, so an abandoned
+    upload leaves nothing behind) with the mapping of this import, used by the next one."""
+    with transaction.atomic():
+        if source.pk is None and SourceImport.objects.filter(code=source.code).exists():
+            raise ErreurMetier(
+                f"Le code de source « {source.code} » vient d'être pris par une autre source : "
+                "déposez à nouveau le fichier sous un autre nom de source."
+            )
+        source.correspondance = correspondance
+        source.save()
+    return source
 
 
 def lancer_import(*, source: SourceImport, fichier: str, nom_fichier: str, encodage: str, par) -> ImportAnnuaire:

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from repere.utils.encodages import EncodageRefuse, nom_encodage, verifier_texte
+
 ENCODAGES = {"utf-8": "UTF-8", "cp1252": "Windows-1252 (Excel sous Windows)"}
 SEPARATEURS = [";", ",", "\t", "|"]
 FORMATS = ("csv", "xlsx", "ods", "json", "parquet")
@@ -75,6 +77,10 @@ def lire(
 def _decoder(octets: bytes, nom: str, encodage: str) -> str:
     encodage = (encodage or "utf-8").lower()
     try:
+        verifier_texte(octets)
+    except EncodageRefuse as exc:
+        raise ErreurFichier(f"{nom} : {exc}") from None
+    try:
         if encodage in ("utf-8", "utf8"):
             return octets.decode("utf-8-sig")
         return octets.decode(encodage)
@@ -84,9 +90,12 @@ def _decoder(octets: bytes, nom: str, encodage: str) -> str:
                 f"{nom} : le fichier n'est pas en UTF-8 (octet illisible à la position {exc.start}) : "
                 "réenregistrez-le en UTF-8 ou choisissez Windows-1252."
             ) from exc
-        raise ErreurFichier(f"{nom} : le fichier n'est pas lisible en {encodage}.") from exc
+        raise ErreurFichier(
+            f"{nom} : le fichier n'est pas lisible en {nom_encodage(encodage)} (octet illisible à la position "
+            f"{exc.start}) : réenregistrez-le en « CSV UTF-8 » et choisissez UTF-8."
+        ) from exc
     except LookupError as exc:
-        raise ErreurFichier(f"Encodage inconnu : {encodage} (UTF-8 ou Windows-1252).") from exc
+        raise ErreurFichier(f"Encodage inconnu : « {encodage} » (UTF-8 ou Windows-1252 attendu).") from exc
 
 
 def _separateur(entete: str) -> str:

