@@ -7,24 +7,26 @@ from repere.droits.models import AideLocale, Composition
 from repere.territoires.forms import TerritoireField
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import autocompleter
+from repere.utils.champs import ChampMontant
+from repere.utils.nombres import euros
 from repere.utils.text import normalise
 
 OUI_NON = [("non", "Non"), ("oui", "Oui")]
 
 
 def _euros(label, aide="", requis=False):
-    return forms.DecimalField(
+    return ChampMontant(
         label=label,
         required=requis,
         min_value=0,
         max_value=100_000,
         decimal_places=2,
         help_text=aide,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
         error_messages={
-            "invalid": "Indiquez un montant en euros, par exemple 850 ou 850,50.",
+            "invalid": "« %(value)s » n'est pas un montant en euros : écrivez par exemple 850 ou 850,50.",
+            "max_decimal_places": "Au plus 2 chiffres après la virgule (les centimes).",
             "min_value": "Le montant ne peut pas être négatif.",
-            "max_value": "Ce montant semble trop élevé (plus de 100 000 € par mois).",
+            "max_value": f"Ce montant semble trop élevé (plus de {euros(100_000)} par mois).",
         },
     )
 
@@ -160,16 +162,16 @@ class EtapeActivite(forms.Form):
 
     pension_alimentaire_recue = _euros("Pension alimentaire reçue par mois")
     pension_alimentaire_versee = _euros("Pension alimentaire versée par mois")
-    rfr_n2 = forms.DecimalField(
+    rfr_n2 = ChampMontant(
         label="Revenu fiscal de référence (avis d'impôt de l'an dernier)",
         required=False,
         min_value=0,
         max_value=5_000_000,
         decimal_places=0,
         help_text="Facultatif. Sur la 1re page de l'avis d'impôt. Sinon, il est estimé à partir de vos revenus.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
         error_messages={
-            "invalid": "Indiquez un montant entier en euros.",
+            "invalid": "« %(value)s » n'est pas un montant : indiquez un montant entier en euros.",
+            "max_decimal_places": "Indiquez un montant entier en euros, sans centimes.",
             "min_value": "Le montant ne peut pas être négatif.",
         },
     )
@@ -240,10 +242,10 @@ class AideLocaleForm(forms.Form):
     age_max = forms.IntegerField(label="Âge maximum du demandeur", min_value=0, max_value=120, required=False)
     composition = forms.ChoiceField(choices=Composition.choices, initial=Composition.TOUTES)
     enfants_min = forms.IntegerField(label="Nombre minimum d'enfants", min_value=0, max_value=20, required=False)
-    quotient_familial_max = forms.DecimalField(
+    quotient_familial_max = ChampMontant(
         label="Quotient familial maximum (€/mois)", min_value=0, required=False, decimal_places=2
     )
-    rfr_max = forms.DecimalField(label="Revenu fiscal de référence maximum (€/an)", min_value=0, required=False)
+    rfr_max = ChampMontant(label="Revenu fiscal de référence maximum (€/an)", min_value=0, required=False)
     prestation_requise = forms.ChoiceField(
         label="Réservée aux bénéficiaires de", required=False, choices=[("", "— aucune condition —")]
     )
@@ -259,7 +261,7 @@ class AideLocaleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=ACTIVITES,
     )
-    montant = forms.DecimalField(min_value=0, required=False, help_text="Vide : « éligible » sans montant fixe.")
+    montant = ChampMontant(min_value=0, required=False, help_text="Vide : « éligible » sans montant fixe.")
     periode = forms.ChoiceField(choices=[("ponctuel", "une fois"), ("mensuel", "par mois"), ("annuel", "par an")])
     comment_demander = forms.CharField(label="Comment demander", widget=forms.Textarea(attrs={"rows": 3}))
     lien = forms.URLField(label="Lien vers la démarche en ligne", required=False, assume_scheme="https")

@@ -1,0 +1,68 @@
+"""Defects seen by a tester in session 5 (essai.md), reproduced on the rendered pages."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from repere.droits import questionnaire as q
+
+pytestmark = pytest.mark.django_db
+
+
+def _foyer(client, **champs):
+    donnees = {"commune": "Angers", "commune_code": "", "age_demandeur": "36", "en_couple": "non", "nb_enfants": "0"}
+    donnees.update(champs)
+    return client.post(reverse("droits:etape", args=["foyer"]), donnees)
+
+
+# --- 1. amounts with a decimal comma --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("saisi", "attendu"),
+    [("850,50", 850.5), ("850.50", 850.5), ("1 200,50", 1200.5), ("1\u202f200,50 €", 1200.5), ("1.200,50", 1200.5)],
+)
+def test_montant_avec_virgule_decimale_accepte(client, saisi, attendu):
+    _foyer(client)
+    r = client.post(
+        reverse("droits:etape", args=["activite"]),
+        {"d-activite": "salarie", "d-salaire": saisi, "d-taux_incapacite": "0"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    menage = q.menage_depuis_reponses(q.reponses(client.session))
+    salaires = [p["revenus"] for p in menage["personnes"] if p["role"] == "demandeur"][0]
+    assert any(abs(x["montant_mensuel"] - attendu) < 1e-6 for x in salaires), salaires
+
+
+def test_champ_montant_pas_en_type_number(client):
+    """A type=number input in a French browser turns « 85,50 » into 8550: amounts are text inputs."""
+    _foyer(client)
+    html = client.get(reverse("droits:etape", args=["activite"])).content.decode()
+    champ = re.search(r"<input[^>]*name=\"d-salaire\"[^>]*>", html).group(0)
+    assert 'type="text"' in champ and 'inputmode="decimal"' in champ and "step=" not in champ
+
+
+def test_montant_illisible_nomme_la_valeur(client):
+    _foyer(client)
+    r = client.post(
+        reverse("droits:etape", args=["activite"]),
+        {"d-activite": "salarie", "d-salaire": "12abc", "d-taux_incapacite": "0"},
+    )
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "« 12abc » n&#x27;est pas un montant en euros" in html
+
+
+def test_lire_nombre_un_seul_lecteur():
+    from repere.utils.nombres import lire_nombre
+
+    assert lire_nombre("") is None and lire_nombre(None) is None
+    assert str(lire_nombre("1,200.50")) == "1200.50"
+    assert str(lire_nombre(" 85,5 ")) == "85.5"
+    for illisible in ("12abc", "1,2,3", "--5", "€"):
+        if illisible == "€":
+            assert lire_nombre(illisible) is None
+            continue
+        with pytest.raises(ValueError):
+            lire_nombre(illisible)
