@@ -66,3 +66,46 @@ def test_lire_nombre_un_seul_lecteur():
             continue
         with pytest.raises(ValueError):
             lire_nombre(illisible)
+
+
+# --- 8. the total says what it adds up --------------------------------------------------------------------
+
+
+def _parent_seul_deux_enfants(client):
+    _foyer(client, nb_enfants="2")
+    client.post(
+        reverse("droits:etape", args=["enfants"]),
+        {"age_0": "8", "niveau_0": "primaire", "age_1": "12", "niveau_1": "college"},
+    )
+    client.post(
+        reverse("droits:etape", args=["activite"]),
+        {"d-activite": "salarie", "d-salaire": "900", "d-taux_incapacite": "0"},
+    )
+    client.post(reverse("droits:etape", args=["logement"]), {"statut": "locataire", "loyer": "550"})
+    r = client.post(reverse("droits:etape", args=["prestations"]), {})
+    assert r.status_code == 302 and r.url.endswith("/resultats/")
+
+
+def test_total_mensuel_et_annuel_separes(client):
+    """The monthly total is the sum of the monthly cards; yearly aids are added up apart, and named."""
+    from repere.utils.nombres import euros
+
+    _parent_seul_deux_enfants(client)
+    r = client.get(reverse("droits:resultats"))
+    html = r.content.decode()
+    probables = [p for p in r.context["resultat"].prestations if p.eligible == "oui" and p.montant]
+    mensuelles = [p for p in probables if p.periode == "mensuel"]
+    annuelles = [p for p in probables if p.periode == "annuel"]
+    assert mensuelles and annuelles  # the case needs both
+    synthese = html[html.index('class="carte synthese"') :]
+    synthese = synthese[: synthese.index("</section>")]
+    texte = re.sub(r"<[^>]+>", "", synthese)
+    texte = re.sub(r"[ \t\n]+", " ", texte)
+    assert f"{euros(sum(p.montant for p in mensuelles))} par mois" in texte, texte
+    assert f"{euros(sum(p.montant for p in annuelles))} par an" in texte, texte
+    for p in annuelles:
+        assert p.libelle.replace("'", "&#x27;") in synthese
+    # the old mixed total (yearly aids divided by 12 and added to the monthly ones) is not shown
+    mixte = r.context["resultat"].total_mensuel
+    assert abs(mixte - sum(p.montant for p in mensuelles)) > 1
+    assert f"{euros(mixte)} par mois" not in texte

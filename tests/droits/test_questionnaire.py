@@ -102,7 +102,7 @@ def test_mode_facile_a_lire_et_recapitulatif(client):
     r = client.get(reverse("droits:resultats"))
     html = r.content.decode()
     assert "Version facile à lire" in html and "Les mots à connaître" in html
-    assert "Une fois toutes vos aides demandées, vous toucheriez en tout environ" in html
+    assert "Une fois toutes vos aides demandées, vous toucheriez environ" in html
     r = client.get(reverse("droits:resultats") + "?lecture=facile")
     html = r.content.decode()
     assert 'class="resultats facile"' in html
