@@ -51,7 +51,7 @@ class EtapeFoyer(forms.Form):
     commune = forms.CharField(
         label="Commune de résidence",
         max_length=120,
-        help_text="Nom, code postal ou code INSEE, par exemple « Angers » ou « 49100 ».",
+        help_text="Nom de la commune ou code postal, par exemple « Angers » ou « 49100 ».",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": "Indiquez votre commune."},
     )

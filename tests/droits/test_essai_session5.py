@@ -109,3 +109,71 @@ def test_total_mensuel_et_annuel_separes(client):
     mixte = r.context["resultat"].total_mensuel
     assert abs(mixte - sum(p.montant for p in mensuelles)) > 1
     assert f"{euros(mixte)} par mois" not in texte
+
+
+# --- 11. no technical wording ----------------------------------------------------------------------------
+
+
+def test_pas_de_jargon_fiscal_ni_code_insee(client):
+    from repere.droits.prestations import PRESTATIONS
+
+    html = client.get(reverse("droits:etape", args=["foyer"])).content.decode()
+    assert "INSEE" not in html
+    for p in PRESTATIONS:
+        for piece in p.comment_demander.pieces:
+            assert "N-1" not in piece and "N-2" not in piece, (p.code, piece)
+
+
+def test_aide_locale_rfr_estime_sans_n2():
+    import inspect
+
+    from repere.droits import aides_locales
+
+    assert "N-2 (avis" not in inspect.getsource(aides_locales)
+
+
+def test_yaml_invalide_en_francais():
+    from repere.droits.services import ErreurImport, lire_catalogue
+
+    with pytest.raises(ErreurImport) as exc:
+        lire_catalogue(contenu="aides:\n  - nom: [Aide\n", format="yaml")
+    message = str(exc.value.erreurs if hasattr(exc.value, "erreurs") else exc.value)
+    assert "ligne 2" in message and "crochet" in message, message
+    assert "expected" not in message and "stream" not in message, message
+
+
+def test_json_invalide_en_francais():
+    from repere.droits.services import ErreurImport, lire_catalogue
+
+    with pytest.raises(ErreurImport) as exc:
+        lire_catalogue(contenu='{"aides": [}', format="json")
+    message = str(exc.value.erreurs if hasattr(exc.value, "erreurs") else exc.value)
+    assert "ligne 1" in message and "Expecting" not in message, message
+
+
+# --- 12. typography and wording --------------------------------------------------------------------------
+
+
+def test_montants_du_texte_insecables(client):
+    _parent_seul_deux_enfants(client)
+    html = client.get(reverse("droits:resultats")).content.decode()
+    assert "3 000 €" not in html and "77 000 €" not in html
+    assert re.search("de 0\u00a0€ à[ \n]+3\u202f000\u00a0€", html)
+
+
+def test_age_enfant_negatif_message_sense(client):
+    _foyer(client, nb_enfants="1")
+    r = client.post(reverse("droits:etape", args=["enfants"]), {"age_0": "-1", "niveau_0": "primaire"})
+    html = r.content.decode()
+    assert "au moins 0 ans" not in html
+    assert "L&#x27;âge ne peut pas être négatif" in html
+
+
+def test_pas_de_pronom_la_pour_les_allocations_familiales(client):
+    _parent_seul_deux_enfants(client)
+    html = client.get(reverse("droits:resultats")).content.decode()
+    assert "Allocations familiales" in html
+    assert "ne la recevez pas" not in html and "Vous la recevez" not in html
+    client.get(reverse("droits:resultats") + "?lecture=facile")
+    html = client.get(reverse("droits:resultats")).content.decode()
+    assert "ne la recevez pas" not in html
