@@ -329,7 +329,8 @@ def _af(c: _Contexte, e: str):
         raisons.append(f"Le montant dépend du {_rfr(c)}.")
     if not c.rfr_declare and montant > 0:
         manquant.append(
-            "Revenu fiscal de référence (avis d'impôt) : il a été estimé ; le montant baisse au-delà de 77 000 € environ"
+            "Revenu fiscal de référence (avis d'impôt) : il a été estimé ; le montant baisse au-delà de "
+            f"{euros(77_000)} environ"
         )
     return raisons, manquant
 

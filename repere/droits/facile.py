@@ -58,7 +58,7 @@ def phrases(p) -> list[str]:
     """Short sentences, one idea each, about one benefit of a result (``ResultatPrestation``)."""
     out = []
     if p.deja_percue:
-        out.append("Vous la recevez déjà.")
+        out.append("Vous recevez déjà cette aide.")
     if p.eligible == "oui":
         if p.montant_mensuel and p.code != "css_participation":
             quand = "par mois" if p.periode == "mensuel" else "par an"
@@ -80,7 +80,7 @@ def phrases(p) -> list[str]:
         if p.code not in ("css_gratuite", "css_participation"):
             out.append(f"Après, ce montant sera de {euros(p.montant_mensuel)} par mois.")
     if p.a_demander:
-        out.append("Vous ne la recevez pas encore.")
+        out.append("Vous ne recevez pas encore cette aide.")
         out.append("Faites la demande.")
     return out
 

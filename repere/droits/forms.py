@@ -40,7 +40,9 @@ def _age(label, requis=True, min_value=0, max_value=120, message_max="L'âge ne 
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": str(min_value), "max": str(max_value)}),
         error_messages={
             "invalid": "Indiquez un âge en années (un nombre entier).",
-            "min_value": f"L'âge doit être d'au moins {min_value} ans.",
+            "min_value": f"L'âge doit être d'au moins {min_value} ans."
+            if min_value
+            else "L'âge ne peut pas être négatif.",
             "max_value": message_max,
             "required": "Indiquez l'âge.",
         },

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from repere.droits import a_demander
 from repere.droits import questionnaire as q
-from repere.droits.courbe import courbe
+from repere.droits.courbe import SALAIRE_MAX, courbe
 from repere.droits.forms import AideLocaleForm, ImportForm
 from repere.droits.menage import valider_menage
 from repere.droits.models import AideLocale
@@ -151,6 +151,7 @@ def _contexte_resultats(request, menage, resultat):
     totaux["annuel"]["noms"] = liste(totaux["annuel"]["libelles"])
     return {
         "totaux": totaux,
+        "courbe_salaire_max": SALAIRE_MAX,
         "cartes_probables": cartes(probables),
         "cartes_incertaines": cartes(incertaines),
         "cartes_en_attendant": cartes(en_attendant),
