@@ -158,8 +158,6 @@ def _rsa(c: _Contexte, e: str):
         )
     elif not jeune and montant <= 0 and not raisons:
         raisons.append("Les conditions du RSA ne sont pas remplies d'après vos réponses.")
-    if c.seul and c.enfants and not c.m.isolement_recent:
-        manquant.append("Êtes-vous séparé(e) depuis moins de 18 mois ? (RSA majoré pour parent seul)")
     return raisons, manquant
 
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from repere.droits.menage import Activite, NiveauScolaire, StatutLogement, choix
+from repere.droits.menage import Activite, NiveauScolaire, StatutLogement, choix, niveau_plausible
 from repere.droits.models import AideLocale, Composition
 from repere.territoires.forms import TerritoireField
 from repere.territoires.models import Territoire, TypeTerritoire
@@ -70,7 +70,12 @@ class EtapeFoyer(forms.Form):
         initial=0,
         help_text="Enfants de moins de 25 ans dont vous vous occupez.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "max": "15"}),
-        error_messages={"max_value": "Au plus 15 enfants.", "min_value": "Le nombre ne peut pas être négatif."},
+        error_messages={
+            "required": "Indiquez le nombre d'enfants à charge (0 si aucun).",
+            "invalid": "Indiquez le nombre d'enfants en chiffres, par exemple 0, 1 ou 2.",
+            "max_value": "Au plus 15 enfants.",
+            "min_value": "Le nombre ne peut pas être négatif.",
+        },
     )
     enceinte = forms.BooleanField(label="Vous (ou votre conjointe) attendez un enfant", required=False)
     isolement_recent = forms.BooleanField(
@@ -97,7 +102,9 @@ class EtapeFoyer(forms.Form):
                 trouvees = autocompleter(q=texte, types=[TypeTerritoire.COMMUNE], limite=1)
                 commune = trouvees[0] if trouvees else None
         if texte and commune is None:
-            self.add_error("commune", "Commune introuvable : vérifiez l'orthographe ou indiquez le code postal.")
+            self.add_error(
+                "commune", f"Commune « {texte[:60]} » introuvable : vérifiez l'orthographe ou indiquez le code postal."
+            )
         elif commune is not None:
             data["commune_code"] = commune.code
             data["commune"] = commune.nom
@@ -120,6 +127,18 @@ class EtapeEnfants(forms.Form):
             )
             self.fields[f"niveau_{i}"] = forms.ChoiceField(label=f"Scolarité de l'enfant {i + 1}", choices=NIVEAUX)
 
+    def clean(self):
+        data = super().clean()
+        for i in range(self.nb_enfants):
+            age, niveau = data.get(f"age_{i}"), data.get(f"niveau_{i}")
+            if age is not None and niveau and not niveau_plausible(age=age, niveau=niveau):
+                libelle = dict(NIVEAUX)[niveau]
+                self.add_error(
+                    f"niveau_{i}",
+                    f"Enfant {i + 1} : « {libelle} » à {age} ans ? Vérifiez l'âge ou la scolarité.",
+                )
+        return data
+
     def lignes(self):
         return [(self[f"age_{i}"], self[f"niveau_{i}"], i + 1) for i in range(self.nb_enfants)]
 
@@ -134,7 +153,13 @@ TAUX = [
 
 
 class _Personne(forms.Form):
-    activite = forms.ChoiceField(label="Situation", choices=ACTIVITES)
+    # Radio buttons, not a list: on a phone a list cuts the longer labels (« Salarié(e) (CDI, CDD, appr »).
+    activite = forms.ChoiceField(
+        label="Situation",
+        choices=ACTIVITES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez la situation (salarié(e), sans emploi, retraité(e)…)."},
+    )
     salaire = _euros("Salaire net mensuel", "Montant « net à payer » du bulletin de salaire (moyenne si variable).")
     salaire_m1 = _euros("Salaire net du mois dernier", "Facultatif : si votre salaire varie.")
     salaire_m2 = _euros("Salaire net il y a 2 mois")

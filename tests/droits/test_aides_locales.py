@@ -87,7 +87,7 @@ def test_import_puis_export_aller_retour():
 @pytest.mark.parametrize(
     ("contenu", "extrait"),
     [
-        ("aides: [", "YAML invalide"),
+        ("aides: [", "fichier YAML mal formé"),
         ("version: 1\naides:\n  - nom: X\n", "aides[0].nom"),
         (CATALOGUE.replace('"49007"', '"99999"'), "territoire inconnu"),
         (CATALOGUE.replace("age_min: 18", "age_min: -3"), "aides[0].conditions.age_min"),

@@ -177,3 +177,59 @@ def test_pas_de_pronom_la_pour_les_allocations_familiales(client):
     client.get(reverse("droits:resultats") + "?lecture=facile")
     html = client.get(reverse("droits:resultats")).content.decode()
     assert "ne la recevez pas" not in html
+
+
+# --- 14. simulator ---------------------------------------------------------------------------------------
+
+
+def test_situation_en_boutons_radio_pas_en_liste_tronquee(client):
+    _foyer(client)
+    html = client.get(reverse("droits:etape", args=["activite"])).content.decode()
+    assert '<select name="d-activite"' not in html
+    assert 'type="radio" name="d-activite" value="salarie"' in html
+    assert "Salarié(e) (CDI, CDD, intérim, apprentissage)" in html
+
+
+def test_facile_montant_d_aujourd_hui_puis_apres():
+    from types import SimpleNamespace
+
+    from repere.droits.facile import phrases
+
+    p = SimpleNamespace(
+        code="ppa",
+        eligible="oui",
+        deja_percue=False,
+        a_demander=True,
+        montant=273.0,
+        montant_mensuel=273.0,
+        periode="mensuel",
+        montant_mensuel_aujourdhui=582.0,
+        demander_d_abord=["aide_logement"],
+    )
+    texte = " ".join(phrases(p))
+    assert "582\u00a0€ par mois" in texte and "Après, ce montant sera de 273\u00a0€ par mois" in texte
+    assert texte.count("273\u00a0€") == 1, texte
+
+
+def test_resultats_ne_redemandent_pas_la_separation(client):
+    _parent_seul_deux_enfants(client)
+    html = client.get(reverse("droits:resultats")).content.decode()
+    assert "séparé(e) depuis moins de 18 mois ?" not in html
+
+
+def test_enfant_de_3_ans_au_lycee_signale(client):
+    _foyer(client, nb_enfants="1")
+    r = client.post(reverse("droits:etape", args=["enfants"]), {"age_0": "3", "niveau_0": "lycee"})
+    assert r.status_code == 200
+    assert "« Lycée » à 3 ans ?" in r.content.decode()
+    r = client.post(reverse("droits:etape", args=["enfants"]), {"age_0": "16", "niveau_0": "lycee"})
+    assert r.status_code == 302
+
+
+def test_messages_nomment_la_valeur_et_le_champ(client):
+    r = _foyer(client, commune="Xyzville")
+    assert "Commune « Xyzville » introuvable" in r.content.decode()
+    r = _foyer(client, nb_enfants="")
+    html = r.content.decode()
+    assert "Ce champ est obligatoire" not in html
+    assert "Indiquez le nombre d&#x27;enfants à charge (0 si aucun)." in html
