@@ -196,7 +196,7 @@ def test_admin_cree_modifie_exporte_importe_supprime(client):
         {"organisation": org.pk, "fichier": SimpleUploadedFile("aides.yaml", b"aides: [")},
         follow=True,
     )
-    assert "YAML invalide" in r.content.decode() and AideLocale.objects.filter(organisation=org).count() == 3
+    assert "fichier YAML mal formé" in r.content.decode() and AideLocale.objects.filter(organisation=org).count() == 3
     r = client.post(reverse("droits:aide_supprimer", args=[aide.pk]))
     assert r.status_code == 302 and not AideLocale.objects.filter(pk=aide.pk).exists()
 

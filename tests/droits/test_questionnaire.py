@@ -67,7 +67,7 @@ def test_erreurs_en_francais_sur_le_champ(client):
     )
     html = r.content.decode()
     assert r.status_code == 200
-    assert "Commune introuvable" in html
+    assert "Commune « Zzzzzz » introuvable" in html
     assert "au moins 15 ans" in html
     assert "âge de votre conjoint" in html
     assert 'aria-invalid="true"' in html
