@@ -112,6 +112,13 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     # Accessible table alternative of the chart
     page.get_by_role("link", name="Voir ces montants sous forme de tableau").click()
     assert page.get_by_role("table").is_visible()
+    # On a phone, the first screen shows the salary and the total side by side (the total used to be
+    # the last of 15 columns, 2 000 px to the right), and the salary column stays while scrolling.
+    entetes = page.locator(".tableau-courbe thead th")
+    assert entetes.nth(1).inner_text() == "Total des ressources"
+    assert entetes.nth(1).bounding_box()["x"] + entetes.nth(1).bounding_box()["width"] <= 390
+    page.locator(".tableau-defilant").evaluate("e => { e.scrollLeft = 600; }")
+    assert 0 <= entetes.nth(0).bounding_box()["x"] < 30
     verifier_accessibilite(page)
     page.go_back()
 
