@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from repere.droits import forms as f
-from repere.utils.nombres import lire_nombre
+from repere.utils.saisie import lire_nombre
 
 CLE_SESSION = "droits_questionnaire"
 

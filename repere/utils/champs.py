@@ -2,14 +2,14 @@
 
 A ``type="number"`` input is not used for amounts: browsers read « 85,50 » differently depending on
 their language (some drop the comma and send 8550). The field is a text input with a decimal
-keyboard, and the server reads it with ``repere.utils.nombres.lire_nombre`` (the one reader).
+keyboard, and the server reads it with ``repere.utils.saisie.lire_nombre`` (the one reader).
 """
 
 from __future__ import annotations
 
 from django import forms
 
-from repere.utils.nombres import lire_nombre
+from repere.utils.saisie import lire_nombre
 
 
 class ChampMontant(forms.DecimalField):

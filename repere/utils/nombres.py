@@ -7,19 +7,16 @@ comma, and the unit is tied to the number by a no-break space: « 1 044 € », 
 - ``euros`` rounds to the euro: what the public sees (an estimate to the cent is a false precision);
 - ``euros_centimes`` keeps the cents: accounting, budgets, confirmed amounts;
 - ``nombre`` for counts and measures, ``pourcentage`` for a share given as a fraction (0.125 → 12,5 %);
-- ``decimal_tableur`` for spreadsheet cells in CSV files (comma decimals, no thousands separator);
-- ``lire_nombre`` reads back what a person types: « 850,50 », « 850.50 », « 1 200,50 € », « 1.200,50 ».
+- ``decimal_tableur`` for spreadsheet cells in CSV files (comma decimals, no thousands separator).
 """
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from babel.numbers import format_decimal
 
 LOCALE = "fr_FR"
-_BLANCS_ET_UNITE = re.compile(r"[\s\u00a0\u202f€]")
 ESPACE_INSECABLE = "\u00a0"
 
 
@@ -78,26 +75,3 @@ def decimal_tableur(valeur, *, decimales: int = 2) -> str:
         return ""
     texte = f"{round(float(x), decimales):.{decimales}f}".rstrip("0").rstrip(".") if decimales else f"{round(x)}"
     return texte.replace(".", ",")
-
-
-def lire_nombre(texte) -> Decimal | None:
-    """The one reader of typed numbers and amounts: « 850,50 » and « 850.50 » → 850.50.
-
-    Spaces (ordinary, no-break, narrow) and « € » are ignored; with both a comma and a dot, the last
-    one is the decimal mark (« 1.200,50 », « 1,200.50 »). Empty → ``None``; unreadable → ``ValueError``.
-    """
-    if texte is None:
-        return None
-    brut = _BLANCS_ET_UNITE.sub("", str(texte))
-    if not brut:
-        return None
-    if "," in brut and "." in brut:
-        milliers = "." if brut.rfind(",") > brut.rfind(".") else ","
-        brut = brut.replace(milliers, "")
-    brut = brut.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)", brut):
-        raise ValueError(texte)
-    try:
-        return Decimal(brut)
-    except InvalidOperation:
-        raise ValueError(texte) from None

@@ -55,7 +55,7 @@ def test_montant_illisible_nomme_la_valeur(client):
 
 
 def test_lire_nombre_un_seul_lecteur():
-    from repere.utils.nombres import lire_nombre
+    from repere.utils.saisie import lire_nombre
 
     assert lire_nombre("") is None and lire_nombre(None) is None
     assert str(lire_nombre("1,200.50")) == "1200.50"
