@@ -43,3 +43,24 @@ def totaux(prestations: Iterable) -> tuple[float, float]:
             if est_a_demander(eligible=p.eligible, deja_percue=p.deja_percue):
                 a_demander += p.montant_mensuel
     return round(total, 2), round(a_demander, 2)
+
+
+def totaux_par_periode(prestations: Iterable) -> dict[str, dict]:
+    """The probable benefits added up each in its own period, for a total a person can check.
+
+    ``{"mensuel": {...}, "annuel": {...}}``, each with ``total`` and ``a_demander`` (euros per month,
+    resp. per year) and ``libelles`` (the benefits counted). A yearly aid (school allowance, energy
+    voucher, grants) is never divided by 12 and mixed into the monthly total.
+    """
+    out = {periode: {"total": 0.0, "a_demander": 0.0, "libelles": []} for periode in ("mensuel", "annuel")}
+    for p in prestations:
+        if not compte_dans_le_total(eligible=p.eligible) or not p.montant:
+            continue
+        t = out["annuel" if p.periode == "annuel" else "mensuel"]
+        t["total"] += p.montant
+        t["libelles"].append(p.libelle)
+        if est_a_demander(eligible=p.eligible, deja_percue=p.deja_percue):
+            t["a_demander"] += p.montant
+    for t in out.values():
+        t["total"], t["a_demander"] = round(t["total"], 2), round(t["a_demander"], 2)
+    return out

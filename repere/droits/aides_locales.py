@@ -218,7 +218,7 @@ def evaluer(aide: AideLocaleDonnees, menage: Menage, resultat, *, code: str, org
         )
         if estime:
             incertitudes += 1
-            manquant.append("Revenu fiscal de référence N-2 (avis d'impôt) : il a été estimé")
+            manquant.append("Revenu fiscal de référence (sur l'avis d'impôt de l'an dernier) : il a été estimé")
     if c.quotient_familial_max is not None:
         qf = quotient_familial(menage, resultat)
         verifier(

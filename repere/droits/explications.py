@@ -158,8 +158,6 @@ def _rsa(c: _Contexte, e: str):
         )
     elif not jeune and montant <= 0 and not raisons:
         raisons.append("Les conditions du RSA ne sont pas remplies d'après vos réponses.")
-    if c.seul and c.enfants and not c.m.isolement_recent:
-        manquant.append("Êtes-vous séparé(e) depuis moins de 18 mois ? (RSA majoré pour parent seul)")
     return raisons, manquant
 
 
@@ -329,7 +327,8 @@ def _af(c: _Contexte, e: str):
         raisons.append(f"Le montant dépend du {_rfr(c)}.")
     if not c.rfr_declare and montant > 0:
         manquant.append(
-            "Revenu fiscal de référence (avis d'impôt) : il a été estimé ; le montant baisse au-delà de 77 000 € environ"
+            "Revenu fiscal de référence (avis d'impôt) : il a été estimé ; le montant baisse au-delà de "
+            f"{euros(77_000)} environ"
         )
     return raisons, manquant
 

@@ -58,9 +58,13 @@ def phrases(p) -> list[str]:
     """Short sentences, one idea each, about one benefit of a result (``ResultatPrestation``)."""
     out = []
     if p.deja_percue:
-        out.append("Vous la recevez déjà.")
+        out.append("Vous recevez déjà cette aide.")
     if p.eligible == "oui":
-        if p.montant_mensuel and p.code != "css_participation":
+        attend = p.montant_mensuel_aujourdhui is not None and p.demander_d_abord
+        if attend and p.code not in ("css_gratuite", "css_participation"):
+            # Today's amount first; the amount once the other aids are obtained comes below.
+            out.append(f"Aujourd'hui, vous pouvez recevoir environ {euros(p.montant_mensuel_aujourdhui)} par mois.")
+        elif p.montant_mensuel and p.code != "css_participation":
             quand = "par mois" if p.periode == "mensuel" else "par an"
             out.append(f"Vous pouvez recevoir environ {euros(p.montant)} {quand}.")
         elif p.code == "css_gratuite":
@@ -80,7 +84,7 @@ def phrases(p) -> list[str]:
         if p.code not in ("css_gratuite", "css_participation"):
             out.append(f"Après, ce montant sera de {euros(p.montant_mensuel)} par mois.")
     if p.a_demander:
-        out.append("Vous ne la recevez pas encore.")
+        out.append("Vous ne recevez pas encore cette aide.")
         out.append("Faites la demande.")
     return out
 

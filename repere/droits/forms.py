@@ -2,29 +2,31 @@
 
 from django import forms
 
-from repere.droits.menage import Activite, NiveauScolaire, StatutLogement, choix
+from repere.droits.menage import Activite, NiveauScolaire, StatutLogement, choix, niveau_plausible
 from repere.droits.models import AideLocale, Composition
 from repere.territoires.forms import TerritoireField
 from repere.territoires.models import Territoire, TypeTerritoire
 from repere.territoires.selectors import autocompleter
+from repere.utils.champs import ChampMontant
+from repere.utils.nombres import euros
 from repere.utils.text import normalise
 
 OUI_NON = [("non", "Non"), ("oui", "Oui")]
 
 
 def _euros(label, aide="", requis=False):
-    return forms.DecimalField(
+    return ChampMontant(
         label=label,
         required=requis,
         min_value=0,
         max_value=100_000,
         decimal_places=2,
         help_text=aide,
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
         error_messages={
-            "invalid": "Indiquez un montant en euros, par exemple 850 ou 850,50.",
+            "invalid": "« %(value)s » n'est pas un montant en euros : écrivez par exemple 850 ou 850,50.",
+            "max_decimal_places": "Au plus 2 chiffres après la virgule (les centimes).",
             "min_value": "Le montant ne peut pas être négatif.",
-            "max_value": "Ce montant semble trop élevé (plus de 100 000 € par mois).",
+            "max_value": f"Ce montant semble trop élevé (plus de {euros(100_000)} par mois).",
         },
     )
 
@@ -38,7 +40,9 @@ def _age(label, requis=True, min_value=0, max_value=120, message_max="L'âge ne 
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": str(min_value), "max": str(max_value)}),
         error_messages={
             "invalid": "Indiquez un âge en années (un nombre entier).",
-            "min_value": f"L'âge doit être d'au moins {min_value} ans.",
+            "min_value": f"L'âge doit être d'au moins {min_value} ans."
+            if min_value
+            else "L'âge ne peut pas être négatif.",
             "max_value": message_max,
             "required": "Indiquez l'âge.",
         },
@@ -49,7 +53,7 @@ class EtapeFoyer(forms.Form):
     commune = forms.CharField(
         label="Commune de résidence",
         max_length=120,
-        help_text="Nom, code postal ou code INSEE, par exemple « Angers » ou « 49100 ».",
+        help_text="Nom de la commune ou code postal, par exemple « Angers » ou « 49100 ».",
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         error_messages={"required": "Indiquez votre commune."},
     )
@@ -66,7 +70,12 @@ class EtapeFoyer(forms.Form):
         initial=0,
         help_text="Enfants de moins de 25 ans dont vous vous occupez.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0", "max": "15"}),
-        error_messages={"max_value": "Au plus 15 enfants.", "min_value": "Le nombre ne peut pas être négatif."},
+        error_messages={
+            "required": "Indiquez le nombre d'enfants à charge (0 si aucun).",
+            "invalid": "Indiquez le nombre d'enfants en chiffres, par exemple 0, 1 ou 2.",
+            "max_value": "Au plus 15 enfants.",
+            "min_value": "Le nombre ne peut pas être négatif.",
+        },
     )
     enceinte = forms.BooleanField(label="Vous (ou votre conjointe) attendez un enfant", required=False)
     isolement_recent = forms.BooleanField(
@@ -93,7 +102,9 @@ class EtapeFoyer(forms.Form):
                 trouvees = autocompleter(q=texte, types=[TypeTerritoire.COMMUNE], limite=1)
                 commune = trouvees[0] if trouvees else None
         if texte and commune is None:
-            self.add_error("commune", "Commune introuvable : vérifiez l'orthographe ou indiquez le code postal.")
+            self.add_error(
+                "commune", f"Commune « {texte[:60]} » introuvable : vérifiez l'orthographe ou indiquez le code postal."
+            )
         elif commune is not None:
             data["commune_code"] = commune.code
             data["commune"] = commune.nom
@@ -116,6 +127,18 @@ class EtapeEnfants(forms.Form):
             )
             self.fields[f"niveau_{i}"] = forms.ChoiceField(label=f"Scolarité de l'enfant {i + 1}", choices=NIVEAUX)
 
+    def clean(self):
+        data = super().clean()
+        for i in range(self.nb_enfants):
+            age, niveau = data.get(f"age_{i}"), data.get(f"niveau_{i}")
+            if age is not None and niveau and not niveau_plausible(age=age, niveau=niveau):
+                libelle = dict(NIVEAUX)[niveau]
+                self.add_error(
+                    f"niveau_{i}",
+                    f"Enfant {i + 1} : « {libelle} » à {age} ans ? Vérifiez l'âge ou la scolarité.",
+                )
+        return data
+
     def lignes(self):
         return [(self[f"age_{i}"], self[f"niveau_{i}"], i + 1) for i in range(self.nb_enfants)]
 
@@ -130,7 +153,13 @@ TAUX = [
 
 
 class _Personne(forms.Form):
-    activite = forms.ChoiceField(label="Situation", choices=ACTIVITES)
+    # Radio buttons, not a list: on a phone a list cuts the longer labels (« Salarié(e) (CDI, CDD, appr »).
+    activite = forms.ChoiceField(
+        label="Situation",
+        choices=ACTIVITES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choisissez la situation (salarié(e), sans emploi, retraité(e)…)."},
+    )
     salaire = _euros("Salaire net mensuel", "Montant « net à payer » du bulletin de salaire (moyenne si variable).")
     salaire_m1 = _euros("Salaire net du mois dernier", "Facultatif : si votre salaire varie.")
     salaire_m2 = _euros("Salaire net il y a 2 mois")
@@ -160,16 +189,16 @@ class EtapeActivite(forms.Form):
 
     pension_alimentaire_recue = _euros("Pension alimentaire reçue par mois")
     pension_alimentaire_versee = _euros("Pension alimentaire versée par mois")
-    rfr_n2 = forms.DecimalField(
+    rfr_n2 = ChampMontant(
         label="Revenu fiscal de référence (avis d'impôt de l'an dernier)",
         required=False,
         min_value=0,
         max_value=5_000_000,
         decimal_places=0,
         help_text="Facultatif. Sur la 1re page de l'avis d'impôt. Sinon, il est estimé à partir de vos revenus.",
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": "0"}),
         error_messages={
-            "invalid": "Indiquez un montant entier en euros.",
+            "invalid": "« %(value)s » n'est pas un montant : indiquez un montant entier en euros.",
+            "max_decimal_places": "Indiquez un montant entier en euros, sans centimes.",
             "min_value": "Le montant ne peut pas être négatif.",
         },
     )
@@ -240,10 +269,10 @@ class AideLocaleForm(forms.Form):
     age_max = forms.IntegerField(label="Âge maximum du demandeur", min_value=0, max_value=120, required=False)
     composition = forms.ChoiceField(choices=Composition.choices, initial=Composition.TOUTES)
     enfants_min = forms.IntegerField(label="Nombre minimum d'enfants", min_value=0, max_value=20, required=False)
-    quotient_familial_max = forms.DecimalField(
+    quotient_familial_max = ChampMontant(
         label="Quotient familial maximum (€/mois)", min_value=0, required=False, decimal_places=2
     )
-    rfr_max = forms.DecimalField(label="Revenu fiscal de référence maximum (€/an)", min_value=0, required=False)
+    rfr_max = ChampMontant(label="Revenu fiscal de référence maximum (€/an)", min_value=0, required=False)
     prestation_requise = forms.ChoiceField(
         label="Réservée aux bénéficiaires de", required=False, choices=[("", "— aucune condition —")]
     )
@@ -259,7 +288,7 @@ class AideLocaleForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=ACTIVITES,
     )
-    montant = forms.DecimalField(min_value=0, required=False, help_text="Vide : « éligible » sans montant fixe.")
+    montant = ChampMontant(min_value=0, required=False, help_text="Vide : « éligible » sans montant fixe.")
     periode = forms.ChoiceField(choices=[("ponctuel", "une fois"), ("mensuel", "par mois"), ("annuel", "par an")])
     comment_demander = forms.CharField(label="Comment demander", widget=forms.Textarea(attrs={"rows": 3}))
     lien = forms.URLField(label="Lien vers la démarche en ligne", required=False, assume_scheme="https")

@@ -147,6 +147,22 @@ LIBELLES: dict[type, dict] = {
 }
 
 
+# Ages at which a school level is plausible (wide: early entry, repeated years, late studies).
+AGES_PLAUSIBLES = {
+    NiveauScolaire.MATERNELLE: (2, 7),
+    NiveauScolaire.PRIMAIRE: (5, 13),
+    NiveauScolaire.COLLEGE: (9, 17),
+    NiveauScolaire.LYCEE: (13, 21),
+    NiveauScolaire.SUPERIEUR: (16, 25),
+}
+
+
+def niveau_plausible(*, age: int, niveau: str) -> bool:
+    """Whether a child of ``age`` can be at school level ``niveau`` (« lycée » at 3 is not)."""
+    bornes = AGES_PLAUSIBLES.get(NiveauScolaire(niveau)) if niveau in valeurs(NiveauScolaire) else None
+    return bornes is None or bornes[0] <= age <= bornes[1]
+
+
 def choix(enumeration: type) -> list[tuple[str, str]]:
     """``[(value, label)]`` of every member of ``enumeration``, in the model's order."""
     libelles = LIBELLES[enumeration]

@@ -186,7 +186,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
             demarche="Versé automatiquement aux allocataires qui remplissent les conditions ; sinon déclaration de situation sur caf.fr.",
             lien="https://www.service-public.fr/particuliers/vosdroits/F13214",
             formulaire="Aucun si déjà allocataire",
-            pieces=("avis d'imposition N-2",),
+            pieces=("dernier avis d'impôt sur le revenu",),
         ),
     ),
     Prestation(
@@ -245,7 +245,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
             demarche="Demande en ligne sur educonnect / Scolarité services à la rentrée (septembre-octobre), ou dossier papier au secrétariat du collège.",
             lien="https://www.service-public.fr/particuliers/vosdroits/F984",
             formulaire="Téléservice « Bourse de collège » ou formulaire du collège",
-            pieces=("avis d'impôt N-1 sur les revenus N-2",),
+            pieces=("dernier avis d'impôt sur le revenu",),
             delai="Campagne de rentrée : se renseigner auprès du collège.",
         ),
     ),
@@ -260,7 +260,7 @@ PRESTATIONS: tuple[Prestation, ...] = (
             demarche="Demande en ligne sur Scolarité services (campagne au printemps pour la rentrée suivante, puis à la rentrée), ou dossier papier au lycée.",
             lien="https://www.service-public.fr/particuliers/vosdroits/F616",
             formulaire="Téléservice « Bourse de lycée » ou cerfa n° 12539",
-            pieces=("avis d'impôt N-1 sur les revenus N-2",),
+            pieces=("dernier avis d'impôt sur le revenu",),
         ),
     ),
 )

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from repere.droits import forms as f
+from repere.utils.saisie import lire_nombre
 
 CLE_SESSION = "droits_questionnaire"
 
@@ -138,10 +139,8 @@ def donnees_brutes(form, data) -> dict:
 
 
 def _montant(x) -> float:
-    if x in (None, ""):
-        return 0.0
     try:
-        return float(str(x).replace(",", ".").replace("\u202f", "").replace(" ", ""))
+        return float(lire_nombre(x) or 0)
     except ValueError:
         return 0.0
 

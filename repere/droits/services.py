@@ -82,6 +82,33 @@ def supprimer_aide_locale(*, aide: AideLocale) -> None:
     aide.delete()
 
 
+# The parsers' messages are in English: the common ones are said in French, the others generically.
+_YAML = (
+    ("expected ',' or ']'", "un crochet « [ » n'est pas refermé par « ] »"),
+    ("expected ',' or '}'", "une accolade « { » n'est pas refermée par « } »"),
+    ("mapping values are not allowed", "un « : » est mal placé (mettez le texte entre guillemets)"),
+    ("could not find expected ':'", "il manque « : » après un nom de champ"),
+    ("quoted scalar", "des guillemets ne sont pas refermés"),
+    ("'\\t'", "une tabulation : indentez avec des espaces"),
+    ("block", "l'indentation (les espaces en début de ligne) n'est pas régulière"),
+)
+_JSON = (
+    ("Expecting ',' delimiter", "il manque une virgule"),
+    ("Expecting ':' delimiter", "il manque « : » après un nom de champ"),
+    ("Expecting property name", "un nom de champ entre guillemets est attendu (virgule en trop ?)"),
+    ("Expecting value", "une valeur est attendue (virgule en trop ou crochet mal fermé ?)"),
+    ("Unterminated string", "des guillemets ne sont pas refermés"),
+    ("Extra data", "du texte après la fin des données"),
+)
+
+
+def _en_francais(message: str, traductions) -> str:
+    for anglais, francais in traductions:
+        if anglais in message:
+            return francais
+    return "vérifiez la ponctuation (crochets, accolades, guillemets, deux-points) et l'indentation"
+
+
 def lire_catalogue(*, contenu: str | bytes, format: str) -> Catalogue:
     """Parse a YAML or JSON catalogue; ``ErreurImport`` with French messages otherwise."""
     if isinstance(contenu, bytes):
@@ -97,11 +124,15 @@ def lire_catalogue(*, contenu: str | bytes, format: str) -> Catalogue:
         else:
             raise ErreurImport([f"format inconnu « {format} » (yaml ou json)"])
     except json.JSONDecodeError as exc:
-        raise ErreurImport([f"JSON invalide ligne {exc.lineno}, colonne {exc.colno} : {exc.msg}"]) from exc
+        raise ErreurImport(
+            [f"fichier JSON mal formé ligne {exc.lineno}, colonne {exc.colno} : {_en_francais(exc.msg, _JSON)}"]
+        ) from exc
     except yaml.YAMLError as exc:
-        ligne = getattr(getattr(exc, "problem_mark", None), "line", None)
-        ou = f" ligne {ligne + 1}" if ligne is not None else ""
-        raise ErreurImport([f"YAML invalide{ou} : {getattr(exc, 'problem', None) or exc}"]) from exc
+        # Where the faulty block starts (an unclosed « [ ») is more useful than where the parser gave up.
+        marque = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+        ou = f" ligne {marque.line + 1}, colonne {marque.column + 1}" if marque is not None else ""
+        probleme = " ".join(str(x) for x in (getattr(exc, "context", None), getattr(exc, "problem", None)) if x)
+        raise ErreurImport([f"fichier YAML mal formé{ou} : {_en_francais(probleme, _YAML)}"]) from exc
     if isinstance(data, list):
         data = {"version": 1, "aides": data}
     if not isinstance(data, dict):

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
+from repere.droits import a_demander
 from repere.droits import questionnaire as q
-from repere.droits.courbe import courbe
+from repere.droits.courbe import SALAIRE_MAX, courbe
 from repere.droits.forms import AideLocaleForm, ImportForm
 from repere.droits.menage import valider_menage
 from repere.droits.models import AideLocale
@@ -28,6 +29,7 @@ from repere.droits.services import (
     modifier_aide_locale,
     supprimer_aide_locale,
 )
+from repere.droits.textes import liste
 from repere.organisations.permissions import ROLES_GESTION, exiger_role
 from repere.utils.api_errors import erreurs_validation
 from repere.utils.errors import ErreurMetier
@@ -145,7 +147,11 @@ def _contexte_resultats(request, menage, resultat):
     def cartes(liste):
         return [facile.Carte.de(p) for p in liste] if lecture_facile else []
 
+    totaux = a_demander.totaux_par_periode(resultat.prestations)
+    totaux["annuel"]["noms"] = liste(totaux["annuel"]["libelles"])
     return {
+        "totaux": totaux,
+        "courbe_salaire_max": SALAIRE_MAX,
         "cartes_probables": cartes(probables),
         "cartes_incertaines": cartes(incertaines),
         "cartes_en_attendant": cartes(en_attendant),

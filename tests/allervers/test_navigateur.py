@@ -151,6 +151,11 @@ def test_parcours_telephone(page_mobile, live_server, client):
     page.goto(f"{live_server.url}/aller-vers/indicateurs/?campagne={c.pk}")
     expect(page.locator("#montant-confirme")).to_contain_text("321")
     expect(page.locator("#orientations-annuaire")).to_have_text("1")
+    # the rights chart counts rights: whole numbers, never « 0,2 0,4 0,6 » (defect 7)
+    graduations = page.evaluate(
+        "(() => { const g = Chart.getChart('graphique-droits'); return g ? g.scales.y.ticks.map(t => t.label) : null; })()"
+    )
+    assert graduations and all("," not in g for g in graduations), graduations
     with page.expect_download() as telechargement:
         page.get_by_role("link", name="Télécharger (CSV)").click()
     contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig")

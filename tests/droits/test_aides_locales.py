@@ -87,7 +87,7 @@ def test_import_puis_export_aller_retour():
 @pytest.mark.parametrize(
     ("contenu", "extrait"),
     [
-        ("aides: [", "YAML invalide"),
+        ("aides: [", "fichier YAML mal formé"),
         ("version: 1\naides:\n  - nom: X\n", "aides[0].nom"),
         (CATALOGUE.replace('"49007"', '"99999"'), "territoire inconnu"),
         (CATALOGUE.replace("age_min: 18", "age_min: -3"), "aides[0].conditions.age_min"),
@@ -196,7 +196,7 @@ def test_admin_cree_modifie_exporte_importe_supprime(client):
         {"organisation": org.pk, "fichier": SimpleUploadedFile("aides.yaml", b"aides: [")},
         follow=True,
     )
-    assert "YAML invalide" in r.content.decode() and AideLocale.objects.filter(organisation=org).count() == 3
+    assert "fichier YAML mal formé" in r.content.decode() and AideLocale.objects.filter(organisation=org).count() == 3
     r = client.post(reverse("droits:aide_supprimer", args=[aide.pk]))
     assert r.status_code == 302 and not AideLocale.objects.filter(pk=aide.pk).exists()
 

@@ -67,7 +67,7 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
 
     # Step 3: activity and incomes; then back and forth without losing answers
     page.get_by_role("heading", name="Activité et revenus").wait_for()
-    page.get_by_label("Situation").select_option("salarie")
+    page.get_by_label("Salarié(e) (CDI, CDD, intérim, apprentissage)").check()
     page.get_by_label("Salaire net mensuel").fill("1000")
     verifier_accessibilite(page)
     page.get_by_role("button", name="Étape précédente").click()
@@ -96,6 +96,14 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     assert "153\u00a0€" in page.locator("#p-af").locator("xpath=ancestor::article").inner_text()  # rounded
     page.get_by_text("Pas d'effet de seuil").or_(page.get_by_text("effet(s) de seuil")).wait_for()
     assert page.locator("#graphique-courbe").is_visible()
+    # The chart speaks French (« 4 000 € », not « 4,000 ») and its legend does not cover the curves.
+    graduations = page.evaluate("Chart.getChart('graphique-courbe').scales.y.ticks.map(t => t.label)")
+    assert graduations and all("," not in g and g.endswith("\u00a0€") for g in graduations), graduations
+    assert any("\u202f" in g for g in graduations), graduations  # thousands: narrow no-break space
+    legende_sous_les_courbes = page.evaluate(
+        "(() => { const c = Chart.getChart('graphique-courbe'); return c.legend.top >= c.chartArea.bottom; })()"
+    )
+    assert legende_sous_les_courbes
     verifier_accessibilite(page)
     _ecran_390(page, "1-resultats")
     page.locator("article:has(#p-af) summary").click()
@@ -104,6 +112,13 @@ def test_questionnaire_jusqu_au_recapitulatif(live_server, page_mobile):
     # Accessible table alternative of the chart
     page.get_by_role("link", name="Voir ces montants sous forme de tableau").click()
     assert page.get_by_role("table").is_visible()
+    # On a phone, the first screen shows the salary and the total side by side (the total used to be
+    # the last of 15 columns, 2 000 px to the right), and the salary column stays while scrolling.
+    entetes = page.locator(".tableau-courbe thead th")
+    assert entetes.nth(1).inner_text() == "Total des ressources"
+    assert entetes.nth(1).bounding_box()["x"] + entetes.nth(1).bounding_box()["width"] <= 390
+    page.locator(".tableau-defilant").evaluate("e => { e.scrollLeft = 600; }")
+    assert 0 <= entetes.nth(0).bounding_box()["x"] < 30
     verifier_accessibilite(page)
     page.go_back()
 

@@ -67,7 +67,7 @@ def test_erreurs_en_francais_sur_le_champ(client):
     )
     html = r.content.decode()
     assert r.status_code == 200
-    assert "Commune introuvable" in html
+    assert "Commune « Zzzzzz » introuvable" in html
     assert "au moins 15 ans" in html
     assert "âge de votre conjoint" in html
     assert 'aria-invalid="true"' in html
@@ -102,7 +102,7 @@ def test_mode_facile_a_lire_et_recapitulatif(client):
     r = client.get(reverse("droits:resultats"))
     html = r.content.decode()
     assert "Version facile à lire" in html and "Les mots à connaître" in html
-    assert "Une fois toutes vos aides demandées, vous toucheriez en tout environ" in html
+    assert "Une fois toutes vos aides demandées, vous toucheriez environ" in html
     r = client.get(reverse("droits:resultats") + "?lecture=facile")
     html = r.content.decode()
     assert 'class="resultats facile"' in html

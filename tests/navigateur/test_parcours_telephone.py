@@ -102,7 +102,7 @@ def test_de_l_accueil_au_recapitulatif_en_passant_par_ou_faire_ces_demarches(liv
     verifier_largeur(page)
     page.get_by_role("button", name="Continuer").click()
     page.get_by_role("heading", name="Activité et revenus").wait_for()
-    page.get_by_label("Situation").select_option("salarie")
+    page.get_by_label("Salarié(e) (CDI, CDD, intérim, apprentissage)").check()
     page.get_by_label("Salaire net mensuel").fill("1000")
     verifier_largeur(page)
     page.get_by_role("button", name="Continuer").click()

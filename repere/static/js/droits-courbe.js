@@ -7,7 +7,8 @@
   var statut = bloc.querySelector(".courbe__statut");
   var zone = bloc.querySelector(".courbe__graphique");
   var COULEURS = ["#1f5fbf", "#2e7d32", "#b45309", "#7b1fa2", "#00838f", "#c62828", "#5d4037", "#455a64", "#ad1457", "#33691e", "#6a1b9a", "#0277bd"];
-  function euros(x) { return x.toLocaleString("fr-FR", { maximumFractionDigits: 0 }) + " €"; }
+  var euros = window.RepereGraphiques ? window.RepereGraphiques.euros
+    : function (x) { return x.toLocaleString("fr-FR", { maximumFractionDigits: 0 }) + "\u00a0€"; };
   statut.textContent = "Calcul de la courbe en cours…";
   fetch(bloc.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
@@ -24,8 +25,9 @@
         options: {
           responsive: true, maintainAspectRatio: false, animation: false,
           interaction: { mode: "index", intersect: false },
-          scales: { x: { title: { display: true, text: "Salaire net mensuel" } }, y: { title: { display: true, text: "€ par mois" }, beginAtZero: true } },
-          plugins: { tooltip: { callbacks: { label: function (c) { return c.dataset.label + " : " + euros(c.parsed.y); } } } }
+          scales: { x: { title: { display: true, text: "Salaire net mensuel" } }, y: { title: { display: true, text: "€ par mois" }, beginAtZero: true, ticks: { callback: function (v) { return euros(v); } } } },
+          // Legend under the chart, small boxes: on a phone, above it, it covered the curves.
+          plugins: { legend: { position: "bottom", labels: { boxWidth: 12, font: { size: 11 } } }, tooltip: { callbacks: { label: function (c) { return c.dataset.label + " : " + euros(c.parsed.y); } } } }
         }
       });
       statut.textContent = d.falaises.length
