@@ -12,12 +12,16 @@ comma, and the unit is tied to the number by a no-break space: « 1 044 € », 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from babel.numbers import format_decimal
 
 LOCALE = "fr_FR"
 ESPACE_INSECABLE = "\u00a0"
+# the day « j » of a Django date format, not escaped by a backslash
+_JOUR_SEUL = re.compile(r"(?<!\\)j")
+_ESPACES_DATE = re.compile(r"(?<=\w) (?=\w)")
 
 
 def _nombre_ou_none(valeur) -> float | Decimal | None:
@@ -75,3 +79,68 @@ def decimal_tableur(valeur, *, decimales: int = 2) -> str:
         return ""
     texte = f"{round(float(x), decimales):.{decimales}f}".rstrip("0").rstrip(".") if decimales else f"{round(x)}"
     return texte.replace(".", ",")
+
+
+_PREPOSITIONS = {"à", "au", "aux", "avec", "d'", "dans", "de", "des", "du", "en", "par", "pour", "sans", "sur"}
+
+
+def _pluriel(singulier: str) -> str:
+    mots, complement = [], False
+    for mot in singulier.split(" "):
+        complement = complement or mot in _PREPOSITIONS or mot.startswith("d'")
+        mots.append(mot if complement or mot.endswith(("s", "x", "z")) else f"{mot}s")
+    return " ".join(mots)
+
+
+def compte(valeur, singulier: str, pluriel: str | None = None) -> str:
+    """A count and its noun, agreed the French way (0 and 1 take the singular): « 1 ménage calculé »,
+    « 0 ménage », « 3 ménages calculés », « 2 suivis en cours ». ``pluriel`` defaults to « s » added to each word
+    before the first preposition; give it for an irregular plural (« travail », « travaux »)."""
+    x = _nombre_ou_none(valeur)
+    x = 0 if x is None else x
+    if pluriel is None:
+        pluriel = _pluriel(singulier)
+    mots = singulier if abs(x) < 2 else pluriel
+    return f"{nombre(x)}{ESPACE_INSECABLE}{mots}"
+
+
+def heure(valeur) -> str:
+    """An hour of the day the French way, everywhere: « 8 h 30 », « 12 h » (no-break spaces)."""
+    if valeur is None or valeur == "":
+        return ""
+    if isinstance(valeur, str):
+        h, _, m = valeur.replace("h", ":").partition(":")
+        try:
+            heures, minutes = int(h), int(m or 0)
+        except ValueError:
+            return valeur
+    else:
+        heures, minutes = valeur.hour, valeur.minute
+    if not minutes:
+        return f"{heures}{ESPACE_INSECABLE}h"
+    return f"{heures}{ESPACE_INSECABLE}h{ESPACE_INSECABLE}{minutes:02d}"
+
+
+def telephone(valeur) -> str:
+    """A French phone number by pairs: « 06 00 00 00 12 » (no-break spaces); anything else as it was typed."""
+    texte = (valeur or "").strip()
+    chiffres = "".join(c for c in texte if c.isdigit())
+    if texte.startswith("+33") and len(chiffres) == 11:
+        chiffres = "0" + chiffres[2:]
+    if len(chiffres) != 10 or not chiffres.startswith("0") or any(c not in "0123456789 .-+" for c in texte):
+        return texte
+    return ESPACE_INSECABLE.join(chiffres[i : i + 2] for i in range(0, 10, 2))
+
+
+def date_longue(valeur, format_django: str = "j F Y") -> str:
+    """A date in words, French style: « 1er décembre 2026 », « mardi 1er décembre 2026 » (the first of the month is
+    « 1er »). ``format_django`` is a format of Django's ``date`` filter; the day ``j`` gets its « er » on the 1st."""
+    from django.template.defaultfilters import date as filtre_date
+
+    if not valeur:
+        return ""
+    if getattr(valeur, "day", None) == 1:
+        format_django = _JOUR_SEUL.sub(r"j\\e\\r", format_django)
+    texte = filtre_date(valeur, format_django)
+    # day, month and year stay together on one line
+    return _ESPACES_DATE.sub(ESPACE_INSECABLE, texte) if texte else ""

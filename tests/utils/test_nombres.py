@@ -46,3 +46,45 @@ def test_filtres_de_gabarit():
         Context({"x": 1633.78, "p": 0.4321})
     )
     assert rendu == f"1{NNBSP}634{NBSP}€|1{NNBSP}633,78{NBSP}€|43,2{NBSP}%"
+
+
+def test_compte_accorde_a_la_francaise():
+    from repere.utils.nombres import compte
+
+    assert compte(0, "ménage calculé") == f"0{NBSP}ménage calculé"
+    assert compte(1, "ménage calculé") == f"1{NBSP}ménage calculé"
+    assert compte(3, "ménage calculé") == f"3{NBSP}ménages calculés"
+    assert compte(12280, "valeur") == f"12{NNBSP}280{NBSP}valeurs"
+    assert compte(2, "travail", "travaux") == f"2{NBSP}travaux"
+    rendu = Template('{% load nombres %}{{ n|compte:"suivi en cours" }} ; {{ n|compte:"cheval,chevaux" }}').render(
+        Context({"n": 2})
+    )
+    assert rendu == f"2{NBSP}suivis en cours ; 2{NBSP}chevaux"
+
+
+def test_heure_et_telephone():
+    import datetime
+
+    from repere.utils.nombres import heure, telephone
+
+    assert heure(datetime.time(8, 30)) == f"8{NBSP}h{NBSP}30"
+    assert heure(datetime.time(12, 0)) == f"12{NBSP}h"
+    assert heure("08:05") == f"8{NBSP}h{NBSP}05"
+    assert telephone("0600000000") == NBSP.join(["06", "00", "00", "00", "00"])
+    assert telephone("06 00 00 00 12") == NBSP.join(["06", "00", "00", "00", "12"])
+    assert telephone("+33 6 00 00 00 12") == NBSP.join(["06", "00", "00", "00", "12"])
+    assert telephone("poste 12") == "poste 12"
+
+
+def test_date_longue_premier_du_mois():
+    import datetime
+
+    from repere.utils.nombres import date_longue
+
+    assert date_longue(datetime.date(2026, 12, 1)) == f"1er{NBSP}décembre{NBSP}2026"
+    assert date_longue(datetime.date(2026, 12, 2)) == f"2{NBSP}décembre{NBSP}2026"
+    assert date_longue(datetime.date(2026, 12, 1), "l j F Y") == f"mardi{NBSP}1er{NBSP}décembre{NBSP}2026"
+    rendu = Template('{% load nombres %}{{ d|date_longue:"l j F Y"|capfirst }}').render(
+        Context({"d": datetime.date(2026, 12, 1)})
+    )
+    assert rendu == f"Mardi{NBSP}1er{NBSP}décembre{NBSP}2026"
