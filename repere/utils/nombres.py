@@ -12,10 +12,12 @@ comma, and the unit is tied to the number by a no-break space: « 1 044 € », 
 
 from __future__ import annotations
 
+import datetime
 import re
 from decimal import Decimal
 
 from babel.numbers import format_decimal
+from django.utils import timezone
 
 LOCALE = "fr_FR"
 ESPACE_INSECABLE = "\u00a0"
@@ -139,6 +141,8 @@ def date_longue(valeur, format_django: str = "j F Y") -> str:
 
     if not valeur:
         return ""
+    if isinstance(valeur, datetime.datetime) and timezone.is_aware(valeur):
+        valeur = timezone.localtime(valeur)  # the 1st where the reader is, as Django's filter shows it
     if getattr(valeur, "day", None) == 1:
         format_django = _JOUR_SEUL.sub(r"j\\e\\r", format_django)
     texte = filtre_date(valeur, format_django)

@@ -88,3 +88,13 @@ def test_date_longue_premier_du_mois():
         Context({"d": datetime.date(2026, 12, 1)})
     )
     assert rendu == f"Mardi{NBSP}1er{NBSP}décembre{NBSP}2026"
+
+
+def test_date_longue_heure_locale():
+    import datetime
+
+    from repere.utils.nombres import date_longue
+
+    # 30 November 23:30 UTC is 1 December 00:30 in Paris: the page shows « 1er décembre »
+    utc = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    assert date_longue(utc, "j F Y à H:i") == f"1er{NBSP}décembre{NBSP}2026{NBSP}à{NBSP}00:30"
