@@ -84,26 +84,32 @@ def decimal_tableur(valeur, *, decimales: int = 2) -> str:
 
 
 _PREPOSITIONS = {"à", "au", "aux", "avec", "d'", "dans", "de", "des", "du", "en", "par", "pour", "sans", "sur"}
+_INVARIABLES = {"non", "pas", "déjà", "encore", "très", "plus", "moins", "bien"}  # adverbs: no agreement
 
 
 def _pluriel(singulier: str) -> str:
     mots, complement = [], False
     for mot in singulier.split(" "):
         complement = complement or mot in _PREPOSITIONS or mot.startswith("d'")
-        mots.append(mot if complement or mot.endswith(("s", "x", "z")) else f"{mot}s")
+        invariable = complement or mot in _INVARIABLES or mot.endswith(("s", "x", "z"))
+        mots.append(mot if invariable else f"{mot}s")
     return " ".join(mots)
 
 
-def compte(valeur, singulier: str, pluriel: str | None = None) -> str:
-    """A count and its noun, agreed the French way (0 and 1 take the singular): « 1 ménage calculé »,
-    « 0 ménage », « 3 ménages calculés », « 2 suivis en cours ». ``pluriel`` defaults to « s » added to each word
-    before the first preposition; give it for an irregular plural (« travail », « travaux »)."""
+def accord(valeur, singulier: str, pluriel: str | None = None) -> str:
+    """The words that follow a count, agreed the French way (0 and 1 take the singular): « ménage calculé »,
+    « ménages calculés », « suivis en cours ». ``pluriel`` defaults to « s » added to each word before the first
+    preposition; give it for an irregular plural (« travail », « travaux »)."""
     x = _nombre_ou_none(valeur)
-    x = 0 if x is None else x
-    if pluriel is None:
-        pluriel = _pluriel(singulier)
-    mots = singulier if abs(x) < 2 else pluriel
-    return f"{nombre(x)}{ESPACE_INSECABLE}{mots}"
+    if x is not None and abs(x) >= 2:
+        return pluriel if pluriel is not None else _pluriel(singulier)
+    return singulier
+
+
+def compte(valeur, singulier: str, pluriel: str | None = None) -> str:
+    """A count and its words: « 1 ménage calculé », « 0 ménage », « 3 ménages calculés » (no-break space)."""
+    x = _nombre_ou_none(valeur)
+    return f"{nombre(0 if x is None else x)}{ESPACE_INSECABLE}{accord(x, singulier, pluriel)}"
 
 
 def heure(valeur) -> str:

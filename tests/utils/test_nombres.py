@@ -54,6 +54,7 @@ def test_compte_accorde_a_la_francaise():
     assert compte(0, "ménage calculé") == f"0{NBSP}ménage calculé"
     assert compte(1, "ménage calculé") == f"1{NBSP}ménage calculé"
     assert compte(3, "ménage calculé") == f"3{NBSP}ménages calculés"
+    assert compte(3, "ménage non calculé") == f"3{NBSP}ménages non calculés"
     assert compte(12280, "valeur") == f"12{NNBSP}280{NBSP}valeurs"
     assert compte(2, "travail", "travaux") == f"2{NBSP}travaux"
     rendu = Template('{% load nombres %}{{ n|compte:"suivi en cours" }} ; {{ n|compte:"cheval,chevaux" }}').render(

@@ -38,6 +38,13 @@ def compte(valeur, mots):
 
 
 @register.filter
+def accord(valeur, mots):
+    """Only the words, for a number shown apart: ``<strong>{{ n }}</strong> {{ n|accord:"ménage calculé" }}``."""
+    singulier, _, pluriel = mots.partition(",")
+    return nombres.accord(valeur, singulier, pluriel or None)
+
+
+@register.filter
 def heure(valeur):
     return nombres.heure(valeur)
 
