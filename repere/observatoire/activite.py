@@ -53,12 +53,25 @@ def _a_theme(prefixe):
     return lambda p: any(t.startswith(prefixe) for t in (p["thematiques"] or []))
 
 
+# key, « Distance à vol d'oiseau … le plus proche », « Nombre de … pour 10 000 habitants », short name, filter
 CATEGORIES = [
-    ("france_services", "une France Services", _est_france_services),
-    ("mairie_ccas", "une mairie ou un CCAS", _est_mairie_ccas),
-    ("aide_alimentaire", "une aide alimentaire", _a_theme("equipement-et-alimentation--alimentation")),
-    ("mobilite", "un service de mobilité", _a_theme("mobilite--")),
-    ("sante", "un point d'accès aux soins", _a_theme("sante--")),
+    (
+        "france_services",
+        "à la France Services la plus proche",
+        "France Services",
+        "France Services",
+        _est_france_services,
+    ),
+    ("mairie_ccas", "à la mairie ou au CCAS le plus proche", "mairies ou CCAS", "mairie ou CCAS", _est_mairie_ccas),
+    (
+        "aide_alimentaire",
+        "au lieu d'aide alimentaire le plus proche",
+        "lieux d'aide alimentaire",
+        "aide alimentaire",
+        _a_theme("equipement-et-alimentation--alimentation"),
+    ),
+    ("mobilite", "au service de mobilité le plus proche", "services de mobilité", "mobilité", _a_theme("mobilite--")),
+    ("sante", "au point d'accès aux soins le plus proche", "points d'accès aux soins", "soins", _a_theme("sante--")),
 ]
 
 
@@ -90,14 +103,14 @@ def lecture_couverture(*, jour: datetime.date | None = None, regions: list[str] 
     lecture = Lecture(source="repere_couverture", indicateurs=[], lignes=len(points))
     lat_c = np.array([c.latitude for c in communes])
     lon_c = np.array([c.longitude for c in communes])
-    for ordre, (cle, libelle, garder) in enumerate(CATEGORIES):
+    for ordre, (cle, au_plus_proche, pluriel, court, garder) in enumerate(CATEGORIES):
         choisis = [p for p in points if garder(p)]
         code_d, code_n = f"couverture_distance_{cle}", f"couverture_services_{cle}"
         lecture.indicateurs += [
             {
                 "code": code_d,
-                "libelle": f"Distance à vol d'oiseau à {libelle} la plus proche",
-                "libelle_court": f"Distance : {cle.replace('_', ' ')}",
+                "libelle": f"Distance à vol d'oiseau {au_plus_proche}",
+                "libelle_court": f"Distance : {court}",
                 "theme": "Couverture des services (annuaire)",
                 "unite": "km",
                 "agregation": "aucune",
@@ -114,7 +127,7 @@ def lecture_couverture(*, jour: datetime.date | None = None, regions: list[str] 
             },
             {
                 "code": code_n,
-                "libelle": f"Services : {libelle.split(' ', 1)[1]} pour 10 000 habitants",
+                "libelle": f"Nombre de {pluriel} pour 10\u00a0000 habitants",
                 "theme": "Couverture des services (annuaire)",
                 "unite": "pour_10000",
                 "agregation": "ratio",
