@@ -1,0 +1,55 @@
+"""La fiche d'une personne dit ce qui est cohérent et lisible (défauts 11, 12 et 16 de l'essai)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from repere.allervers import services
+from repere.organisations.models import Role
+from tests.allervers.factories import RECONTACT, REPONSES, campagne
+from tests.organisations.factories import OrganisationFactory, membre
+from tests.rendu import espaces
+
+pytestmark = pytest.mark.django_db
+NBSP = "\u00a0"
+
+
+@pytest.fixture
+def fiche(client):
+    org = OrganisationFactory(nom="CCAS de Test")
+    pro = membre(org, Role.PROFESSIONNEL, first_name="Dominique", last_name="Pro")
+    c = campagne(organisation=org, equipe=[pro])
+    contact, _ = services.enregistrer_contact(
+        par=pro,
+        campagne=c,
+        date=timezone.localdate(),
+        canal="porte",
+        reponses=REPONSES,  # 40 ans, 2 enfants, locataire
+        suivi_souhaite=True,
+        recontact=RECONTACT,
+    )
+    p = services.creer_personne(
+        par=pro,
+        organisation=org,
+        accord=True,
+        notice=c.notice,
+        prenom="Léa",
+        nom="Martin",
+        contact=contact,
+        telephone="0600000000",
+    )
+    client.force_login(pro)
+    return p, espaces(client.get(reverse("allervers:personne", args=[p.pk])).content)
+
+
+def test_le_foyer_du_pre_reperage_suit_la_personne(fiche):
+    # défaut 16 : « Foyer : non renseigné » à côté d'allocations familiales estimées pour des enfants
+    personne, html = fiche
+    assert len(personne.menage["personnes"]) == 3
+    assert "non renseigné" not in html and "3 personnes" in html
+
+
+def test_telephone_et_referent_lisibles(fiche):
+    _, html = fiche
+    assert NBSP.join(["06", "00", "00", "00", "00"]) in html and "0600000000<" not in html
+    assert "(CCAS de Test)" not in html and "Dominique Pro, CCAS de Test" in html
