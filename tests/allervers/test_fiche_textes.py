@@ -53,3 +53,13 @@ def test_telephone_et_referent_lisibles(fiche):
     _, html = fiche
     assert NBSP.join(["06", "00", "00", "00", "00"]) in html and "0600000000<" not in html
     assert "(CCAS de Test)" not in html and "Dominique Pro, CCAS de Test" in html
+
+
+def test_registre_en_mots(client):
+    # défaut 11 : le registre listait les noms de champs (accord_le, cree_par, est_demo…) et des codes
+    client.force_login(membre(OrganisationFactory(), Role.PROFESSIONNEL))
+    html = espaces(client.get(reverse("allervers:registre")).content)
+    tableau = html[html.index("Sort de chaque donnée") :]
+    for code in ("accord_le", "cree_par", "est_demo", "NoticeInformation", ": supprime ", ": conserve "):
+        assert code not in tableau, code
+    assert "supprimé" in tableau and "conservé" in tableau
