@@ -141,3 +141,10 @@ def test_demo_le_code_affiche_est_accepte_meme_apres_usage(client, settings):
     texte = espaces(client.get("/compte/double-facteur/").content)
     montre = texte.split("compte de démonstration est <strong>", 1)[1][:6]
     assert client.post("/compte/double-facteur/", {"code": montre}).status_code == 302
+
+
+def test_page_sans_ligne_de_commande(client):
+    # défaut 11 : « (manage.py double_facteur_reinitialiser ADRESSE) » sur la page
+    _connexion(client, membre(role=Role.ADMIN))
+    html = client.get("/compte/double-facteur/").content.decode()
+    assert "manage.py" not in html and "réinitialiser" in html

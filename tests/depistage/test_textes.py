@@ -80,3 +80,17 @@ def test_resultats_sans_aucun_droit_estime(client):
     html = _une_ligne(client.get(reverse("depistage:detail", args=[organisation.pk, depistage.pk])).text)
     assert "0 ménages sur 0" not in html and "sur 0 ayant" not in html
     assert "Aucun ménage calculé n'a de droit estimé" in html
+
+
+@pytest.mark.django_db
+def test_pas_de_ligne_de_commande_pour_les_professionnels(client):
+    # défaut 11 : « la commande manage.py depister » sur la page de dépôt
+    organisation = OrganisationFactory()
+    echoue = DepistageFactory(organisation=organisation, statut=Statut.ECHOUE, message="Fichier illisible.")
+    client.force_login(membre(organisation, Role.PROFESSIONNEL))
+    for url in (
+        reverse("depistage:organisation", args=[organisation.pk]),
+        reverse("depistage:detail", args=[organisation.pk, echoue.pk]),
+    ):
+        html = client.get(url).text
+        assert "manage.py" not in html, url
