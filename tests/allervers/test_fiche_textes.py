@@ -63,3 +63,11 @@ def test_registre_en_mots(client):
     for code in ("accord_le", "cree_par", "est_demo", "NoticeInformation", ": supprime ", ": conserve "):
         assert code not in tableau, code
     assert "supprimé" in tableau and "conservé" in tableau
+
+
+def test_tableau_de_bord_de_campagne_accorde(client, fiche):
+    # défaut 12 : « 1 personnes identifiées », « 1 suivis en cours, 1 rappels »
+    personne, _ = fiche
+    html = espaces(client.get(reverse("allervers:campagne", args=[personne.campagne_id])).content)
+    assert "1</strong> personne identifiée" in html and "personnes identifiées" not in html
+    assert "1</strong> contact<" in html and "1</strong> souhaite un suivi" in html
