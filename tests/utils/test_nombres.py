@@ -99,3 +99,15 @@ def test_date_longue_heure_locale():
     # 30 November 23:30 UTC is 1 December 00:30 in Paris: the page shows « 1er décembre »
     utc = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
     assert date_longue(utc, "j F Y à H:i") == f"1er{NBSP}décembre{NBSP}2026{NBSP}à{NBSP}00:30"
+
+
+def test_sortie_de_bin_demo_en_francais():
+    # défaut 12 : « 34875 commune(s) », « 19.8 s », « 12280 valeurs »
+    from repere.territoires.chargement import Rapport
+
+    r = Rapport(compteurs={"commune": 34875, "epci": 1253, "arrondissement": 45, "region": 1}, geometries=2, duree=19.8)
+    texte = str(r)
+    assert "(s)" not in texte and "19.8" not in texte
+    for attendu in (f"34{NNBSP}875{NBSP}communes", f"1{NNBSP}253{NBSP}EPCI", f"45{NBSP}arrondissements municipaux"):
+        assert attendu in texte, attendu
+    assert f"1{NBSP}région" in texte and f"19,8{NBSP}s" in texte
