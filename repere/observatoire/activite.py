@@ -32,6 +32,7 @@ from repere.observatoire.geographie import geographie
 from repere.observatoire.importation.commun import Fichier, Lecture, ValeurLue
 from repere.observatoire.models import Niveau, Statut
 from repere.observatoire.services import enregistrer_import
+from repere.utils.nombres import date_longue
 
 RAYON_TERRE_KM = 6371.0088
 SOURCE_ANNUAIRE = "Annuaire de Repère (services publiés et vérifiés)"
@@ -369,6 +370,15 @@ def lecture_orientations(*, jour: datetime.date | None = None) -> Lecture:
     return lecture
 
 
+# the computations, named as people read them on the imports page and in bin/demo (not « repere_couverture »)
+CALCULS = {
+    "repere_couverture": "couverture des services (annuaire)",
+    "repere_allervers": "activité d'aller-vers",
+    "repere_depistage": "repérages par fichier",
+    "repere_orientations": "orientations",
+}
+
+
 def calculer(*, jour: datetime.date | None = None) -> list:
     """Compute and store every activity indicator (one recorded run per source, like a file import)."""
     runs = []
@@ -381,8 +391,8 @@ def calculer(*, jour: datetime.date | None = None) -> list:
         if not lecture.valeurs:
             continue
         contenu = json.dumps([dataclasses.asdict(v) for v in lecture.valeurs], sort_keys=True, default=str).encode()
-        fichier = Fichier(
-            nom=f"calcul {lecture.source} {jour or timezone.localdate():%Y-%m-%d}", contenu=contenu, date=timezone.now()
-        )
+        quand = date_longue(jour or timezone.localdate())
+        nom = f"Calcul : {CALCULS.get(lecture.source, lecture.source)}, {quand}"  # what the imports page shows
+        fichier = Fichier(nom=nom, contenu=contenu, date=timezone.now())
         runs.append(enregistrer_import(lecture=lecture, fichier=fichier))
     return runs

@@ -102,3 +102,11 @@ def test_couverture_phrases_et_libelles_en_francais(client):
     assert "<td>2026-12</td>" not in texte and "<td>décembre 2026</td>" in texte
     accueil = espaces(client.get(reverse("observatoire:accueil")).content)
     assert "Services :" not in accueil
+
+
+def test_calculs_nommes_en_mots_sur_la_page_des_imports(client):
+    # défaut 11 : /observatoire/imports/ affichait repere_couverture, repere_depistage…
+    activite.calculer(jour=datetime.date(2026, 12, 1))
+    texte = espaces(client.get(reverse("observatoire:imports")).content)
+    assert "repere_couverture" not in texte
+    assert "Calcul : couverture des services (annuaire), 1er\u00a0décembre\u00a02026" in texte
