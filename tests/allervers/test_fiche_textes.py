@@ -71,3 +71,11 @@ def test_tableau_de_bord_de_campagne_accorde(client, fiche):
     html = espaces(client.get(reverse("allervers:campagne", args=[personne.campagne_id])).content)
     assert "1</strong> personne identifiée" in html and "personnes identifiées" not in html
     assert "1</strong> contact<" in html and "1</strong> souhaite un suivi" in html
+
+
+def test_listes_d_organisations_sans_tirets(client):
+    # défaut 11 : la liste des organisations s'ouvrait sur « --------- »
+    org = OrganisationFactory()
+    client.force_login(membre(org, Role.PROFESSIONNEL))
+    html = client.get(reverse("allervers:campagne_creer")).content.decode()
+    assert "---------" not in html and org.nom in html
