@@ -1,4 +1,4 @@
-"""Numbers in French, written once: amounts, counts, decimals and percentages.
+"""Numbers in French, written once: amounts, counts, decimals, percentages, hours, phone numbers and dates.
 
 Every template, message and export formats numbers through these functions (the ``nombres``
 template library wraps them). Thousands are separated by a narrow no-break space, decimals by a
@@ -7,7 +7,10 @@ comma, and the unit is tied to the number by a no-break space: « 1 044 € », 
 - ``euros`` rounds to the euro: what the public sees (an estimate to the cent is a false precision);
 - ``euros_centimes`` keeps the cents: accounting, budgets, confirmed amounts;
 - ``nombre`` for counts and measures, ``pourcentage`` for a share given as a fraction (0.125 → 12,5 %);
-- ``decimal_tableur`` for spreadsheet cells in CSV files (comma decimals, no thousands separator).
+- ``decimal_tableur`` for spreadsheet cells in CSV files (comma decimals, no thousands separator);
+- ``compte`` / ``accord`` for a count and its words, agreed the French way (« 0 ménage », « 1 suivi en cours »,
+  « 3 ménages calculés »): never « 1 ménages » nor Django's ``pluralize`` (which puts 0 in the plural);
+- ``heure`` (« 8 h 30 »), ``telephone`` (« 06 00 00 00 12 »), ``date_longue`` (« mardi 1er décembre 2026 »).
 """
 
 from __future__ import annotations
