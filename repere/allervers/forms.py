@@ -36,7 +36,7 @@ def champs_obstacles():
 
 
 class NoticeForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), label="Organisation")
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label="Organisation", empty_label=None)
     version = forms.CharField(label="Version", max_length=30, help_text="Par exemple 2026-01.")
     titre = forms.CharField(label="Titre", max_length=200)
     texte = forms.CharField(label="Texte lu ou remis à la personne", widget=forms.Textarea(attrs={"rows": 8}))
@@ -54,7 +54,7 @@ class NoticeForm(forms.Form):
 class CampagneForm(forms.Form):
     nom = forms.CharField(label="Nom de la campagne", max_length=200)
     type = forms.ChoiceField(label="Type", choices=TypeCampagne.choices)
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), label="Organisation porteuse")
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label="Organisation porteuse", empty_label=None)
     partenaires = forms.ModelMultipleChoiceField(
         Organisation.objects.all(), label="Organisations partenaires", required=False
     )
@@ -73,7 +73,11 @@ class CampagneForm(forms.Form):
     )
     date_debut = forms.DateField(label="Début", widget=DATE)
     date_fin = forms.DateField(label="Fin", widget=DATE)
-    notice = forms.ModelChoiceField(NoticeInformation.objects.none(), label="Notice d'information lue aux personnes")
+    notice = forms.ModelChoiceField(
+        NoticeInformation.objects.none(),
+        label="Notice d'information lue aux personnes",
+        empty_label="Choisissez la notice lue",
+    )
     thematiques = forms.MultipleChoiceField(
         label="Besoins suivis (thématiques de l'annuaire)",
         choices=_choix_thematiques,
@@ -196,8 +200,12 @@ class PersonneForm(forms.Form):
         label="La personne a été informée (notice lue) et donne son accord pour la création d'une fiche à son nom",
         required=False,
     )
-    notice = forms.ModelChoiceField(NoticeInformation.objects.none(), label="Notice d'information lue")
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), label="Organisation qui suit la personne")
+    notice = forms.ModelChoiceField(
+        NoticeInformation.objects.none(), label="Notice d'information lue", empty_label="Choisissez la notice lue"
+    )
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(), label="Organisation qui suit la personne", empty_label=None
+    )
     prenom = forms.CharField(label="Prénom", max_length=100)
     nom = forms.CharField(label="Nom", max_length=100)
     date_naissance = forms.DateField(label="Date de naissance", required=False, widget=DATE)
@@ -358,9 +366,13 @@ class RappelForm(forms.Form):
 
 
 class PartageForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.all(), label="Organisation")
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.all(), label="Organisation", empty_label="Choisissez l'organisation"
+    )
     accord = forms.BooleanField(label="La personne a donné son accord pour ce partage", required=False)
-    notice = forms.ModelChoiceField(NoticeInformation.objects.none(), label="Notice d'information lue")
+    notice = forms.ModelChoiceField(
+        NoticeInformation.objects.none(), label="Notice d'information lue", empty_label="Choisissez la notice lue"
+    )
 
     def __init__(self, *args, personne, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,8 @@
 """The record of processing (registre des activités de traitement, art. 30 RGPD) of the outreach
 module, generated from the configuration: models, the anonymisation classification, durations."""
 
+from django.core.exceptions import FieldDoesNotExist
+
 from repere.allervers import anonymisation
 from repere.allervers.models import Consentement, Contact, Entretien, Personne
 
@@ -77,5 +79,37 @@ def registre() -> dict:
             "Note privée visible par son seul auteur ; aucune donnée personnelle dans les adresses ni les journaux techniques ;",
             "Droit d'accès (export JSON et imprimable) et droit à l'effacement depuis la fiche.",
         ],
-        "classification": anonymisation.CLASSIFICATION,
+        "classification": _classification_en_mots(),
     }
+
+
+TRAITEMENTS = {
+    "supprime": "supprimé",
+    "statistique": "réduit en statistique",
+    "delie": "délié",
+    "vide": "vidé",
+    "conserve": "conservé",
+}
+
+
+def _nom_du_champ(model, nom: str) -> str:
+    try:
+        champ = model._meta.get_field(nom)
+    except FieldDoesNotExist:
+        return nom
+    if hasattr(champ, "verbose_name"):
+        return str(champ.verbose_name)
+    return str(champ.related_model._meta.verbose_name_plural)  # a reverse relation: the rows that point here
+
+
+def _classification_en_mots() -> dict[str, dict[str, str]]:
+    """``anonymisation.CLASSIFICATION`` as people read it: objects and fields by their names, treatments in words."""
+    from django.apps import apps
+
+    resultat = {}
+    for nom_modele, champs in anonymisation.CLASSIFICATION.items():
+        model = apps.get_model("allervers", nom_modele)
+        resultat[str(model._meta.verbose_name).capitalize()] = {
+            _nom_du_champ(model, champ): TRAITEMENTS.get(t, t) for champ, t in champs.items()
+        }
+    return resultat

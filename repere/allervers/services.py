@@ -415,6 +415,16 @@ def _verifier_menage(menage: dict) -> dict:
     return valider_menage(menage)
 
 
+def _menage_du_pre_reperage(contact: Contact) -> dict:
+    """The household answered at the door: the record starts from it, as do the rights estimated from it
+    (else « Foyer : non renseigné » next to family benefits estimated for children)."""
+    from repere.allervers.simulation import menage_depuis_reponses
+
+    reponses = prereperage.valider_reponses(contact.reponses)
+    commune = contact.commune.code if contact.commune else ""
+    return menage_depuis_reponses(reponses, commune_code=commune, jour=contact.date)
+
+
 def creer_personne(
     *,
     par,
@@ -451,6 +461,8 @@ def creer_personne(
     notices_admises = {organisation.pk} | ({contact.campagne.organisation_id} if contact else set())
     if notice.organisation_id not in notices_admises:
         raise ErreurMetier("La notice lue doit être celle de l'organisation qui suit la personne.", champ="notice")
+    if not menage and contact is not None and contact.reponses:
+        menage = _menage_du_pre_reperage(contact)
     menage = _verifier_menage(menage or {})
     personne = Personne.objects.create(
         organisation=organisation,

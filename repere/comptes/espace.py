@@ -110,7 +110,7 @@ def liens_de_travail(user, *, espace: Espace | None = None) -> list[dict]:
     if e.suit_des_personnes:
         orgs = e.analyse or e.orgs(Role.ADMIN, Role.PROFESSIONNEL)
         ajouter(
-            "Repérage par fichier",
+            "Mes repérages",  # the main menu has « Repérage par fichier » (the public page): not twice
             _url("depistage:organisation", orgs[0]) if len(orgs) == 1 else _url("depistage:accueil"),
         )
     if e.administre:

@@ -129,4 +129,8 @@ def _code_actuel(appareil) -> str:
 
     totp = TOTP(appareil.bin_key, appareil.step, appareil.t0, appareil.digits, appareil.drift)
     totp.time = time.time()
+    if appareil.last_t is not None and totp.t() <= appareil.last_t:
+        # this window's code has been used already (a code serves once): show the next one, which the
+        # verification accepts now (tolerance of one step) — else the shown code is refused for up to 30 s
+        totp.time += (appareil.last_t + 1 - totp.t()) * appareil.step
     return f"{totp.token():0{appareil.digits}d}"

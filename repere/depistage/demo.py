@@ -28,5 +28,7 @@ def charger() -> list[str]:
         depistage = creer_depistage(organisation=organisation, user=None, fichier=contenu, est_demo=True)
         executer_depistage(depistage_id=depistage.pk)
     return [
-        f"repérage par fichier de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"
+        # the demo screening belongs to the CCAS: say who sees it (pro.cd49 has its own organisation, and none)
+        f"repérage par fichier de démonstration du {ORGANISATION} (200 ménages fictifs, comptes du CCAS) : "
+        f"/depistage/{organisation.pk}/{depistage.pk}/"
     ]

@@ -13,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from repere.droits.prestations import PAR_CODE
+from repere.utils.text import mois_en_lettres
 
 _DEBUT_PRESTATIONS = 6  # first benefit cell in a result row (see sortie.SCHEMA_PART)
 TRANCHES = ((0, 0), (0.01, 50), (50, 100), (100, 200), (200, 500), (500, 1000), (1000, None))
@@ -134,10 +135,32 @@ def _nombre(x: int) -> str:
     return nombre(x)
 
 
+def _compte(x: int, mots: str) -> str:
+    from repere.utils.nombres import compte
+
+    return compte(x, mots)
+
+
+def _mots(x: int, singulier: str, pluriel: str | None = None) -> str:
+    from repere.utils.nombres import accord
+
+    return accord(x, singulier, pluriel)
+
+
 def _pourcentage(part: int, total: int) -> str:
     from repere.utils.nombres import pourcentage
 
     return pourcentage(part / total) if total else "0 %"
+
+
+def _libelle_svg(libelle: str, x: int, *, largeur: int = 40) -> str:
+    """A bar's label, whole: on two lines (``tspan``) when it is longer than ``largeur`` characters."""
+    if len(libelle) <= largeur:
+        return escape(libelle)
+    coupure = libelle.rfind(" ", 0, largeur + 1)
+    coupure = coupure if coupure > 0 else largeur
+    debut, fin = libelle[:coupure].strip(), libelle[coupure:].strip()
+    return f'<tspan x="{x}" dy="-0.5em">{escape(debut)}</tspan> <tspan x="{x}" dy="1.1em">{escape(fin)}</tspan>'
 
 
 def barres_svg(titre: str, donnees: list[tuple[str, float]], *, format_valeur=_nombre, couleur="#1d4e89") -> str:
@@ -152,7 +175,7 @@ def barres_svg(titre: str, donnees: list[tuple[str, float]], *, format_valeur=_n
         y = 5 + i * hauteur_barre
         w = (largeur - marge_gauche - 110) * valeur / maximum
         lignes.append(
-            f'<text x="{marge_gauche - 8}" y="{y + 17}" text-anchor="end">{escape(libelle[:45])}</text>'
+            f'<text x="{marge_gauche - 8}" y="{y + 17}" text-anchor="end">{_libelle_svg(libelle, marge_gauche - 8)}</text>'
             f'<rect x="{marge_gauche}" y="{y + 4}" width="{w:.1f}" height="{hauteur_barre - 8}" fill="{couleur}"/>'
             f'<text x="{marge_gauche + w + 6:.1f}" y="{y + 17}">{escape(format_valeur(valeur))}</text>'
         )
@@ -188,12 +211,19 @@ def ecrire_rapport(
 
     mesurable = s.non_recours_mesurable
     part_percu = _pourcentage(s.menages_percu, s.menages_droit)
+    if s.menages_droit:
+        declarent = _mots(s.menages_percu, "déclare", "déclarent")
+        constat = (
+            f"{_compte(s.menages_percu, 'ménage')} sur {_nombre(s.menages_droit)} ayant un droit estimé ({part_percu}) "
+            f"{declarent} un montant perçu"
+        )
+    else:
+        constat = "Aucun ménage calculé n'a de droit estimé"
     avertissement = (
         ""
         if mesurable
         else f"""<div class="avertissement" role="note"><p><strong>Le non-recours ne peut pas être mesuré avec ce fichier.</strong>
-Les colonnes « perçu » sont vides ou presque : seuls {_nombre(s.menages_percu)} des {_nombre(s.menages_droit)} ménages
-ayant un droit estimé ({part_percu}) déclarent un montant perçu. Ne rien déclarer ne veut pas dire ne rien recevoir :
+Les colonnes « perçu » sont vides ou presque : {constat}. Ne rien déclarer ne veut pas dire ne rien recevoir :
 les chiffres ci-dessous sont des <strong>droits estimés</strong>, pas du non-recours. Pour mesurer le non-recours,
 renseignez les montants perçus (colonnes « percu_… »).</p></div>"""
     )
@@ -244,16 +274,16 @@ renseignez les montants perçus (colonnes « percu_… »).</p></div>"""
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(titre_page)}</title><style>{_CSS}</style></head><body>
 <header><h1>{escape(titre_page)}</h1>
-<p class="discret">Produit le {maintenant} — mois simulé {escape(options.mois)} — moteur OpenFisca-France via Repère.
+<p class="discret">Produit le {maintenant} — mois simulé {escape(mois_en_lettres(options.mois))} — moteur OpenFisca-France via Repère.
 Estimations à confirmer avec les personnes : elles dépendent des données du fichier.</p></header>
 <main>
 <h2>En bref</h2>
 {avertissement}
 <ul class="chiffres">
-<li><strong>{_nombre(s.menages)}</strong> ménages calculés</li>
+<li><strong>{_nombre(s.menages)}</strong> {_mots(s.menages, "ménage calculé")}</li>
 <li><strong>{_nombre(s.menages_non_recours if mesurable else s.menages_droit)}</strong> {nr} (au moins une prestation)</li>
 <li><strong>{_euros(s.montant_total)}</strong> par mois {"en jeu" if mesurable else "de droits estimés non déclarés comme perçus"}</li>
-<li><strong>{_nombre(bilan.menages_rejetes)}</strong> ménages non calculés ({_nombre(bilan.lignes_rejetees)} lignes signalées)</li>
+<li><strong>{_nombre(bilan.menages_rejetes)}</strong> {_mots(bilan.menages_rejetes, "ménage non calculé")} ({_compte(bilan.lignes_rejetees, "ligne signalée")})</li>
 </ul>
 {graphiques}
 <h2>Par prestation</h2>

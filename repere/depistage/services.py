@@ -36,6 +36,18 @@ def _verifier_entete(chemin: Path) -> None:
             raise ErreurMetier("Le fichier ne contient aucune ligne de données (seulement l'en-tête).", champ="fichier")
 
 
+# what a person can do with a file too big for the web: words, not a command line
+HORS_LIGNE = "demandez à l'administrateur technique de la plateforme de le traiter hors ligne, sans limite de taille"
+
+
+def message_fichier_trop_gros() -> str:
+    """The one message for a file above the upload limit (checked before reading, and again on creation)."""
+    return (
+        f"Le fichier dépasse la taille maximale acceptée en ligne ({fichiers.taille_max_octets() // (1024 * 1024)} Mo). "
+        f"Découpez-le, ou {HORS_LIGNE}."
+    )
+
+
 def creer_depistage(
     *, organisation, user, fichier, format_sortie: str = "csv", mois: str | None = None, est_demo: bool = False
 ) -> Depistage:
@@ -51,11 +63,7 @@ def creer_depistage(
     if taille == 0:
         raise ErreurMetier("Le fichier est vide.", champ="fichier")
     if taille > fichiers.taille_max_octets():
-        raise ErreurMetier(
-            f"Le fichier dépasse la taille maximale acceptée en ligne ({fichiers.taille_max_octets() // (1024 * 1024)} Mo). "
-            "Découpez-le, ou faites-le traiter en ligne de commande (manage.py depister), qui lit les gros fichiers en flux.",
-            champ="fichier",
-        )
+        raise ErreurMetier(message_fichier_trop_gros(), champ="fichier")
     depistage = Depistage.objects.create(
         organisation=organisation,
         cree_par=user,
@@ -164,7 +172,7 @@ def controleur_limites(*, debut: float):
         if time.monotonic() - debut > duree_max:
             raise LimiteDepassee(
                 f"Le calcul a dépassé la durée maximale d'un dépistage ({duree_max // 60} minutes) : il est arrêté. "
-                "Découpez le fichier en plusieurs dépôts, ou faites-le traiter en ligne de commande (manage.py depister)."
+                f"Découpez le fichier en plusieurs dépôts, ou {HORS_LIGNE}."
             )
         if memoire_max and memoire_utilisee_octets() - memoire_depart > memoire_max:
             raise LimiteDepassee(message_memoire_depassee())

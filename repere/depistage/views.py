@@ -54,13 +54,7 @@ def organisation(request, organisation_id):
         # Refused before the body is read: a 2 GB upload is not stored, even temporarily.
         form = DepistageForm(data={"format_sortie": "csv"}, files={})
         form.is_valid()
-        form.errors["fichier"] = form.error_class(
-            [
-                f"Le fichier dépasse la taille maximale acceptée en ligne ({taille_max // (1024 * 1024)} Mo). "
-                "Découpez-le, ou faites-le traiter en ligne de commande (manage.py depister), qui lit les gros "
-                "fichiers en flux."
-            ]
-        )
+        form.errors["fichier"] = form.error_class([services.message_fichier_trop_gros()])
     else:
         form = DepistageForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_bound and form.is_valid():

@@ -3,22 +3,15 @@ out, lists. Numbers go through ``repere.utils.nombres`` (the one formatting help
 
 from __future__ import annotations
 
-from repere.utils.nombres import euros
-from repere.utils.text import MOIS
+from repere.utils.nombres import accord, euros
+from repere.utils.text import MOIS, mois_en_lettres
 
 __all__ = ["euros", "liste", "mois_en_lettres", "mois_reference", "pluriel"]
 
 
 def pluriel(n: int, singulier: str, pluriel_: str | None = None) -> str:
-    """« 1 enfant », « 2 enfants », « 0 enfant »."""
-    mot = singulier if abs(n) < 2 else (pluriel_ or singulier + "s")
-    return f"{n} {mot}"
-
-
-def mois_en_lettres(mois: str) -> str:
-    """« 2026-11 » → « novembre 2026 »."""
-    annee, m = mois.split("-")
-    return f"{MOIS[int(m) - 1]} {annee}"
+    """« 1 enfant », « 2 enfants », « 0 enfant » (the agreement rule is ``repere.utils.nombres.accord``)."""
+    return f"{n} {accord(n, singulier, pluriel_)}"
 
 
 def _decaler(mois: str, decalage: int) -> str:

@@ -32,6 +32,7 @@ from repere.observatoire.geographie import geographie
 from repere.observatoire.importation.commun import Fichier, Lecture, ValeurLue
 from repere.observatoire.models import Niveau, Statut
 from repere.observatoire.services import enregistrer_import
+from repere.utils.nombres import date_longue
 
 RAYON_TERRE_KM = 6371.0088
 SOURCE_ANNUAIRE = "Annuaire de Repère (services publiés et vérifiés)"
@@ -53,12 +54,25 @@ def _a_theme(prefixe):
     return lambda p: any(t.startswith(prefixe) for t in (p["thematiques"] or []))
 
 
+# key, « Distance à vol d'oiseau … le plus proche », « Nombre de … pour 10 000 habitants », short name, filter
 CATEGORIES = [
-    ("france_services", "une France Services", _est_france_services),
-    ("mairie_ccas", "une mairie ou un CCAS", _est_mairie_ccas),
-    ("aide_alimentaire", "une aide alimentaire", _a_theme("equipement-et-alimentation--alimentation")),
-    ("mobilite", "un service de mobilité", _a_theme("mobilite--")),
-    ("sante", "un point d'accès aux soins", _a_theme("sante--")),
+    (
+        "france_services",
+        "à la France Services la plus proche",
+        "France Services",
+        "France Services",
+        _est_france_services,
+    ),
+    ("mairie_ccas", "à la mairie ou au CCAS le plus proche", "mairies ou CCAS", "mairie ou CCAS", _est_mairie_ccas),
+    (
+        "aide_alimentaire",
+        "au lieu d'aide alimentaire le plus proche",
+        "lieux d'aide alimentaire",
+        "aide alimentaire",
+        _a_theme("equipement-et-alimentation--alimentation"),
+    ),
+    ("mobilite", "au service de mobilité le plus proche", "services de mobilité", "mobilité", _a_theme("mobilite--")),
+    ("sante", "au point d'accès aux soins le plus proche", "points d'accès aux soins", "soins", _a_theme("sante--")),
 ]
 
 
@@ -90,14 +104,14 @@ def lecture_couverture(*, jour: datetime.date | None = None, regions: list[str] 
     lecture = Lecture(source="repere_couverture", indicateurs=[], lignes=len(points))
     lat_c = np.array([c.latitude for c in communes])
     lon_c = np.array([c.longitude for c in communes])
-    for ordre, (cle, libelle, garder) in enumerate(CATEGORIES):
+    for ordre, (cle, au_plus_proche, pluriel, court, garder) in enumerate(CATEGORIES):
         choisis = [p for p in points if garder(p)]
         code_d, code_n = f"couverture_distance_{cle}", f"couverture_services_{cle}"
         lecture.indicateurs += [
             {
                 "code": code_d,
-                "libelle": f"Distance à vol d'oiseau à {libelle} la plus proche",
-                "libelle_court": f"Distance : {cle.replace('_', ' ')}",
+                "libelle": f"Distance à vol d'oiseau {au_plus_proche}",
+                "libelle_court": f"Distance : {court}",
                 "theme": "Couverture des services (annuaire)",
                 "unite": "km",
                 "agregation": "aucune",
@@ -114,7 +128,7 @@ def lecture_couverture(*, jour: datetime.date | None = None, regions: list[str] 
             },
             {
                 "code": code_n,
-                "libelle": f"Services : {libelle.split(' ', 1)[1]} pour 10 000 habitants",
+                "libelle": f"Nombre de {pluriel} pour 10\u00a0000 habitants",
                 "theme": "Couverture des services (annuaire)",
                 "unite": "pour_10000",
                 "agregation": "ratio",
@@ -356,6 +370,15 @@ def lecture_orientations(*, jour: datetime.date | None = None) -> Lecture:
     return lecture
 
 
+# the computations, named as people read them on the imports page and in bin/demo (not « repere_couverture »)
+CALCULS = {
+    "repere_couverture": "couverture des services (annuaire)",
+    "repere_allervers": "activité d'aller-vers",
+    "repere_depistage": "repérages par fichier",
+    "repere_orientations": "orientations",
+}
+
+
 def calculer(*, jour: datetime.date | None = None) -> list:
     """Compute and store every activity indicator (one recorded run per source, like a file import)."""
     runs = []
@@ -368,8 +391,8 @@ def calculer(*, jour: datetime.date | None = None) -> list:
         if not lecture.valeurs:
             continue
         contenu = json.dumps([dataclasses.asdict(v) for v in lecture.valeurs], sort_keys=True, default=str).encode()
-        fichier = Fichier(
-            nom=f"calcul {lecture.source} {jour or timezone.localdate():%Y-%m-%d}", contenu=contenu, date=timezone.now()
-        )
+        quand = date_longue(jour or timezone.localdate())
+        nom = f"Calcul : {CALCULS.get(lecture.source, lecture.source)}, {quand}"  # what the imports page shows
+        fichier = Fichier(nom=nom, contenu=contenu, date=timezone.now())
         runs.append(enregistrer_import(lecture=lecture, fichier=fichier))
     return runs

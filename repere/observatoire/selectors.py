@@ -11,7 +11,7 @@ from repere.observatoire import affichage
 from repere.observatoire.geographie import Lieu, geographie
 from repere.observatoire.models import CODE_FRANCE, Diffusion, Indicateur, Niveau, Sens, Valeur
 from repere.organisations import permissions
-from repere.utils.text import MOIS as _MOIS
+from repere.utils import text
 
 PALETTE = ["#fde725", "#7ad151", "#22a884", "#2a788e", "#414487", "#440154"]  # viridis: colour-blind safe
 NIVEAUX_CARTE = [Niveau.COMMUNE, Niveau.EPCI, Niveau.DEPARTEMENT, Niveau.IRIS]
@@ -155,7 +155,7 @@ def _de(lieu: Lieu) -> str:
     if lieu.niveau == Niveau.REGION:
         return f"de la région {lieu.nom}"
     if lieu.niveau != Niveau.DEPARTEMENT:
-        return f"de {lieu.nom}"
+        return text.de(lieu.nom)  # « d'Angers », « du Mans »
     premier = lieu.nom.replace("-", " ").split(" ")[0]
     if premier.endswith("s") and premier not in _SINGULIERS_EN_S:
         return f"des {lieu.nom}"
@@ -519,7 +519,7 @@ def lieu_france() -> Lieu:
 def libelle_periode(periode: str) -> str:
     """« 2021 », « décembre 2022 », « 1er trimestre 2024 »."""
     if len(periode) == 7 and periode[4] == "-" and periode[5:].isdigit():
-        return f"{_MOIS[int(periode[5:]) - 1]} {periode[:4]}"
+        return text.mois_en_lettres(periode)
     if "-T" in periode:
         t = periode[-1]
         return f"{t}{'er' if t == '1' else 'e'} trimestre {periode[:4]}"

@@ -29,6 +29,7 @@ from django.db import transaction
 
 from repere.territoires.models import CodeAncien, CodePostal, Territoire, TypeTerritoire
 from repere.territoires.selectors import _forme, vider_codes_anciens, vider_index_recherche
+from repere.utils.nombres import compte, nombre
 from repere.utils.text import normalise
 
 # Simplification tolerances, in degrees (0.0005° ≈ 50 m): enough for an outline on a map.
@@ -81,9 +82,20 @@ class Rapport:
     codes_anciens_absents: str = ""  # why the former codes were not loaded (package not installed)
 
     def __str__(self):
-        parts = [f"{n} {TypeTerritoire(t).label.lower()}(s)" for t, n in sorted(self.compteurs.items())]
-        anciens = f" ; {self.codes_anciens} codes INSEE anciens" if not self.codes_anciens_absents else ""
-        return f"{', '.join(parts)}{anciens} ; {self.geometries} géométries ; {self.duree:.1f} s"
+        parts = [_compte_type(t, n) for t, n in sorted(self.compteurs.items())]
+        anciens = f" ; {compte(self.codes_anciens, 'code INSEE ancien')}" if not self.codes_anciens_absents else ""
+        duree = f"{nombre(self.duree, decimales=1)}\u00a0s"
+        return f"{', '.join(parts)}{anciens} ; {compte(self.geometries, 'géométrie')} ; {duree}"
+
+
+_PLURIELS_IRREGULIERS = {TypeTerritoire.EPCI: "EPCI", TypeTerritoire.ARRONDISSEMENT: "arrondissements municipaux"}
+
+
+def _compte_type(type_: str, n: int) -> str:
+    """« 34 875 communes », « 1 253 EPCI », « 45 arrondissements municipaux » (the shared agreement rule)."""
+    t = TypeTerritoire(type_)
+    singulier = t.label if t == TypeTerritoire.EPCI else t.label.lower()
+    return compte(n, singulier, _PLURIELS_IRREGULIERS.get(t))
 
 
 def _upsert(objets: list[Territoire], champs: list[str]) -> None:

@@ -66,3 +66,11 @@ MOIS = (
     "novembre",
     "décembre",
 )
+
+
+def mois_en_lettres(mois: str) -> str:
+    """« 2026-11 » → « novembre 2026 » (anything else is returned as it was)."""
+    annee, _, m = (mois or "").partition("-")
+    if not (annee.isdigit() and m.isdigit() and 1 <= int(m) <= 12):
+        return mois or ""
+    return f"{MOIS[int(m) - 1]} {annee}"

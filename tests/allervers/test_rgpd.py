@@ -194,7 +194,11 @@ def test_nouveau_contact_repousse_la_retention():
 def test_registre(client):
     r = client.get(reverse("allervers:registre"))
     html = r.content.decode()
-    assert r.status_code == 200 and "2 ans après le dernier contact" in html and "note_privee" in html
+    assert (
+        r.status_code == 200
+        and "2 ans après le dernier contact" in html
+        and "note privée (visible par vous seul) : supprimé" in html
+    )
 
 
 def test_accueil_selon_le_role(client):

@@ -125,3 +125,26 @@ def test_reinitialisation_par_commande(client):
     TOTPDevice.objects.create(user=admin, name="x", confirmed=True)
     call_command("double_facteur_reinitialiser", admin.email)
     assert not TOTPDevice.objects.filter(user=admin).exists()
+
+
+def test_demo_le_code_affiche_est_accepte_meme_apres_usage(client, settings):
+    # défaut 17 de l'essai : le code affiché avait déjà servi dans la même fenêtre de 30 s, refusé
+    settings.REPERE_DEMO = True
+    demo = membre(role=Role.ADMIN, email="admin.essai@demo.repere.localhost")
+    _connexion(client, demo)
+    client.get("/compte/double-facteur/")
+    appareil = TOTPDevice.objects.get(user=demo)
+    enregistre = client.post("/compte/double-facteur/", {"code": _code(appareil)})
+    assert enregistre.status_code == 200 and "codes de secours" in enregistre.content.decode().lower()
+    client.post("/compte/deconnexion/")
+    _connexion(client, demo)
+    texte = espaces(client.get("/compte/double-facteur/").content)
+    montre = texte.split("compte de démonstration est <strong>", 1)[1][:6]
+    assert client.post("/compte/double-facteur/", {"code": montre}).status_code == 302
+
+
+def test_page_sans_ligne_de_commande(client):
+    # défaut 11 : « (manage.py double_facteur_reinitialiser ADRESSE) » sur la page
+    _connexion(client, membre(role=Role.ADMIN))
+    html = client.get("/compte/double-facteur/").content.decode()
+    assert "manage.py" not in html and "réinitialiser" in html

@@ -115,3 +115,11 @@ def test_ma_journee_limitee_a_l_organisation_et_au_role(client, equipe):
     # and a person added to the team later, in no organisation, has nothing either
     client.force_login(UserFactory())
     assert client.get(reverse("comptes:journee")).status_code == 302
+
+
+def test_ma_journee_ecrit_le_premier_du_mois(client, equipe, monkeypatch):
+    # défaut 12 de l'essai : « Mardi 1 décembre 2026 » au lieu de « Mardi 1er décembre 2026 »
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: datetime.date(2026, 12, 1))
+    client.force_login(equipe["moi"])
+    html = client.get(reverse("comptes:journee")).content.decode()
+    assert "Mardi\u00a01er\u00a0décembre\u00a02026" in html

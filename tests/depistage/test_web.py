@@ -19,6 +19,7 @@ from repere.organisations.models import Role
 from tests.depistage.factories import DepistageFactory, texte_csv
 from tests.depistage.factories import personne as ligne_personne
 from tests.organisations.factories import OrganisationFactory, membre
+from tests.rendu import espaces
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_depot_calcul_progression_et_telechargements(
     ]
 
     detail = client.get(reponse.url)
-    assert "Télécharger les résultats (CSV)" in detail.text and "2</strong> ménages calculés" in detail.text
+    assert "Télécharger les résultats (CSV)" in detail.text and "2</strong> ménages calculés" in espaces(detail.text)
     fragment = client.get(reverse("depistage:progression", args=[organisation.pk, depistage.pk]))
     assert fragment.status_code == 200 and "hx-trigger" not in fragment.text
 
@@ -204,7 +205,7 @@ def test_progression_pendant_le_calcul(client, pro, organisation):
     client.force_login(pro)
     fragment = client.get(reverse("depistage:progression", args=[organisation.pk, depistage.pk]))
     assert 'hx-trigger="every 2s"' in fragment.text
-    assert "50 ménages calculés sur 200" in fragment.text and 'value="25"' in fragment.text
+    assert "50\u00a0ménages calculés sur 200" in fragment.text and 'value="25"' in fragment.text
 
 
 def test_conservation_puis_suppression(client, pro, organisation, django_capture_on_commit_callbacks, settings):
@@ -268,7 +269,8 @@ def test_demo(django_capture_on_commit_callbacks):
     depistage = Depistage.objects.get()
     assert depistage.est_demo and depistage.statut == Statut.TERMINE and depistage.menages_calcules == 200
     assert lignes == [
-        f"repérage par fichier de démonstration (200 ménages fictifs) : /depistage/{organisation.pk}/{depistage.pk}/"
+        "repérage par fichier de démonstration du CCAS de Chemillé-en-Anjou (démo) (200 ménages fictifs, comptes du "
+        f"CCAS) : /depistage/{organisation.pk}/{depistage.pk}/"
     ]
     assert Organisation.objects.count() == 1
 

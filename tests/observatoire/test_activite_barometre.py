@@ -83,3 +83,30 @@ def test_couverture_distance_france_services(client):
     assert proche.valeur < 10 < 50 < loin.valeur
     r = client.get(reverse("observatoire:carte"), {"indicateur": "couverture_distance_france_services"})
     assert "Tableau de la carte" in r.content.decode()
+
+
+def test_couverture_phrases_et_libelles_en_francais(client):
+    # défaut 10 de l'essai : « Le services : France Services pour 10 000 habitants de Chemillé-en-Anjou… »,
+    # « La distance à vol d'oiseau à une mairie ou un CCAS la plus proche », « Période : 2026-12 »
+    from tests.annuaire.factories import ServiceFactory
+
+    s = ServiceFactory(latitude=47.2147, longitude=-0.7825, code_insee="49092")
+    s.structure.reseaux_porteurs = ["france-service"]
+    s.structure.save()
+    activite.calculer(jour=datetime.date(2026, 12, 1))
+    texte = espaces(client.get(reverse("observatoire:portrait", args=["commune", "49092"])).content)
+    assert "Le services" not in texte and "Services :" not in texte
+    assert "Le nombre de mairies ou CCAS pour 10\u00a0000 habitants de Chemillé-en-Anjou" in texte
+    assert "à une mairie ou un CCAS la plus proche" not in texte
+    assert "oiseau à la mairie ou au CCAS le plus proche" in texte
+    assert "<td>2026-12</td>" not in texte and "<td>décembre 2026</td>" in texte
+    accueil = espaces(client.get(reverse("observatoire:accueil")).content)
+    assert "Services :" not in accueil
+
+
+def test_calculs_nommes_en_mots_sur_la_page_des_imports(client):
+    # défaut 11 : /observatoire/imports/ affichait repere_couverture, repere_depistage…
+    activite.calculer(jour=datetime.date(2026, 12, 1))
+    texte = espaces(client.get(reverse("observatoire:imports")).content)
+    assert "repere_couverture" not in texte
+    assert "Calcul : couverture des services (annuaire), 1er\u00a0décembre\u00a02026" in texte

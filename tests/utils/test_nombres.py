@@ -46,3 +46,68 @@ def test_filtres_de_gabarit():
         Context({"x": 1633.78, "p": 0.4321})
     )
     assert rendu == f"1{NNBSP}634{NBSP}€|1{NNBSP}633,78{NBSP}€|43,2{NBSP}%"
+
+
+def test_compte_accorde_a_la_francaise():
+    from repere.utils.nombres import compte
+
+    assert compte(0, "ménage calculé") == f"0{NBSP}ménage calculé"
+    assert compte(1, "ménage calculé") == f"1{NBSP}ménage calculé"
+    assert compte(3, "ménage calculé") == f"3{NBSP}ménages calculés"
+    assert compte(3, "ménage non calculé") == f"3{NBSP}ménages non calculés"
+    assert compte(12280, "valeur") == f"12{NNBSP}280{NBSP}valeurs"
+    assert compte(2, "travail", "travaux") == f"2{NBSP}travaux"
+    rendu = Template('{% load nombres %}{{ n|compte:"suivi en cours" }} ; {{ n|compte:"cheval,chevaux" }}').render(
+        Context({"n": 2})
+    )
+    assert rendu == f"2{NBSP}suivis en cours ; 2{NBSP}chevaux"
+
+
+def test_heure_et_telephone():
+    import datetime
+
+    from repere.utils.nombres import heure, telephone
+
+    assert heure(datetime.time(8, 30)) == f"8{NBSP}h{NBSP}30"
+    assert heure(datetime.time(12, 0)) == f"12{NBSP}h"
+    assert heure("08:05") == f"8{NBSP}h{NBSP}05"
+    assert telephone("0600000000") == NBSP.join(["06", "00", "00", "00", "00"])
+    assert telephone("06 00 00 00 12") == NBSP.join(["06", "00", "00", "00", "12"])
+    assert telephone("+33 6 00 00 00 12") == NBSP.join(["06", "00", "00", "00", "12"])
+    assert telephone("poste 12") == "poste 12"
+
+
+def test_date_longue_premier_du_mois():
+    import datetime
+
+    from repere.utils.nombres import date_longue
+
+    assert date_longue(datetime.date(2026, 12, 1)) == f"1er{NBSP}décembre{NBSP}2026"
+    assert date_longue(datetime.date(2026, 12, 2)) == f"2{NBSP}décembre{NBSP}2026"
+    assert date_longue(datetime.date(2026, 12, 1), "l j F Y") == f"mardi{NBSP}1er{NBSP}décembre{NBSP}2026"
+    rendu = Template('{% load nombres %}{{ d|date_longue:"l j F Y"|capfirst }}').render(
+        Context({"d": datetime.date(2026, 12, 1)})
+    )
+    assert rendu == f"Mardi{NBSP}1er{NBSP}décembre{NBSP}2026"
+
+
+def test_date_longue_heure_locale():
+    import datetime
+
+    from repere.utils.nombres import date_longue
+
+    # 30 November 23:30 UTC is 1 December 00:30 in Paris: the page shows « 1er décembre »
+    utc = datetime.datetime(2026, 11, 30, 23, 30, tzinfo=datetime.UTC)
+    assert date_longue(utc, "j F Y à H:i") == f"1er{NBSP}décembre{NBSP}2026{NBSP}à{NBSP}00:30"
+
+
+def test_sortie_de_bin_demo_en_francais():
+    # défaut 12 : « 34875 commune(s) », « 19.8 s », « 12280 valeurs »
+    from repere.territoires.chargement import Rapport
+
+    r = Rapport(compteurs={"commune": 34875, "epci": 1253, "arrondissement": 45, "region": 1}, geometries=2, duree=19.8)
+    texte = str(r)
+    assert "(s)" not in texte and "19.8" not in texte
+    for attendu in (f"34{NNBSP}875{NBSP}communes", f"1{NNBSP}253{NBSP}EPCI", f"45{NBSP}arrondissements municipaux"):
+        assert attendu in texte, attendu
+    assert f"1{NBSP}région" in texte and f"19,8{NBSP}s" in texte

@@ -10,3 +10,9 @@ register = template.Library()
 @register.filter
 def de(nom):
     return text.de(nom)
+
+
+@register.filter
+def mois_en_lettres(mois):
+    """``{{ depistage.mois|mois_en_lettres }}`` → « décembre 2026 »."""
+    return text.mois_en_lettres(mois)
