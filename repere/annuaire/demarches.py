@@ -76,33 +76,6 @@ class Lieu:
         return self.service.structure
 
 
-def _jours_en_mots(indices: list[int]) -> str:
-    noms = horaires.JOURS_FR
-    morceaux, debut = [], indices[0]
-    precedent = debut
-    for i in indices[1:] + [None]:
-        if i is not None and i == precedent + 1:
-            precedent = i
-            continue
-        if debut == precedent:
-            morceaux.append(f"le {noms[debut]}")
-        elif precedent == debut + 1:
-            morceaux.append(f"le {noms[debut]} et le {noms[precedent]}")
-        else:
-            morceaux.append(f"du {noms[debut]} au {noms[precedent]}")
-        if i is not None:
-            debut = precedent = i
-    return _liste(morceaux)
-
-
-def _heure(t) -> str:
-    return f"{t.hour} h" if not t.minute else f"{t.hour} h {t.minute:02d}"
-
-
-def _liste(morceaux: list[str]) -> str:
-    return morceaux[0] if len(morceaux) == 1 else ", ".join(morceaux[:-1]) + " et " + morceaux[-1]
-
-
 def horaires_en_mots(expression: str, *, lundi: date | None = None) -> str:
     """'Mo-Fr 09:00-12:00,13:30-17:00; PH off' → « du lundi au vendredi de 9 h à 12 h et de 13 h 30 à 17 h »
     (a typical week; « » when the hours are unknown or unreadable)."""
@@ -119,8 +92,7 @@ def horaires_en_mots(expression: str, *, lundi: date | None = None) -> str:
             groupes.setdefault(tuple(j["plages"]), []).append(i)
     phrases = []
     for plages, indices in sorted(groupes.items(), key=lambda g: g[1][0]):
-        heures = _liste([f"de {_heure(a)} à {_heure(b)}" for a, b in plages])
-        phrases.append(f"{_jours_en_mots(indices)} {heures}")
+        phrases.append(f"{horaires.jours_en_mots(indices)} {horaires.plages_en_mots(list(plages))}")
     return " ; ".join(phrases)
 
 

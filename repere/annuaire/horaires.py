@@ -19,6 +19,7 @@ from functools import lru_cache
 import holidays
 from opening_hours import OpeningHours, ParserError, State
 
+from repere.utils.nombres import heure
 from repere.utils.text import MOIS as MOIS_FR
 
 JOURS_OSM = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"]
@@ -376,10 +377,11 @@ def vers_grille(expression: str) -> Grille | None:
 def _heure_phrase(t: time) -> str:
     if t.hour == 0 and t.minute == 0:
         return "minuit"
-    return f"{t.hour} h" + (f" {t.minute:02d}" if t.minute else "")
+    return heure(t)  # the one French hour format: « 8 h 30 », no-break spaces
 
 
-def _groupe_jours(indices: list[int]) -> str:
+def jours_en_mots(indices: list[int]) -> str:
+    """Days by their index (0 = Monday) in French: « du lundi au mercredi et le vendredi », « tous les jours »."""
     if len(indices) == 7:
         return "tous les jours"
     suites, debut = [], indices[0]
@@ -398,7 +400,8 @@ def _groupe_jours(indices: list[int]) -> str:
     return morceaux[0] if len(morceaux) == 1 else ", ".join(morceaux[:-1]) + " et " + morceaux[-1]
 
 
-def _plages_phrase(plages: list[tuple[time, time]]) -> str:
+def plages_en_mots(plages: list[tuple[time, time]]) -> str:
+    """Time ranges in French: « de 9 h à 12 h et de 13 h 30 à 17 h », « 24 h sur 24 »."""
     if plages == [(time(0), time(23, 59))]:
         return "24 h sur 24"
     textes = [f"de {_heure_phrase(a)} à {_heure_phrase(b if b != time(23, 59) else time(0))}" for a, b in plages]
@@ -411,7 +414,7 @@ def _phrases_semaine(expression: str, lundi: date) -> list[str]:
         plages = tuple(plages_du_jour(expression, lundi + timedelta(days=i)))
         if plages:
             groupes.setdefault(plages, []).append(i)
-    return [f"{_groupe_jours(jours)}, {_plages_phrase(list(plages))}" for plages, jours in groupes.items()]
+    return [f"{jours_en_mots(jours)}, {plages_en_mots(list(plages))}" for plages, jours in groupes.items()]
 
 
 def en_phrases(expression: str, *, aujourdhui: date | None = None) -> list[str]:

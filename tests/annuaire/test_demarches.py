@@ -15,13 +15,13 @@ ACCES_DROITS = "difficultes-administratives-ou-juridiques--accompagnement-pour-l
 def test_horaires_en_mots():
     assert (
         horaires_en_mots("Mo-Fr 09:00-12:00,13:30-17:00; PH off")
-        == "du lundi au vendredi de 9 h à 12 h et de 13 h 30 à 17 h"
+        == "du lundi au vendredi de 9\u00a0h à 12\u00a0h et de 13\u00a0h\u00a030 à 17\u00a0h"
     )
     assert (
         horaires_en_mots("Tu,Th 14:00-18:00; Sa 09:00-12:00; PH off")
-        == "le mardi et le jeudi de 14 h à 18 h ; le samedi de 9 h à 12 h"
+        == "le mardi et le jeudi de 14\u00a0h à 18\u00a0h ; le samedi de 9\u00a0h à 12\u00a0h"
     )
-    assert horaires_en_mots("Mo,Tu 08:00-12:00") == "le lundi et le mardi de 8 h à 12 h"
+    assert horaires_en_mots("Mo,Tu 08:00-12:00") == "le lundi et le mardi de 8\u00a0h à 12\u00a0h"
     assert horaires_en_mots("") == "" and horaires_en_mots("n'importe quoi") == ""
 
 
@@ -68,7 +68,7 @@ def test_lieux_les_plus_proches_par_prestation():
     assert rsa["manquants"] == ["Accueil de la MSA"]
     assert [lieu.service for lieu in aah["lieux"]] == [ccas, mairie]
     assert aah["manquants"] == ["Maison départementale des personnes handicapées (MDPH)"]
-    assert bloc["lieux"][0].horaires == "du lundi au vendredi de 9 h à 12 h et de 14 h à 17 h"
+    assert bloc["lieux"][0].horaires == "du lundi au vendredi de 9\u00a0h à 12\u00a0h et de 14\u00a0h à 17\u00a0h"
     assert bloc["lieux"][0].prestations == ["RSA"] and bloc["lieux"][1].prestations == ["RSA", "AAH"]
     assert 15 < bloc["lieux"][0].distance_km < 25
 

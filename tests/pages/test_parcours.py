@@ -144,7 +144,7 @@ def test_resultats_et_recapitulatif_disent_ou_faire_ces_demarches(client):
     html = client.get(reverse("droits:resultats")).content.decode()
     bloc = html[html.index('id="ou-faire-ces-demarches"') :][:3000]
     assert "Où faire ces démarches près d&#x27;Angers" in html or "Où faire ces démarches près d'Angers" in html
-    assert "CAF d&#x27;Angers" in html and "Du lundi au vendredi de 8 h 30 à 16 h 30" in html, bloc
+    assert "CAF d&#x27;Angers" in html and "Du lundi au vendredi de 8\u00a0h\u00a030 à 16\u00a0h\u00a030" in html, bloc
     assert "/annuaire/?commune_nom=Angers&amp;commune=49007" in html
     html = client.get(reverse("droits:imprimer")).content.decode()
-    assert "CAF d&#x27;Angers" in html and "Du lundi au vendredi de 8 h 30 à 16 h 30" in html
+    assert "CAF d&#x27;Angers" in html and "Du lundi au vendredi de 8\u00a0h\u00a030 à 16\u00a0h\u00a030" in html
