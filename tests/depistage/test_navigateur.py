@@ -63,7 +63,7 @@ def test_progression_en_direct(page, live_server, client):
     page.goto(f"{live_server.url}/depistage/{organisation.pk}/{depistage.pk}/")
     barre = page.get_by_role("progressbar")
     assert barre.get_attribute("value") == "25"
-    assert "50 ménages calculés sur 200" in page.locator("#progression").inner_text()
+    assert "50\u00a0ménages calculés sur 200" in page.locator("#progression").inner_text()
     _sans_violation_grave(page)
 
     # The worker moves on: the page follows without reloading (htmx polling of the progress fragment).

@@ -42,3 +42,15 @@ def test_le_test_voit_les_blocs_title():
     moteur = engines["django"]
     modele = moteur.from_string("{% extends 'base.html' %}{% block title %}A <b>x</b>{% endblock %}").template
     assert ["".join(_textes(b)) for b in _blocs_titre(modele)] == ["A <b>x</b>"]
+
+
+def test_chaque_tableau_qui_defile_se_parcourt_au_clavier():
+    """A table that scrolls in its own box (``tableau-defilant``) is a focusable region with a name, so that a
+    keyboard user can scroll it (axe: scrollable-region-focusable); its cells keep their words whole, so any
+    of them may scroll on a phone."""
+    fautifs = []
+    for chemin in sorted(GABARITS.rglob("*.html")):
+        for ligne in chemin.read_text(encoding="utf-8").splitlines():
+            if 'class="tableau-defilant"' in ligne and not ('tabindex="0"' in ligne and 'role="region"' in ligne):
+                fautifs.append(str(chemin.relative_to(GABARITS)))
+    assert not fautifs, f"boîte de défilement sans accès au clavier dans : {fautifs}"
