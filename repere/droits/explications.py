@@ -18,6 +18,7 @@ from repere.droits.menage import Activite, Menage, NatureRevenu, NiveauScolaire,
 from repere.droits.prestations import NOMS_COURTS, NOMS_RECUS, PAR_CODE
 from repere.droits.schemas import CommentDemanderSchema, ResultatPrestation, ResultatSimulation
 from repere.droits.textes import euros, liste, mois_reference, pluriel
+from repere.utils.text import de
 
 
 def _v(valeurs: dict, variable: str, j: int, defaut=0.0):
@@ -137,7 +138,7 @@ def _rsa(c: _Contexte, e: str):
                 noms.append("ASPA")
             dont.append(f"{euros(minima)} d'allocations ({', '.join(noms) or 'minima sociaux'})")
         raisons.append(
-            f"Ressources comptées : {euros(ressources)} par mois (moyenne de {periode})"
+            f"Ressources comptées : {euros(ressources)} par mois (moyenne {de(periode)})"
             + (f", dont {liste(dont)}." if dont else ".")
         )
     if forfait > 0:

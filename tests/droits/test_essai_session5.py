@@ -233,3 +233,14 @@ def test_messages_nomment_la_valeur_et_le_champ(client):
     html = r.content.decode()
     assert "Ce champ est obligatoire" not in html
     assert "Indiquez le nombre d&#x27;enfants à charge (0 si aucun)." in html
+
+
+def test_periode_des_ressources_elidee_devant_une_voyelle(client):
+    """« moyenne d'août, septembre et octobre 2026 », not « moyenne de août » (the shared de() rule)."""
+    from repere.droits.menage import Menage
+    from repere.droits.selectors import simuler_complet
+
+    _parent_seul_deux_enfants(client)
+    menage = Menage.model_validate(q.menage_depuis_reponses(q.reponses(client.session), mois="2026-12"))
+    raisons = [t for t in simuler_complet(menage=menage).prestation("rsa").raisons if t.startswith("Ressources")]
+    assert raisons and "(moyenne d'août, septembre et octobre 2026)" in raisons[0], raisons
