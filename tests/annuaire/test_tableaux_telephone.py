@@ -6,28 +6,10 @@ import pytest
 from tests.annuaire.factories import ServiceFactory, StructureFactory
 from tests.annuaire.test_navigateur import connecter
 from tests.annuaire.test_orientations import orienter
+from tests.navigateur.mots import mots_coupes
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
-
-MOTS_COUPES_DES_CELLULES = """() => {
-  const coupes = [];
-  for (const cellule of document.querySelectorAll(".tableau-defilant td, .tableau-defilant td button")) {
-    const textes = document.createTreeWalker(cellule, NodeFilter.SHOW_TEXT);
-    for (let n = textes.nextNode(); n; n = textes.nextNode()) {
-      if (!n.parentElement || n.parentElement.getBoundingClientRect().width <= 2) continue;  // visually hidden
-      if (n.parentElement.closest("select")) continue;
-      for (const m of n.data.matchAll(/[^\\s-]+/g)) {  // a line may end at a hyphen (« Chemillé-/en-Anjou »)
-        const mot = document.createRange();
-        mot.setStart(n, m.index);
-        mot.setEnd(n, m.index + m[0].length);
-        const lignes = new Set([...mot.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-        if (lignes.size > 1) coupes.push(m[0]);
-      }
-    }
-  }
-  return coupes;
-}"""
 
 LISTES_TRONQUEES = """() => {
   const contexte = document.createElement("canvas").getContext("2d");
@@ -45,7 +27,9 @@ LISTES_TRONQUEES = """() => {
 
 def verifier_cellules(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert not page.evaluate(MOTS_COUPES_DES_CELLULES), f"{page.url} : mots coupés dans les cellules"
+    assert not mots_coupes(page, ".tableau-defilant td, .tableau-defilant td button"), (
+        f"{page.url} : mots coupés dans les cellules"
+    )
     assert not page.evaluate(LISTES_TRONQUEES), f"{page.url} : listes déroulantes tronquées"
 
 

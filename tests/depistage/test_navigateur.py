@@ -10,6 +10,7 @@ from repere.depistage.models import Depistage, Statut
 from repere.organisations.models import Role
 from tests.depistage.factories import DepistageFactory, texte_csv
 from tests.depistage.factories import personne as ligne_personne
+from tests.navigateur.mots import mots_coupes
 from tests.organisations.factories import OrganisationFactory, membre
 
 pytestmark = [
@@ -98,25 +99,6 @@ def test_page_sur_telephone(page_mobile, live_server, client):
     _sans_violation_grave(page_mobile)
 
 
-MOTS_COUPES_DES_CELLULES = """() => {
-  const coupes = [];
-  for (const cellule of document.querySelectorAll(".tableau-defilant td, .tableau-defilant th")) {
-    const textes = document.createTreeWalker(cellule, NodeFilter.SHOW_TEXT);
-    for (let n = textes.nextNode(); n; n = textes.nextNode()) {
-      if (!n.parentElement || n.parentElement.getBoundingClientRect().width <= 2) continue;
-      for (const m of n.data.matchAll(/[^\\s-]+/g)) {  // a line may break after a hyphen (« Non-|recours »)
-        const mot = document.createRange();
-        mot.setStart(n, m.index);
-        mot.setEnd(n, m.index + m[0].length);
-        const lignes = new Set([...mot.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-        if (lignes.size > 1) coupes.push(m[0]);
-      }
-    }
-  }
-  return coupes;
-}"""
-
-
 def test_telephone_cellules_entieres_et_menu_visible(page_mobile, live_server, client):
     # défauts 6 et 15 de l'essai : « décemb re 2026 », « Ter min é », badge « d é m o » vertical dans la liste
     # des repérages ; menu principal de 866 px dans 390 px (« Observatoire », « Pilotage » cachés) ; « Repérage par
@@ -128,7 +110,7 @@ def test_telephone_cellules_entieres_et_menu_visible(page_mobile, live_server, c
     _connecter(page, client, live_server, membre(organisation, Role.PROFESSIONNEL))
     page.goto(f"{live_server.url}/depistage/{organisation.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    assert page.evaluate(MOTS_COUPES_DES_CELLULES) == []
+    assert mots_coupes(page, ".tableau-defilant td, .tableau-defilant th") == []
     for lien in page.locator(".nav-principale a").all():
         boite = lien.bounding_box()
         assert boite and boite["x"] >= 0 and boite["x"] + boite["width"] <= 390, lien.inner_text()

@@ -11,6 +11,7 @@ from repere.organisations.demo import DOMAINE, MOT_DE_PASSE_DEMO
 from repere.organisations.demo import charger as charger_organisations
 from tests.accessibilite import verifier_accessibilite
 from tests.annuaire.factories import ServiceFactory, StructureFactory
+from tests.navigateur.mots import mots_coupes
 
 pytestmark = [pytest.mark.navigateur, pytest.mark.django_db(transaction=True)]
 
@@ -27,29 +28,10 @@ def verifier_largeur(page, maximum: int = LARGEUR) -> None:
     assert largeur <= maximum, f"{page.url} fait {largeur} px de large pour un écran de {maximum} px"
 
 
-MOTS_COUPES_DES_EN_TETES = """() => {
-  const coupes = [];
-  for (const th of document.querySelectorAll("th")) {
-    const textes = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
-    for (let n = textes.nextNode(); n; n = textes.nextNode()) {
-      if (!n.parentElement || n.parentElement.getBoundingClientRect().width <= 2) continue;  // visually hidden
-      for (const m of n.data.matchAll(/\\S+/g)) {
-        const mot = document.createRange();
-        mot.setStart(n, m.index);
-        mot.setEnd(n, m.index + m[0].length);
-        const lignes = new Set([...mot.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
-        if (lignes.size > 1) coupes.push(m[0]);
-      }
-    }
-  }
-  return coupes;
-}"""
-
-
 def verifier_en_tetes(page) -> None:
     """Fails when a table header breaks a word in the middle (« Personn-es ») to fit a phone: a narrow table
     scrolls sideways in its own box instead."""
-    coupes = page.evaluate(MOTS_COUPES_DES_EN_TETES)
+    coupes = mots_coupes(page, "th", trait_d_union_permis=False)
     assert not coupes, f"{page.url} : mots coupés dans les en-têtes de tableau : {coupes}"
 
 
