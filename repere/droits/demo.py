@@ -4,6 +4,7 @@ from repere.droits.aides_locales import AideLocaleDonnees
 from repere.droits.models import AideLocale
 from repere.droits.services import creer_aide_locale
 from repere.organisations.models import Organisation
+from repere.utils.nombres import compte
 
 AIDES = [
     (
@@ -64,6 +65,6 @@ def charger() -> list[str]:
         creer_aide_locale(organisation=organisation, donnees=AideLocaleDonnees.model_validate(donnees), est_demo=True)
     n = AideLocale.objects.filter(est_demo=True).count()
     lignes.append(
-        f"simulateur de droits : /droits/ ({n} aide(s) locale(s) de démonstration, gérées dans /droits/aides-locales/)"
+        f"simulateur de droits : /droits/ ({compte(n, 'aide locale')} de démonstration, gérées dans /droits/aides-locales/)"
     )
     return lignes

@@ -94,7 +94,7 @@ def _pluriel(singulier: str) -> str:
     mots, complement = [], False
     for mot in singulier.split(" "):
         complement = complement or mot in _PREPOSITIONS or mot.startswith("d'")
-        invariable = complement or mot in _INVARIABLES or mot.endswith(("s", "x", "z"))
+        invariable = complement or mot in _INVARIABLES or mot.endswith(("s", "x", "z")) or mot.isupper()  # INSEE, EPCI
         mots.append(mot if invariable else f"{mot}s")
     return " ".join(mots)
 

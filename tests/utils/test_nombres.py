@@ -111,3 +111,10 @@ def test_sortie_de_bin_demo_en_francais():
     for attendu in (f"34{NNBSP}875{NBSP}communes", f"1{NNBSP}253{NBSP}EPCI", f"45{NBSP}arrondissements municipaux"):
         assert attendu in texte, attendu
     assert f"1{NBSP}région" in texte and f"19,8{NBSP}s" in texte
+
+
+def test_un_sigle_reste_invariable_au_pluriel():
+    # bin/demo printed « 4 240 codes INSEEs anciens »
+    from repere.utils.nombres import compte
+
+    assert compte(4240, "code INSEE ancien").endswith("\u00a0codes INSEE anciens")

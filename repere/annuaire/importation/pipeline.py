@@ -45,6 +45,7 @@ from repere.annuaire.importation.validation import (
 )
 from repere.annuaire.models import Fermeture, IndexRecherche, LieuService, Service, Structure
 from repere.annuaire.services import calculer_index
+from repere.utils.nombres import accord, compte
 from repere.utils.ramasse_miettes import collecteur_suspendu
 from repere.utils.tableurs import csv_texte
 
@@ -128,11 +129,11 @@ class Rapport:
             texte += f" ({self.services_inchanges} relus sans changement, rien de réécrit)"
         if self.services_retires_avec_structure:
             texte += f" (+ {self.services_retires_avec_structure} retirés avec leur structure)"
-        texte += f" ; {self.lignes_rejetees} ligne(s) rejetée(s)"
+        texte += f" ; {compte(self.lignes_rejetees, 'ligne rejetée')}"
         if self.conserves:
-            texte += f" dont {self.conserves} déjà publiée(s) : {CONSERVE}"
+            texte += f" dont {self.conserves} {accord(self.conserves, 'déjà publiée', 'déjà publiées')} : {CONSERVE}"
         if self.localisations_approximatives:
-            texte += f" ; {self.localisations_approximatives} localisation(s) approximative(s)"
+            texte += f" ; {compte(self.localisations_approximatives, 'localisation approximative')}"
         if self.bilan_geocodage.demandees:
             texte += (
                 f" ; géocodage : {self.bilan_geocodage.demandees} adresse(s), {self.bilan_geocodage.en_cache} en cache, "
