@@ -268,7 +268,7 @@ PHASES = (
             ("repere.droits.lot", "entrees_colonnes"),
             ("repere.droits.moteur", "poser"),
             ("repere.droits.lot", "pertinence_colonnes"),
-            ("repere.droits.moteur", "Structure.simulation"),
+            ("repere.droits.lot", "StructureColonnes.simulation"),
         ],
     ),
     (
@@ -357,11 +357,10 @@ def profil(chemin: Path, dossier: Path, *, taille_lot: int, mois: str) -> None:
     (plain OpenFisca on the same columns) measured in the same run."""
     from openfisca_core.simulations.simulation import Simulation
 
-    from repere.depistage.calcul import prechauffer_processus
-    from repere.depistage.execution import Options, _chauffer_pour, depister
+    from repere.depistage.calcul import preparer_calcul
+    from repere.depistage.execution import Options, depister
 
-    prechauffer_processus()
-    _chauffer_pour({"mois": mois, "prestations": None, "mode": "complet"})
+    preparer_calcul(mois, None, "complet")
     lots = _colonnes_du_fichier(chemin, mois, taille_lot)
     menages = sum(len(c) for c in lots)
     comptes = {"calculate": 0, "formules": 0}

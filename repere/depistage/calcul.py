@@ -21,7 +21,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from repere.depistage.assemblage import Anomalie, MenageBrut, construire_menage
-from repere.depistage.sortie import CODES, SCHEMA_PART
+from repere.depistage.rapport import Synthese
+from repere.depistage.sortie import CODES, SCHEMA_PART, contenu_de
 
 # Benefits whose "amount" is not money paid to the household (CSS with participation: what the
 # person pays). They can be flagged as probable non-take-up but do not count in the priority.
@@ -32,13 +33,14 @@ SEUIL_ECART = 10.0  # € per month: below, a difference between received and es
 @dataclass
 class LotCalcule:
     index: int
-    table: pa.Table | None = None  # sortie.SCHEMA_PART, sorted by decreasing priority
+    table: pa.Table | None = None  # sorted by decreasing priority; what a part holds (sortie.contenu_de)
     anomalies: list[Anomalie] = field(default_factory=list)
     menages_lus: int = 0
     calcules: int = 0  # rows of ``table`` (kept when the computing process wrote the table itself)
     duree: float = 0.0
     duree_lecture: float = 0.0
     pid: int = 0
+    synthese: dict | None = None  # the chunk's figures for the report (rapport.Synthese.en_dict)
 
 
 def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
@@ -187,29 +189,33 @@ def traiter_partition(
     prestations: tuple[str, ...] | None,
     mode: str,
     codes_communes: frozenset[str] | None = None,
+    contenu: str = "colonnes",
     travail: str | None = None,
 ) -> LotCalcule:
     """One partition of the file, read by this process itself (``partitions.lire_partition``), computed,
     and — with ``travail`` (a directory this process can write) — written there as the chunk's part and
-    rejected lines, so that only the counts go back to the main process."""
+    rejected lines, so that only the counts go back to the main process (otherwise the part's content,
+    ``contenu``, goes back)."""
     from repere.depistage import partitions
 
     debut = time.perf_counter()
     bloc, anomalies = partitions.lire_partition(partition, fichier, codes_communes=codes_communes)
     lot = traiter_bloc(
-        partition.index, bloc, anomalies, mois=mois, prestations=prestations, mode=mode, codes_communes=codes_communes
+        partition.index,
+        bloc,
+        anomalies,
+        mois=mois,
+        prestations=prestations,
+        mode=mode,
+        codes_communes=codes_communes,
+        contenu=contenu,
     )
     lot.duree_lecture = time.perf_counter() - debut - lot.duree
     if travail is not None:
         from repere.depistage.execution import ecrire_resultats_lot
 
         ecrire_resultats_lot(Path(travail), lot)
-        lot.calcules = lot.table.num_rows
         lot.table = None
-    else:  # sent back (Dask): its CSV text formatted here, on the worker, not by the main process
-        from repere.depistage.sortie import avec_csv
-
-        lot.table = avec_csv(lot.table)
     return lot
 
 
@@ -222,10 +228,13 @@ def traiter_bloc(
     prestations: tuple[str, ...] | None,
     mode: str,
     codes_communes: frozenset[str] | None = None,
+    contenu: str = "colonnes",
 ) -> LotCalcule:
     """Validate the chunk by column (``colonnaire.lire_bloc``), report the rejected households line by
     line through the model (``construire_menage``), compute the valid ones in one OpenFisca simulation
-    built from the columns, and return their rows as an Arrow table sorted by priority."""
+    built from the columns, and return their rows sorted by priority, as the part of content ``contenu``
+    (``sortie.contenu_de``: the typed columns, or the CSV text formatted here), with the chunk's figures
+    for the report (``lot.synthese``)."""
     from repere.depistage.colonnaire import lire_bloc
     from repere.droits.lot import simuler_lot_tableaux
 
@@ -268,8 +277,12 @@ def traiter_bloc(
             premieres[brut.id_menage] = brut.lignes[0][0]
     if rattrapes:
         tables.append(_un_par_un(ids_rattrapes, rattrapes, lot, premieres, prestations=prestations, mode=mode))
-    lot.table = trier(pa.concat_tables(tables)) if tables else SCHEMA_PART.empty_table()
-    lot.calcules = lot.table.num_rows
+    table = trier(pa.concat_tables(tables)) if tables else SCHEMA_PART.empty_table()
+    synthese = Synthese(codes=CODES)
+    synthese.ajouter_table(table)
+    lot.synthese = synthese.en_dict()
+    lot.table = contenu_de(table, contenu)
+    lot.calcules = table.num_rows
     lot.duree = time.perf_counter() - debut
     return lot
 

@@ -2,7 +2,7 @@
 a pool of local processes, or on a Dask cluster), persist each chunk, resume after a crash, then merge
 the chunks into one output sorted by priority, the rejected lines and the summary report.
 
-Crash safety: each computed chunk is written to ``<travail>/lot_NNNNNN.parquet`` (+ its rejected
+Crash safety: each computed chunk is written to ``<travail>/lot_NNNNNN.arrow`` (+ its rejected
 lines) under a temporary name then renamed, and only then recorded in ``<travail>/etat.json``
 (also replaced atomically). Chunk boundaries depend only on the file and the options, so a resumed
 run skips exactly the chunks recorded as done and recomputes the others: no household is lost or
@@ -29,7 +29,7 @@ from repere.depistage.calcul import LotCalcule, preparer_calcul, traiter_lot, tr
 from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.rapport import Synthese, ecrire_rapport
 
-VERSION_ETAT = 3  # 3: parts hold their CSV text (sortie.COLONNE_CSV)
+VERSION_ETAT = 4  # 4: parts are Arrow IPC files holding what the output needs (sortie.contenu_part)
 DELAI_CONNEXION_DASK = "20s"
 TAILLE_LOT_DEFAUT = 25_000  # households per OpenFisca simulation, chosen by measure (docs/performance.md)
 
@@ -153,7 +153,7 @@ def decouper(
 # --- checkpoint ----------------------------------------------------------------------------------
 
 
-def empreinte(entree: Path, options: Options) -> dict:
+def empreinte(entree: Path, options: Options, *, contenu: str) -> dict:
     stat = entree.stat()
     h = hashlib.sha256()
     with open(entree, "rb") as f:
@@ -172,6 +172,7 @@ def empreinte(entree: Path, options: Options) -> dict:
         "mois": options.mois,
         "mode": options.mode,
         "prestations": list(options.prestations) if options.prestations else None,
+        "parts": contenu,
     }
 
 
@@ -232,12 +233,13 @@ class Etat:
             "anomalies": len(lot.anomalies),
             "lignes_rejetees": len({a.ligne for a in lot.anomalies}),
             "menages_rejetes": lot.menages_lus - lot.calcules,
+            "synthese": lot.synthese,
         }
         self.sauver()
 
 
 def _nom_part(index: int) -> str:
-    return f"lot_{index:06d}.parquet"
+    return f"lot_{index:06d}.arrow"
 
 
 def _nom_anomalies(index: int) -> str:
@@ -325,13 +327,26 @@ def _preparer(kwargs: dict) -> int:
     return preparer_calcul(kwargs["mois"], kwargs["prestations"], kwargs["mode"])
 
 
-def executer_dask(taches, kwargs: dict, adresse, *, fichier=None) -> Iterator[LotCalcule]:
+def travail_visible(client, travail: Path) -> bool:
+    """True when every worker of the cluster sees the working directory (workers on this machine, or the
+    directory on storage they share): a file written here is looked for by each worker."""
+    sonde = travail / f".sonde-{os.urandom(4).hex()}"
+    sonde.write_bytes(b"")
+    try:
+        vus = client.run(os.path.isfile, str(sonde))
+    finally:
+        sonde.unlink(missing_ok=True)
+    return bool(vus) and all(vus.values())
+
+
+def executer_dask(taches, kwargs: dict, adresse, *, fichier=None, travail: Path | None = None) -> Iterator[LotCalcule]:
     """On a Dask distributed cluster: ``adresse`` is a scheduler address or a ``distributed.Client``.
 
     With ``fichier`` (a plan of partitions), each task is one partition that the worker reads itself
     from the file (the same path on every machine: shared storage); only the plan goes through the
-    scheduler, and each result (the chunk's Arrow table and rejected lines) comes back to be recorded
-    here. A worker that dies (killed, out of memory, machine lost) has its tasks rescheduled by Dask on the
+    scheduler. When every worker also sees the working directory ``travail`` (``travail_visible``), each
+    writes its chunk's part and rejected lines there itself and only the counts come back, as with local
+    processes; otherwise the part's content comes back to be recorded here. A worker that dies (killed, out of memory, machine lost) has its tasks rescheduled by Dask on the
     others; a chunk is recorded once, under its index, so nothing is lost or counted twice."""
     from distributed import Client, as_completed
 
@@ -350,12 +365,16 @@ def executer_dask(taches, kwargs: dict, adresse, *, fichier=None) -> Iterator[Lo
             # scatter() would split a set into one future per element: wrap it in a one-item list.
             [codes] = client.scatter([kwargs["codes_communes"]], broadcast=True)
             kwargs = {**kwargs, "codes_communes": codes}
-        en_cours = as_completed()
+        if fichier is not None and travail is not None and travail_visible(client, travail):
+            kwargs = {**kwargs, "travail": str(travail)}
+        # results gathered by as_completed itself, on the client's event loop: after a worker is lost, a
+        # result gathered by Future.result() from this thread could fail (a distributed event bound to the
+        # other loop) where as_completed's own gathering reschedules and waits
+        en_cours = as_completed(with_results=True)
         jeton = os.urandom(4).hex()
 
         def terminer_un():
-            future = next(en_cours)
-            resultat = future.result()
+            future, resultat = next(en_cours)
             future.release()
             return resultat
 
@@ -365,9 +384,7 @@ def executer_dask(taches, kwargs: dict, adresse, *, fichier=None) -> Iterator[Lo
                 future = client.submit(traiter_partition, tache, fichier, key=cle, **kwargs)
             else:
                 index, menages, anomalies = tache
-                future = client.submit(
-                    traiter_lot, index, menages, anomalies, key=f"depistage-{jeton}-{index}", **kwargs
-                )
+                future = client.submit(traiter_lot, index, menages, anomalies, key=f"depistage-{jeton}-{index}", **kwargs)
             en_cours.add(future)
             while en_cours.count() >= nb_workers + 1:
                 yield terminer_un()
@@ -432,9 +449,16 @@ def depister(
     debut = time.perf_counter()
     bilan = Bilan(sortie=str(sortie_chemin), erreurs=str(erreurs), rapport=str(rapport or ""))
 
-    etat = Etat.charger(travail, empreinte(entree, options), reprendre=options.reprendre)
+    contenu = sortie.contenu_part(sortie_chemin)
+    etat = Etat.charger(travail, empreinte(entree, options, contenu=contenu), reprendre=options.reprendre)
     codes = codes_communes_connus()
-    kwargs = {"mois": options.mois, "prestations": options.prestations, "mode": options.mode, "codes_communes": codes}
+    kwargs = {
+        "mois": options.mois,
+        "prestations": options.prestations,
+        "mode": options.mode,
+        "codes_communes": codes,
+        "contenu": contenu,
+    }
     ctx, source, positions, inconnues = _ouvrir(entree)
     bilan.colonnes_ignorees = inconnues
     indices: list[int] = []
@@ -456,7 +480,7 @@ def depister(
             indices = [p.index for p in plan]
             a_faire = [p for p in plan if str(p.index) not in etat.lots]
             if options.dask:
-                executions = executer_dask(a_faire, kwargs, options.dask, fichier=fichier)
+                executions = executer_dask(a_faire, kwargs, options.dask, fichier=fichier, travail=travail)
             else:
                 executions = executer_partitions(a_faire, fichier, kwargs, processus, travail)
         else:
@@ -487,12 +511,13 @@ def depister(
         raise ErreurDepistage(f"{len(manquants)} lot(s) n'ont pas été calculés ; relancez avec --reprendre.")
     progression("fusion", faits, total)
     synthese = Synthese(codes=sortie.CODES)
+    for i in indices:  # in the chunks' order: the same sums whatever the order they were computed in
+        synthese.ajouter_synthese(etat.lots[str(i)]["synthese"])
     ecrivain = sortie.ecrivain_resultats(sortie_chemin)
     try:
         parts = [(i, travail / _nom_part(i)) for i in indices]
         rang = 1
         for bloc in sortie.fusionner_tables(parts, travail=travail):
-            synthese.ajouter_table(bloc)
             rangs = pa.array(range(rang, rang + bloc.num_rows), pa.int64())
             ecrivain.ecrire_table(bloc.add_column(0, "rang", rangs))
             rang += bloc.num_rows

@@ -118,6 +118,31 @@ class Synthese:
         self.menages_droit += int(droit.sum())
         self.menages_percu += int(percu_declare.sum())
 
+    def en_dict(self) -> dict:
+        """The figures (JSON), to be added to another synthesis: ``ajouter_synthese``."""
+        return {
+            "menages": self.menages,
+            "menages_non_recours": self.menages_non_recours,
+            "menages_droit": self.menages_droit,
+            "menages_percu": self.menages_percu,
+            "montant_total": self.montant_total,
+            "par_prestation": self.par_prestation,
+            "par_commune": self.par_commune,
+            "tranches": self.tranches,
+        }
+
+    def ajouter_synthese(self, autre: dict) -> None:
+        """Add the figures of other rows (``en_dict``): a file's synthesis is the sum of its chunks', each
+        computed where its chunk was computed, so the merge never reads the rows again for the report."""
+        for nom in ("menages", "menages_non_recours", "menages_droit", "menages_percu", "montant_total"):
+            setattr(self, nom, getattr(self, nom) + autre[nom])
+        for cible, source in ((self.par_prestation, autre["par_prestation"]), (self.par_commune, autre["par_commune"])):
+            for code, valeurs in source.items():
+                deja = cible.setdefault(code, [0] * len(valeurs))
+                for i, v in enumerate(valeurs):
+                    deja[i] += v
+        self.tranches = [a + b for a, b in zip(self.tranches, autre["tranches"], strict=True)]
+
     @property
     def non_recours_mesurable(self) -> bool:
         return non_recours_mesurable(menages_droit=self.menages_droit, menages_percu=self.menages_percu)

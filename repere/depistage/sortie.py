@@ -29,7 +29,6 @@ COLONNES_RESULTAT = (
     *COLONNES_FIXES,
     *(f"{code}_{suffixe}" for code in CODES for suffixe in SUFFIXES),
 )
-I_PRIORITE = COLONNES_FIXES.index("priorite_mensuelle")
 
 SCHEMA_PART = pa.schema(
     [
@@ -47,12 +46,15 @@ SCHEMA_PART = pa.schema(
     ]
 )
 SCHEMA_RESULTAT = pa.schema([("rang", pa.int64()), *SCHEMA_PART])
-# A part also holds each row already formatted as CSV text (without its rank), formatted by the computing
-# process that wrote it: the main process, which merges alone after the computing processes, then only
-# prefixes the rank (the formatting was about 40 % of the merge's serial work, docs/performance.md session 5).
+# What a part holds depends on the output (``contenu_part``). For a CSV output, only the sort key and each row
+# already formatted as CSV text (without its rank), formatted by the computing process that wrote it: the main
+# process, which merges alone after the computing processes, then reads two columns and only prefixes the rank.
+# For XLSX and Parquet outputs, the typed columns (``SCHEMA_PART``). The report's figures never need the rows
+# again: each chunk's ``rapport.Synthese`` is computed where the chunk is, and the main process adds them up.
 COLONNE_CSV = "_csv"
-SCHEMA_PART_CSV = SCHEMA_PART.append(pa.field(COLONNE_CSV, pa.string()))
+SCHEMA_PART_CSV = pa.schema([("priorite_mensuelle", pa.float64()), (COLONNE_CSV, pa.string())])
 FORMATS_SORTIE = ("csv", "xlsx", "parquet")
+CONTENUS_PART = ("csv", "colonnes")
 LIGNES_MAX_XLSX = 1_048_575
 
 
@@ -61,6 +63,12 @@ def format_sortie(chemin: Path | str) -> str:
     if suffixe not in FORMATS_SORTIE:
         raise ValueError(f"Format de sortie non reconnu (.{suffixe}) : utilisez .csv, .xlsx ou .parquet.")
     return suffixe
+
+
+def contenu_part(chemin: Path | str) -> str:
+    """What the parts of a run whose output is ``chemin`` hold: « csv » (the sort key and the rows' CSV text) or
+    « colonnes » (the typed columns, for XLSX and Parquet)."""
+    return "csv" if format_sortie(chemin) == "csv" else "colonnes"
 
 
 def temporaire(chemin: Path) -> Path:
@@ -77,15 +85,34 @@ def remplacer(tmp: Path, chemin: Path) -> None:
 # --- per-chunk parts -----------------------------------------------------------------------------
 
 
-LIGNES_PAR_GROUPE = 2_000  # rows per Parquet row group of a part: the merge decodes one group at a time
+LIGNES_PAR_GROUPE = 2_000  # rows per record batch of a part: the merge reads one batch at a time
+
+
+def contenu_de(table: pa.Table, contenu: str) -> pa.Table:
+    """``table`` (``SCHEMA_PART``, sorted) as a part holding ``contenu`` (``CONTENUS_PART``)."""
+    if contenu == "csv":
+        if COLONNE_CSV in table.column_names:
+            return table.select(SCHEMA_PART_CSV.names)
+        table = table.cast(SCHEMA_PART)
+        return pa.table([table.column("priorite_mensuelle"), _lignes_csv(table.columns)], schema=SCHEMA_PART_CSV)
+    return table.cast(SCHEMA_PART)
 
 
 def ecrire_part(chemin: Path, table: pa.Table) -> None:
-    """Write one chunk's results (``SCHEMA_PART``, already sorted by decreasing priority) with their CSV
-    text (``SCHEMA_PART_CSV``), in small row groups so that the merge reads it a little at a time."""
+    """Write one chunk's part (``contenu_de``: already sorted by decreasing priority) as an Arrow IPC file
+    compressed with LZ4, in record batches of ``LIGNES_PAR_GROUPE`` rows so that the merge reads it a little
+    at a time (memory-mapped: reading a batch copies nothing but what LZ4 decodes)."""
     tmp = temporaire(chemin)
-    pq.write_table(avec_csv(table), tmp, compression="zstd", row_group_size=LIGNES_PAR_GROUPE)
+    options = pa.ipc.IpcWriteOptions(compression="lz4")
+    with pa.OSFile(str(tmp), "wb") as f, pa.ipc.new_file(f, table.schema, options=options) as ecrivain:
+        ecrivain.write_table(table, max_chunksize=LIGNES_PAR_GROUPE)
     remplacer(tmp, chemin)
+
+
+def lire_part(chemin: Path) -> pa.Table:
+    """A whole part (tests, small files)."""
+    with pa.memory_map(str(chemin)) as f:
+        return pa.ipc.open_file(f).read_all()
 
 
 def ecrire_anomalies_part(chemin: Path, anomalies: Iterable) -> None:
@@ -112,26 +139,35 @@ class _Part:
 
     def __init__(self, chemin: Path, lot: int, taille_bloc: int):
         self.lot = lot
-        # one row group at a time, no read-ahead (a generator: close() frees it)
-        self.lots = pq.ParquetFile(chemin, pre_buffer=False).iter_batches(batch_size=taille_bloc, use_threads=False)
+        self.fichier = pa.memory_map(str(chemin))
+        self.lecteur = pa.ipc.open_file(self.fichier)
+        self.suivant = 0  # next record batch to read
+        self.taille_bloc = taille_bloc
         self.position = 0
         self.fini = False
         self.table = None
         self.remplir()
 
     def remplir(self) -> None:
-        for batch in self.lots:
+        """The next block: record batches read (and decoded) until ``taille_bloc`` rows."""
+        batches, n = [], 0
+        while n < self.taille_bloc and self.suivant < self.lecteur.num_record_batches:
+            batch = self.lecteur.get_batch(self.suivant)
+            self.suivant += 1
             if batch.num_rows:
-                self.table = pa.Table.from_batches([batch])
-                self.cles = -self.table.column(I_PRIORITE).to_numpy()
-                self.positions = np.arange(self.position, self.position + batch.num_rows)
-                self.position += batch.num_rows
-                return
-        self.table, self.fini = None, True
-        self.fermer()
+                batches.append(batch)
+                n += batch.num_rows
+        if not n:
+            self.table, self.fini = None, True
+            self.fermer()
+            return
+        self.table = pa.Table.from_batches(batches)
+        self.cles = -self.table.column("priorite_mensuelle").to_numpy()
+        self.positions = np.arange(self.position, self.position + n)
+        self.position += n
 
     def fermer(self) -> None:
-        self.lots.close()
+        self.fichier.close()
 
     def derniere(self) -> tuple:
         return (self.cles[-1], self.lot, self.positions[-1])
@@ -161,7 +197,7 @@ def fusionner_tables(parts: list[tuple[int, Path]], *, travail: Path | None = No
         suivantes = []
         for g in range(0, len(parts), PARTS_EN_FUSION):
             groupe = parts[g : g + PARTS_EN_FUSION]
-            chemin = travail / f"fusion_{niveau}_{g // PARTS_EN_FUSION:06d}.parquet"
+            chemin = travail / f"fusion_{niveau}_{g // PARTS_EN_FUSION:06d}.arrow"
             _ecrire_run(_regrouper(_fusionner(groupe), LIGNES_EN_SORTIE), chemin)
             suivantes.append((g // PARTS_EN_FUSION, chemin))
         for chemin in intermediaires:
@@ -173,14 +209,6 @@ def fusionner_tables(parts: list[tuple[int, Path]], *, travail: Path | None = No
     finally:
         for chemin in intermediaires:
             chemin.unlink(missing_ok=True)
-
-
-def avec_csv(table: pa.Table) -> pa.Table:
-    """``table`` (``SCHEMA_PART``) with the CSV text of each row (``COLONNE_CSV``), as ``SCHEMA_PART_CSV``."""
-    if COLONNE_CSV in table.column_names:
-        return table
-    table = table.cast(SCHEMA_PART)
-    return table.append_column(COLONNE_CSV, _lignes_csv(table.columns))
 
 
 def _regrouper(blocs: Iterator[pa.Table], lignes: int) -> Iterator[pa.Table]:
@@ -197,17 +225,24 @@ def _regrouper(blocs: Iterator[pa.Table], lignes: int) -> Iterator[pa.Table]:
 
 
 def _ecrire_run(blocs: Iterator[pa.Table], chemin: Path) -> None:
+    """An intermediate part (merged run): the same content as the parts it merges, batch by batch."""
     tmp = temporaire(chemin)
-    with pq.ParquetWriter(tmp, SCHEMA_PART_CSV, compression="zstd") as ecrivain:
+    ecrivain = None
+    options = pa.ipc.IpcWriteOptions(compression="lz4")
+    with pa.OSFile(str(tmp), "wb") as f:
         for bloc in blocs:
-            ecrivain.write_table(avec_csv(bloc).cast(SCHEMA_PART_CSV), row_group_size=LIGNES_PAR_GROUPE)
+            if ecrivain is None:
+                ecrivain = pa.ipc.new_file(f, bloc.schema, options=options)
+            ecrivain.write_table(bloc, max_chunksize=LIGNES_PAR_GROUPE)
+        if ecrivain is not None:
+            ecrivain.close()
     remplacer(tmp, chemin)
 
 
 def _fusionner(parts: list[tuple[int, Path]]) -> Iterator[pa.Table]:
-    """External k-way merge of the sorted parts, by blocks: at each step every row not greater than the
-    smallest "last key" of the parts' blocks is safe to emit; those rows are sorted together (numpy) and
-    yielded as one Arrow table. Memory: one block per part, ``LIGNES_EN_FUSION`` rows in all."""
+    """External k-way merge of the sorted parts (all with the same content), by blocks: at each step every row
+    not greater than the smallest "last key" of the parts' blocks is safe to emit; those rows are sorted together
+    (numpy) and yielded as one Arrow table. Memory: one block per part, ``LIGNES_EN_FUSION`` rows in all."""
     taille_bloc = max(LIGNES_PAR_GROUPE, LIGNES_EN_FUSION // max(1, len(parts)))
     ouvertes = [p for p in (_Part(chemin, lot, taille_bloc) for lot, chemin in parts) if not p.fini]
     while ouvertes:
@@ -298,15 +333,17 @@ def _texte_csv_colonne(colonne: pa.ChunkedArray | pa.Array) -> pa.Array:
         colonne = colonne.combine_chunks()
     t = colonne.type
     if pa.types.is_floating(t):
-        v = colonne.to_numpy(zero_copy_only=False)
-        nul = np.isnan(v)
-        centimes = np.rint(np.abs(np.nan_to_num(v)) * 100).astype(np.int64)
-        signe = pa.array(np.where(np.nan_to_num(v) < 0, "-", ""))
-        entiers = pc.cast(pa.array(centimes // 100), pa.string())
-        decimales = pc.utf8_lpad(pc.cast(pa.array(centimes % 100), pa.string()), 2, "0")
-        texte = pc.binary_join_element_wise(signe, entiers, ",", decimales, "")
-        # binary_join_element_wise above: the last argument is the separator ("")
-        return pc.if_else(pa.array(nul), pa.scalar(""), texte)
+        # cents as text padded to 3 digits ("5" -> "005"), then a comma before the last two: "0,05"
+        v = np.nan_to_num(colonne.to_numpy(zero_copy_only=False))
+        centimes = pc.utf8_lpad(pc.cast(pa.array(np.rint(np.abs(v) * 100).astype(np.int64)), pa.string()), 3, "0")
+        texte = pc.binary_join_element_wise(
+            pc.utf8_slice_codeunits(centimes, 0, -2), pc.utf8_slice_codeunits(centimes, -2, 1 << 30), ","
+        )
+        negatif = v < 0  # as Python formats it: -0.004 is "-0,00"
+        if negatif.any():
+            texte = pc.if_else(pa.array(negatif), pc.binary_join_element_wise("-", texte, ""), texte)
+        nul = pc.is_nan(colonne) if not colonne.null_count else pc.or_kleene(pc.is_null(colonne), pc.is_nan(colonne))
+        return pc.if_else(pc.fill_null(nul, True), pa.scalar(""), texte) if pc.any(nul).as_py() else texte
     if pa.types.is_boolean(t):
         return pc.fill_null(pc.if_else(colonne, pa.scalar("oui"), pa.scalar("non")), "")
     if pa.types.is_integer(t):
@@ -325,11 +362,12 @@ def _lignes_csv(colonnes) -> pa.Array:
 def octets_csv_table(table: pa.Table):
     """The CSV lines of ``table`` in UTF-8 (``;``, CRLF line ends as Python's csv module writes them), as
     one buffer built by Arrow: no Python string per row. Rows already formatted (``COLONNE_CSV``, by the
-    computing process) are used as such, after the columns that come before ``id_menage`` (the rank)."""
+    computing process: a part of content « csv ») are used as such, after the columns that come before the
+    sort key (the rank)."""
     if not table.num_rows:
         return b""
     if COLONNE_CSV in table.column_names:
-        avant = table.column_names.index("id_menage")
+        avant = table.column_names.index("priorite_mensuelle")
         deja = table.column(COLONNE_CSV)  # already CSV text: joined as is
         lignes = pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in table.columns[:avant]), deja, ";")
     else:
@@ -366,8 +404,6 @@ class EcrivainXLSX:
         self.lignes = 0
 
     def ecrire_table(self, table: pa.Table) -> None:
-        if COLONNE_CSV in table.column_names:
-            table = table.drop_columns([COLONNE_CSV])
         for ligne in zip(*(c.to_pylist() for c in table.columns), strict=True):
             self.ecrire(ligne)
 
@@ -397,8 +433,6 @@ class EcrivainParquet:
 
     def ecrire_table(self, table: pa.Table) -> None:
         self._vider()
-        if COLONNE_CSV in table.column_names:
-            table = table.drop_columns([COLONNE_CSV])
         self.ecrivain.write_table(table.cast(self.schema))
 
     def ecrire(self, ligne) -> None:

@@ -261,7 +261,7 @@ def test_fusion_de_nombreux_lots(tmp_path, monkeypatch):
             [pa.array(c, type=ch.type) for c, ch in zip(colonnes, sortie.SCHEMA_PART, strict=True)],
             schema=sortie.SCHEMA_PART,
         )
-        chemin = tmp_path / f"p{lot}.parquet"
+        chemin = tmp_path / f"p{lot}.arrow"
         sortie.ecrire_part(chemin, trier(table))
         parts.append((lot, chemin))
     fusion = [r for bloc in sortie.fusionner_tables(parts) for r in zip(*bloc.to_pydict().values(), strict=True)]

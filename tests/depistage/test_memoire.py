@@ -76,11 +76,11 @@ def test_fusion_a_parts_ouvertes_bornees(tmp_path, monkeypatch):
     monkeypatch.setattr(sortie._Part, "fermer", fermer, raising=False)
     parts = []
     for lot in range(10):
-        _part(tmp_path / f"p{lot}.parquet", lot, 50 + lot)
-        parts.append((lot, tmp_path / f"p{lot}.parquet"))
+        _part(tmp_path / f"p{lot}.arrow", lot, 50 + lot)
+        parts.append((lot, tmp_path / f"p{lot}.arrow"))
     lignes = pa.concat_tables(list(sortie.fusionner_tables(parts, travail=tmp_path))).to_pylist()
     attendu = sorted(
-        (r for lot, p in parts for r in pa.parquet.read_table(p).to_pylist()),
+        (r for lot, p in parts for r in sortie.lire_part(p).to_pylist()),
         key=lambda r: (-r["priorite_mensuelle"], int(r["id_menage"][1:].split("-")[0])),
     )
     assert [r["id_menage"] for r in lignes] == [r["id_menage"] for r in attendu]
