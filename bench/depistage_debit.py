@@ -237,11 +237,13 @@ def bout_en_bout(
 def avec_cluster(chemin, dossier, *, taille_lot, mois):
     from distributed import Client, LocalCluster
 
-    from repere.depistage.calcul import prechauffer_processus
+    from repere.depistage.calcul import preparer_calcul
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        with Client(cluster) as client:  # a cluster is long-lived: its workers have built the system already
-            client.run(prechauffer_processus)
+        # a cluster is long-lived: its workers have built the system and computed the month already, as the
+        # main process of the local runs has (it ran the ceiling first): both start equally warm
+        with Client(cluster) as client:
+            client.run(preparer_calcul, mois, None, "complet")
         return bout_en_bout(
             chemin, dossier, processus=2, taille_lot=taille_lot, mois=mois, nom="dask", dask=cluster.scheduler_address
         )

@@ -384,7 +384,9 @@ def executer_dask(taches, kwargs: dict, adresse, *, fichier=None, travail: Path 
                 future = client.submit(traiter_partition, tache, fichier, key=cle, **kwargs)
             else:
                 index, menages, anomalies = tache
-                future = client.submit(traiter_lot, index, menages, anomalies, key=f"depistage-{jeton}-{index}", **kwargs)
+                future = client.submit(
+                    traiter_lot, index, menages, anomalies, key=f"depistage-{jeton}-{index}", **kwargs
+                )
             en_cours.add(future)
             while en_cours.count() >= nb_workers + 1:
                 yield terminer_un()
