@@ -240,3 +240,33 @@ def test_progression_lot_par_lot_sur_un_petit_fichier():
     )  # 200,000 / 20 steps, below the default chunk size
     assert taille_lot_effective(Options(lots_minimum=20), 300) == 100
     assert taille_lot_effective(Options(), 2_000) == TAILLE_LOT_DEFAUT
+
+
+def test_le_rapport_additionne_par_lot_est_celui_de_toutes_les_lignes(tmp_path):
+    """Each chunk's figures are computed where the chunk is and added up in the chunks' order: the report of a
+    file cut into many chunks is the one computed on all its output rows at once, and the same in one chunk."""
+    from repere.depistage.rapport import Synthese
+    from repere.depistage.sortie import CODES
+
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 120, graine=11)
+    rapports, bilans = {}, {}
+    for taille in (7, 1000):
+        sortie = tmp_path / f"r{taille}.parquet"
+        rapports[taille] = tmp_path / f"rapport{taille}.html"
+        bilans[taille] = depister(
+            entree=entree,
+            sortie_chemin=sortie,
+            rapport=rapports[taille],
+            options=Options(mois="2026-11", taille_lot=taille),
+        )
+    assert bilans[7].lots == 18 and bilans[1000].lots == 1
+    toutes = Synthese(codes=CODES)
+    toutes.ajouter_table(pq.read_table(tmp_path / "r7.parquet"))
+    assert bilans[7].non_recours == toutes.menages_non_recours > 0
+    assert bilans[7].menages_droit == toutes.menages_droit
+    assert bilans[7].montant_mensuel_en_jeu == pytest.approx(round(toutes.montant_total, 2))
+    texte = {t: r.read_text(encoding="utf-8") for t, r in rapports.items()}
+    # the same figures, whatever the chunking (the date and duration lines aside)
+    garder = lambda html: [ligne for ligne in html.splitlines() if "durée" not in ligne.lower() and " s<" not in ligne]  # noqa: E731
+    assert garder(texte[7]) == garder(texte[1000])
