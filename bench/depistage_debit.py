@@ -289,10 +289,11 @@ PHASES = (
         "sortie : lignes en tableaux Arrow, tri",
         [("repere.depistage.calcul", "table_tableaux"), ("repere.depistage.calcul", "trier")],
     ),
-    ("sortie : parts Parquet et lignes rejetées", [("repere.depistage.execution", "ecrire_resultats_lot")]),
+    ("sortie : texte CSV des lignes (processus de calcul)", [("repere.depistage.calcul", "contenu_de")]),
+    ("sortie : parts Arrow IPC et lignes rejetées", [("repere.depistage.execution", "ecrire_resultats_lot")]),
     ("CSV classé : cellules au format français, écriture", [("repere.depistage.sortie", "EcrivainCSV.ecrire_table")]),
     (
-        "synthèse et rapport HTML",
+        "synthèse par lot et rapport HTML",
         [("repere.depistage.rapport", "Synthese.ajouter_table"), ("repere.depistage.execution", "ecrire_rapport")],
     ),
     ("fusion des parts par blocs, état, reste du processus principal", [("repere.depistage.execution", "depister")]),
