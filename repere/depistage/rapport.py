@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from html import escape
 from pathlib import Path
 
@@ -120,16 +120,7 @@ class Synthese:
 
     def en_dict(self) -> dict:
         """The figures (JSON), to be added to another synthesis: ``ajouter_synthese``."""
-        return {
-            "menages": self.menages,
-            "menages_non_recours": self.menages_non_recours,
-            "menages_droit": self.menages_droit,
-            "menages_percu": self.menages_percu,
-            "montant_total": self.montant_total,
-            "par_prestation": self.par_prestation,
-            "par_commune": self.par_commune,
-            "tranches": self.tranches,
-        }
+        return {nom: valeur for nom, valeur in asdict(self).items() if nom != "codes"}
 
     def ajouter_synthese(self, autre: dict) -> None:
         """Add the figures of other rows (``en_dict``): a file's synthesis is the sum of its chunks', each

@@ -91,8 +91,6 @@ LIGNES_PAR_GROUPE = 2_000  # rows per record batch of a part: the merge reads on
 def contenu_de(table: pa.Table, contenu: str) -> pa.Table:
     """``table`` (``SCHEMA_PART``, sorted) as a part holding ``contenu`` (``CONTENUS_PART``)."""
     if contenu == "csv":
-        if COLONNE_CSV in table.column_names:
-            return table.select(SCHEMA_PART_CSV.names)
         table = table.cast(SCHEMA_PART)
         return pa.table([table.column("priorite_mensuelle"), _lignes_csv(table.columns)], schema=SCHEMA_PART_CSV)
     return table.cast(SCHEMA_PART)
@@ -102,11 +100,22 @@ def ecrire_part(chemin: Path, table: pa.Table) -> None:
     """Write one chunk's part (``contenu_de``: already sorted by decreasing priority) as an Arrow IPC file
     compressed with LZ4, in record batches of ``LIGNES_PAR_GROUPE`` rows so that the merge reads it a little
     at a time (memory-mapped: reading a batch copies nothing but what LZ4 decodes)."""
+    _ecrire_ipc(chemin, table.schema, [table])
+
+
+def _ecrire_ipc(chemin: Path, schema: pa.Schema, tables: Iterable[pa.Table]) -> None:
+    """A part (or an intermediate run of the merge): a valid file even without any row."""
     tmp = temporaire(chemin)
     options = pa.ipc.IpcWriteOptions(compression="lz4")
-    with pa.OSFile(str(tmp), "wb") as f, pa.ipc.new_file(f, table.schema, options=options) as ecrivain:
-        ecrivain.write_table(table, max_chunksize=LIGNES_PAR_GROUPE)
+    with pa.OSFile(str(tmp), "wb") as f, pa.ipc.new_file(f, schema, options=options) as ecrivain:
+        for table in tables:
+            ecrivain.write_table(table, max_chunksize=LIGNES_PAR_GROUPE)
     remplacer(tmp, chemin)
+
+
+def _schema_part(chemin: Path) -> pa.Schema:
+    with pa.memory_map(str(chemin)) as f:
+        return pa.ipc.open_file(f).schema
 
 
 def lire_part(chemin: Path) -> pa.Table:
@@ -198,7 +207,8 @@ def fusionner_tables(parts: list[tuple[int, Path]], *, travail: Path | None = No
         for g in range(0, len(parts), PARTS_EN_FUSION):
             groupe = parts[g : g + PARTS_EN_FUSION]
             chemin = travail / f"fusion_{niveau}_{g // PARTS_EN_FUSION:06d}.arrow"
-            _ecrire_run(_regrouper(_fusionner(groupe), LIGNES_EN_SORTIE), chemin)
+            # the same content as the parts it merges
+            _ecrire_ipc(chemin, _schema_part(groupe[0][1]), _regrouper(_fusionner(groupe), LIGNES_EN_SORTIE))
             suivantes.append((g // PARTS_EN_FUSION, chemin))
         for chemin in intermediaires:
             chemin.unlink(missing_ok=True)
@@ -222,21 +232,6 @@ def _regrouper(blocs: Iterator[pa.Table], lignes: int) -> Iterator[pa.Table]:
             tampon, n = [], 0
     if tampon:
         yield pa.concat_tables(tampon)
-
-
-def _ecrire_run(blocs: Iterator[pa.Table], chemin: Path) -> None:
-    """An intermediate part (merged run): the same content as the parts it merges, batch by batch."""
-    tmp = temporaire(chemin)
-    ecrivain = None
-    options = pa.ipc.IpcWriteOptions(compression="lz4")
-    with pa.OSFile(str(tmp), "wb") as f:
-        for bloc in blocs:
-            if ecrivain is None:
-                ecrivain = pa.ipc.new_file(f, bloc.schema, options=options)
-            ecrivain.write_table(bloc, max_chunksize=LIGNES_PAR_GROUPE)
-        if ecrivain is not None:
-            ecrivain.close()
-    remplacer(tmp, chemin)
 
 
 def _fusionner(parts: list[tuple[int, Path]]) -> Iterator[pa.Table]:
@@ -360,23 +355,15 @@ def _lignes_csv(colonnes) -> pa.Array:
 
 
 def octets_csv_table(table: pa.Table):
-    """The CSV lines of ``table`` in UTF-8 (``;``, CRLF line ends as Python's csv module writes them), as
-    one buffer built by Arrow: no Python string per row. Rows already formatted (``COLONNE_CSV``, by the
-    computing process: a part of content « csv ») are used as such, after the columns that come before the
-    sort key (the rank)."""
+    """The CSV lines of a merged block of « csv » parts with its rank (``rang``, then the part's columns) in
+    UTF-8, CRLF line ends as Python's csv module writes them: the rank, then the row's text already formatted
+    by the computing process (``COLONNE_CSV``), as one buffer built by Arrow, no Python string per row."""
     if not table.num_rows:
         return b""
-    if COLONNE_CSV in table.column_names:
-        avant = table.column_names.index("priorite_mensuelle")
-        deja = table.column(COLONNE_CSV)  # already CSV text: joined as is
-        lignes = pc.binary_join_element_wise(*(_texte_csv_colonne(c) for c in table.columns[:avant]), deja, ";")
-    else:
-        lignes = _lignes_csv(table.columns)
-    lignes = pc.binary_join_element_wise(lignes, pa.scalar("\r\n"), "")
+    rangs = pc.cast(table.column("rang"), pa.string())
+    lignes = pc.binary_join_element_wise(rangs, ";", table.column(COLONNE_CSV), "\r\n", "")
     if isinstance(lignes, pa.ChunkedArray):
         lignes = lignes.combine_chunks()
-    if lignes.null_count or not pa.types.is_string(lignes.type):
-        return "".join(lignes.to_pylist()).encode("utf-8")
     decalages = np.frombuffer(lignes.buffers()[1], dtype=np.int32)
     debut, fin = int(decalages[lignes.offset]), int(decalages[lignes.offset + len(lignes)])
     return memoryview(lignes.buffers()[2])[debut:fin]

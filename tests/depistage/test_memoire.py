@@ -99,3 +99,15 @@ def test_sortie_identique_quel_que_soit_le_nombre_de_parts_ouvertes(tmp_path, mo
     reference = passage("ref")
     monkeypatch.setattr(sortie, "PARTS_EN_FUSION", 4)  # 15 parts: two levels of merge
     assert passage("borne") == reference
+
+
+def test_fusion_a_plusieurs_niveaux_de_parts_vides(tmp_path, monkeypatch):
+    """A group of parts that are all empty (every household of those chunks rejected) still gives a readable
+    intermediate part: the merge of several levels yields nothing, without error."""
+    monkeypatch.setattr(sortie, "PARTS_EN_FUSION", 2)
+    parts = []
+    for lot in range(5):
+        chemin = tmp_path / f"p{lot}.arrow"
+        sortie.ecrire_part(chemin, sortie.contenu_de(sortie.SCHEMA_PART.empty_table(), "csv"))
+        parts.append((lot, chemin))
+    assert list(sortie.fusionner_tables(parts, travail=tmp_path)) == []
