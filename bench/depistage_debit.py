@@ -17,61 +17,21 @@ A 10,000,000-household run works unattended: ``--menages 10000000 --sans-dask`` 
 """
 
 import argparse
-import contextlib
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from memoire_processus import Echantillonneur  # noqa: E402 - bench/ is this script's directory
+
 OBJECTIF_DEBIT = 15_000
 OBJECTIF_PLAFOND = 0.70
 OBJECTIF_MEMOIRE = 2.0
 OBJECTIF_DEUX = 1.7
 OBJECTIF_DASK = 0.85
-
-
-class MemoirePic:
-    """Peak memory of this process plus all its descendants (workers, Dask nanny and workers), every 0.2 s:
-    the sum of PSS (proportional set size: a page shared by forked processes is counted once in all, the
-    machine's real use) and, for reference, the sum of RSS (which counts inherited pages in every process)."""
-
-    def __init__(self):
-        import psutil
-
-        self.processus = psutil.Process()
-        self.pic = 0
-        self.pic_rss = 0
-        self._fin = threading.Event()
-        self._fil = threading.Thread(target=self._boucle, daemon=True)
-
-    def _boucle(self):
-        import psutil
-
-        while not self._fin.is_set():
-            total = total_rss = 0
-            try:
-                for p in [self.processus, *self.processus.children(recursive=True)]:
-                    with contextlib.suppress(psutil.Error):
-                        info = p.memory_full_info()
-                        total += info.pss
-                        total_rss += info.rss
-            except psutil.Error:
-                pass
-            self.pic = max(self.pic, total)
-            self.pic_rss = max(self.pic_rss, total_rss)
-            self._fin.wait(0.2)
-
-    def __enter__(self):
-        self._fil.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._fin.set()
-        self._fil.join()
 
 
 def fichier(dossier: Path, n: int) -> Path:
@@ -211,7 +171,7 @@ def bout_en_bout(
 
     sortie = dossier / f"resultats-{nom}.csv"
     cpu = _cpu()
-    with MemoirePic() as memoire:
+    with Echantillonneur(intervalle=0.2) as memoire:
         debut = time.perf_counter()
         bilan = depister(
             entree=chemin,
@@ -226,10 +186,10 @@ def bout_en_bout(
     cpu = _cpu() - cpu  # the forked workers are reaped when their pool closes (not the Dask ones)
     return (
         bilan.menages_total / duree,
-        memoire.pic / 2**30,
+        memoire.pic_total / 2**30,
         duree,
         bilan,
-        memoire.pic_rss / 2**30,
+        memoire.pic_total_rss / 2**30,
         bilan.menages_total / cpu,
     )
 

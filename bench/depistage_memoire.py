@@ -1,7 +1,7 @@
 """Where the memory of a screening run goes: peak PSS per process (main process, each computing process),
 the main process's peak per step (planning, computing, merge), and the sum over all processes, sampled
-from ``/proc/<pid>/smaps_rollup`` every 0.1 s; with ``--tailles``, the peak of one computing process and its
-households per CPU second for several chunk sizes (to choose the chunk size by measure).
+from ``/proc/<pid>/smaps_rollup`` every 0.1 s (``memoire_processus``); with ``--tailles``, the peak of one
+computing process and its households per CPU second for several chunk sizes (to choose the chunk size by measure).
 
     .venv/bin/python bench/depistage_memoire.py --menages 200000 [--processus 2] [--taille-lot 25000]
     .venv/bin/python bench/depistage_memoire.py --menages 50000 --tailles 5000,10000,25000 --processus 1
@@ -14,78 +14,15 @@ the peak of the main process alone right after building the tax-benefit system (
 import argparse
 import os
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
 
+from memoire_processus import Echantillonneur, memoire  # noqa: E402 - bench/ is this script's directory
+
 GIO = 2**30
-
-
-def pss(pid: int) -> int:
-    """PSS in bytes of one process (0 when it is gone)."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup") as f:
-            for ligne in f:
-                if ligne.startswith("Pss:"):
-                    return int(ligne.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
-
-
-def enfants(pid: int) -> list[int]:
-    """Descendants of ``pid`` (Linux /proc children lists, recursively)."""
-    resultat, a_voir = [], [pid]
-    while a_voir:
-        p = a_voir.pop()
-        try:
-            with open(f"/proc/{p}/task/{p}/children") as f:
-                fils = [int(x) for x in f.read().split()]
-        except OSError:
-            fils = []
-        resultat += fils
-        a_voir += fils
-    return resultat
-
-
-class Echantillonneur:
-    """Peak PSS per process and of the sum, and the main process's peak per step (``etape``)."""
-
-    def __init__(self, intervalle: float = 0.1):
-        self.intervalle = intervalle
-        self.etape = "départ"
-        self.pics: dict[int, int] = {}
-        self.pics_etape: dict[str, int] = {}
-        self.pic_total = 0
-        self.etape_pic_total = ""
-        self.cpu_par_etape: dict[str, float] = {}  # CPU of this sampler itself (reading smaps costs), per step
-        self._fin = threading.Event()
-        self._fil = threading.Thread(target=self._boucle, daemon=True)
-
-    def _boucle(self):
-        moi = os.getpid()
-        while not self._fin.is_set():
-            debut, etape = time.thread_time(), self.etape
-            valeurs = {p: pss(p) for p in [moi, *enfants(moi)]}
-            for p, v in valeurs.items():
-                self.pics[p] = max(self.pics.get(p, 0), v)
-            self.pics_etape[self.etape] = max(self.pics_etape.get(self.etape, 0), valeurs[moi])
-            total = sum(valeurs.values())
-            if total > self.pic_total:
-                self.pic_total, self.etape_pic_total = total, self.etape
-            self.cpu_par_etape[etape] = self.cpu_par_etape.get(etape, 0.0) + time.thread_time() - debut
-            self._fin.wait(self.intervalle)
-
-    def __enter__(self):
-        self._fil.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._fin.set()
-        self._fil.join()
 
 
 def un_passage(chemin: Path, dossier: Path, *, processus: int, taille_lot: int, mois: str) -> dict:
@@ -158,7 +95,10 @@ def main():
         generateur.ecrire_csv(chemin, args.menages, graine=2026)
     print(f"Machine : {os.cpu_count()} cœurs, charge {os.getloadavg()[0]:.1f} ; {args.menages} ménages")
     prechauffer_processus()
-    print(f"  référence : processus principal, système construit : {pss(os.getpid()) / GIO:.2f} Gio PSS", flush=True)
+    print(
+        f"  référence : processus principal, système construit : {memoire(os.getpid())[0] / GIO:.2f} Gio PSS",
+        flush=True,
+    )
     tailles = [int(x) for x in args.tailles.split(",") if x]
     if tailles:  # one fresh process per chunk size: memory a run keeps would inflate the next one
         import subprocess
