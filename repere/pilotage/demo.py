@@ -9,6 +9,7 @@ from repere.pilotage import services
 from repere.pilotage.cadre import charger_cadre
 from repere.pilotage.models import MesureNationale, Plan, Statut, TypeBudget, TypePlan
 from repere.territoires.models import Territoire, TypeTerritoire
+from repere.utils.nombres import date_longue
 
 NOM_PACTE = "Pacte local des solidarités de Maine-et-Loire 2024-2027 (démo)"
 NOM_TZNR = "Territoire zéro non-recours — Chemillé-en-Anjou (démo)"
@@ -188,4 +189,4 @@ def charger() -> list[str]:
             organisation_pilote=ccas,
             publique=True,
         )
-    return [f"pilotage : {NOM_PACTE} et {NOM_TZNR} ; cadre national {cadre.version}"]
+    return [f"pilotage : {NOM_PACTE} et {NOM_TZNR} ; cadre national, version du {date_longue(cadre.version)}"]

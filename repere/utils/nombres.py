@@ -145,11 +145,17 @@ def telephone(valeur) -> str:
 
 def date_longue(valeur, format_django: str = "j F Y") -> str:
     """A date in words, French style: « 1er décembre 2026 », « mardi 1er décembre 2026 » (the first of the month is
-    « 1er »). ``format_django`` is a format of Django's ``date`` filter; the day ``j`` gets its « er » on the 1st."""
+    « 1er »). ``format_django`` is a format of Django's ``date`` filter; the day ``j`` gets its « er » on the 1st.
+    A text in ISO form (« 2023-11-07 ») is read as a date; any other text is returned as it is."""
     from django.template.defaultfilters import date as filtre_date
 
     if not valeur:
         return ""
+    if isinstance(valeur, str):
+        try:
+            valeur = datetime.date.fromisoformat(valeur)
+        except ValueError:
+            return valeur
     if isinstance(valeur, datetime.datetime) and timezone.is_aware(valeur):
         valeur = timezone.localtime(valeur)  # the 1st where the reader is, as Django's filter shows it
     if getattr(valeur, "day", None) == 1:

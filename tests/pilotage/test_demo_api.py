@@ -40,3 +40,11 @@ def test_api_du_pilotage(client):
     assert client.get("/api/v1/pilotage/tableau-de-bord").json()["total"]["nb_actions"] == 1
     client.force_login(membre(OrganisationFactory()))
     assert client.get(f"/api/v1/pilotage/plans/{p.pk}/actions").status_code == 404
+
+
+def test_la_version_du_cadre_national_est_une_date_en_mots(client):
+    """The national frame's version is the date of its text: shown in words, not « 2023-11-07 »."""
+    call_command("charger_cadre_national")
+    html = client.get("/pilotage/cadre-national/").content.decode()
+    assert "2023-11-07" not in html
+    assert "7\u00a0novembre\u00a02023" in html

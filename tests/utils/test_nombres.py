@@ -118,3 +118,10 @@ def test_un_sigle_reste_invariable_au_pluriel():
     from repere.utils.nombres import compte
 
     assert compte(4240, "code INSEE ancien").endswith("\u00a0codes INSEE anciens")
+
+
+def test_date_longue_d_une_date_iso_en_texte():
+    from repere.utils.nombres import date_longue
+
+    assert date_longue("2023-11-07") == f"7{NBSP}novembre{NBSP}2023"
+    assert date_longue("version 2") == "version 2"  # not a date: as it is
