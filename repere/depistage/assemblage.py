@@ -11,13 +11,14 @@ Two steps:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
 from repere.depistage.colonnes import COLONNES, PERCUS, REVENUS, ErreurCellule, lire_cellule
-from repere.droits.menage import Menage, erreurs_menage
+from repere.droits.menage import MOIS_MAX, MOIS_MIN, Menage, erreurs_menage
 
 NOMS = tuple(c.nom for c in COLONNES)
 INDEX = {nom: i for i, nom in enumerate(NOMS)}
@@ -289,3 +290,16 @@ def _localiser(champ: str, lignes_personnes: list[int], ligne_demandeur: int) ->
 
 def mois_courant() -> str:
     return dt.date.today().strftime("%Y-%m")
+
+
+def lire_mois(texte: str | None) -> str:
+    """The simulated month of a screening (web form, commands): « AAAA-MM » within the months the engine covers,
+    the current month when empty. ``ValueError`` with the French message otherwise."""
+    mois = (texte or "").strip()
+    if not mois:
+        return mois_courant()
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", mois):
+        raise ValueError(f"Mois simulé « {mois[:20]} » : indiquez le mois au format AAAA-MM, par exemple 2026-11.")
+    if not (MOIS_MIN <= mois <= MOIS_MAX):
+        raise ValueError(f"Mois simulé « {mois} » : il doit être compris entre {MOIS_MIN} et {MOIS_MAX}.")
+    return mois

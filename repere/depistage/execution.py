@@ -24,7 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from repere.depistage import lecture, partitions, sortie
-from repere.depistage.assemblage import Anomalie, MenageBrut, grouper, mois_courant
+from repere.depistage.assemblage import Anomalie, MenageBrut, grouper, lire_mois
 from repere.depistage.calcul import LotCalcule, preparer_calcul, traiter_lot, traiter_partition
 from repere.depistage.colonnes import reconnaitre_entetes
 from repere.depistage.rapport import Synthese, ecrire_rapport
@@ -216,7 +216,8 @@ class Etat:
         else:
             if travail.exists():
                 shutil.rmtree(travail)
-            travail.mkdir(parents=True)
+            travail.mkdir(parents=True, mode=0o700)  # personal data: the owner only
+            travail.chmod(0o700)  # whatever the umask
             etat.sauver()
         return etat
 
@@ -433,6 +434,8 @@ def depister(
 ) -> Bilan:
     options = options or Options()
     entree, sortie_chemin = Path(entree), Path(sortie_chemin)
+    if entree.is_dir():
+        raise lecture.ErreurFichier(f"« {entree.name} » est un dossier, pas un fichier de ménages.")
     if not entree.is_file():
         raise lecture.ErreurFichier(f"Fichier introuvable : {entree.name}")
     sortie.format_sortie(sortie_chemin)
@@ -441,7 +444,12 @@ def depister(
     travail = Path(travail) if travail else travail_defaut
     if options.taille_lot < 1:
         raise ErreurDepistage("La taille des lots doit être d'au moins 1 ménage.")
-    options.mois = options.mois or mois_courant()
+    if options.processus < 0:
+        raise ErreurDepistage(f"Nombre de processus « {options.processus} » : 0 (un par cœur) ou plus.")
+    try:
+        options.mois = lire_mois(options.mois)
+    except ValueError as exc:
+        raise ErreurDepistage(str(exc)) from None
     if options.prestations:
         from repere.droits.prestations import PAR_CODE
 

@@ -1,9 +1,6 @@
-import re
-
 from django import forms
 
-from repere.depistage.assemblage import mois_courant
-from repere.droits.menage import MOIS_MAX, MOIS_MIN
+from repere.depistage.assemblage import lire_mois
 
 
 class DepistageForm(forms.Form):
@@ -27,11 +24,7 @@ class DepistageForm(forms.Form):
     )
 
     def clean_mois(self):
-        mois = (self.cleaned_data.get("mois") or "").strip()
-        if not mois:
-            return mois_courant()
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", mois):
-            raise forms.ValidationError("Indiquez le mois au format AAAA-MM, par exemple 2026-11.")
-        if not (MOIS_MIN <= mois <= MOIS_MAX):
-            raise forms.ValidationError(f"Le mois doit être compris entre {MOIS_MIN} et {MOIS_MAX}.")
-        return mois
+        try:
+            return lire_mois(self.cleaned_data.get("mois"))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from None

@@ -1,6 +1,7 @@
 """The screening run: results, ranking, output formats, rejected lines, report, no partial output."""
 
 import csv
+import re
 
 import pyarrow.parquet as pq
 import pytest
@@ -270,3 +271,58 @@ def test_le_rapport_additionne_par_lot_est_celui_de_toutes_les_lignes(tmp_path):
     # the same figures, whatever the chunking (the date and duration lines aside)
     garder = lambda html: [ligne for ligne in html.splitlines() if "durée" not in ligne.lower() and " s<" not in ligne]  # noqa: E731
     assert garder(texte[7]) == garder(texte[1000])
+
+
+@pytest.mark.parametrize(
+    ("options", "attendu"),
+    [
+        (["--mois", "2026-13"], "Mois simulé « 2026-13 » : indiquez le mois au format AAAA-MM, par exemple 2026-11."),
+        (["--mois", "2026/03"], "Mois simulé « 2026/03 » : indiquez le mois au format AAAA-MM"),
+        (["--mois", "abc"], "Mois simulé « abc » : indiquez le mois au format AAAA-MM"),
+        (["--mois", "1850-01"], "Mois simulé « 1850-01 » : il doit être compris entre"),
+        (["--processus", "-1"], "Nombre de processus « -1 » : 0 (un par cœur) ou plus."),
+    ],
+)
+def test_options_invalides_refusees_avant_tout_calcul(tmp_path, options, attendu):
+    """A bad option is refused up front in French, naming the value (not an English Python error, nor the same
+    problem reported on every line of the file), and nothing is written."""
+    from django.core.management import CommandError, call_command
+
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 3, graine=1)
+    with pytest.raises(CommandError) as exc:
+        call_command("depister", str(entree), "--sortie", str(tmp_path / "r.csv"), "--sans-barre", *options)
+    assert attendu in str(exc.value)
+    assert str(exc.value).endswith("Aucun résultat n'a été écrit.")
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_un_dossier_n_est_pas_un_fichier_de_menages(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="« donnees » est un dossier, pas un fichier de ménages. Aucun résultat"):
+        (tmp_path / "donnees").mkdir()
+        call_command("depister", str(tmp_path / "donnees"), "--sortie", str(tmp_path / "r.csv"), "--sans-barre")
+
+
+def test_resume_de_la_commande_en_francais(tmp_path, capsys):
+    """The summary of the command: French decimals, singular for one, thousands with a space."""
+    from django.core.management import call_command
+
+    entree = tmp_path / "m.csv"
+    ecrire_csv(entree, [personne(id_menage="SEUL", salaire_net="900", loyer="500")])
+    call_command("depister", str(entree), "--sortie", str(tmp_path / "r.csv"), "--sans-barre", "--mois", "2026-11")
+    sortie = capsys.readouterr().out
+    assert "1\u00a0ménage calculé sur 1 en " in sortie
+    assert re.search(r"en \d+,\d s \(", sortie), sortie
+
+
+def test_le_repertoire_de_travail_n_est_lisible_que_par_son_proprietaire(tmp_path):
+    """The working directory holds personal data (each chunk's rows): only its owner may read it."""
+    import stat
+
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 5, graine=2)
+    depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(mois="2026-11", garder_travail=True))
+    (travail,) = tmp_path.glob(".r.csv.travail")
+    assert stat.S_IMODE(travail.stat().st_mode) == 0o700

@@ -73,7 +73,7 @@ def test_processus_tue_puis_repris(tmp_path):
         _commande(entree, sortie, "--reprendre"), env=env, cwd=RACINE, capture_output=True, text=True, timeout=300
     )
     assert reprise.returncode == 0, reprise.stderr
-    assert f"Reprise : {faits} lots déjà faits" in reprise.stdout
+    assert f"Reprise : {faits}\u00a0lots déjà faits" in reprise.stdout  # the shared count (non-breaking space)
     reference = tmp_path / "reference.csv"
     complet = subprocess.run(_commande(entree, reference), env=env, cwd=RACINE, capture_output=True, timeout=300)
     assert complet.returncode == 0

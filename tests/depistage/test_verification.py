@@ -84,7 +84,7 @@ def test_commande_verifier_fichier(tmp_path, capsys):
     assert sortie.value.code == 3
     capture = capsys.readouterr()
     assert "Ligne 3, colonne « loyer » (ménage X) : « abc » n'est pas un montant" in capture.out
-    assert "1 ménages valides, 1 à corriger" in capture.err
+    assert "1\u00a0ménage valide, 1 à corriger" in capture.err  # singular for one (was « 1 ménages valides »)
 
 
 def test_commande_verifier_fichier_valide(tmp_path, capsys):

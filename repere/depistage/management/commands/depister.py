@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from repere.depistage import lecture
 from repere.depistage.execution import TAILLE_LOT_DEFAUT, ErreurDepistage, Options, depister
 from repere.depistage.selectors import noms_communes
+from repere.utils.nombres import compte, euros, nombre
 
 
 class Command(BaseCommand):
@@ -76,7 +77,7 @@ class Command(BaseCommand):
                 noms_communes=noms_communes,
             )
         except (lecture.ErreurFichier, ErreurDepistage, ValueError) as exc:
-            raise CommandError(f"{exc} Aucun résultat n'a été écrit.", returncode=1) from None
+            raise CommandError(f"{str(exc).rstrip('. ')}. Aucun résultat n'a été écrit.", returncode=1) from None
         except KeyboardInterrupt:
             raise CommandError(
                 "Interrompu. Les lots terminés sont conservés : relancez la même commande avec --reprendre.",
@@ -89,14 +90,11 @@ class Command(BaseCommand):
         if bilan.colonnes_ignorees:
             self.stdout.write("Colonnes ignorées (non reconnues) : " + ", ".join(bilan.colonnes_ignorees))
 
-        def nombre(x):
-            return f"{x:,.0f}".replace(",", "\u202f")
-
         message = (
-            f"{nombre(bilan.menages_calcules)} ménages calculés sur {nombre(bilan.menages_total)} en {bilan.duree:.1f} s "
-            f"({nombre(debit)} ménages/s) ; {nombre(bilan.non_recours)} en non-recours probable, "
-            f"{nombre(bilan.montant_mensuel_en_jeu)} € par mois en jeu."
-            + (f" Reprise : {bilan.lots_repris} lots déjà faits." if bilan.lots_repris else "")
+            f"{compte(bilan.menages_calcules, 'ménage calculé')} sur {nombre(bilan.menages_total)} "
+            f"en {nombre(bilan.duree, decimales=1)} s ({nombre(debit)} par seconde) ; "
+            f"{nombre(bilan.non_recours)} en non-recours probable, {euros(bilan.montant_mensuel_en_jeu)} par mois en jeu."
+            + (f" Reprise : {compte(bilan.lots_repris, 'lot déjà fait')}." if bilan.lots_repris else "")
             + f"\nRésultats : {bilan.sortie}"
             + (f"\nRapport : {bilan.rapport}" if bilan.rapport else "")
         )
@@ -104,7 +102,8 @@ class Command(BaseCommand):
             self.stdout.write(message)
             self.stderr.write(
                 self.style.WARNING(
-                    f"{bilan.menages_rejetes} ménages non calculés, {bilan.lignes_rejetees} lignes signalées : "
+                    f"{compte(bilan.menages_rejetes, 'ménage non calculé')}, "
+                    f"{compte(bilan.lignes_rejetees, 'ligne signalée')} : "
                     f"voir {bilan.erreurs}"
                 )
             )

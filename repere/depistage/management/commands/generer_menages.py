@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from repere.depistage import generateur
+from repere.utils.nombres import compte
 
 
 class Command(BaseCommand):
@@ -24,4 +25,6 @@ class Command(BaseCommand):
         if menages < 1:
             raise CommandError("Indiquez un nombre de ménages positif.")
         lignes = ecrire[chemin.suffix.lower()](chemin, menages, graine=graine)
-        self.stdout.write(self.style.SUCCESS(f"{menages} ménages fictifs ({lignes} lignes) écrits dans {chemin}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"{compte(menages, 'ménage fictif')} ({compte(lignes, 'ligne')}) écrits dans {chemin}.")
+        )

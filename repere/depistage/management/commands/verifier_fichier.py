@@ -5,7 +5,9 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from repere.depistage import lecture
+from repere.depistage.assemblage import lire_mois
 from repere.depistage.verification import verifier
+from repere.utils.nombres import compte, nombre
 
 
 class Command(BaseCommand):
@@ -33,8 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Ligne {a.ligne}{colonne}{menage} : {a.message}")
 
         try:
-            v = verifier(fichier, mois=mois, signaler=signaler)
-        except lecture.ErreurFichier as exc:
+            v = verifier(fichier, mois=lire_mois(mois), signaler=signaler)
+        except (lecture.ErreurFichier, ValueError) as exc:
             raise CommandError(str(exc), returncode=1) from None
         details = f"format {v.format}" + (
             f", encodage {v.encodage}, séparateur « {v.separateur} »" if v.encodage else ""
@@ -42,10 +44,11 @@ class Command(BaseCommand):
         if v.colonnes_ignorees:
             self.stdout.write("Colonnes ignorées (non reconnues) : " + ", ".join(v.colonnes_ignorees))
         if limite and affiches > limite:
-            self.stdout.write(f"… et {affiches - limite} autres problèmes.")
+            self.stdout.write(f"… et {compte(affiches - limite, 'autre problème')}.")
         bilan = (
-            f"{v.lignes} lignes, {v.menages} ménages ({details}) : {v.menages_valides} ménages valides, "
-            f"{v.menages_rejetes} à corriger, {v.anomalies} problèmes."
+            f"{compte(v.lignes, 'ligne')}, {compte(v.menages, 'ménage')} ({details}) : "
+            f"{compte(v.menages_valides, 'ménage valide')}, {nombre(v.menages_rejetes)} à corriger, "
+            f"{compte(v.anomalies, 'problème')}."
         )
         if v.anomalies:
             self.stderr.write(self.style.WARNING(bilan))
