@@ -22,12 +22,9 @@ import pyarrow.compute as pc
 
 from repere.depistage.assemblage import Anomalie, MenageBrut, construire_menage
 from repere.depistage.rapport import Synthese
-from repere.depistage.sortie import CODES, SCHEMA_PART, contenu_de
+from repere.depistage.sortie import CODES, SCHEMA_PART, contenu_de, part_de_priorite
 from repere.utils.allocateur import regler_pour_les_tableaux
 
-# Benefits whose "amount" is not money paid to the household (CSS with participation: what the
-# person pays). They can be flagged as probable non-take-up but do not count in the priority.
-HORS_PRIORITE = frozenset({"css_participation"})
 SEUIL_ECART = 10.0  # € per month: below, a difference between received and estimated is noise
 
 
@@ -69,8 +66,7 @@ def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
             motifs.append(f"ECART_{code.upper()}")
         if p.eligible == "incertain":
             motifs.append(f"INCERTAIN_{code.upper()}")
-        if code not in HORS_PRIORITE and ecart > 0:
-            priorite += ecart
+        priorite += float(part_de_priorite(code, ecart))
         cellules += [estime, percu, ecart, non_recours]
     if menage.revenu_fiscal_reference_n2 is None:
         motifs.append("RFR_ESTIME")
@@ -121,8 +117,7 @@ def table_tableaux(ids, communes, nb_personnes, tableaux) -> pa.Table:
         incertain = eligible == INCERTAIN
         if incertain.any():
             motifs.append(_ou_rien(incertain, pa.scalar(f"INCERTAIN_{majuscules}")))
-        if code not in HORS_PRIORITE:
-            priorite += np.where(ecart > 0, ecart, 0.0)
+        priorite += part_de_priorite(code, ecart)
         colonnes += [pa.array(estime), pa.array(percu), pa.array(ecart), pa.array(non_recours)]
     rfr = np.asarray(tableaux.rfr_estime, dtype=bool)
     motifs.append(_ou_rien(rfr, pa.scalar("RFR_ESTIME")))

@@ -36,45 +36,16 @@ class Synthese:
     menages_droit: int = 0  # households with at least one estimated right
     menages_percu: int = 0  # households declaring at least one amount received
     montant_total: float = 0.0
-    par_prestation: dict[str, list] = field(default_factory=dict)  # code -> [droit estimé, NR, montant NR, perçus]
+    # code -> [droit estimé, NR, montant en jeu (its share of the priorities: they add up to montant_total), perçus]
+    par_prestation: dict[str, list] = field(default_factory=dict)
     par_commune: dict[str, list] = field(default_factory=dict)  # code INSEE -> [ménages, ménages NR, montant]
     tranches: list[int] = field(default_factory=lambda: [0] * len(TRANCHES))
 
-    def ajouter(self, ligne) -> None:
-        self.menages += 1
-        priorite, nb_nr = ligne[3], ligne[4]
-        commune = self.par_commune.setdefault(ligne[1], [0, 0, 0.0])
-        commune[0] += 1
-        if nb_nr:
-            self.menages_non_recours += 1
-            commune[1] += 1
-        commune[2] += priorite
-        self.montant_total += priorite
-        for i, (bas, haut) in enumerate(TRANCHES):
-            if (haut is None and priorite >= bas) or (haut is not None and bas <= priorite <= haut):
-                self.tranches[i] += 1
-                break
-        droit = percu_declare = False
-        for k, code in enumerate(self.codes):
-            estime, percu, _ecart, nr = ligne[_DEBUT_PRESTATIONS + 4 * k : _DEBUT_PRESTATIONS + 4 * k + 4]
-            if estime is None:
-                continue
-            droit = droit or bool(estime and estime > 0) or bool(nr)
-            percu_declare = percu_declare or bool(percu and percu > 0)
-            stats = self.par_prestation.setdefault(code, [0, 0, 0.0, 0])
-            if estime > 0 or nr:
-                stats[0] += 1
-            if nr:
-                stats[1] += 1
-                stats[2] += estime
-            if percu:
-                stats[3] += 1
-        self.menages_droit += droit
-        self.menages_percu += percu_declare
-
     def ajouter_table(self, table) -> None:
-        """``ajouter`` for a whole block of rows (``sortie.SCHEMA_RESULTAT`` or ``SCHEMA_PART``): same rules."""
+        """Add a block of rows (``sortie.SCHEMA_RESULTAT`` or ``SCHEMA_PART``)."""
         import numpy as np
+
+        from repere.depistage.sortie import part_de_priorite
 
         if not table.num_rows:
             return
@@ -107,13 +78,14 @@ class Synthese:
                 continue
             estime = np.nan_to_num(colonne(debut).astype(float))
             percu = np.nan_to_num(colonne(debut + 1).astype(float))
+            ecart = np.nan_to_num(colonne(debut + 2).astype(float))
             nr = colonne(debut + 3).astype(bool)
             droit |= (estime > 0) | nr
             percu_declare |= percu > 0
             stats = self.par_prestation.setdefault(code, [0, 0, 0.0, 0])
             stats[0] += int(((estime > 0) | nr).sum())
             stats[1] += int(nr.sum())
-            stats[2] += float(estime[nr].sum())
+            stats[2] += float(part_de_priorite(code, ecart).sum())  # its share of the total in play
             stats[3] += int((percu != 0).sum())
         self.menages_droit += int(droit.sum())
         self.menages_percu += int(percu_declare.sum())
@@ -256,9 +228,14 @@ renseignez les montants perçus (colonnes « percu_… »).</p></div>"""
         f"<td class='n'>{_euros(v[2])}</td></tr>"
         for c, v in communes[:100]
     )
+    # each range holds the amounts above the previous range's top, up to its own top (50 € is in « jusqu'à 50 € »)
     libelles_tranches = [
-        "0 €" if haut == 0 else (f"plus de {_euros(bas)}" if haut is None else f"{_euros(bas)} à {_euros(haut)}")
-        for bas, haut in TRANCHES
+        "0 €"
+        if haut == 0
+        else f"jusqu'à {_euros(haut)}"
+        if k == 1
+        else f"plus de {_euros(TRANCHES[k - 1][1])}" + ("" if haut is None else f", jusqu'à {_euros(haut)}")
+        for k, (_bas, haut) in enumerate(TRANCHES)
     ]
     lignes_tranches = "".join(
         f"<tr><th scope='row'>{escape(t)}</th><td class='n'>{_nombre(n)}</td></tr>"
@@ -277,7 +254,7 @@ renseignez les montants perçus (colonnes « percu_… »).</p></div>"""
                 couleur="#a33b20",
             ),
             barres_svg(
-                f"{montant_libelle} : les 15 premières communes",
+                f"{montant_libelle}, par commune" + (" : les 15 premières" if len(communes) > 15 else ""),
                 [(nom(c), v[2]) for c, v in communes[:15] if v[2]],
                 format_valeur=_euros,
                 couleur="#2e6b30",
@@ -320,7 +297,8 @@ Une prestation est en <strong>non-recours probable</strong> quand son montant es
 et que rien n'est déclaré comme perçu : cela n'a de sens que si le fichier renseigne les montants perçus
 (au moins {_pourcentage(int(SEUIL_PERCUS_RENSEIGNES * 100), 100)} des ménages ayant un droit estimé déclarent un montant perçu ; sinon, le rapport parle
 de droits estimés). La <strong>priorité</strong> d'un ménage est la somme des écarts positifs
-entre montants estimés et perçus, par mois (hors participation à la complémentaire santé solidaire).</p>
+entre montants estimés et perçus, par mois (hors participation à la complémentaire santé solidaire) ; le montant
+en jeu d'une prestation est sa part de ces écarts : les montants par prestation font le total.</p>
 <p class="discret">Durée du calcul : {bilan.duree:.0f} s. Lignes signalées : voir le fichier des lignes rejetées.</p>
 </main></body></html>
 """

@@ -22,6 +22,20 @@ from repere.droits.prestations import PRESTATIONS
 from repere.utils.tableurs import cellule_sure, cellules_sures
 
 CODES = tuple(p.code for p in PRESTATIONS)
+# Benefits whose "amount" is not money paid to the household (CSS with participation: what the
+# person pays). They can be flagged as probable non-take-up but do not count in the priority.
+HORS_PRIORITE = frozenset({"css_participation"})
+
+
+def part_de_priorite(code: str, ecart):
+    """What one benefit adds to a household's priority (the monthly amount in play): its positive gap between
+    estimated and received, none for a benefit outside the priority (``HORS_PRIORITE``). The one rule, for the
+    rows (``calcul``) and the report's amounts per benefit (``rapport``), so that these add up to the total."""
+    if code in HORS_PRIORITE:
+        return np.zeros_like(ecart, dtype=float)
+    return np.maximum(ecart, 0.0)
+
+
 COLONNES_FIXES = ("id_menage", "commune", "nb_personnes", "priorite_mensuelle", "nb_non_recours", "motifs")
 SUFFIXES = ("estime", "percu", "ecart", "non_recours")
 COLONNES_RESULTAT = (

@@ -326,3 +326,19 @@ def test_le_repertoire_de_travail_n_est_lisible_que_par_son_proprietaire(tmp_pat
     depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(mois="2026-11", garder_travail=True))
     (travail,) = tmp_path.glob(".r.csv.travail")
     assert stat.S_IMODE(travail.stat().st_mode) == 0o700
+
+
+def test_les_montants_par_prestation_font_le_total_du_rapport(tmp_path):
+    """True as a whole: the report's amounts per benefit add up to its headline total (the sum of the households'
+    priorities), partial gaps included — the model file's EX-003 receives 11 € less housing aid than estimated."""
+    from pathlib import Path
+
+    from repere.depistage.rapport import Synthese
+    from repere.depistage.sortie import CODES
+
+    modele = Path(__file__).resolve().parents[2] / "docs" / "depistage-modele.csv"
+    depister(entree=modele, sortie_chemin=tmp_path / "r.parquet", options=Options(mois="2026-11"))
+    s = Synthese(codes=CODES)
+    s.ajouter_table(pq.read_table(tmp_path / "r.parquet"))
+    assert s.montant_total > 0
+    assert sum(v[2] for v in s.par_prestation.values()) == pytest.approx(s.montant_total)

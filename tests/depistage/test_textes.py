@@ -11,6 +11,7 @@ from repere.depistage import sortie
 from repere.depistage.models import Statut
 from repere.depistage.rapport import Synthese, ecrire_rapport
 from repere.organisations.models import Role
+from repere.utils.nombres import euros
 from tests.depistage.factories import DepistageFactory
 from tests.organisations.factories import OrganisationFactory, membre
 
@@ -94,3 +95,24 @@ def test_pas_de_ligne_de_commande_pour_les_professionnels(client):
     ):
         html = client.get(url).text
         assert "manage.py" not in html, url
+
+
+def test_tranches_sans_chevauchement_et_communes_comptees_honnetement(tmp_path):
+    """« 0 € » then « 0 € à 50 € » overlapped, and « les 15 premières communes » was said of 3 communes."""
+    from html import unescape
+
+    html = unescape(
+        _rapport(
+            tmp_path,
+            menages=3,
+            menages_droit=3,
+            menages_percu=3,
+            montant_total=160.0,
+            par_commune={"49092": [2, 1, 100.0], "49099": [1, 1, 60.0]},
+            tranches=[0, 1, 2, 0, 0, 0, 0],
+        )
+    )
+    assert f"0{NBSP}€ à 50" not in html
+    assert f"jusqu'à 50{NBSP}€" in html and f"plus de 50{NBSP}€, jusqu'à 100{NBSP}€" in html
+    assert f"plus de {euros(1000)}" in html and html.count("jusqu") == 5
+    assert "15 premières" not in html
