@@ -77,3 +77,16 @@ def test_openapi_et_documentation(client):
     assert docs.status_code == 200
     html = docs.content.decode()
     assert "/static/ninja/swagger-ui" in html and "cdn." not in html
+
+
+def test_la_page_d_un_territoire_elide_de(client):
+    """« Contour simplifié de Angers » read badly: the shared French rule (``de``) gives « d'Angers »."""
+    from html import unescape
+
+    from repere.territoires.models import Territoire
+
+    angers = Territoire.objects.filter(nom="Angers").first()
+    if angers is None:
+        pytest.skip("Angers absent des territoires de test")
+    html = unescape(client.get(f"/territoires/{angers.type}/{angers.code}/").content.decode())
+    assert "Contour simplifié d'Angers" in html and "de Angers" not in html
