@@ -126,6 +126,8 @@ def heure(valeur) -> str:
         except ValueError:
             return valeur
     else:
+        if isinstance(valeur, datetime.datetime) and timezone.is_aware(valeur):
+            valeur = timezone.localtime(valeur)  # the hour where the reader is, as date_longue shows the day
         heures, minutes = valeur.hour, valeur.minute
     if not minutes:
         return f"{heures}{ESPACE_INSECABLE}h"

@@ -107,10 +107,22 @@ def test_telephone_cellules_entieres_et_menu_visible(page_mobile, live_server, c
     organisation = OrganisationFactory(nom="CCAS de Chemillé-en-Anjou (démo)")
     for _ in range(2):
         DepistageFactory(organisation=organisation, statut=Statut.TERMINE, est_demo=True, menages_calcules=200)
+    DepistageFactory(
+        organisation=organisation,
+        statut=Statut.TERMINE,
+        nom_fichier="depistage-modele-de-janvier.csv",
+        menages_total=2000,
+        menages_calcules=2000,
+        menages_non_recours=1234,
+    )
     _connecter(page, client, live_server, membre(organisation, Role.PROFESSIONNEL))
     page.goto(f"{live_server.url}/depistage/{organisation.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert mots_coupes(page, ".tableau-defilant td, .tableau-defilant th") == []
+    # the list of runs: its columns all fit on the phone (« État », « Ménages » were off screen), counts in French
+    boite = page.locator(".tableau-defilant").first
+    assert boite.evaluate("e => e.scrollWidth <= e.clientWidth"), boite.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    assert "2\u202f000" in boite.inner_text() and "1\u202f234" in boite.inner_text()
     for lien in page.locator(".nav-principale a").all():
         boite = lien.bounding_box()
         assert boite and boite["x"] >= 0 and boite["x"] + boite["width"] <= 390, lien.inner_text()

@@ -125,3 +125,16 @@ def test_date_longue_d_une_date_iso_en_texte():
 
     assert date_longue("2023-11-07") == f"7{NBSP}novembre{NBSP}2023"
     assert date_longue("version 2") == "version 2"  # not a date: as it is
+
+
+def test_heure_d_un_instant_dans_le_fuseau_du_lecteur(settings):
+    import datetime
+
+    from django.utils import timezone
+
+    from repere.utils.nombres import heure
+
+    settings.TIME_ZONE = "Europe/Paris"
+    instant = datetime.datetime(2026, 12, 1, 23, 5, tzinfo=datetime.UTC)  # 0 h 05 on 2 December in Paris
+    with timezone.override("Europe/Paris"):
+        assert heure(instant) == f"0{NBSP}h{NBSP}05"
