@@ -53,6 +53,10 @@ def test_depot_puis_telechargement(page, live_server, client, tmp_path):
         page.get_by_role("link", name="Télécharger les résultats (CSV)").click(timeout=30_000)
     contenu = Path(telechargement.value.path()).read_text(encoding="utf-8-sig")
     assert "DOSSIER-1" in contenu and "DOSSIER-2" not in contenu
+    # deleting is offered as soon as the live progress shows the results (it needed a reload), after a confirmation
+    page.get_by_text("Supprimer maintenant ce repérage et ses fichiers").click()
+    page.get_by_role("button", name="Confirmer la suppression").click()
+    page.get_by_text("et ses fichiers ont été supprimés").wait_for(timeout=10_000)
 
 
 def test_progression_en_direct(page, live_server, client):
