@@ -115,6 +115,20 @@ def compte(valeur, singulier: str, pluriel: str | None = None) -> str:
     return f"{nombre(0 if x is None else x)}{ESPACE_INSECABLE}{accord(x, singulier, pluriel)}"
 
 
+def taille_fichier(octets) -> str:
+    """A file's size in words, French style: « 1 023 octets », « 1,5 Ko », « 12,3 Mo », « 2 Go » (units of 1 024)."""
+    x = _nombre_ou_none(octets)
+    if x is None:
+        return ""
+    if x < 1024:
+        return f"{nombre(x)}{ESPACE_INSECABLE}octet{'s' if x >= 2 else ''}"
+    for unite in ("Ko", "Mo", "Go", "To"):
+        x /= 1024
+        if x < 1024 or unite == "To":
+            return f"{nombre(x, decimales=0 if x >= 100 or x == int(x) else 1)}{ESPACE_INSECABLE}{unite}"
+    return ""  # not reached
+
+
 def heure(valeur) -> str:
     """An hour of the day the French way, everywhere: « 8 h 30 », « 12 h » (no-break spaces)."""
     if valeur is None or valeur == "":

@@ -138,3 +138,13 @@ def test_heure_d_un_instant_dans_le_fuseau_du_lecteur(settings):
     instant = datetime.datetime(2026, 12, 1, 23, 5, tzinfo=datetime.UTC)  # 0 h 05 on 2 December in Paris
     with timezone.override("Europe/Paris"):
         assert heure(instant) == f"0{NBSP}h{NBSP}05"
+
+
+def test_taille_de_fichier_en_francais():
+    from repere.utils.nombres import taille_fichier
+
+    assert taille_fichier(1023) == f"1{NNBSP}023{NBSP}octets"
+    assert taille_fichier(1) == f"1{NBSP}octet"
+    assert taille_fichier(1536) == f"1,5{NBSP}Ko"
+    assert taille_fichier(200 * 1024 * 1024) == f"200{NBSP}Mo"
+    assert taille_fichier(None) == ""

@@ -45,6 +45,11 @@ def accord(valeur, mots):
 
 
 @register.filter
+def taille_fichier(valeur):
+    return nombres.taille_fichier(valeur)
+
+
+@register.filter
 def heure(valeur):
     return nombres.heure(valeur)
 

@@ -59,10 +59,18 @@ class Command(BaseCommand):
                 return
             if etape == "calcul":
                 if barre is None:
-                    barre = tqdm(total=total, initial=faits, unit=" ménages", desc="Dépistage", smoothing=0.1)
+                    # no English rate (« 1.34 ménages/s »): counts, then elapsed and remaining time
+                    barre = tqdm(
+                        total=total,
+                        initial=faits,
+                        desc="Dépistage",
+                        smoothing=0.1,
+                        bar_format="{desc} : {percentage:3.0f} % |{bar}| {n_fmt} ménages sur {total_fmt} "
+                        "[{elapsed} écoulé, {remaining} restant]",
+                    )
                 barre.update(faits - barre.n)
             elif etape == "fusion" and barre is not None:
-                barre.set_description("Tri et écriture")
+                barre.set_description_str("Tri et écriture")
             elif etape == "termine" and barre is not None:
                 barre.close()
 
