@@ -21,6 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 
 from repere.depistage import lecture, partitions, sortie
@@ -413,6 +414,14 @@ def _planifier(fichier: partitions.Fichier, options: Options) -> list[partitions
     return partitions.planifier(fichier, taille_lot=taille)
 
 
+def _avec_rangs(blocs: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """The merged blocks with their rank (1 for the highest priority) as first column."""
+    rang = 1
+    for bloc in blocs:
+        yield bloc.add_column(0, "rang", pa.array(np.arange(rang, rang + bloc.num_rows, dtype=np.int64)))
+        rang += bloc.num_rows
+
+
 def chemins_par_defaut(sortie_chemin: Path) -> tuple[Path, Path]:
     base = sortie_chemin.with_suffix("")
     return base.with_name(base.name + "-lignes-rejetees" + sortie_chemin.suffix), sortie_chemin.with_name(
@@ -526,11 +535,7 @@ def depister(
     ecrivain = sortie.ecrivain_resultats(sortie_chemin)
     try:
         parts = [(i, travail / _nom_part(i)) for i in indices]
-        rang = 1
-        for bloc in sortie.fusionner_tables(parts, travail=travail):
-            rangs = pa.array(range(rang, rang + bloc.num_rows), pa.int64())
-            ecrivain.ecrire_table(bloc.add_column(0, "rang", rangs))
-            rang += bloc.num_rows
+        sortie.ecrire_en_file(ecrivain, _avec_rangs(sortie.fusionner_tables(parts, travail=travail)))
         ecrivain.fermer()
     except BaseException:
         ecrivain.abandonner()

@@ -474,6 +474,23 @@ class EcrivainParquet:
         self.tmp.unlink(missing_ok=True)
 
 
+def ecrire_en_file(ecrivain, tables: Iterator[pa.Table]) -> None:
+    """``ecrivain.ecrire_table`` of each table, in order, in a second thread while this one produces the next:
+    the merge reads and sorts a block while the previous one is formatted and written (Arrow's kernels and the
+    file release the GIL; at the end of a run the computing processes are done and a core is free). One block
+    waits at most: the memory stays that of two blocks."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ecriture") as fil:
+        en_cours = None
+        for table in tables:
+            if en_cours is not None:
+                en_cours.result()  # an error of the writer stops the merge here
+            en_cours = fil.submit(ecrivain.ecrire_table, table)
+        if en_cours is not None:
+            en_cours.result()
+
+
 def ecrivain_resultats(chemin: Path):
     format = format_sortie(chemin)
     if format == "csv":

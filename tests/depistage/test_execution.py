@@ -342,3 +342,28 @@ def test_les_montants_par_prestation_font_le_total_du_rapport(tmp_path):
     s.ajouter_table(pq.read_table(tmp_path / "r.parquet"))
     assert s.montant_total > 0
     assert sum(v[2] for v in s.par_prestation.values()) == pytest.approx(s.montant_total)
+
+
+def test_une_erreur_d_ecriture_pendant_la_fusion_ne_laisse_aucun_resultat(tmp_path, monkeypatch):
+    """The merged blocks are written in a second thread: an error there (disk full) still stops the run, and no
+    result file, complete or partial, is left."""
+    from repere.depistage import sortie
+
+    entree = tmp_path / "m.csv"
+    generateur.ecrire_csv(entree, 60, graine=4)
+    monkeypatch.setattr(sortie, "LIGNES_EN_SORTIE", 10)  # several blocks
+    ecrire = sortie.EcrivainCSV.ecrire_table
+    appels = []
+
+    def disque_plein(self, table):
+        appels.append(table.num_rows)
+        if len(appels) == 2:
+            raise OSError(28, "No space left on device")
+        return ecrire(self, table)
+
+    monkeypatch.setattr(sortie.EcrivainCSV, "ecrire_table", disque_plein)
+    with pytest.raises(OSError):
+        depister(entree=entree, sortie_chemin=tmp_path / "r.csv", options=Options(mois="2026-11", taille_lot=7))
+    assert len(appels) == 2
+    assert not (tmp_path / "r.csv").exists()
+    assert not any(p.name.endswith(".partiel") for p in tmp_path.iterdir())
