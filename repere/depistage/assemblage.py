@@ -109,6 +109,18 @@ def grouper(
         yield courant
 
 
+def tries_uniques(h):
+    """Sorted, without repeats: a sort then a comparison with the neighbour. ``np.unique`` takes a hash-table path
+    on integers in numpy 2.3 that cost 0.9 s of the 2.1 s planning of a 1,000,000-household file."""
+    import numpy as np
+
+    h = np.sort(h)
+    garder = np.empty(len(h), dtype=bool)
+    garder[:1] = True
+    np.not_equal(h[1:], h[:-1], out=garder[1:])
+    return h[garder]
+
+
 class DejaVus:
     """The household ids already met, in 8 bytes each (64-bit hashes in a sorted numpy array, plus a small
     set of recent ones): 8 MB for a million households instead of ~100 MB for a set of strings."""
@@ -126,7 +138,7 @@ class DejaVus:
         self._recents.add(hash(ident))
         if len(self._recents) >= self.RECENTS_MAX:
             np = self._np
-            self._anciens = np.union1d(self._anciens, np.fromiter(self._recents, dtype=np.int64))
+            self._anciens = tries_uniques(np.concatenate([self._anciens, np.fromiter(self._recents, dtype=np.int64)]))
             self._recents.clear()
 
     def __contains__(self, ident: str) -> bool:

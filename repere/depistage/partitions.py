@@ -28,7 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from repere.depistage.assemblage import INDEX, NOMS, Anomalie, DejaVus, grouper
+from repere.depistage.assemblage import INDEX, NOMS, Anomalie, DejaVus, grouper, tries_uniques
 
 BLOC_OCTETS = 16 << 20  # bytes read at a time by the planner
 LONGUEUR_ID_MAX = 64
@@ -115,10 +115,10 @@ class _Vus:
     def ajouter(self, h: np.ndarray) -> None:
         if not len(h):
             return
-        self.attente.append(np.unique(h))
+        self.attente.append(tries_uniques(h))
         self.taille_attente += len(h)
         if self.taille_attente > max(200_000, len(self.anciens) // 2):
-            self.anciens = np.union1d(self.anciens, np.concatenate(self.attente))
+            self.anciens = tries_uniques(np.concatenate([self.anciens, *self.attente]))
             self.attente, self.taille_attente = [], 0
 
 

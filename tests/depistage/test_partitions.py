@@ -71,3 +71,16 @@ def test_guillemets_lus_ligne_a_ligne(tmp_path):
     with open(entree, "a", encoding="utf-8") as f:
         f.write('"Z";demandeur\n')
     assert partitions.planifier(_fichier(entree), taille_lot=2) is None
+
+
+def test_tries_uniques_comme_numpy():
+    """The seen-households sets (plan and line-by-line reading) sort and drop repeats without np.unique's slow
+    hash path: the same values."""
+    import numpy as np
+
+    from repere.depistage.assemblage import tries_uniques
+
+    hasard = np.random.default_rng(5)
+    for n in (0, 1, 2, 1000, 50_000):
+        h = hasard.integers(0, max(1, n // 3), n, dtype=np.uint64)
+        assert np.array_equal(tries_uniques(h), np.unique(h))
