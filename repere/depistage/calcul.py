@@ -108,23 +108,28 @@ def table_tableaux(ids, communes, nb_personnes, tableaux) -> pa.Table:
         ecart_fort = ~non_recours & ~percu_non_estime & (percu > 0) & (ecart > np.maximum(SEUIL_ECART, 0.1 * estime))
         nb_non_recours += non_recours
         majuscules = code.upper()
-        choix = np.select(
-            [non_recours, percu_non_estime, ecart_fort],
-            [f"NR_{majuscules}", f"PERCU_NON_ESTIME_{majuscules}", f"ECART_{majuscules}"],
-            default="",
-        )
-        motifs.append(_ou_rien(non_recours | percu_non_estime | ecart_fort, pa.array(choix, pa.string())))
+        if (non_recours | percu_non_estime | ecart_fort).any():
+            motifs.append(
+                _ou_sinon(
+                    non_recours,
+                    f"NR_{majuscules}",
+                    _ou_sinon(
+                        percu_non_estime, f"PERCU_NON_ESTIME_{majuscules}", _ou_sinon(ecart_fort, f"ECART_{majuscules}")
+                    ),
+                )
+            )
         incertain = eligible == INCERTAIN
         if incertain.any():
-            motifs.append(_ou_rien(incertain, pa.scalar(f"INCERTAIN_{majuscules}")))
+            motifs.append(_ou_sinon(incertain, f"INCERTAIN_{majuscules}"))
         priorite += part_de_priorite(code, ecart)
         colonnes += [pa.array(estime), pa.array(percu), pa.array(ecart), pa.array(non_recours)]
     rfr = np.asarray(tableaux.rfr_estime, dtype=bool)
-    motifs.append(_ou_rien(rfr, pa.scalar("RFR_ESTIME")))
-    # Nulls replaced by "" then the spaces squeezed ("skip" drops the rows where every input is null).
+    if rfr.any():
+        motifs.append(_ou_sinon(rfr, "RFR_ESTIME"))
+    # Each reason carries its space after it, absent ones are "": joined, the last space trimmed.
     if motifs:
-        joint = pc.binary_join_element_wise(*motifs, " ", null_handling="replace", null_replacement="")
-        texte_motifs = pc.utf8_trim(pc.replace_substring_regex(joint, " +", " "), " ")
+        joint = pc.binary_join_element_wise(*motifs, "", null_handling="replace", null_replacement="")
+        texte_motifs = pc.utf8_rtrim(joint, " ")
     else:
         texte_motifs = pa.array([""] * n, pa.string())
     table = pa.Table.from_arrays(
@@ -142,9 +147,10 @@ def table_tableaux(ids, communes, nb_personnes, tableaux) -> pa.Table:
     return table
 
 
-def _ou_rien(masque: np.ndarray, texte):
-    """``texte`` where ``masque`` holds, null elsewhere (nulls are skipped when the reasons are joined)."""
-    return pc.if_else(pa.array(masque, pa.bool_()), texte, pa.scalar(None, pa.string()))
+def _ou_sinon(masque: np.ndarray, motif: str, sinon=None):
+    """The reason ``motif`` followed by a space where ``masque`` holds, ``sinon`` elsewhere (default: "")."""
+    autre = pa.scalar("", pa.string()) if sinon is None else sinon
+    return pc.if_else(pa.array(masque, pa.bool_()), pa.scalar(motif + " ", pa.string()), autre)
 
 
 def trier(table: pa.Table) -> pa.Table:

@@ -165,41 +165,56 @@ def _montants_remplis(texte: pa.Array, nom: str, *, suspect: np.ndarray) -> np.n
     return out
 
 
-def _dates(texte: pa.Array, *, suspect: np.ndarray) -> np.ndarray:
-    """Birth dates (NaT when empty); JJ/MM/AAAA and AAAA-MM-JJ vectorised, anything else via ``lire_date``."""
-    texte = pc.utf8_trim_whitespace(texte)
+_JOURS_DU_MOIS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _dates(texte: pa.Array, *, suspect: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Birth dates (NaT when empty) and their (year, month, day) as a 3 x n array; JJ/MM/AAAA and AAAA-MM-JJ
+    vectorised on the filled cells only, anything else via ``lire_date``."""
     n = len(texte)
-    annee = np.zeros(n, dtype=np.int64)
-    mois = np.zeros(n, dtype=np.int64)
-    jour = np.zeros(n, dtype=np.int64)
-    trouve = np.zeros(n, dtype=bool)
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    composantes = np.zeros((3, n), dtype=np.int64)
+    remplies = np.flatnonzero(pc.utf8_length(texte).to_numpy(zero_copy_only=False) > 0)
+    if not len(remplies):
+        return out, composantes
+    t = pc.utf8_trim_whitespace(texte.take(pa.array(remplies)))
+    m = len(t)
+    annee, mois, jour = (np.zeros(m, dtype=np.int64) for _ in range(3))
+    trouve = np.zeros(m, dtype=bool)
     for motif in (_DATE_FR, _DATE_ISO):
-        ok = pc.match_substring_regex(texte, motif).to_numpy(zero_copy_only=False) & ~trouve
+        reste = np.flatnonzero(~trouve)
+        if not len(reste):
+            break
+        parties = pc.extract_regex(t if len(reste) == m else t.take(pa.array(reste)), motif)
+        ok = parties.is_valid().to_numpy(zero_copy_only=False)
         if not ok.any():
             continue
-        parties = pc.extract_regex(
-            pc.if_else(pa.array(ok), texte, "01/01/2000" if motif == _DATE_FR else "2000-01-01"), motif
-        )
+        parties, ici = parties.filter(pa.array(ok)), reste[ok]
         for tab, cle in ((annee, "a"), (mois, "m"), (jour, "j")):
-            valeurs = pc.cast(parties.field(cle), pa.int64()).to_numpy()
-            tab[ok] = valeurs[ok]
-        trouve |= ok
-    valide = trouve & (mois >= 1) & (mois <= 12) & (jour >= 1)
-    debut_mois = (annee - 1970).astype("datetime64[Y]") + (np.clip(mois, 1, 12) - 1).astype("timedelta64[M]")
-    dates = debut_mois.astype("datetime64[D]") + (jour - 1).astype("timedelta64[D]")
-    valide &= dates.astype("datetime64[M]") == debut_mois  # 31/02 does not exist
-    out = np.where(valide, dates, np.datetime64("NaT"))
-    vide = pc.equal(texte, "").to_numpy(zero_copy_only=False)
+            tab[ici] = pc.cast(parties.field(cle), pa.int64()).to_numpy()
+        trouve[ici] = True
+    mois_ok = (mois >= 1) & (mois <= 12)
+    bissextile = (annee % 4 == 0) & ((annee % 100 != 0) | (annee % 400 == 0))
+    jours_du_mois = _JOURS_DU_MOIS[np.clip(mois, 1, 12) - 1] + ((mois == 2) & bissextile)
+    valide = trouve & mois_ok & (jour >= 1) & (jour <= jours_du_mois)  # 31/02 does not exist
+    debut_mois = ((annee - 1970) * 12 + np.clip(mois, 1, 12) - 1).astype("datetime64[M]").astype("datetime64[D]")
+    dates = np.where(valide, debut_mois + (jour - 1).astype("timedelta64[D]"), np.datetime64("NaT"))
+    vide = pc.equal(t, "").to_numpy(zero_copy_only=False)
     autres = np.flatnonzero(~valide & ~vide)
     if len(autres):
         colonne = PAR_NOM["date_naissance"]
-        for i, t in zip(autres.tolist(), texte.take(pa.array(autres)).to_pylist(), strict=True):
+        for i, cellule in zip(autres.tolist(), t.take(pa.array(autres)).to_pylist(), strict=True):
             try:
-                out[i] = np.datetime64(lire_cellule(colonne, t), "D")
+                date = lire_cellule(colonne, cellule)
             except ErreurCellule:
-                suspect[i] = True
+                suspect[remplies[i]] = True
+                continue
+            dates[i] = np.datetime64(date, "D")
+            annee[i], mois[i], jour[i] = date.year, date.month, date.day
+    out[remplies] = dates
+    composantes[:, remplies] = (annee, mois, jour)
     suspect |= out > np.datetime64(aujourd_hui(), "D")  # lire_date: a birth date in the future
-    return out
+    return out, composantes
 
 
 @dataclass
@@ -248,13 +263,37 @@ def lire_lot(bruts: list[MenageBrut], *, mois: str) -> Lecture:
 
 
 def _lignes_en_double(colonnes: dict[str, pa.Array], h: np.ndarray) -> np.ndarray:
-    """Lines of a household given twice: same ``id_personne``, or (without it) the very same cells."""
+    """Lines of a household given twice, by the model's rule (``assemblage.construire_menage``): the same
+    ``id_personne``, or, between lines without one, the very same cells. Only the lines without an
+    ``id_personne`` have their cells joined into a key (a file that numbers its persons joins none)."""
     idp = pc.utf8_trim_whitespace(colonnes["id_personne"])
-    entiere = pc.binary_join_element_wise(*(colonnes[nom] for nom in NOMS), "\x1f")
-    cle = pc.if_else(pc.not_equal(idp, ""), pc.binary_join_element_wise("\x1eid", idp, "\x1f"), entiere)
-    cle = pc.binary_join_element_wise(pc.cast(pa.array(h), pa.string()), cle, "\x1d")
-    codes = cle.dictionary_encode().indices.to_numpy(zero_copy_only=False)
-    return np.bincount(codes)[codes] > 1
+    a_id = pc.not_equal(idp, "").to_numpy(zero_copy_only=False)
+    double = np.zeros(len(h), dtype=bool)
+    avec = np.flatnonzero(a_id)
+    sans = np.flatnonzero(~a_id)
+    if len(avec) == len(h):
+        cles = [(avec, idp)]
+    else:
+        entieres = pc.binary_join_element_wise(*(colonnes[nom].take(pa.array(sans)) for nom in NOMS), "\x1f")
+        cles = [(avec, idp.take(pa.array(avec))), (sans, entieres)]
+    for lignes, cle in cles:
+        if len(lignes) > 1:
+            codes = cle.dictionary_encode().indices.to_numpy(zero_copy_only=False).astype(np.int64)
+            double[lignes] = _repetees(h[lignes] * (int(codes.max()) + 1) + codes)
+    return double
+
+
+def _repetees(valeurs: np.ndarray) -> np.ndarray:
+    """Whether each value occurs more than once."""
+    ordre = np.argsort(valeurs, kind="stable")
+    triees = valeurs[ordre]
+    egales = triees[1:] == triees[:-1]
+    repetee = np.zeros(len(valeurs), dtype=bool)
+    repetee[1:] |= egales
+    repetee[:-1] |= egales
+    out = np.empty(len(valeurs), dtype=bool)
+    out[ordre] = repetee
+    return out
 
 
 def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
@@ -288,7 +327,7 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
         colonnes["restriction_emploi"], "restriction_emploi", vide=False, dtype=bool, suspect=suspect
     )
     enceinte = _valeurs(colonnes["enceinte"], "enceinte", vide=False, dtype=bool, suspect=suspect)
-    naissance = _dates(colonnes["date_naissance"], suspect=suspect)
+    naissance, (annee_n, mois_n, jour_n) = _dates(colonnes["date_naissance"], suspect=suspect)
     suspect |= pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(colonnes["id_personne"])), 64).to_numpy(
         zero_copy_only=False
     )
@@ -299,14 +338,11 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
     sans_date = np.isnat(naissance)
     suspect |= sans_date & (age < 0)
     aujourdhui = aujourd_hui()
-    age_reel = np.where(
-        sans_date, age, lot.ages_au(np.where(sans_date, np.datetime64("2000-01-01"), naissance), aujourdhui)
-    )
+    age_reel = np.where(sans_date, age, lot.ages_des_dates(annee_n, mois_n, jour_n, aujourdhui))
     adulte = (role == roles.index(Role.DEMANDEUR.value)) | (role == roles.index(Role.CONJOINT.value))
     suspect |= adulte & (age_reel < 15)
     suspect |= (role == roles.index(Role.ENFANT.value)) & (age_reel > 25)
-    annees = naissance.astype("datetime64[Y]").astype(np.int64) + 1970
-    suspect |= ~sans_date & (annees < aujourdhui.year - 120)
+    suspect |= ~sans_date & (annee_n < aujourdhui.year - 120)
     premier = dt.date(int(mois[:4]), int(mois[5:7]), 1) if len(mois) == 7 else aujourdhui
     fin_du_mois = np.datetime64((premier + dt.timedelta(days=32)).replace(day=1), "D")
     suspect |= ~sans_date & (naissance >= fin_du_mois)
@@ -321,11 +357,15 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
     # Household columns: read on the demandeur's line, the same (or empty) on the others.
     ligne_demandeur = np.zeros(n, dtype=np.int64)
     ligne_demandeur[h[demandeur][::-1]] = np.flatnonzero(demandeur)[::-1]  # first demandeur line
-    prises = pa.array(ligne_demandeur[h])
+    du_demandeur = ligne_demandeur[h]
+    autres = np.flatnonzero(np.arange(nb) != du_demandeur)  # every line but its household's demandeur line
     for nom in _COLONNES_MENAGE:
-        texte = pc.utf8_trim_whitespace(colonnes[nom])
-        differe = pc.and_(pc.not_equal(texte, ""), pc.not_equal(texte, texte.take(prises)))
-        suspect |= differe.to_numpy(zero_copy_only=False)
+        # Only the filled cells of the other lines are compared (most files leave them empty), trimmed.
+        a_voir = autres[pc.utf8_length(colonnes[nom]).to_numpy(zero_copy_only=False)[autres] > 0]
+        if len(a_voir):
+            ici = pc.utf8_trim_whitespace(colonnes[nom].take(pa.array(a_voir)))
+            la = pc.utf8_trim_whitespace(colonnes[nom].take(pa.array(du_demandeur[a_voir])))
+            suspect[a_voir] |= pc.and_(pc.not_equal(ici, ""), pc.not_equal(ici, la)).to_numpy(zero_copy_only=False)
     communes_d = colonnes["commune"].take(pa.array(ligne_demandeur))
     suspect_m = np.zeros(n, dtype=bool)
     communes = _valeurs(communes_d, "commune", vide="", dtype=object, suspect=suspect_m)
@@ -356,6 +396,8 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
     suspect_m |= (paie & (loyer <= 0)) | (gratuit & (loyer > 0))
     recus = {}
     for nom, code in PERCUS.items():
+        if np.isnan(percus[nom]).all():
+            continue  # nobody declared it received (the column is empty)
         somme = np.round(np.bincount(h, weights=np.nan_to_num(percus[nom]), minlength=n), 2)
         suspect_m |= somme > MAX_MONTANT
         if somme.any():
@@ -368,15 +410,17 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
         return lecture
     p = garde[h]
     renumero = np.cumsum(garde) - 1
-    revenus_p = np.zeros((int(p.sum()), len(lot.NATURES), 4))
+    par_nature = np.zeros((int(p.sum()), len(lot.NATURES)))
     for nom, nature in REVENUS.items():
         v = np.nan_to_num(revenus[nom][p])
-        revenus_p[:, lot.NATURES.index(nature), :] = np.where(v > 0, v, 0.0)[:, None]
+        par_nature[:, lot.NATURES.index(nature)] = np.where(v > 0, v, 0.0)
+    revenus_p = np.repeat(par_nature[:, :, None], 4, axis=2)  # the same amount each of the 4 months
     jour = premier
     naissance_p = np.where(sans_date[p], lot.naissance_depuis_age(np.maximum(age[p], 0), jour), naissance[p]).astype(
         "datetime64[D]"
     )
     i_independant = lot.NATURES.index(REVENUS["revenu_independant"])
+    recus_gardes = {c: v[garde] for c, v in recus.items() if v[garde].any()}  # as the model: none received, no key
     lecture.colonnes = lot.MenagesColonnes(
         mois=mois,
         commune=communes[garde],
@@ -388,8 +432,8 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
         meuble=menage["meuble"][garde],
         rfr=menage["revenu_fiscal_reference_n2"][garde],
         isolement=menage["isolement_recent"][garde],
-        recus={c: v[garde] for c, v in recus.items()},
-        declares={c: v[garde] > 0 for c, v in recus.items()},
+        recus=recus_gardes,
+        declares={c: v > 0 for c, v in recus_gardes.items()},
         p_menage=renumero[h[p]],
         role=role[p].astype(np.int8),
         naissance=naissance_p,
@@ -401,5 +445,8 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
         revenus=revenus_p,
         independant_declare=revenus_p[:, i_independant, 0] > 0,
     )
-    lecture.ids = [ident for ident, g in zip(bloc.ids, garde.tolist(), strict=True) if g]
+    if garde.all():
+        lecture.ids = list(bloc.ids)
+    else:
+        lecture.ids = [ident for ident, g in zip(bloc.ids, garde.tolist(), strict=True) if g]
     return lecture

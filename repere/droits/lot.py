@@ -353,6 +353,12 @@ def ages_au(naissance: np.ndarray, jour) -> np.ndarray:
     annees = naissance.astype("datetime64[Y]").astype(np.int64) + 1970
     mois = naissance.astype("datetime64[M]").astype(np.int64) % 12 + 1
     jours = (naissance - naissance.astype("datetime64[M]")).astype(np.int64) + 1
+    return ages_des_dates(annees, mois, jours, jour)
+
+
+def ages_des_dates(annees: np.ndarray, mois: np.ndarray, jours: np.ndarray, jour) -> np.ndarray:
+    """``Personne.age_au(jour)`` for birth dates given as year, month and day arrays (the file's reader has
+    them already: no calendar conversion)."""
     avant = (jour.month < mois) | ((jour.month == mois) & (jour.day < jours))
     return jour.year - annees - avant
 

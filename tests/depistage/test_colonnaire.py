@@ -86,3 +86,97 @@ def test_montants_ecrits_autrement_dans_une_colonne_presque_vide_comme_le_modele
     assert aspa[bruts[25].id_menage] == 12.3 and aspa[bruts[9].id_menage] == 0
     menage, anomalies = construire_menage(bruts[40], mois=MOIS)
     assert menage is None and anomalies[0].colonne == "percu_aspa" and anomalies[0].ligne == bruts[40].lignes[0][0]
+
+
+def test_lignes_en_double_selon_la_regle_du_modele():
+    """Same id_personne twice, or (without one) the very same cells twice: the household goes to the model,
+    which names the line; the same id_personne in two households, or two different lines without one, is not
+    a duplicate (with ids for every line, and with a mix of lines with and without)."""
+    bruts = _bruts(40, 8)
+
+    def cellules(h, k):
+        return list(bruts[h].lignes[k][1])
+
+    def remplacer(h, k, valeurs):
+        numero = bruts[h].lignes[k][0]
+        bruts[h].lignes[k] = (numero, tuple(valeurs))
+
+    i, r = NOMS.index("id_personne"), NOMS.index("role")
+    a_deux = [h for h, b in enumerate(bruts) if len(b.lignes) >= 2]
+    avec_enfant = [h for h in a_deux if cellules(h, 1)[r] == "enfant"]
+    sans_id_identiques = avec_enfant[0]  # a child given twice (twins without an id): only the duplicate is wrong
+    meme_id, sans_id_differentes, autre_menage = [h for h in a_deux if h != sans_id_identiques][:3]
+    c = cellules(meme_id, 1)
+    c[i] = cellules(meme_id, 0)[i]
+    remplacer(meme_id, 1, c)
+    c = cellules(sans_id_identiques, 1)
+    c[i] = ""
+    remplacer(sans_id_identiques, 1, c)
+    bruts[sans_id_identiques].lignes.append((bruts[sans_id_identiques].lignes[-1][0] + 1, tuple(c)))
+    for k in range(len(bruts[sans_id_differentes].lignes)):
+        c = cellules(sans_id_differentes, k)
+        c[i] = ""
+        remplacer(sans_id_differentes, k, c)
+    c = cellules(autre_menage, 0)
+    c[i] = cellules(meme_id, 0)[i]
+    remplacer(autre_menage, 0, c)
+    lecture = lire_lot(bruts, mois=MOIS)
+    suspects = {b.id_menage for b in lecture.suspects}
+    assert suspects == {bruts[meme_id].id_menage, bruts[sans_id_identiques].id_menage}
+    for h in (meme_id, sans_id_identiques):
+        _, anomalies = construire_menage(bruts[h], mois=MOIS)
+        assert "en double" in anomalies[0].message
+    assert {bruts[sans_id_differentes].id_menage, bruts[autre_menage].id_menage} <= set(lecture.ids)
+
+
+def test_dates_de_naissance_ecrites_de_toutes_les_facons_comme_le_modele():
+    """Each way of writing a birth date, on a demandeur's line: a household kept by the columns has the
+    model's date and age; one the columns cannot vouch for goes to the model, and none the model refuses is
+    kept (29 February of a leap year or not, a 31 of a 30-day month, one digit, ISO, spaces, blank)."""
+    formes = [
+        "29/02/2000", "29/02/2001", "31/04/1990", "30/04/1990", "1/2/1990", " 01/02/1990 ", "1990-02-01",
+        "1990-2-1", "01.02.1990", "   ", "31/12/1899", "15/13/1990", "00/01/1990", "01/01/2099",
+    ]  # fmt: skip
+    bruts = _bruts(len(formes), 21)
+    i, age = NOMS.index("date_naissance"), NOMS.index("age")
+    for b, forme in zip(bruts, formes, strict=True):
+        numero, valeurs = b.lignes[0]
+        cellules = list(valeurs)
+        cellules[i], cellules[age] = forme, "40"
+        b.lignes[0] = (numero, tuple(cellules))
+    lecture = lire_lot(bruts, mois=MOIS)
+    gardes = set(lecture.ids)
+    menages = {b.id_menage: construire_menage(b, mois=MOIS)[0] for b in bruts}
+    assert all(menages[ident] is not None for ident in gardes)
+    assert (
+        _egales(colonnes_de_menages([menages[b.id_menage] for b in bruts if b.id_menage in gardes]), lecture.colonnes)
+        == []
+    )
+    assert {b.id_menage for b in lecture.suspects} | gardes == {b.id_menage for b in bruts}
+    refuses = {ident for ident, m in menages.items() if m is None}
+    assert refuses and refuses <= {b.id_menage for b in lecture.suspects}
+    assert len(gardes) >= 6  # the plain forms are read by the columns, not sent to the model
+
+
+def test_donnees_du_menage_repetees_sur_les_autres_lignes_comme_le_modele():
+    """A household's cell (commune, loyer…) written again on another person's line: the same value, with or
+    without spaces around it, is accepted as by the model; another value sends the household to the model,
+    which names that line and column."""
+    bruts = _bruts(40, 13)
+    c = NOMS.index("loyer")
+    a_deux = [h for h, b in enumerate(bruts) if len(b.lignes) >= 2 and b.lignes[0][1][c].strip()]
+    meme, espaces, autre = a_deux[:3]
+    for h, texte in ((meme, None), (espaces, " {} "), (autre, "1,00")):
+        loyer = bruts[h].lignes[0][1][c]
+        numero, valeurs = bruts[h].lignes[1]
+        cellules = list(valeurs)
+        cellules[c] = loyer if texte is None else texte.format(loyer) if "{}" in texte else texte
+        bruts[h].lignes[1] = (numero, tuple(cellules))
+    numero, valeurs = bruts[espaces].lignes[0]  # and spaces on the demandeur's line too
+    bruts[espaces].lignes[0] = (numero, (*valeurs[:c], f"  {valeurs[c]}", *valeurs[c + 1 :]))
+    lecture = lire_lot(bruts, mois=MOIS)
+    assert {bruts[meme].id_menage, bruts[espaces].id_menage} <= set(lecture.ids)
+    assert [b.id_menage for b in lecture.suspects] == [bruts[autre].id_menage]
+    _, anomalies = construire_menage(bruts[autre], mois=MOIS)
+    assert [(a.ligne, a.colonne) for a in anomalies] == [(bruts[autre].lignes[1][0], "loyer")]
+    assert "diffère de la valeur de la ligne du demandeur" in anomalies[0].message
