@@ -138,26 +138,42 @@ def plafond(lots, processus: int, mois: str) -> tuple[float, float]:
         return total / (time.perf_counter() - debut), total / cpu
 
 
-def _plafonds_enfant(chemin: Path, mois: str, taille_lot: int, envoi) -> None:
-    lots = _colonnes_du_fichier(chemin, mois, taille_lot)
-    envoi.send((plafond(lots, 1, mois), plafond(lots, 2, mois), len(lots)))
+_ENFANT = False  # True in a child of ``a_part``
+
+
+def _dans_l_enfant(fonction, args, kwargs, envoi) -> None:
+    global _ENFANT
+    _ENFANT = True
+    envoi.send(fonction(*args, **kwargs))
     envoi.close()
 
 
-def plafonds_a_part(chemin: Path, mois: str, taille_lot: int):
-    """The ceiling on 1 and 2 processes, measured in a child process: the columns of every household of the
-    file are held in memory for it, and the screening runs after it must not inherit that heap (nor count it
-    in their peak memory). Returns ((households/s, per CPU s) on 1 process, the same on 2, chunks)."""
+def a_part(fonction, *args, **kwargs):
+    """``fonction(*args, **kwargs)`` in a child forked from this process, its result sent back: each measure
+    starts from the same state (this process warm: system built, month computed) and none inherits the heap
+    another one left (a 1-process run grows this process's heap; the next run's forked workers shared it and
+    counted it in their peak memory), as a ``manage.py depister`` process starts fresh."""
     import multiprocessing
 
     contexte = multiprocessing.get_context("fork")
     reception, envoi = contexte.Pipe(duplex=False)
-    enfant = contexte.Process(target=_plafonds_enfant, args=(chemin, mois, taille_lot, envoi))
+    enfant = contexte.Process(target=_dans_l_enfant, args=(fonction, args, kwargs, envoi))
     enfant.start()
     envoi.close()
     resultat = reception.recv()
     enfant.join()
     return resultat
+
+
+def _plafonds(chemin: Path, mois: str, taille_lot: int):
+    lots = _colonnes_du_fichier(chemin, mois, taille_lot)
+    return plafond(lots, 1, mois), plafond(lots, 2, mois), len(lots)
+
+
+def plafonds_a_part(chemin: Path, mois: str, taille_lot: int):
+    """The ceiling on 1 and 2 processes, in a child process (``a_part``: the columns of every household of the
+    file are held in memory for it). Returns ((households/s, per CPU s) on 1 process, the same on 2, chunks)."""
+    return a_part(_plafonds, chemin, mois, taille_lot)
 
 
 def cout_combinaison(lots, menages: int) -> tuple[float, float]:
@@ -201,7 +217,8 @@ def bout_en_bout(
 
     sortie = dossier / f"resultats-{nom}.csv"
     cpu = _cpu()
-    with Echantillonneur(intervalle=0.2) as memoire:
+    lanceur = (os.getppid(),) if _ENFANT else ()  # the launcher shares its pages (system built) with this run
+    with Echantillonneur(intervalle=0.2, avec=lanceur) as memoire:
         debut = time.perf_counter()
         bilan = depister(
             entree=chemin,
@@ -483,9 +500,9 @@ def main():
             )
 
         kw = {"taille_lot": taille_lot, "mois": args.mois}
-        un = bout_en_bout(echantillon, args.dossier, processus=1, nom="un", **kw)
+        un = a_part(bout_en_bout, echantillon, args.dossier, processus=1, nom="un", **kw)
         ligne("dépistage bout en bout, 1 processus         ", un, f"{100 * un[0] / p1:.0f} % du plafond à 1 processus")
-        deux = bout_en_bout(echantillon, args.dossier, processus=2, nom="deux", **kw)
+        deux = a_part(bout_en_bout, echantillon, args.dossier, processus=2, nom="deux", **kw)
         ligne(
             "dépistage bout en bout, 2 processus         ",
             deux,
@@ -493,14 +510,14 @@ def main():
         )
         print(f"  2 processus / 1 processus : × {deux[0] / un[0]:.2f} (objectif ≥ × {OBJECTIF_DEUX})", flush=True)
         if not args.sans_lignes:
-            avant = bout_en_bout(echantillon, args.dossier, processus=2, nom="lignes", par_lignes=True, **kw)
+            avant = a_part(bout_en_bout, echantillon, args.dossier, processus=2, nom="lignes", par_lignes=True, **kw)
             ligne(
                 "référence : lecture ligne à ligne, 2 processus",
                 avant,
                 f"partitions / ligne à ligne : × {deux[0] / avant[0]:.2f}",
             )
         if not args.sans_dask:
-            dask = avec_cluster(echantillon, args.dossier, taille_lot=taille_lot, mois=args.mois)
+            dask = a_part(avec_cluster, echantillon, args.dossier, taille_lot=taille_lot, mois=args.mois)
             ligne(
                 "LocalCluster 2 workers                      ",
                 dask,
@@ -527,8 +544,8 @@ def main():
 
 def gros_fichier(args, taille_lot: int) -> None:
     gros = fichier(args.dossier, args.menages)
-    debit, pic, duree, bilan, pic_rss, _cpu_gros = bout_en_bout(
-        gros, args.dossier, processus=2, taille_lot=taille_lot, mois=args.mois, nom="gros"
+    debit, pic, duree, bilan, pic_rss, _cpu_gros = a_part(
+        bout_en_bout, gros, args.dossier, processus=2, taille_lot=taille_lot, mois=args.mois, nom="gros"
     )
     print(
         f"\n{args.menages} ménages, 2 processus, bout en bout : {debit:.0f} ménages/s (objectif ≥ {OBJECTIF_DEBIT}) "

@@ -51,8 +51,11 @@ class Echantillonneur:
     """Peak PSS per process and of the sum over this process and its descendants (and the peak of the summed
     RSS), and this process's peak per step (``etape``, set by the caller), every ``intervalle`` seconds."""
 
-    def __init__(self, intervalle: float = 0.1):
+    def __init__(self, intervalle: float = 0.1, *, avec: tuple[int, ...] = ()):
+        """``avec``: other processes counted in the sums (a launcher whose pages this process shares: without
+        it, PSS would give this process only its share of them)."""
         self.intervalle = intervalle
+        self.avec = tuple(avec)
         self.etape = "départ"
         self.pics: dict[int, int] = {}
         self.pics_etape: dict[str, int] = {}
@@ -67,7 +70,7 @@ class Echantillonneur:
         moi = os.getpid()
         while not self._fin.is_set():
             debut, etape = time.thread_time(), self.etape
-            valeurs = {p: memoire(p) for p in [moi, *descendants(moi)]}
+            valeurs = {p: memoire(p) for p in [moi, *descendants(moi), *self.avec]}
             for p, (v, _) in valeurs.items():
                 self.pics[p] = max(self.pics.get(p, 0), v)
             self.pics_etape[etape] = max(self.pics_etape.get(etape, 0), valeurs[moi][0])

@@ -141,37 +141,20 @@ def _pourcentage(part: int, total: int) -> str:
     return pourcentage(part / total) if total else "0 %"
 
 
-def _libelle_svg(libelle: str, x: int, *, largeur: int = 40) -> str:
-    """A bar's label, whole: on two lines (``tspan``) when it is longer than ``largeur`` characters."""
-    if len(libelle) <= largeur:
-        return escape(libelle)
-    coupure = libelle.rfind(" ", 0, largeur + 1)
-    coupure = coupure if coupure > 0 else largeur
-    debut, fin = libelle[:coupure].strip(), libelle[coupure:].strip()
-    return f'<tspan x="{x}" dy="-0.5em">{escape(debut)}</tspan> <tspan x="{x}" dy="1.1em">{escape(fin)}</tspan>'
-
-
-def barres_svg(titre: str, donnees: list[tuple[str, float]], *, format_valeur=_nombre, couleur="#1d4e89") -> str:
-    """Horizontal bar chart as inline SVG, with a text alternative (the same figures in a table follow)."""
+def barres(titre: str, donnees: list[tuple[str, float]], *, format_valeur=_nombre, couleur="#1d4e89") -> str:
+    """Horizontal bar chart in HTML and CSS: each bar a line (label, bar, value) whose text keeps the page's
+    size on a phone (an SVG scaled to the screen shrank it to 6 px) and wraps. The same figures are in a
+    table below it (the text alternative)."""
     if not donnees:
         return ""
-    largeur, hauteur_barre, marge_gauche = 720, 26, 300
-    hauteur = hauteur_barre * len(donnees) + 10
     maximum = max(v for _, v in donnees) or 1
-    lignes = []
-    for i, (libelle, valeur) in enumerate(donnees):
-        y = 5 + i * hauteur_barre
-        w = (largeur - marge_gauche - 110) * valeur / maximum
-        lignes.append(
-            f'<text x="{marge_gauche - 8}" y="{y + 17}" text-anchor="end">{_libelle_svg(libelle, marge_gauche - 8)}</text>'
-            f'<rect x="{marge_gauche}" y="{y + 4}" width="{w:.1f}" height="{hauteur_barre - 8}" fill="{couleur}"/>'
-            f'<text x="{marge_gauche + w + 6:.1f}" y="{y + 17}">{escape(format_valeur(valeur))}</text>'
-        )
-    return (
-        f"<figure><figcaption>{escape(titre)}</figcaption>"
-        f'<svg role="img" aria-label="{escape(titre)}" viewBox="0 0 {largeur} {hauteur}" width="100%" '
-        f'font-family="sans-serif" font-size="13" fill="#1b1b1b">{"".join(lignes)}</svg></figure>'
+    lignes = "".join(
+        f'<li><span class="libelle">{escape(libelle)}</span><span class="piste">'
+        f'<span class="plein" style="width:{100 * valeur / maximum:.1f}%;background:{couleur}"></span></span>'
+        f'<span class="valeur">{escape(format_valeur(valeur))}</span></li>'
+        for libelle, valeur in donnees
     )
+    return f'<figure class="barres"><figcaption>{escape(titre)}</figcaption><ul>{lignes}</ul></figure>'
 
 
 _CSS = """
@@ -182,6 +165,9 @@ td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:
 .chiffres{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}.chiffres li{border:1px solid #ccc;padding:.6rem 1rem;border-radius:4px}
 .chiffres strong{display:block;font-size:1.4rem}.avertissement{border-left:4px solid #7a4b00;background:#fff4d6;padding:.5rem 1rem}figure{margin:1rem 0}figcaption{font-weight:bold}.discret{color:#555;font-size:.9rem}
 .tableau{overflow-x:auto;margin:1rem 0}.tableau table{margin:0}
+.barres ul{list-style:none;padding:0;margin:.5rem 0}.barres li{display:grid;grid-template-columns:minmax(8rem,38%) 1fr auto;gap:.25rem .6rem;align-items:center;margin:.3rem 0}
+.barres .piste{background:#eceff3;height:1rem}.barres .plein{display:block;height:100%;min-width:2px;print-color-adjust:exact;-webkit-print-color-adjust:exact}.barres .valeur{font-variant-numeric:tabular-nums;text-align:right}
+@media (max-width:36rem){.barres li{grid-template-columns:1fr auto}.barres .libelle{grid-column:1/-1}}
 @media print{body{margin:0;max-width:none}.tableau{overflow:visible}h2{break-after:avoid}figure,table{break-inside:avoid}}
 """
 
@@ -243,17 +229,17 @@ renseignez les montants perçus (colonnes « percu_… »).</p></div>"""
     )
     graphiques = "".join(
         [
-            barres_svg(
+            barres(
                 f"Ménages {nr}, par prestation",
                 [(libelle[c], v[1]) for c, v in prestations if v[1]],
             ),
-            barres_svg(
+            barres(
                 f"{montant_libelle}, par prestation",
                 [(libelle[c], v[2]) for c, v in prestations if v[2]],
                 format_valeur=_euros,
                 couleur="#a33b20",
             ),
-            barres_svg(
+            barres(
                 f"{montant_libelle}, par commune" + (" : les 15 premières" if len(communes) > 15 else ""),
                 [(nom(c), v[2]) for c, v in communes[:15] if v[2]],
                 format_valeur=_euros,

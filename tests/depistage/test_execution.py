@@ -62,7 +62,7 @@ def test_depistage_complet_avec_lignes_rejetees(tmp_path):
         "<td class='n'>" in html
         and "Angers</th>" in html
         and "(49007)" not in html
-        and "<svg" in html
+        and '<figure class="barres">' in html
         and "Prime d&#x27;activité" in html
     )
     assert "PARENT" not in html  # aggregates only

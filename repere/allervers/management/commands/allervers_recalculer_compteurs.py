@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from repere.allervers.compteurs import recalculer
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Aller-vers : reconstruit les compteurs quotidiens des contacts à partir des contacts enregistrés."
 
     def handle(self, *args, **options):

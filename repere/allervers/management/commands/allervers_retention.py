@@ -1,11 +1,12 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.allervers.anonymisation import appliquer_retention
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Aller-vers : avertit le référent 30 jours avant la fin de conservation (2 ans après le dernier contact), "
         "puis anonymise les fiches échues en statistiques anonymes ; purge le journal des accès de plus d'un an."

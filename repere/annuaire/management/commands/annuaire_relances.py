@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from repere.annuaire.services import relancer_et_expirer, relancer_verifications
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Relances quotidiennes : orientations sans réponse depuis 10 jours (nouveau lien signé), expiration "
         "après 30 jours, services non vérifiés depuis 6 mois (e-mail aux membres de la structure)."

@@ -1,9 +1,10 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.annuaire.importation import ErreurFichier, exporter
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Exporte l'annuaire au format data·inclusion v1 : structures.<format> et services.<format>."
 
     def add_arguments(self, parser):

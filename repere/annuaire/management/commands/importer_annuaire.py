@@ -1,15 +1,16 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.annuaire.importation import ErreurFichier
 from repere.annuaire.importation.correspondance import importer_fichier
+from repere.utils.commandes import Commande
 
 from ._rapport import afficher
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Importe un fichier de structures et services de n'importe quelle disposition (CSV, XLSX, ODS, JSON) "
         "avec une correspondance des colonnes (le fichier JSON téléchargé depuis l'assistant d'import, "

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.annuaire.importation import ErreurFichier, importer_data_inclusion
+from repere.utils.commandes import Commande
 
 from ._rapport import afficher
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Importe un export data·inclusion v1 (structures et/ou services, JSON, CSV, XLSX, ODS ou Parquet). "
         "Relancer l'import met à jour (clé : source + id) ; les lignes absentes d'une source importée "

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.annuaire.importation import ErreurFichier, importer_france_services
+from repere.utils.commandes import Commande
 
 from ._rapport import afficher
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Importe la liste ANCT des France Services (CSV : id_fs, lib_fs, adresse, insee_com, code_postal, "
         "latitude, longitude, mail, telephone, h_lundi … h_samedi). Idempotent ; les espaces absents du "

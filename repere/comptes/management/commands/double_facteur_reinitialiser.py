@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from repere.comptes.codes_secours import auditer
 from repere.comptes.models import AppareilCodesSecours, EvenementSecurite, User
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Supprime l'application d'authentification d'un compte (téléphone perdu) : il en enregistrera une nouvelle."
 
     def add_arguments(self, parser):

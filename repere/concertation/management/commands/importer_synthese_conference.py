@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.concertation import services, synthese
 from repere.concertation.demo import evenement_2023
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Reconstitue les fiches d'atelier de la conférence régionale 2023 depuis la synthèse écrite "
         "(../shared/seed/ par défaut) puis calcule la synthèse. Idempotent (les ateliers sont remplacés)."

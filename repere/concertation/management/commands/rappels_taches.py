@@ -1,10 +1,10 @@
-from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from repere.concertation.services import envoyer_rappels
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Envoie un rappel par e-mail pour chaque tâche de suivi non faite dont l'échéance est proche ou passée (une fois)."
 
     def add_arguments(self, parser):

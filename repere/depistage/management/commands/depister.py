@@ -3,15 +3,16 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.depistage import lecture
 from repere.depistage.execution import TAILLE_LOT_DEFAUT, ErreurDepistage, Options, depister
 from repere.depistage.selectors import noms_communes
+from repere.utils.commandes import Commande
 from repere.utils.nombres import compte, euros, nombre
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Dépiste le non-recours probable sur un fichier de ménages (CSV, XLSX ou Parquet, une ligne par personne) : "
         "résultats par ménage triés par montant mensuel en jeu, lignes rejetées et rapport de synthèse. "

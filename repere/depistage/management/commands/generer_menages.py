@@ -1,12 +1,13 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.depistage import generateur
+from repere.utils.commandes import Commande
 from repere.utils.nombres import compte
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Écrit un fichier de ménages synthétiques réalistes (personnes fictives, identifiants SYNTH-…) au format "
         "du dépistage : pour essayer la commande depister ou mesurer son débit."

@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
 from repere.depistage import fichiers
 from repere.depistage.services import purger_depistages
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Supprime les fichiers (déposés, résultats, rapports) des dépistages plus anciens que la durée de "
         "conservation (DEPISTAGE_CONSERVATION_JOURS, 30 jours par défaut). Lancée chaque nuit par le worker."

@@ -2,15 +2,16 @@
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.depistage import lecture
 from repere.depistage.assemblage import lire_mois
 from repere.depistage.verification import verifier
+from repere.utils.commandes import Commande
 from repere.utils.nombres import compte, nombre
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Vérifie un fichier de dépistage (CSV, XLSX, Parquet) sans rien calculer : liste chaque problème "
         "avec sa ligne et sa colonne. Code de sortie : 0 si aucun problème, 3 si des lignes sont à corriger, "

@@ -2,14 +2,15 @@ import json
 from pathlib import Path
 
 import yaml
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.droits.selectors import exporter_catalogue
 from repere.droits.services import ErreurImport, importer_catalogue
 from repere.organisations.models import Organisation
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Importe ou exporte le catalogue d'aides locales d'une organisation (YAML ou JSON)."
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
 import datetime as dt
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.droits.fraicheur import SEUIL_MOIS, fraicheur
 from repere.droits.prestations import PAR_CODE
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Liste, pour chaque prestation couverte, ses paramètres clés OpenFisca-France et la date de leur "
         f"dernière valeur ; signale ceux de plus de {SEUIL_MOIS} mois (revalorisation peut-être manquée)."

@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from repere.observatoire import activite
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Calcule les indicateurs de l'activité de Repère (couverture de l'annuaire, aller-vers) ; lancée chaque nuit."
     )

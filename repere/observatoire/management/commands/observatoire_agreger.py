@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.observatoire.models import Indicateur, Valeur
 from repere.observatoire.services import agreger, publier
+from repere.utils.commandes import Commande
 from repere.utils.errors import ErreurMetier
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Recalcule les niveaux supérieurs d'un indicateur depuis ses communes (si l'indicateur le permet) et republie le secret."
 
     def add_arguments(self, parser):

@@ -1,12 +1,13 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.observatoire.importation import generique
 from repere.observatoire.importation.commun import ErreurImport, Fichier
 from repere.observatoire.management.commands._commun import importer
 from repere.observatoire.models import Agregation, Diffusion, Niveau, Unite
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Importe un fichier d'indicateur CSV ou XLSX (code du territoire, période, valeur, numérateur et "
         "dénominateur facultatifs) en indiquant quelle colonne contient quoi. Sans --indicateur : affiche l'en-tête."

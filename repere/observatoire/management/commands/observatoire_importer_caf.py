@@ -1,10 +1,9 @@
-from django.core.management.base import BaseCommand
-
 from repere.observatoire.importation import caf
 from repere.observatoire.management.commands._commun import importer
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Importe un fichier open data de la CAF « … par commune » (data.caf.fr) dans l'observatoire."
 
     def add_arguments(self, parser):

@@ -1,11 +1,10 @@
-from django.core.management.base import BaseCommand
-
 from repere.observatoire.importation import filosofi
 from repere.observatoire.management.commands._commun import importer
 from repere.observatoire.models import Niveau
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = "Importe un fichier INSEE Filosofi (FILO2021_DISP_COM.csv, _EPCI, _DEP, _REG ou IRIS) dans l'observatoire."
 
     def add_arguments(self, parser):

@@ -1,11 +1,12 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.observatoire.importation import iris
 from repere.observatoire.importation.commun import ErreurImport, Fichier
 from repere.observatoire.services import enregistrer_contours_iris
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Charge les contours des IRIS de l'IGN (CONTOURS-IRIS, export GeoJSON en WGS 84 : "
         "ogr2ogr -f GeoJSON -t_srs EPSG:4326 iris.geojson CONTOURS-IRIS.shp) pour les cartes par IRIS."

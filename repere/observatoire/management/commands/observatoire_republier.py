@@ -1,9 +1,8 @@
-from django.core.management.base import BaseCommand
-
 from repere.observatoire.services import republier_tout
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Applique de nouveau le secret statistique à toutes les valeurs (après un changement de REPERE_SECRET_SEUIL)."
     )

@@ -1,11 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.pilotage.cadre import FICHIER_PACTE, CadreInvalide, charger_cadre
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Charge (ou met à jour) le cadre national du Pacte des solidarités : ses 4 axes et leurs mesures, "
         "depuis le fichier versionné repere/pilotage/donnees/pacte-des-solidarites.yaml. Idempotent."

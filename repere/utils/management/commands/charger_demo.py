@@ -1,13 +1,13 @@
 import importlib
 
 from django.apps import apps
-from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from repere.organisations.demo import MOT_DE_PASSE_DEMO
+from repere.utils.commandes import Commande
 
 
-class Command(BaseCommand):
+class Command(Commande):
     help = (
         "Charge les données de démonstration (organisations, comptes et données de chaque pilier, toutes "
         "étiquetées « démo »). Sans effet si elles existent déjà. Chaque application fournit un module demo.py."
