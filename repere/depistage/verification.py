@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,23 +42,44 @@ def verifier(
     ctx, source, positions, inconnues = _ouvrir(Path(entree))
     resultat.format, resultat.encodage, resultat.separateur = source.format, source.encodage, source.separateur
     resultat.colonnes_ignorees = inconnues
+    en_ordre = _EnOrdre(signaler)
     try:
         for element in grouper(_compter(source.lignes(), resultat), positions, codes_communes=codes_communes_connus()):
             if isinstance(element, Anomalie):
                 resultat.anomalies += 1
-                signaler(element)
+                en_ordre.ajouter(element)
                 continue
             resultat.menages += 1
             menage, anomalies = _construire(element, mois=mois)
             if menage is None:
                 for a in anomalies:
                     resultat.anomalies += 1
-                    signaler(a)
+                    en_ordre.ajouter(a)
             else:
                 resultat.menages_valides += 1
+            en_ordre.jusqua(max(numero for numero, _ in element.lignes))
+        en_ordre.jusqua(float("inf"))
     finally:
         ctx.__exit__(None, None, None)
     return resultat
+
+
+class _EnOrdre:
+    """The problems passed on in line order. A reading problem is known as soon as its line is read, a
+    household's once its last line is: each is held until the household that ends at or after its line has
+    been checked (no more than one household's lines are held)."""
+
+    def __init__(self, signaler: Callable[[Anomalie], None]):
+        self.signaler = signaler
+        self.attente: list[tuple[int, int, Anomalie]] = []
+        self.compteur = itertools.count()
+
+    def ajouter(self, anomalie: Anomalie) -> None:
+        heapq.heappush(self.attente, (anomalie.ligne, next(self.compteur), anomalie))
+
+    def jusqua(self, ligne: float) -> None:
+        while self.attente and self.attente[0][0] <= ligne:
+            self.signaler(heapq.heappop(self.attente)[2])
 
 
 def _compter(lignes: Iterator, resultat: Verification) -> Iterator:

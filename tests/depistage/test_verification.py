@@ -61,6 +61,7 @@ def test_chaque_probleme_avec_sa_ligne_et_sa_colonne(tmp_path):
         )
     assert resultat.menages_valides == 1  # only OK
     assert not any(p[0] in (2, 8, 9) for p in problemes)
+    assert [p[0] for p in problemes] == sorted(p[0] for p in problemes)  # in line order, as a reader goes down
 
 
 def test_jumeaux_distingues_par_id_personne(tmp_path):
