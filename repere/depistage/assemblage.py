@@ -199,7 +199,13 @@ def construire_menage(brut: MenageBrut, *, mois: str) -> tuple[Menage | None, li
             if not valeurs[_I_ROLE].strip():
                 signaler(numero, "role", "rôle manquant (demandeur, conjoint, enfant ou autre)")
             continue
-        if "age" not in personne and "date_naissance" not in personne:
+        deja_signalees = {(a.ligne, a.colonne) for a in anomalies}
+        if (
+            "age" not in personne
+            and "date_naissance" not in personne
+            and (numero, "age") not in deja_signalees
+            and (numero, "date_naissance") not in deja_signalees
+        ):  # an age or a date given but unreadable is already reported, with its value
             signaler(numero, "date_naissance", "indiquez la date de naissance ou l'âge")
         if personne["role"] == "demandeur":
             if demandeur_ligne is not None:
@@ -246,7 +252,7 @@ def construire_menage(brut: MenageBrut, *, mois: str) -> tuple[Menage | None, li
             return None, anomalies
         if not texte.strip():
             if colonne.obligatoire:
-                signaler(numero_d, colonne.nom, f"{colonne.nom} manquant sur la ligne du demandeur")
+                signaler(numero_d, colonne.nom, f"la colonne {colonne.nom} est vide sur la ligne du demandeur")
             continue
         try:
             valeur = lire_cellule(colonne, texte)
@@ -269,9 +275,13 @@ def construire_menage(brut: MenageBrut, *, mois: str) -> tuple[Menage | None, li
     try:
         return Menage.model_validate(donnees), []
     except ValidationError as exc:
+        cellules = dict(brut.lignes)
         for erreur in erreurs_menage(exc):
             ligne, colonne = _localiser(erreur["champ"], lignes_personnes, numero_d)
             message = erreur["message"].split(" : ", 1)[-1] if erreur["champ"] else erreur["message"]
+            texte = cellules[ligne][INDEX[colonne]].strip() if colonne in INDEX and ligne in cellules else ""
+            if texte and f"« {texte[:30]}" not in message:  # the value the message is about, as in the file
+                message = f"« {texte[:30]} » : {message}"
             signaler(ligne, colonne, message)
         return None, anomalies
 

@@ -288,7 +288,7 @@ def lire_entier(texte: str, colonne: Colonne) -> int | None:
     if valeur != int(valeur):
         raise ErreurCellule(f"« {texte[:30]} » n'est pas un nombre entier")
     if valeur < 0 or (colonne.maximum is not None and valeur > colonne.maximum):
-        raise ErreurCellule(f"{texte[:30]} est hors des limites (0 à {colonne.maximum:g})")
+        raise ErreurCellule(f"« {texte[:30]} » est hors des limites (0 à {colonne.maximum:g})")
     return int(valeur)
 
 

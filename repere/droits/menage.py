@@ -35,6 +35,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from repere.utils.text import mois_en_lettres
+
 VERSION_MODELE = "1"
 MAX_PERSONNES = 20
 MAX_MONTANT_MENSUEL = 100_000.0
@@ -379,7 +381,10 @@ class Menage(_Base):
         fin_du_mois = (self.premier_jour + dt.timedelta(days=32)).replace(day=1)
         for i, p in enumerate(self.personnes):
             if p.date_naissance is not None and p.date_naissance >= fin_du_mois:
-                raise ValueError(f"personnes[{i}].date_naissance : la personne n'est pas née au mois simulé")
+                raise ValueError(
+                    f"personnes[{i}].date_naissance : la personne n'est pas encore née en {mois_en_lettres(self.mois)}, "
+                    "le mois simulé"
+                )
         return self
 
     # Convenience accessors, used by the engine and the templates.

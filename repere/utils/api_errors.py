@@ -1,5 +1,7 @@
 """Turn pydantic / ninja validation errors into French messages naming the field."""
 
+import re
+
 MESSAGES = {
     "missing": "ce champ est obligatoire",
     "int_parsing": "doit être un nombre entier",
@@ -47,6 +49,11 @@ def champ(loc) -> str:
     return out or "requête"
 
 
+# A model-level validator (no field of its own) names the field it speaks of by starting its message with the
+# field's path: « personnes[3].date_naissance : la personne n'est pas encore née ».
+_CHAMP_EN_TETE = re.compile(r"^(?P<champ>[a-z_]+(?:\[\d+\])?(?:\.[a-z_]+)*) : (?P<texte>.+)$", re.S)
+
+
 def erreurs_validation(errors) -> list[dict]:
     result = []
     for err in errors:
@@ -56,6 +63,9 @@ def erreurs_validation(errors) -> list[dict]:
         if kind == "value_error":
             # Our own validators raise ValueError with a French message already.
             text = str(ctx.get("error", err.get("msg", ""))).removeprefix("Value error, ")
+            en_tete = _CHAMP_EN_TETE.match(text) if path == "requête" else None
+            if en_tete:
+                path, text = en_tete["champ"], en_tete["texte"]
         elif kind in MESSAGES:
             try:
                 ctx = {k: str(v).replace(" or ", " ou ") for k, v in ctx.items()}

@@ -107,3 +107,27 @@ def test_commande_fichier_illisible(tmp_path, contenu, message):
     chemin.write_bytes(contenu)
     with pytest.raises(CommandError, match=message):
         call_command("verifier_fichier", str(chemin))
+
+
+def test_probleme_du_modele_sur_la_ligne_et_la_colonne_de_la_personne_avec_sa_valeur(tmp_path):
+    """A rule of the whole household (a person born after the simulated month) is reported on that person's line
+    and column, with the cell's value and the month in words: no internal name (« requête », « personnes[1] »)."""
+    lignes = [personne(id_menage="M"), enfant("M"), enfant("M", date_naissance="01/12/2026")]
+    _resultat, problemes = _problemes(tmp_path, lignes)
+    assert problemes == [
+        (
+            4,
+            "date_naissance",
+            "« 01/12/2026 » : la personne n'est pas encore née en novembre 2026, le mois simulé",
+        )
+    ]
+
+
+def test_une_cellule_illisible_n_entraine_pas_un_second_message(tmp_path):
+    lignes = [
+        personne(id_menage="D", date_naissance="31/02/1990", age=""),
+        personne(id_menage="A", date_naissance="", age="150"),
+    ]
+    _resultat, problemes = _problemes(tmp_path, lignes)
+    assert [(p[0], p[1]) for p in problemes] == [(2, "date_naissance"), (3, "age")]
+    assert "« 150 » est hors des limites" in problemes[1][2]
