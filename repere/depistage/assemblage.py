@@ -49,6 +49,15 @@ class MenageBrut:
 
     id_menage: str
     lignes: list[tuple[int, tuple[str, ...]]]
+    coupee: bool = False  # a line has more cells than the header (already reported): the household is not computed
+
+
+def message_ligne_coupee(cellules: int, colonnes: int) -> str:
+    return (
+        f"la ligne a {cellules} cellules pour {colonnes} colonnes dans l'en-tête : une valeur contient sans doute le "
+        "séparateur (par exemple une virgule décimale dans un fichier séparé par des virgules) ; mettez cette valeur "
+        "entre guillemets, ou enregistrez le fichier avec le séparateur point-virgule. Le ménage n'est pas calculé"
+    )
 
 
 def grouper(
@@ -57,9 +66,11 @@ def grouper(
     *,
     codes_communes: frozenset[str] | None = None,
     vus: DejaVus | None = None,
+    largeur_entete: int | None = None,
 ) -> Iterator[MenageBrut | Anomalie]:
     """Cut the file into households. Only the known columns are kept (least data). ``vus``: the household
-    ids met before these lines (a partition of the file read on its own)."""
+    ids met before these lines (a partition of the file read on its own). ``largeur_entete`` (a CSV file's
+    header): a line with more cells is reported, and its household is not computed (its cells are shifted)."""
     prises = [(INDEX[nom], pos) for nom, pos in positions.items()]
     largeur = len(NOMS)
     vus = vus if vus is not None else DejaVus()
@@ -89,8 +100,12 @@ def grouper(
             yield Anomalie(numero, "commune", f"commune inconnue (code INSEE « {commune[:10]} »)", ident)
             # the household is rejected by construire_menage through this marker
             valeurs[_I_COMMUNE] = "\x00" + commune
+        coupee = largeur_entete is not None and n > largeur_entete
+        if coupee:
+            yield Anomalie(numero, "", message_ligne_coupee(n, largeur_entete), ident)
         if courant is not None and ident == courant.id_menage:
             courant.lignes.append((numero, tuple(valeurs)))
+            courant.coupee |= coupee
             continue
         if ident in vus:
             yield Anomalie(
@@ -104,7 +119,7 @@ def grouper(
         if courant is not None:
             yield courant
         vus.ajouter(ident)
-        courant = MenageBrut(ident, [(numero, tuple(valeurs))])
+        courant = MenageBrut(ident, [(numero, tuple(valeurs))], coupee=coupee)
     if courant is not None:
         yield courant
 
@@ -151,6 +166,8 @@ class DejaVus:
 
 def construire_menage(brut: MenageBrut, *, mois: str) -> tuple[Menage | None, list[Anomalie]]:
     """Build and validate one household; ``(None, anomalies)`` when anything is wrong."""
+    if brut.coupee:
+        return None, []  # reported by grouper: its cells are shifted, nothing else can be said of them
     anomalies: list[Anomalie] = []
     ident = brut.id_menage
 

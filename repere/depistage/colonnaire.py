@@ -404,6 +404,8 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
             recus[code] = somme
 
     menage_suspect |= suspect_m | (np.bincount(h, weights=suspect, minlength=n) > 0)
+    if bloc.bruts is not None:  # a household with a line longer than the header (grouper) goes to the model
+        menage_suspect |= np.fromiter((b.coupee for b in bloc.bruts), dtype=bool, count=n)
     garde = ~menage_suspect
     lecture = Lecture(None, suspects=[bloc.brut(k) for k in np.flatnonzero(menage_suspect).tolist()])
     if not garde.any():

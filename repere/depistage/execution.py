@@ -503,7 +503,8 @@ def depister(
             else:
                 executions = executer_partitions(a_faire, fichier, kwargs, processus, travail)
         else:
-            flux = grouper(source.lignes(), positions, codes_communes=codes)
+            largeur = len(source.entetes) if source.format == "csv" else None
+            flux = grouper(source.lignes(), positions, codes_communes=codes, largeur_entete=largeur)
 
             def a_faire_lignes():
                 for index, menages, anomalies in decouper(flux, taille_lot_effective(options, total)):

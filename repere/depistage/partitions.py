@@ -364,7 +364,8 @@ def _par_lignes(lignes, fichier: Fichier, partition: Partition, codes_communes):
         vus.ajouter(ident)
     bruts, anomalies = [], []
     lignes = ((numero, c) for numero, c in lignes if c is None or any(x.strip() for x in c))
-    for element in grouper(lignes, fichier.positions, codes_communes=codes_communes, vus=vus):
+    largeur = fichier.nb_colonnes if fichier.format == "csv" else None
+    for element in grouper(lignes, fichier.positions, codes_communes=codes_communes, vus=vus, largeur_entete=largeur):
         (anomalies if isinstance(element, Anomalie) else bruts).append(element)
     return Bloc.de_bruts(bruts), anomalies
 

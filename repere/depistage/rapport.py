@@ -196,6 +196,9 @@ def ecrire_rapport(
     avertissement = (
         ""
         if mesurable
+        else """<div class="avertissement" role="note"><p><strong>Aucun ménage n'a pu être calculé.</strong>
+Chaque ligne rejetée est dans le fichier des lignes rejetées, avec la raison : corrigez le fichier et relancez.</p></div>"""
+        if not s.menages
         else f"""<div class="avertissement" role="note"><p><strong>Le non-recours ne peut pas être mesuré avec ce fichier.</strong>
 Les colonnes « perçu » sont vides ou presque : {constat}. Ne rien déclarer ne veut pas dire ne rien recevoir :
 les chiffres ci-dessous sont des <strong>droits estimés</strong>, pas du non-recours. Pour mesurer le non-recours,
@@ -285,7 +288,7 @@ et que rien n'est déclaré comme perçu : cela n'a de sens que si le fichier re
 de droits estimés). La <strong>priorité</strong> d'un ménage est la somme des écarts positifs
 entre montants estimés et perçus, par mois (hors participation à la complémentaire santé solidaire) ; le montant
 en jeu d'une prestation est sa part de ces écarts : les montants par prestation font le total.</p>
-<p class="discret">Durée du calcul : {bilan.duree:.0f} s. Lignes signalées : voir le fichier des lignes rejetées.</p>
+<p class="discret">Durée du calcul : {_nombre(round(bilan.duree))} s. {_compte(bilan.lignes_rejetees, "ligne signalée") + " : voir le fichier des lignes rejetées." if bilan.lignes_rejetees else "Aucune ligne rejetée."}</p>
 </main></body></html>
 """
     tmp = chemin.with_name(f".{chemin.name}.{os.getpid()}.partiel")

@@ -44,7 +44,9 @@ def verifier(
     resultat.colonnes_ignorees = inconnues
     en_ordre = _EnOrdre(signaler)
     try:
-        for element in grouper(_compter(source.lignes(), resultat), positions, codes_communes=codes_communes_connus()):
+        largeur = len(source.entetes) if source.format == "csv" else None
+        lignes = _compter(source.lignes(), resultat)
+        for element in grouper(lignes, positions, codes_communes=codes_communes_connus(), largeur_entete=largeur):
             if isinstance(element, Anomalie):
                 resultat.anomalies += 1
                 en_ordre.ajouter(element)

@@ -367,3 +367,39 @@ def test_une_erreur_d_ecriture_pendant_la_fusion_ne_laisse_aucun_resultat(tmp_pa
     assert len(appels) == 2
     assert not (tmp_path / "r.csv").exists()
     assert not any(p.name.endswith(".partiel") for p in tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("lecture_par_lignes", [False, True])
+def test_virgule_decimale_non_protegee_dans_un_fichier_a_virgules(tmp_path, lecture_par_lignes):
+    """A comma-separated file whose amounts keep their decimal comma unquoted: the line has more cells than the
+    header. It is reported as such on its line (not as shifted values named wrongly), its household is not
+    computed, the others are; with no household computed at all, the report says so (not « perçu vides »)."""
+    entetes = ["id_menage", "role", "date_naissance", "commune", "statut_logement", "loyer", "salaire_net"]
+    texte = "\n".join(
+        [
+            ",".join(entetes),
+            "A,demandeur,14/03/1989,49007,locataire,600,1000",
+            "B,demandeur,14/03/1989,49007,locataire,532,81,1000",  # 532,81 unquoted: 8 cells for 7 columns
+            "B,enfant,02/09/2017,,,,",
+            'C,demandeur,14/03/1989,49007,locataire,"450,50",900',  # quoted: fine
+        ]
+    )
+    entree = tmp_path / "virgules.csv"
+    entree.write_text(texte + "\n", encoding="utf-8")
+    bilan = depister(
+        entree=entree,
+        sortie_chemin=tmp_path / "r.csv",
+        rapport=tmp_path / "r.html",
+        options=Options(mois="2026-11", lecture_par_lignes=lecture_par_lignes),
+    )
+    assert (bilan.menages_total, bilan.menages_calcules, bilan.menages_rejetes) == (3, 2, 1)
+    rejetees = _lire_csv(tmp_path / "r-lignes-rejetees.csv")
+    assert [(r["ligne"], r["colonne"]) for r in rejetees] == [("3", "")]
+    assert "8 cellules pour 7 colonnes" in rejetees[0]["probleme"] and "guillemets" in rejetees[0]["probleme"]
+    seul_b = tmp_path / "b.csv"
+    seul_b.write_text("\n".join([texte.split("\n")[0], *texte.split("\n")[2:4]]) + "\n", encoding="utf-8")
+    depister(
+        entree=seul_b, sortie_chemin=tmp_path / "b-r.csv", rapport=tmp_path / "b.html", options=Options(mois="2026-11")
+    )
+    html = (tmp_path / "b.html").read_text(encoding="utf-8")
+    assert "Aucun ménage n'a pu être calculé" in html and "vides ou presque" not in html

@@ -41,6 +41,8 @@ def test_rapport_accorde_les_nombres(tmp_path):
 def test_rapport_sans_aucun_droit_estime(tmp_path):
     html = _rapport(tmp_path, menages=0, menages_droit=0, menages_percu=0)
     assert "0 des 0" not in html and "0 ménages" not in html
+    assert "Aucun ménage n'a pu être calculé" in html and "vides ou presque" not in html
+    html = _rapport(tmp_path, menages=2, menages_droit=0, menages_percu=0)
     assert "Aucun ménage calculé n'a de droit estimé" in html
 
 
@@ -81,7 +83,8 @@ def test_resultats_sans_aucun_droit_estime(client):
     client.force_login(membre(organisation, Role.PROFESSIONNEL))
     html = _une_ligne(client.get(reverse("depistage:detail", args=[organisation.pk, depistage.pk])).text)
     assert "0 ménages sur 0" not in html and "sur 0 ayant" not in html
-    assert "Aucun ménage calculé n'a de droit estimé" in html
+    # every household rejected: that is what to say, not that the « perçu » columns are empty
+    assert "Aucun ménage n'a pu être calculé" in html and "vides ou presque" not in html
 
 
 @pytest.mark.django_db
