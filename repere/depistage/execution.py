@@ -443,11 +443,10 @@ def depister(
 ) -> Bilan:
     options = options or Options()
     entree, sortie_chemin = Path(entree), Path(sortie_chemin)
-    if entree.is_dir():
-        raise lecture.ErreurFichier(f"« {entree.name} » est un dossier, pas un fichier de ménages.")
-    if not entree.is_file():
-        raise lecture.ErreurFichier(f"Fichier introuvable : {entree.name}")
+    lecture.verifier_chemin(entree)
     sortie.format_sortie(sortie_chemin)
+    if rapport and Path(rapport).suffix.lower() not in (".html", ".htm"):
+        raise ErreurDepistage(f"Rapport « {Path(rapport).name} » : le rapport est une page HTML (.html).")
     erreurs_defaut, travail_defaut = chemins_par_defaut(sortie_chemin)
     erreurs = Path(erreurs) if erreurs else erreurs_defaut
     travail = Path(travail) if travail else travail_defaut

@@ -79,13 +79,20 @@ class Source:
         return self._lignes
 
 
+def verifier_chemin(chemin: Path) -> None:
+    """The input names a file that exists (not a directory): the first check of every reader, one message."""
+    if chemin.is_dir():
+        raise ErreurFichier(f"« {chemin.name} » est un dossier, pas un fichier de ménages.")
+    if not chemin.is_file():
+        raise ErreurFichier(f"Fichier introuvable : {chemin.name}")
+
+
 @contextmanager
 def ouvrir(chemin: Path | str):
     """Open the file, read its header; raise ErreurFichier with a French message when unreadable."""
     chemin = Path(chemin)
+    verifier_chemin(chemin)
     format = format_du_fichier(chemin)
-    if not chemin.exists():
-        raise ErreurFichier(f"Fichier introuvable : {chemin.name}")
     if chemin.stat().st_size == 0:
         raise ErreurFichier("Le fichier est vide.")
     source = Source(chemin, format)

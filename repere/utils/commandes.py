@@ -1,4 +1,4 @@
-"""The base of every ``manage.py`` command of Repère: its errors in French.
+"""The base of every ``manage.py`` command of Repère: its errors and its help in French.
 
 argparse and Django write a command's errors in English (« error: argument --processus: invalid int value:
 'x' », « CommandError: … »). ``Commande`` writes them in French, naming the option and the value, with the
@@ -20,24 +20,24 @@ _MESSAGES = (
     (
         re.compile(r"argument (?P<option>\S+): invalid (?P<type>\w+) value: (?P<valeur>.*)$"),
         lambda m: (
-            f"option {m['option']} : « {_sans_guillemets(m['valeur'])} » n'est pas "
+            f"{_nom(m['option'])} : « {_sans_guillemets(m['valeur'])} » n'est pas "
             f"{_TYPES.get(m['type'], 'une valeur possible')}"
         ),
     ),
     (
         re.compile(r"argument (?P<option>\S+): invalid choice: (?P<valeur>.*) \(choose from (?P<choix>.*)\)$"),
         lambda m: (
-            f"option {m['option']} : « {_sans_guillemets(m['valeur'])} » n'est pas possible "
+            f"{_nom(m['option'])} : « {_sans_guillemets(m['valeur'])} » n'est pas possible "
             f"(possibles : {_sans_guillemets(m['choix'])})"
         ),
     ),
     (
         re.compile(r"argument (?P<option>\S+): expected one argument$"),
-        lambda m: f"option {m['option']} : il manque sa valeur",
+        lambda m: f"{_nom(m['option'])} : il manque sa valeur",
     ),
     (
         re.compile(r"argument (?P<option>\S+): expected at least one argument$"),
-        lambda m: f"option {m['option']} : il manque au moins une valeur",
+        lambda m: f"{_nom(m['option'])} : il manque au moins une valeur",
     ),
     (
         re.compile(r"argument (?P<option>\S+): not allowed with argument (?P<autre>\S+)$"),
@@ -60,6 +60,25 @@ _MESSAGES = (
 
 def _sans_guillemets(texte: str) -> str:
     return texte.replace("'", "")
+
+
+def _nom(nom: str) -> str:
+    """« option --mois » for an option, « argument fichier » for a positional argument."""
+    return f"option {nom}" if nom.startswith("-") else f"argument {nom}"
+
+
+# The help of the options every Django command has, in French.
+_AIDES = {
+    "help": "affiche cette aide",
+    "version": "affiche la version de Django",
+    "verbosity": "niveau de détail des messages : 0 le minimum, 1 normal, 2 détaillé, 3 très détaillé",
+    "settings": "module de réglages Python (sinon la variable d'environnement DJANGO_SETTINGS_MODULE)",
+    "pythonpath": "dossier à ajouter au chemin de recherche de Python",
+    "traceback": "en cas d'erreur, affiche la pile d'appels (pour les développeurs)",
+    "no_color": "sans couleurs",
+    "force_color": "avec couleurs, même hors d'un terminal",
+    "skip_checks": "sans les vérifications du système",
+}
 
 
 def en_francais(message: str) -> str:
@@ -87,6 +106,15 @@ class Commande(BaseCommand):
             sys.exit(2)
 
         parser.error = erreur
+        # the help in French: section titles, Django's own options, « utilisation » instead of « usage »
+        parser._positionals.title = "arguments"
+        parser._optionals.title = "options"
+        for action in parser._actions:
+            if action.dest in _AIDES:
+                action.help = _AIDES[action.dest]
+        for nom in ("format_help", "format_usage"):
+            original = getattr(parser, nom)
+            setattr(parser, nom, lambda original=original: original().replace("usage: ", "utilisation : ", 1))
         return parser
 
     def run_from_argv(self, argv):

@@ -32,6 +32,7 @@ def test_toutes_les_commandes_du_projet_ecrivent_leurs_erreurs_en_francais():
         ("argument --mois: expected one argument", "option --mois : il manque sa valeur"),
         ("the following arguments are required: fichier, --sortie", "il manque : fichier, --sortie"),
         ("unrecognized arguments: --vite", "option ou argument inconnu : --vite"),
+        ("argument menages: invalid int value: 'abc'", "argument menages : « abc » n'est pas un nombre entier"),
         ("un message qui n'est pas d'argparse", "un message qui n'est pas d'argparse"),
     ],
 )
@@ -65,3 +66,24 @@ def test_en_ligne_de_commande_l_option_mal_ecrite_et_l_erreur_sont_en_francais(t
     assert introuvable.returncode == 1
     assert "Erreur : Fichier introuvable : absent.csv" in introuvable.stderr
     assert "CommandError" not in introuvable.stderr
+
+
+def test_l_aide_est_en_francais(tmp_path):
+    aide = _manage("depister", "--help", tmp_path=tmp_path)
+    assert aide.returncode == 0
+    for anglais in ("usage:", "positional arguments", "show this help", "Verbosity level", "Raise on CommandError"):
+        assert anglais not in aide.stdout
+    assert aide.stdout.startswith("utilisation : ") and "affiche cette aide" in aide.stdout
+    assert "2 commande mal écrite" in aide.stdout and "Fichier de ménages" in aide.stdout
+
+
+def test_verifier_fichier_et_depister_refusent_ce_qui_ne_va_pas(tmp_path):
+    (tmp_path / "un_dossier").mkdir()
+    dossier = _manage("verifier_fichier", "un_dossier", tmp_path=tmp_path)
+    assert dossier.returncode == 1 and "« un_dossier » est un dossier, pas un fichier de ménages" in dossier.stderr
+    negative = _manage("verifier_fichier", "absent.csv", "--limite", "-3", tmp_path=tmp_path)
+    assert negative.returncode == 2 and "option --limite : « -3 »" in negative.stderr
+    (tmp_path / "m.csv").write_text("id_menage;role\n", encoding="utf-8")
+    pdf = _manage("depister", "m.csv", "--sortie", "r.csv", "--rapport", "r.pdf", "--sans-barre", tmp_path=tmp_path)
+    assert pdf.returncode == 1 and "le rapport est une page HTML (.html)" in pdf.stderr
+    assert not (tmp_path / "r.pdf").exists()

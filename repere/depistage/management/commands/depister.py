@@ -16,11 +16,12 @@ class Command(Commande):
     help = (
         "Dépiste le non-recours probable sur un fichier de ménages (CSV, XLSX ou Parquet, une ligne par personne) : "
         "résultats par ménage triés par montant mensuel en jeu, lignes rejetées et rapport de synthèse. "
-        "Code de sortie : 0 tout est calculé, 3 calculé mais des lignes sont rejetées, 1 échec (aucun résultat)."
+        "Code de sortie : 0 tout est calculé, 3 calculé mais des lignes sont rejetées, 1 échec (aucun résultat), "
+        "2 commande mal écrite."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fichier")
+        parser.add_argument("fichier", help="Fichier de ménages (CSV, XLSX ou Parquet, une ligne par personne)")
         parser.add_argument("--sortie", required=True, help="Fichier de résultats : .csv, .xlsx ou .parquet")
         parser.add_argument("--rapport", help="Rapport de synthèse HTML (imprimable)")
         parser.add_argument("--erreurs", help="Fichier des lignes rejetées (par défaut : <sortie>-lignes-rejetees)")

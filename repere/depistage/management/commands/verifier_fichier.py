@@ -15,15 +15,17 @@ class Command(Commande):
     help = (
         "Vérifie un fichier de dépistage (CSV, XLSX, Parquet) sans rien calculer : liste chaque problème "
         "avec sa ligne et sa colonne. Code de sortie : 0 si aucun problème, 3 si des lignes sont à corriger, "
-        "1 si le fichier est illisible."
+        "1 si le fichier est illisible, 2 commande mal écrite."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("fichier")
+        parser.add_argument("fichier", help="Fichier de ménages à vérifier (CSV, XLSX ou Parquet)")
         parser.add_argument("--mois", help="Mois simulé AAAA-MM (par défaut le mois courant)")
         parser.add_argument("--limite", type=int, default=0, help="N'afficher que les N premiers problèmes (0 : tous)")
 
     def handle(self, *args, fichier, mois=None, limite=0, **options):
+        if limite < 0:
+            raise CommandError(f"option --limite : « {limite} » : 0 (tous les problèmes) ou plus.", returncode=2)
         affiches = 0
 
         def signaler(a):
