@@ -147,6 +147,7 @@ def barres(titre: str, donnees: list[tuple[str, float]], *, format_valeur=_nombr
     table below it (the text alternative)."""
     if not donnees:
         return ""
+    donnees = sorted(donnees, key=lambda d: -d[1])  # the largest first
     maximum = max(v for _, v in donnees) or 1
     lignes = "".join(
         f'<li><span class="libelle">{escape(libelle)}</span><span class="piste">'
@@ -164,11 +165,14 @@ table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}caption{text-align:left;font-weight:bold;padding:.3rem 0}
 .chiffres{display:flex;flex-wrap:wrap;gap:1rem;padding:0;list-style:none}.chiffres li{border:1px solid #ccc;padding:.6rem 1rem;border-radius:4px}
 .chiffres strong{display:block;font-size:1.4rem}.avertissement{border-left:4px solid #7a4b00;background:#fff4d6;padding:.5rem 1rem}figure{margin:1rem 0}figcaption{font-weight:bold}.discret{color:#555;font-size:.9rem}
-.tableau{overflow-x:auto;margin:1rem 0}.tableau table{margin:0}
-.barres ul{list-style:none;padding:0;margin:.5rem 0}.barres li{display:grid;grid-template-columns:minmax(8rem,38%) 1fr auto;gap:.25rem .6rem;align-items:center;margin:.3rem 0}
+.tableau{overflow-x:auto;margin:0 0 1rem}.tableau table{margin:0}.legende{font-weight:bold;margin:1rem 0 .3rem}.defiler{display:none;color:#555;font-size:.9rem;margin:0 0 .3rem}
+.tableau caption{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}
+.tableau tbody th,.tableau thead th:first-child{position:sticky;left:0;background:#fff}
+@media (max-width:36rem){.defiler{display:block}}
+.barres ul{list-style:none;padding:0;margin:.5rem 0}.barres li{display:grid;grid-template-columns:minmax(8rem,38%) 1fr 8.5rem;gap:.25rem .6rem;align-items:center;margin:.3rem 0}
 .barres .piste{background:#eceff3;height:1rem}.barres .plein{display:block;height:100%;min-width:2px;print-color-adjust:exact;-webkit-print-color-adjust:exact}.barres .valeur{font-variant-numeric:tabular-nums;text-align:right}
-@media (max-width:36rem){.barres li{grid-template-columns:1fr auto}.barres .libelle{grid-column:1/-1}}
-@media print{body{margin:0;max-width:none}.tableau{overflow:visible}h2{break-after:avoid}figure,table{break-inside:avoid}}
+@media (max-width:36rem){.barres li{grid-template-columns:1fr 7.5rem}.barres .libelle{grid-column:1/-1}}
+@media print{body{margin:0;max-width:none}.tableau{overflow:visible}.legende,.defiler{display:none}.tableau caption{position:static;width:auto;height:auto;overflow:visible;clip-path:none;white-space:normal}h2{break-after:avoid}figure,table{break-inside:avoid}}
 """
 
 
@@ -269,15 +273,18 @@ Estimations à confirmer avec les personnes : elles dépendent des données du f
 </ul>
 {graphiques}
 <h2>Par prestation</h2>
+<p class="legende" aria-hidden="true">Ménages et montants par prestation (montants mensuels ; prestations annuelles ramenées au mois)</p><p class="defiler" aria-hidden="true">Le tableau défile de côté : faites-le glisser pour voir toutes ses colonnes.</p>
 <div class="tableau" role="region" tabindex="0" aria-label="Tableau (défilement horizontal)"><table><caption>Ménages et montants par prestation (montants mensuels ; prestations annuelles ramenées au mois)</caption>
 <thead><tr><th scope="col">Prestation</th><th scope="col" class="n">Droit estimé</th><th scope="col" class="n">Déjà perçue</th>
 <th scope="col" class="n">{"Non-recours probable" if mesurable else "Droit estimé, rien de déclaré perçu"}</th><th scope="col" class="n">{montant_libelle}</th></tr></thead>
 <tbody>{lignes_prestations}</tbody></table></div>
 <h2>Par commune</h2>
+<p class="legende" aria-hidden="true">Ménages et {montant_libelle.lower()} par commune{" (les 100 premières)" if len(communes) > 100 else ""}</p><p class="defiler" aria-hidden="true">Le tableau défile de côté : faites-le glisser pour voir toutes ses colonnes.</p>
 <div class="tableau" role="region" tabindex="0" aria-label="Tableau (défilement horizontal)"><table><caption>Ménages et {montant_libelle.lower()} par commune{" (les 100 premières)" if len(communes) > 100 else ""}</caption>
 <thead><tr><th scope="col">Commune</th><th scope="col" class="n">Ménages</th><th scope="col" class="n">{"En non-recours probable" if mesurable else "Avec un droit estimé"}</th>
 <th scope="col" class="n">{montant_libelle}</th></tr></thead><tbody>{lignes_communes}</tbody></table></div>
 <h2>Répartition des montants en jeu par ménage</h2>
+<p class="legende" aria-hidden="true">Nombre de ménages par montant mensuel en jeu</p>
 <div class="tableau" role="region" tabindex="0" aria-label="Tableau (défilement horizontal)"><table><caption>Nombre de ménages par montant mensuel en jeu</caption><thead><tr><th scope="col">Montant mensuel</th>
 <th scope="col" class="n">Ménages</th></tr></thead><tbody>{lignes_tranches}</tbody></table></div>
 <h2>Méthode</h2>
