@@ -357,8 +357,17 @@ def executer_dask(taches, kwargs: dict, adresse, *, fichier=None, travail: Path 
     else:
         try:
             client = Client(adresse, timeout=DELAI_CONNEXION_DASK)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ErreurDepistage(f"Impossible de joindre l'ordonnanceur Dask {adresse} ({exc}).") from None
+        except (OSError, TimeoutError) as exc:
+            cause = "délai dépassé" if isinstance(exc, TimeoutError) or "Timed out" in str(exc) else "connexion refusée"
+            raise ErreurDepistage(
+                f"Impossible de joindre l'ordonnanceur Dask « {adresse} » ({cause}) : vérifiez l'adresse "
+                "(tcp://hôte:8786) et que l'ordonnanceur est démarré."
+            ) from None
+        except ValueError:
+            raise ErreurDepistage(
+                f"Adresse d'ordonnanceur Dask « {adresse} » illisible : écrivez-la tcp://hôte:port (par exemple "
+                "tcp://10.0.0.5:8786)."
+            ) from None
     try:
         # each worker builds the tax-benefit system once, computes the month's parameters, freezes them
         client.run(preparer_calcul, kwargs["mois"], kwargs["prestations"], kwargs["mode"])

@@ -12,6 +12,38 @@ from repere.utils.commandes import Commande
 from repere.utils.nombres import compte, euros, nombre
 
 
+def _barre():
+    from tqdm import tqdm
+
+    class Barre(tqdm):
+        """tqdm in French: counts with the French number format and agreement (« 0 ménage sur 20 000 »),
+        elapsed and remaining time, no English rate (« 1.34it/s »)."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("bar_format", "{desc} : {percentage:3.0f} % |{bar}| {compte} [{elapsed} écoulé, {reste}]")
+            super().__init__(*args, **kwargs)
+
+        @property
+        def format_dict(self):
+            d = super().format_dict
+            n, total, taux = d["n"], d["total"], d.get("rate")
+            if taux is None and d["elapsed"] and n - d.get("initial", 0) > 0:
+                taux = (n - d.get("initial", 0)) / d["elapsed"]
+            d["compte"] = f"{compte(n, 'ménage')} sur {nombre(total)}"
+            d["reste"] = (
+                f"{tqdm.format_interval((total - n) / taux)} restant"
+                if taux and total
+                else "temps restant estimé bientôt"
+            )
+            return d
+
+    return Barre
+
+
+def BarreFrancaise(**kwargs):  # noqa: N802 - builds the tqdm subclass lazily (tqdm is imported on use)
+    return _barre()(**kwargs)
+
+
 class Command(Commande):
     help = (
         "Dépiste le non-recours probable sur un fichier de ménages (CSV, XLSX ou Parquet, une ligne par personne) : "
@@ -40,8 +72,6 @@ class Command(Commande):
         parser.add_argument("--sans-barre", action="store_true", help="Pas de barre de progression")
 
     def handle(self, *args, **o):
-        from tqdm import tqdm
-
         options = Options(
             taille_lot=o["taille_lot"],
             mois=o["mois"],
@@ -61,15 +91,7 @@ class Command(Commande):
                 return
             if etape == "calcul":
                 if barre is None:
-                    # no English rate (« 1.34 ménages/s »): counts, then elapsed and remaining time
-                    barre = tqdm(
-                        total=total,
-                        initial=faits,
-                        desc="Dépistage",
-                        smoothing=0.1,
-                        bar_format="{desc} : {percentage:3.0f} % |{bar}| {n_fmt} ménages sur {total_fmt} "
-                        "[{elapsed} écoulé, {remaining} restant]",
-                    )
+                    barre = BarreFrancaise(total=total, initial=faits, desc="Dépistage", smoothing=0.1)
                 barre.update(faits - barre.n)
             elif etape == "fusion" and barre is not None:
                 barre.set_description_str("Tri et écriture")
@@ -97,12 +119,13 @@ class Command(Commande):
             if barre is not None:
                 barre.close()
         debit = bilan.menages_total / bilan.duree if bilan.duree else 0
+        debit_texte = nombre(debit, decimales=1 if debit < 10 else 0)
         if bilan.colonnes_ignorees:
             self.stdout.write("Colonnes ignorées (non reconnues) : " + ", ".join(bilan.colonnes_ignorees))
 
         message = (
             f"{compte(bilan.menages_calcules, 'ménage calculé')} sur {nombre(bilan.menages_total)} "
-            f"en {nombre(bilan.duree, decimales=1)} s ({nombre(debit)} par seconde) ; "
+            f"en {nombre(bilan.duree, decimales=1)} s ({debit_texte} par seconde) ; "
             f"{nombre(bilan.non_recours)} en non-recours probable, {euros(bilan.montant_mensuel_en_jeu)} par mois en jeu."
             + (f" Reprise : {compte(bilan.lots_repris, 'lot déjà fait')}." if bilan.lots_repris else "")
             + f"\nRésultats : {bilan.sortie}"
