@@ -294,7 +294,10 @@ et que rien n'est déclaré comme perçu : cela n'a de sens que si le fichier re
 (au moins {_pourcentage(int(SEUIL_PERCUS_RENSEIGNES * 100), 100)} des ménages ayant un droit estimé déclarent un montant perçu ; sinon, le rapport parle
 de droits estimés). La <strong>priorité</strong> d'un ménage est la somme des écarts positifs
 entre montants estimés et perçus, par mois (hors participation à la complémentaire santé solidaire) ; le montant
-en jeu d'une prestation est sa part de ces écarts : les montants par prestation font le total.</p>
+en jeu d'une prestation est sa part de ces écarts : les montants par prestation font le total.
+La complémentaire santé solidaire <strong>sans participation</strong> est un droit sans argent versé (des soins
+remboursés sans frais) : elle compte parmi les ménages en non-recours, avec un montant de 0 € ; celle <strong>avec
+participation</strong> coûte au ménage une participation mensuelle, qui n'est pas un montant en jeu.</p>
 <p class="discret">Durée du calcul : {_nombre(round(bilan.duree))} s. {_compte(bilan.lignes_rejetees, "ligne signalée") + " : voir le fichier des lignes rejetées." if bilan.lignes_rejetees else "Aucune ligne rejetée."}</p>
 </main></body></html>
 """
