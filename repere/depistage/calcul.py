@@ -27,6 +27,24 @@ from repere.utils.allocateur import regler_pour_les_tableaux
 
 SEUIL_ECART = 10.0  # € per month: below, a difference between received and estimated is noise
 
+# The output's « motifs » column, in words (one definition for the row and the column paths).
+SEPARATEUR_MOTIFS = " / "  # not « ; », the CSV separator: no quoted cell
+_MOTIFS = {
+    "nr": "à demander",
+    "percu_non_estime": "perçue alors qu'aucun droit n'est estimé",
+    "ecart": "perçue, moins que le montant estimé",
+    "incertain": "droit incertain, à vérifier",
+}
+
+
+def motif(genre: str, code: str | None = None) -> str:
+    """One reason of a row, in words: « Prime d'activité : à demander », « revenu fiscal de référence estimé »."""
+    if genre == "rfr_estime":
+        return "revenu fiscal de référence estimé (absent du fichier)"
+    from repere.droits.prestations import PAR_CODE
+
+    return f"{PAR_CODE[code].libelle} : {_MOTIFS[genre]}"
+
 
 @dataclass
 class LotCalcule:
@@ -59,24 +77,24 @@ def ligne_resultat(id_menage: str, menage, resultat) -> tuple:
         non_recours = p.a_demander  # the one definition (repere.droits.a_demander)
         if non_recours:
             nb_non_recours += 1
-            motifs.append(f"NR_{code.upper()}")
+            motifs.append(motif("nr", code))
         elif percu > 0 and estime == 0 and p.eligible == "non":
-            motifs.append(f"PERCU_NON_ESTIME_{code.upper()}")
+            motifs.append(motif("percu_non_estime", code))
         elif percu > 0 and ecart > max(SEUIL_ECART, 0.1 * estime):
-            motifs.append(f"ECART_{code.upper()}")
+            motifs.append(motif("ecart", code))
         if p.eligible == "incertain":
-            motifs.append(f"INCERTAIN_{code.upper()}")
+            motifs.append(motif("incertain", code))
         priorite += float(part_de_priorite(code, ecart))
         cellules += [estime, percu, ecart, non_recours]
     if menage.revenu_fiscal_reference_n2 is None:
-        motifs.append("RFR_ESTIME")
+        motifs.append(motif("rfr_estime"))
     return (
         id_menage,
         menage.commune,
         len(menage.personnes),
         round(priorite, 2),
         nb_non_recours,
-        " ".join(motifs),
+        SEPARATEUR_MOTIFS.join(motifs),
         *cellules,
     )
 
@@ -107,29 +125,28 @@ def table_tableaux(ids, communes, nb_personnes, tableaux) -> pa.Table:
         percu_non_estime = ~non_recours & (percu > 0) & (estime == 0) & (eligible == NON)
         ecart_fort = ~non_recours & ~percu_non_estime & (percu > 0) & (ecart > np.maximum(SEUIL_ECART, 0.1 * estime))
         nb_non_recours += non_recours
-        majuscules = code.upper()
         if (non_recours | percu_non_estime | ecart_fort).any():
             motifs.append(
                 _ou_sinon(
                     non_recours,
-                    f"NR_{majuscules}",
+                    motif("nr", code),
                     _ou_sinon(
-                        percu_non_estime, f"PERCU_NON_ESTIME_{majuscules}", _ou_sinon(ecart_fort, f"ECART_{majuscules}")
+                        percu_non_estime, motif("percu_non_estime", code), _ou_sinon(ecart_fort, motif("ecart", code))
                     ),
                 )
             )
         incertain = eligible == INCERTAIN
         if incertain.any():
-            motifs.append(_ou_sinon(incertain, f"INCERTAIN_{majuscules}"))
+            motifs.append(_ou_sinon(incertain, motif("incertain", code)))
         priorite += part_de_priorite(code, ecart)
         colonnes += [pa.array(estime), pa.array(percu), pa.array(ecart), pa.array(non_recours)]
     rfr = np.asarray(tableaux.rfr_estime, dtype=bool)
     if rfr.any():
-        motifs.append(_ou_sinon(rfr, "RFR_ESTIME"))
-    # Each reason carries its space after it, absent ones are "": joined, the last space trimmed.
+        motifs.append(_ou_sinon(rfr, motif("rfr_estime")))
+    # Each reason carries its separator after it, absent ones are "": joined, the last separator cut off.
     if motifs:
         joint = pc.binary_join_element_wise(*motifs, "", null_handling="replace", null_replacement="")
-        texte_motifs = pc.utf8_rtrim(joint, " ")
+        texte_motifs = pc.utf8_rtrim(joint, SEPARATEUR_MOTIFS)
     else:
         texte_motifs = pa.array([""] * n, pa.string())
     table = pa.Table.from_arrays(
@@ -147,10 +164,10 @@ def table_tableaux(ids, communes, nb_personnes, tableaux) -> pa.Table:
     return table
 
 
-def _ou_sinon(masque: np.ndarray, motif: str, sinon=None):
-    """The reason ``motif`` followed by a space where ``masque`` holds, ``sinon`` elsewhere (default: "")."""
+def _ou_sinon(masque: np.ndarray, texte: str, sinon=None):
+    """The reason ``texte`` followed by the separator where ``masque`` holds, ``sinon`` elsewhere (default: "")."""
     autre = pa.scalar("", pa.string()) if sinon is None else sinon
-    return pc.if_else(pa.array(masque, pa.bool_()), pa.scalar(motif + " ", pa.string()), autre)
+    return pc.if_else(pa.array(masque, pa.bool_()), pa.scalar(texte + SEPARATEUR_MOTIFS, pa.string()), autre)
 
 
 def trier(table: pa.Table) -> pa.Table:

@@ -48,13 +48,14 @@ def test_depistage_complet_avec_lignes_rejetees(tmp_path):
     priorites = [float(r["priorite_mensuelle"].replace(",", ".")) for r in resultats]
     assert priorites == sorted(priorites, reverse=True)
     parent = next(r for r in resultats if r["id_menage"] == "PARENT")
-    assert parent["ppa_non_recours"] == "oui" and "NR_PPA" in parent["motifs"]
+    assert parent["ppa_non_recours"] == "oui" and "Prime d'activité : à demander" in parent["motifs"].split(" / ")
     assert float(parent["ppa_estime"].replace(",", ".")) > 0
     assert parent["nb_personnes"] == "3" and parent["commune"] == "49007"
     percoit = next(r for r in resultats if r["id_menage"] == "PERCOIT")
     assert percoit["rsa_percu"] == "600,00" and percoit["rsa_non_recours"] == "non"
     assert percoit["aide_logement_percu"] == "300,00"
-    assert "NR_RSA" not in percoit["motifs"]
+    assert "Revenu de solidarité active (RSA) : à demander" not in percoit["motifs"]
+    assert "_" not in percoit["motifs"] + parent["motifs"]  # words, not codes
     rejetees = _lire_csv(tmp_path / "resultats-lignes-rejetees.csv")
     assert [(r["ligne"], r["colonne"]) for r in rejetees] == [("6", "loyer"), ("7", "id_menage")]
     html = rapport.read_text(encoding="utf-8")

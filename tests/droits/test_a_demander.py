@@ -51,6 +51,6 @@ def test_meme_regle_partout(recues):
     assert r.prestation("rsa").a_demander == ("rsa" not in recues)
     # a free CSS declared as received (amount 0) is received all the same
     assert r.prestation("css_gratuite").a_demander == ("css" not in recues)
-    nr = ligne[5].split()
-    assert ("NR_RSA" in nr) == ("rsa" not in recues)
+    nr = ligne[5].split(" / ")
+    assert ("Revenu de solidarité active (RSA) : à demander" in nr) == ("rsa" not in recues)
     assert set(CODES_SORTIE) >= {"rsa"}
