@@ -31,8 +31,8 @@ SEUIL_ECART = 10.0  # € per month: below, a difference between received and es
 SEPARATEUR_MOTIFS = " / "  # not « ; », the CSV separator: no quoted cell
 _MOTIFS = {
     "nr": "à demander",
-    "percu_non_estime": "perçue alors qu'aucun droit n'est estimé",
-    "ecart": "perçue, moins que le montant estimé",
+    "percu_non_estime": "montant perçu alors qu'aucun droit n'est estimé",
+    "ecart": "montant perçu inférieur à l'estimation",
     "incertain": "droit incertain, à vérifier",
 }
 
