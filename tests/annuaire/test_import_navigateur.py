@@ -74,6 +74,11 @@ def test_assistant_importe_un_csv_de_disposition_etrangere(live_server, page, na
     filtre = page.get_by_label("Thématiques pour « caf »")
     filtre.fill("parentalite")
     options = page.locator("#" + filtre.get_attribute("id").replace("-filtre", "-options"))
+    visibles = options.locator("label.choix:visible")
+    for _ in range(50):  # wait for the filter (100 ms after the last key): a click while it hides lines misses
+        if visibles.count() <= 3:
+            break
+        page.wait_for_timeout(100)
     options.get_by_role("checkbox", name="Soutien à la parentalité et à l’éducation").check()
     verifier_accessibilite(page)
     page.get_by_role("button", name="Vérifier le fichier").click()
