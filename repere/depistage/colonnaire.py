@@ -422,7 +422,7 @@ def lire_bloc(bloc: Bloc, *, mois: str) -> Lecture:
         "datetime64[D]"
     )
     i_independant = lot.NATURES.index(REVENUS["revenu_independant"])
-    recus_gardes = {c: v[garde] for c, v in recus.items() if v[garde].any()}  # as the model: none received, no key
+    recus_gardes = {c: v for c, v in ((c, v[garde]) for c, v in recus.items()) if v.any()}  # as the model
     lecture.colonnes = lot.MenagesColonnes(
         mois=mois,
         commune=communes[garde],

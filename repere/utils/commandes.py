@@ -59,7 +59,9 @@ _MESSAGES = (
 
 
 def _sans_guillemets(texte: str) -> str:
-    return texte.replace("'", "")
+    """argparse's repr quotes taken off (« 'x' » → « x », « 'rapide', 'complet' » → « rapide, complet »),
+    an apostrophe inside a value kept (« "l'an" » → « l'an »)."""
+    return re.sub(r"""(['"])(.*?)\1(?=,|$)""", r"\2", texte)
 
 
 def _nom(nom: str) -> str:

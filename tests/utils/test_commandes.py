@@ -87,3 +87,10 @@ def test_verifier_fichier_et_depister_refusent_ce_qui_ne_va_pas(tmp_path):
     pdf = _manage("depister", "m.csv", "--sortie", "r.csv", "--rapport", "r.pdf", "--sans-barre", tmp_path=tmp_path)
     assert pdf.returncode == 1 and "le rapport est une page HTML (.html)" in pdf.stderr
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_une_apostrophe_dans_la_valeur_reste():
+    assert (
+        en_francais('argument --mois: invalid int value: "l\'an"')
+        == "option --mois : « l'an » n'est pas un nombre entier"
+    )
