@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import CommandError
+from tqdm import tqdm
 
 from repere.depistage import lecture
 from repere.depistage.execution import TAILLE_LOT_DEFAUT, ErreurDepistage, Options, depister
@@ -12,36 +13,25 @@ from repere.utils.commandes import Commande
 from repere.utils.nombres import compte, euros, nombre
 
 
-def _barre():
-    from tqdm import tqdm
+class BarreFrancaise(tqdm):
+    """tqdm in French: counts with the French number format and agreement (« 0 ménage sur 20 000 »),
+    elapsed and remaining time, no English rate (« 1.34it/s »)."""
 
-    class Barre(tqdm):
-        """tqdm in French: counts with the French number format and agreement (« 0 ménage sur 20 000 »),
-        elapsed and remaining time, no English rate (« 1.34it/s »)."""
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("bar_format", "{desc} : {percentage:3.0f} % |{bar}| {compte} [{elapsed} écoulé, {reste}]")
+        super().__init__(*args, **kwargs)
 
-        def __init__(self, *args, **kwargs):
-            kwargs.setdefault("bar_format", "{desc} : {percentage:3.0f} % |{bar}| {compte} [{elapsed} écoulé, {reste}]")
-            super().__init__(*args, **kwargs)
-
-        @property
-        def format_dict(self):
-            d = super().format_dict
-            n, total, taux = d["n"], d["total"], d.get("rate")
-            if taux is None and d["elapsed"] and n - d.get("initial", 0) > 0:
-                taux = (n - d.get("initial", 0)) / d["elapsed"]
-            d["compte"] = f"{compte(n, 'ménage')} sur {nombre(total)}"
-            d["reste"] = (
-                f"{tqdm.format_interval((total - n) / taux)} restant"
-                if taux and total
-                else "temps restant estimé bientôt"
-            )
-            return d
-
-    return Barre
-
-
-def BarreFrancaise(**kwargs):  # noqa: N802 - builds the tqdm subclass lazily (tqdm is imported on use)
-    return _barre()(**kwargs)
+    @property
+    def format_dict(self):
+        d = super().format_dict
+        n, total, taux = d["n"], d["total"], d.get("rate")
+        if taux is None and d["elapsed"] and n - d.get("initial", 0) > 0:
+            taux = (n - d.get("initial", 0)) / d["elapsed"]
+        d["compte"] = f"{compte(n, 'ménage')} sur {nombre(total)}"
+        d["reste"] = (
+            f"{tqdm.format_interval((total - n) / taux)} restant" if taux and total else "temps restant estimé bientôt"
+        )
+        return d
 
 
 class Command(Commande):
